@@ -1,0 +1,533 @@
+"""Tests for visualbp.core.datasets: the built-in sets, IDX and CSV loaders,
+and their error messages."""
+
+from __future__ import annotations
+
+import gzip
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from visualbp.core import datasets
+from visualbp.core.datasets import (
+    BUILTIN,
+    Dataset,
+    DatasetError,
+    load,
+    load_csv,
+    load_idx,
+    load_idx_pair,
+)
+
+MNIST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+DIGITS_COUNTS = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+GENERATED = ("xor", "circles", "moons", "spiral")
+
+
+# ---------------------------------------------------------------- helpers
+IDX_CODES = {np.uint8: 0x08, np.int8: 0x09, np.int16: 0x0B, np.int32: 0x0C,
+             np.float32: 0x0D, np.float64: 0x0E}
+
+
+def idx_bytes(arr: np.ndarray) -> bytes:
+    """Encode ``arr`` as an IDX file (big-endian)."""
+    code = IDX_CODES[arr.dtype.type]
+    header = bytes([0, 0, code, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape)
+    return header + arr.astype(arr.dtype.newbyteorder(">")).tobytes()
+
+
+def write(path: Path, data: bytes, gz: bool = False) -> Path:
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
+
+
+def check_error(excinfo: pytest.ExceptionInfo, path: Path, *words: str) -> None:
+    msg = str(excinfo.value)
+    assert path.name in msg, msg
+    assert any(w.lower() in msg.lower() for w in words), msg
+
+
+def check_dataset(ds: Dataset) -> None:
+    """Invariants every Dataset must satisfy."""
+    for X in (ds.X_train, ds.X_val):
+        assert X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == ds.n_inputs
+        assert X.flags.c_contiguous and not X.flags.writeable
+        assert np.isfinite(X).all()
+    for y, X in ((ds.y_train, ds.X_train), (ds.y_val, ds.X_val)):
+        assert y.dtype == np.int64 and y.shape == (X.shape[0],) and not y.flags.writeable
+        if y.size:
+            assert 0 <= y.min() and y.max() < ds.n_classes
+    assert ds.n_train >= 1
+    assert ds.n_outputs == ds.n_classes
+    assert ds.Y_train.shape == (ds.n_train, ds.n_classes)
+    assert ds.Y_val.shape == (ds.n_val, ds.n_classes)
+    if ds.image_shape is not None:
+        assert ds.image_shape[0] * ds.image_shape[1] == ds.n_inputs
+
+
+# ---------------------------------------------------------------- mnist
+@pytest.fixture(scope="module")
+def mnist() -> Dataset:
+    return load("mnist")
+
+
+def test_mnist_shapes_and_values(mnist: Dataset) -> None:
+    check_dataset(mnist)
+    assert mnist.name == "mnist"
+    assert mnist.X_train.shape == (8000, 784) and mnist.X_val.shape == (2000, 784)
+    assert mnist.y_train.shape == (8000,) and mnist.y_val.shape == (2000,)
+    assert (mnist.n_train, mnist.n_val, mnist.n_inputs, mnist.n_outputs) == (8000, 2000, 784, 10)
+    assert mnist.image_shape == (28, 28) and not mnist.is_2d
+    assert mnist.X_train.min() == 0.0 and mnist.X_train.max() == 1.0
+    assert mnist.X_val.min() >= 0.0 and mnist.X_val.max() <= 1.0
+    # pixels are k/255 exactly
+    assert np.array_equal(np.round(mnist.X_train[:50] * 255) / 255, mnist.X_train[:50])
+    mean = np.concatenate([mnist.X_train, mnist.X_val]).mean() * 255
+    assert abs(mean - 33.79) < 0.01
+    assert repr(mnist) == "Dataset('mnist', train=8000, val=2000, inputs=784, classes=10)"
+    assert "8,000" in mnist.description and "2,000" in mnist.description
+    assert "28×28" in mnist.description
+
+
+def test_mnist_labels_match_known_facts(mnist: Dataset) -> None:
+    labels = load_idx(datasets._resource_path("t10k-labels-idx1-ubyte.gz"))
+    assert labels.shape == (10000,) and labels.dtype == np.uint8
+    assert labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert np.bincount(labels).tolist() == MNIST_COUNTS
+    # train + validation together are exactly the 10,000 test examples
+    both = np.concatenate([mnist.y_train, mnist.y_val])
+    assert np.bincount(both, minlength=10).tolist() == MNIST_COUNTS
+    images = load_idx(datasets._resource_path("t10k-images-idx3-ubyte.gz"))
+    assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
+    rows = {r.tobytes(): lab for r, lab in zip(images.reshape(10000, 784), labels)}
+    for x, y in zip(mnist.X_val[:20], mnist.y_val[:20]):
+        key = np.round(x * 255).astype(np.uint8).tobytes()
+        assert rows[key] == y  # each example keeps its own label
+
+
+def test_mnist_split_is_seeded(mnist: Dataset) -> None:
+    again = load("mnist", seed=0)
+    assert np.array_equal(again.X_train, mnist.X_train)
+    assert np.array_equal(again.y_val, mnist.y_val)
+    other = load("mnist", seed=1)
+    assert other.n_train == 8000 and other.n_val == 2000
+    assert not np.array_equal(other.y_val, mnist.y_val)
+    assert not np.array_equal(other.X_val, mnist.X_val)
+    # val_fraction, n and noise do not change mnist
+    fixed = load("mnist", val_fraction=0.5, n=10, noise=3.0)
+    assert (fixed.n_train, fixed.n_val) == (8000, 2000)
+
+
+def test_mnist_second_load_uses_cache(mnist: Dataset) -> None:
+    assert "mnist" in datasets._CACHE
+    X, _ = datasets._CACHE["mnist"]
+    assert X.shape == (10000, 784) and not X.flags.writeable
+
+
+def test_training_data_format(mnist: Dataset) -> None:
+    tr = mnist.training_data()
+    va = mnist.validation_data()
+    assert isinstance(tr, list) and len(tr) == 8000 and len(va) == 2000
+    for data, X, y in ((tr, mnist.X_train, mnist.y_train), (va, mnist.X_val, mnist.y_val)):
+        for i in (0, 1, len(data) - 1):
+            x_col, y_col = data[i]
+            assert x_col.shape == (784, 1) and y_col.shape == (10, 1)
+            assert np.array_equal(x_col[:, 0], X[i])
+            assert y_col.sum() == 1.0 and y_col[y[i], 0] == 1.0
+    assert np.array_equal(mnist.Y_train.argmax(axis=1), mnist.y_train)
+    assert set(np.unique(mnist.Y_val).tolist()) == {0.0, 1.0}
+    assert (mnist.Y_train.sum(axis=1) == 1).all()
+
+
+def test_arrays_are_read_only(mnist: Dataset) -> None:
+    with pytest.raises(ValueError):
+        mnist.X_train[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        mnist.y_val[0] = 3
+    with pytest.raises(AttributeError):
+        mnist.name = "other"  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- digits
+def test_digits() -> None:
+    ds = load("digits")
+    check_dataset(ds)
+    assert (ds.n_train, ds.n_val) == (1437, 360)
+    assert ds.X_train.shape == (1437, 64) and ds.image_shape == (8, 8)
+    assert ds.n_classes == 10 and ds.class_names is None
+    X = np.concatenate([ds.X_train, ds.X_val])
+    assert X.min() == 0.0 and X.max() == 1.0
+    assert np.array_equal(np.round(X * 16) / 16, X)
+    both = np.concatenate([ds.y_train, ds.y_val])
+    assert np.bincount(both).tolist() == DIGITS_COUNTS
+    assert np.array_equal(load("digits").X_val, ds.X_val)
+    assert not np.array_equal(load("digits", seed=5).y_val, ds.y_val)
+
+
+@pytest.mark.parametrize("vf,n_val", [(0.0, 0), (0.1, 180), (0.5, 899), (0.9, 1618)])
+def test_digits_val_fraction(vf: float, n_val: int) -> None:
+    ds = load("digits", val_fraction=vf)
+    assert ds.n_val == n_val and ds.n_train == 1797 - n_val
+
+
+def test_digits_csv_matches_builtin() -> None:
+    ds = load_csv(datasets._resource_path("digits.csv.gz"), val_fraction=0.0)
+    assert ds.name == "digits" and ds.n_train == 1797 and ds.image_shape == (8, 8)
+    assert ds.class_names == tuple(str(i) for i in range(10))
+    builtin = load("digits", val_fraction=0.0)
+    a = np.lexsort(np.column_stack([ds.X_train / 16, ds.y_train]).T)
+    b = np.lexsort(np.column_stack([builtin.X_train, builtin.y_train]).T)
+    assert np.allclose(ds.X_train[a] / 16, builtin.X_train[b])
+    assert np.array_equal(ds.y_train[a], builtin.y_train[b])
+
+
+# ---------------------------------------------------------------- 2-D sets
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_shapes_and_balance(name: str) -> None:
+    ds = load(name)
+    check_dataset(ds)
+    assert ds.is_2d and ds.n_classes == 2 and ds.image_shape is None
+    assert (ds.n_train, ds.n_val) == (320, 80)
+    y = np.concatenate([ds.y_train, ds.y_val])
+    assert np.bincount(y).tolist() == [200, 200]
+    assert set(ds.y_train.tolist()) == {0, 1} and set(ds.y_val.tolist()) == {0, 1}
+    X = np.concatenate([ds.X_train, ds.X_val])
+    assert np.abs(X).max() < 1.6  # noise 0.1 around [-1, 1]
+    assert np.abs(X).max() > 0.5  # and it uses the range
+    assert name.upper() in ds.description.upper()
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_seeded(name: str) -> None:
+    a, b = load(name, seed=3), load(name, seed=3)
+    assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_val, b.y_val)
+    c = load(name, seed=4)
+    assert not np.array_equal(a.X_train, c.X_train)
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_noise_free_in_range(name: str) -> None:
+    ds = load(name, n=1001, noise=0.0, val_fraction=0.0)
+    assert ds.n_train == 1001 and ds.n_val == 0
+    assert np.abs(ds.X_train).max() <= 1.0 + 1e-12
+    assert abs(int(ds.y_train.sum()) - 500) <= 1
+
+
+def test_xor_and_circles_labels() -> None:
+    xor = load("xor", noise=0.0)
+    assert np.array_equal(xor.y_train, (xor.X_train[:, 0] * xor.X_train[:, 1] > 0).astype(int))
+    circ = load("circles", noise=0.0)
+    r = np.hypot(circ.X_train[:, 0], circ.X_train[:, 1])
+    assert r[circ.y_train == 0].max() <= 0.5 and r[circ.y_train == 1].min() >= 0.7
+
+
+@pytest.mark.parametrize("n", [4, 5, 7])
+def test_generated_small_n(n: int) -> None:
+    ds = load("moons", n=n, val_fraction=0.9)
+    check_dataset(ds)
+    assert ds.n_train >= 1 and ds.n_train + ds.n_val == n
+
+
+def test_builtin_names() -> None:
+    assert BUILTIN == ("mnist", "digits", "xor", "circles", "moons", "spiral")
+
+
+@pytest.mark.parametrize("kwargs,word", [
+    ({"name": "nope"}, "valid names"),
+    ({"name": "xor", "n": 3}, "n must"),
+    ({"name": "xor", "n": 2.5}, "n must"),
+    ({"name": "xor", "noise": -0.1}, "noise"),
+    ({"name": "xor", "noise": float("nan")}, "noise"),
+    ({"name": "xor", "noise": float("inf")}, "noise"),
+    ({"name": "xor", "val_fraction": 0.95}, "val_fraction"),
+    ({"name": "digits", "val_fraction": -0.1}, "val_fraction"),
+    ({"name": "xor", "seed": -1}, "seed"),
+])
+def test_load_bad_arguments(kwargs: dict, word: str) -> None:
+    name = kwargs.pop("name")
+    with pytest.raises(DatasetError) as excinfo:
+        load(name, **kwargs)
+    assert word in str(excinfo.value)
+    if name == "nope":
+        for valid in BUILTIN:
+            assert valid in str(excinfo.value)
+
+
+# ---------------------------------------------------------------- IDX
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.int32, np.float32,
+                                   np.float64])
+def test_idx_round_trip(tmp_path: Path, gz: bool, dtype: type) -> None:
+    rng = np.random.default_rng(1)
+    arr = (rng.normal(size=(5, 3, 4)) * 50).astype(dtype)
+    # the name does not decide gzip: gzipped data in a ".idx" file, plain in ".gz"
+    path = write(tmp_path / ("data.idx" if gz else "data.gz"), idx_bytes(arr), gz)
+    out = load_idx(path)
+    assert out.dtype == np.dtype(dtype) and out.dtype.isnative
+    assert out.shape == (5, 3, 4) and np.array_equal(out, arr)
+    assert load_idx(str(path)).shape == (5, 3, 4)
+
+
+def test_idx_one_dim(tmp_path: Path) -> None:
+    arr = np.arange(7, dtype=np.uint8)
+    out = load_idx(write(tmp_path / "labels.idx1", idx_bytes(arr)))
+    assert out.tolist() == list(range(7))
+
+
+def _idx_error_cases(tmp: Path) -> list[tuple[Path, tuple[str, ...]]]:
+    good = idx_bytes(np.zeros((2, 3), np.uint8))
+    cases = [
+        (tmp / "missing.idx", ("no such file", "missing")),
+        (tmp / "adir.idx", ("directory",)),
+        (write(tmp / "empty.idx", b""), ("empty", "0 bytes")),
+        (write(tmp / "badgz.idx", b"\x1f\x8b" + b"not really gzip data"), ("gzip",)),
+        (write(tmp / "cutgz.idx.gz", gzip.compress(good)[:-6]), ("gzip",)),
+        (write(tmp / "magic.idx", b"\x01\x00\x08\x01" + good[4:]), ("magic",)),
+        (write(tmp / "typebyte.idx", b"\x00\x00\x07\x02" + good[4:]), ("magic", "type")),
+        (write(tmp / "zerodims.idx", b"\x00\x00\x08\x00"), ("0 dimensions",)),
+        (write(tmp / "short.idx", b"\x00\x00"), ("truncated header",)),
+        (write(tmp / "header.idx", good[:9]), ("truncated header",)),
+        (write(tmp / "trunc.idx", good[:-1]), ("truncated",)),
+        (write(tmp / "long.idx", good + b"\x00"), ("too long", "extra")),
+        (write(tmp / "truncgz.idx", good[:-2], gz=True), ("truncated",)),
+    ]
+    (tmp / "adir.idx").mkdir()
+    return cases
+
+
+def test_idx_errors(tmp_path: Path) -> None:
+    for path, words in _idx_error_cases(tmp_path):
+        with pytest.raises(DatasetError) as excinfo:
+            load_idx(path)
+        check_error(excinfo, path, *words)
+
+
+def test_idx_truncated_message(tmp_path: Path) -> None:
+    good = idx_bytes(np.zeros((4, 5), np.int16))
+    path = write(tmp_path / "cut.idx", good[:-3])
+    with pytest.raises(DatasetError, match="truncated: expected 40 bytes of data, found 37"):
+        load_idx(path)
+
+
+# ---------------------------------------------------------------- IDX pairs
+def _pair(tmp: Path, images: np.ndarray, labels: np.ndarray, gz: bool = True
+          ) -> tuple[Path, Path]:
+    ip = write(tmp / "my-images.idx.gz", idx_bytes(images), gz)
+    lp = write(tmp / "my-labels.idx.gz", idx_bytes(labels), gz)
+    return ip, lp
+
+
+def test_idx_pair_uint8_images(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(50, 6, 5), dtype=np.uint8)
+    labels = np.arange(50, dtype=np.uint8) % 3
+    ds = load_idx_pair(*_pair(tmp_path, images, labels))
+    check_dataset(ds)
+    assert ds.name == "my-images"
+    assert (ds.n_train, ds.n_val, ds.n_inputs, ds.n_classes) == (40, 10, 30, 3)
+    assert ds.image_shape == (6, 5)
+    X = np.concatenate([ds.X_train, ds.X_val])
+    assert X.min() >= 0 and X.max() <= 1
+    # each example keeps its label
+    rows = {r.tobytes(): lab for r, lab in zip(images.reshape(50, 30), labels)}
+    for x, y in zip(ds.X_train, ds.y_train):
+        assert rows[np.round(x * 255).astype(np.uint8).tobytes()] == y
+    same = load_idx_pair(*_pair(tmp_path, images, labels), name="mine", val_fraction=0.5)
+    assert same.name == "mine" and same.n_val == 25
+
+
+def test_idx_pair_float_images_2d(tmp_path: Path) -> None:
+    images = np.linspace(-3, 3, 40, dtype=np.float32).reshape(20, 2)
+    labels = (np.arange(20) % 2).astype(np.int32)
+    ds = load_idx_pair(*_pair(tmp_path, images, labels, gz=False), val_fraction=0.0)
+    assert ds.image_shape is None and ds.is_2d and ds.n_train == 20
+    assert np.isclose(ds.X_train.min(), -3) and np.isclose(ds.X_train.max(), 3)
+
+
+@pytest.mark.parametrize("images,labels,bad,words", [
+    (np.zeros((10, 2, 2), np.uint8), np.zeros(9, np.uint8), "labels",
+     ("labels do not match the images: 10 images, 9 labels",)),
+    (np.zeros((4, 2, 2), np.uint8), np.array([0, 1, -1, 0], np.int8), "labels",
+     ("negative",)),
+    (np.zeros((4, 2, 2), np.uint8), np.array([0, 1.5, 1, 0], np.float32), "labels",
+     ("not integers",)),
+    (np.array([[0, np.nan], [1, 1]], np.float32), np.zeros(2, np.uint8), "images",
+     ("nan", "infinite")),
+    (np.array([[0, np.inf], [1, 1]], np.float64), np.zeros(2, np.uint8), "images",
+     ("nan", "infinite")),
+    (np.zeros((0, 2, 2), np.uint8), np.zeros(0, np.uint8), "images", ("no examples",)),
+    (np.zeros(5, np.uint8), np.zeros(5, np.uint8), "images", ("dimensions",)),
+    (np.zeros((3, 2), np.uint8), np.zeros((3, 2), np.uint8), "labels", ("dimension",)),
+])
+def test_idx_pair_errors(tmp_path: Path, images: np.ndarray, labels: np.ndarray,
+                         bad: str, words: tuple[str, ...]) -> None:
+    ip, lp = _pair(tmp_path, images, labels)
+    with pytest.raises(DatasetError) as excinfo:
+        load_idx_pair(ip, lp)
+    check_error(excinfo, ip if bad == "images" else lp, *words)
+
+
+def test_idx_pair_missing_file(tmp_path: Path) -> None:
+    ip, _ = _pair(tmp_path, np.zeros((2, 2), np.uint8), np.zeros(2, np.uint8))
+    with pytest.raises(DatasetError) as excinfo:
+        load_idx_pair(ip, tmp_path / "nolabels.idx")
+    check_error(excinfo, tmp_path / "nolabels.idx", "no such file")
+
+
+# ---------------------------------------------------------------- CSV
+def test_csv_with_header_and_class_names(tmp_path: Path) -> None:
+    text = "x1,x2,label\n0.5,1,10\n-1,2,30\n\n3,4e-1,10\n5,6,20\n1,1,30\n"
+    path = tmp_path / "points.csv"
+    path.write_text(text)
+    ds = load_csv(path, val_fraction=0.0)
+    check_dataset(ds)
+    assert ds.name == "points" and ds.n_train == 5 and ds.n_inputs == 2
+    assert ds.n_classes == 3 and ds.class_names == ("10", "20", "30")
+    assert ds.image_shape is None
+    pairs = sorted(zip(ds.X_train.tolist(), ds.y_train.tolist()))
+    assert pairs == [([-1.0, 2.0], 2), ([0.5, 1.0], 0), ([1.0, 1.0], 2),
+                     ([3.0, 0.4], 0), ([5.0, 6.0], 1)]
+
+
+def test_csv_label_first_gzipped_image_shape(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    X = rng.integers(0, 9, size=(30, 16))
+    y = np.arange(30) % 4
+    lines = "\n".join(",".join(map(str, [lab, *row])) for lab, row in zip(y, X))
+    path = write(tmp_path / "tiny.txt", lines.encode(), gz=True)  # gzip found by magic
+    ds = load_csv(path, label_column=0, seed=1, val_fraction=0.2)
+    check_dataset(ds)
+    assert (ds.n_train, ds.n_val) == (24, 6)
+    assert ds.image_shape == (4, 4) and ds.n_classes == 4
+    assert ds.class_names == ("0", "1", "2", "3")
+    rows = {tuple(r): lab for r, lab in zip(X.tolist(), y.tolist())}
+    for x, lab in zip(ds.X_val.tolist(), ds.y_val.tolist()):
+        assert rows[tuple(int(v) for v in x)] == lab
+
+
+def test_csv_seeded_split(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("\n".join(f"{i},{i % 2}" for i in range(100)))
+    a, b, c = load_csv(path), load_csv(path), load_csv(path, seed=9)
+    assert np.array_equal(a.X_val, b.X_val) and not np.array_equal(a.X_val, c.X_val)
+    assert a.n_val == 20
+
+
+@pytest.mark.parametrize("text,words", [
+    ("1,2,0\n3,4,1\n5,6,7,1\n", ("line 3 has 4 values, expected 3",)),
+    ("a,b,c\n1,2,0\n3,4\n", ("line 3 has 2 values, expected 3",)),
+    ("1,2,0\n3,abc,1\n", ("line 2, column 2: 'abc' is not a number",)),
+    ("1,2,0\n3,nan,1\n", ("line 2, column 2", "finite")),
+    ("1,2,0\ninf,2,1\n", ("line 2, column 1", "finite")),
+    ("1,2,0\n3,4,0.5\n", ("line 2", "not an integer")),
+    ("x,y,label\n", ("no data rows",)),
+    ("\n\n\n", ("no data rows",)),
+    ("1\n2\n3\n", ("at least 2 columns",)),
+])
+def test_csv_errors(tmp_path: Path, text: str, words: tuple[str, ...]) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(DatasetError) as excinfo:
+        load_csv(path)
+    check_error(excinfo, path, *words)
+
+
+def test_csv_file_errors(tmp_path: Path) -> None:
+    cases = [
+        (tmp_path / "nothere.csv", ("no such file",)),
+        (write(tmp_path / "empty.csv", b""), ("empty",)),
+        (write(tmp_path / "binary.csv", b"\xff\xfe\x00\x81abc"), ("utf-8",)),
+        (write(tmp_path / "broken.csv.gz", b"\x1f\x8b\x08\x00garbage"), ("gzip",)),
+    ]
+    (tmp_path / "folder.csv").mkdir()
+    cases.append((tmp_path / "folder.csv", ("directory",)))
+    for path, words in cases:
+        with pytest.raises(DatasetError) as excinfo:
+            load_csv(path)
+        check_error(excinfo, path, *words)
+
+
+def test_csv_bad_label_column(tmp_path: Path) -> None:
+    path = tmp_path / "cols.csv"
+    path.write_text("1,2,0\n3,4,1\n")
+    with pytest.raises(DatasetError) as excinfo:
+        load_csv(path, label_column=3)
+    check_error(excinfo, path, "out of range")
+    assert load_csv(path, label_column=-3).class_names == ("1", "3")
+
+
+def test_dataset_validates_its_arrays() -> None:
+    X = np.zeros((3, 2))
+    with pytest.raises(DatasetError):
+        Dataset("d", X, np.array([0, 1, 2]), X, np.zeros(3), 2, None, "")
+    with pytest.raises(DatasetError):
+        Dataset("d", X, np.zeros(2), X, np.zeros(3), 2, None, "")
+    with pytest.raises(DatasetError):
+        Dataset("d", X, np.zeros(3), X, np.zeros(3), 2, (2, 2), "")
+    ds = Dataset("d", X, np.zeros(3), X[:0], np.zeros(0), 2, None, "", ("a", "b"))
+    assert X.flags.writeable  # the caller's array is not frozen
+    assert not ds.X_train.flags.writeable and ds.class_names == ("a", "b")
+
+
+# ---------------------------------------------------------------- fuzz
+FUZZ = settings(max_examples=200, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+IDX_LIKE = st.one_of(
+    st.binary(max_size=300),
+    st.builds(lambda t, d, rest: bytes([0, 0, t, d]) + rest,
+              st.sampled_from([0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E, 0x0A]),
+              st.integers(0, 4), st.binary(max_size=200)),
+)
+
+CSV_LIKE = st.one_of(
+    st.binary(max_size=300),
+    st.text(alphabet="0123456789-.,e\n abn", max_size=200).map(str.encode),
+    st.lists(st.lists(st.sampled_from(["0", "1", "2", "-3", "1.5", "x", "", "nan", "1e999"]),
+                      min_size=1, max_size=4), max_size=8)
+    .map(lambda rows: "\n".join(",".join(r) for r in rows).encode()),
+)
+
+
+def _check_result(result: object) -> None:
+    if isinstance(result, np.ndarray):
+        return
+    assert isinstance(result, Dataset)
+    check_dataset(result)
+
+
+@FUZZ
+@given(data=IDX_LIKE, gz=st.booleans())
+def test_fuzz_load_idx(tmp_path_factory: pytest.TempPathFactory, data: bytes, gz: bool) -> None:
+    path = write(tmp_path_factory.mktemp("fuzz") / "fuzz.idx", data, gz)
+    try:
+        _check_result(load_idx(path))
+    except DatasetError as exc:
+        assert "fuzz.idx" in str(exc)
+
+
+@FUZZ
+@given(data=CSV_LIKE, gz=st.booleans(), label_column=st.integers(-3, 2))
+def test_fuzz_load_csv(tmp_path_factory: pytest.TempPathFactory, data: bytes, gz: bool,
+                       label_column: int) -> None:
+    path = write(tmp_path_factory.mktemp("fuzz") / "fuzz.csv", data, gz)
+    try:
+        _check_result(load_csv(path, label_column=label_column))
+    except DatasetError as exc:
+        assert "fuzz.csv" in str(exc)
+
+
+@FUZZ
+@given(images=IDX_LIKE, labels=IDX_LIKE)
+def test_fuzz_load_idx_pair(tmp_path_factory: pytest.TempPathFactory, images: bytes,
+                            labels: bytes) -> None:
+    tmp = tmp_path_factory.mktemp("fuzz")
+    ip, lp = write(tmp / "fi.idx", images), write(tmp / "fl.idx", labels)
+    try:
+        _check_result(load_idx_pair(ip, lp))
+    except DatasetError as exc:
+        assert "fi.idx" in str(exc) or "fl.idx" in str(exc)

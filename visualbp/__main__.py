@@ -1,0 +1,5 @@
+"""``python -m visualbp`` runs the desktop app."""
+
+from visualbp.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Validation of architectures and hyperparameters, with messages a person can act on.
+
+Every check raises ``ValueError`` naming the field and what is wrong, and returns
+the cleaned value, so the GUI's setup panel and the core share one set of rules.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Sequence
+
+#: Largest network we agree to build: 20 million parameters is 160 MB of float64
+#: weights, before the gradients and the step history that go with them.
+MAX_PARAMETERS = 20_000_000
+#: More layers than this cannot be drawn or stepped through meaningfully.
+MAX_LAYERS = 64
+#: Widest layer (MNIST's input is 784; a 300×300 image input would be 90,000).
+MAX_LAYER_SIZE = 100_000
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_sizes(sizes: Sequence[int]) -> list[int]:
+    """Layer sizes such as ``[784, 30, 10]``: at least 2 layers, each a positive whole number."""
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise ValueError(f"sizes must be a list of layer sizes such as [784, 30, 10], not {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(
+            f"a network needs at least 2 layers (input and output), got {len(sizes)}: {sizes!r}"
+        )
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(f"{len(sizes)} layers is more than the limit of {MAX_LAYERS}")
+    clean = []
+    for i, n in enumerate(sizes, start=1):
+        if not _is_int(n):
+            if isinstance(n, float) and n.is_integer():
+                n = int(n)
+            else:
+                raise ValueError(f"layer {i} size must be a whole number, got {n!r}")
+        if n < 1:
+            raise ValueError(f"layer {i} must have at least 1 neuron, got {n}")
+        if n > MAX_LAYER_SIZE:
+            raise ValueError(f"layer {i} has {n:,} neurons, more than the limit of {MAX_LAYER_SIZE:,}")
+        clean.append(int(n))
+    params = sum(a * b + b for a, b in zip(clean[:-1], clean[1:]))
+    if params > MAX_PARAMETERS:
+        raise ValueError(
+            f"{clean} has {params:,} weights and biases, more than the limit of {MAX_PARAMETERS:,}"
+        )
+    return clean
+
+
+def check_positive_finite(name: str, value: object) -> float:
+    """A real number > 0 that is not NaN or infinite (η, thresholds)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if value <= 0:
+        raise ValueError(f"{name} must be greater than 0, got {value:g}")
+    return value
+
+
+def check_eta(eta: object) -> float:
+    """The learning rate η: finite and > 0."""
+    return check_positive_finite("η (learning rate)", eta)
+
+
+def check_lmbda(lmbda: object) -> float:
+    """The L2 regularisation parameter λ: finite and ≥ 0."""
+    if isinstance(lmbda, bool) or not isinstance(lmbda, numbers.Real):
+        raise ValueError(f"λ (L2 regularisation) must be a number, got {lmbda!r}")
+    lmbda = float(lmbda)
+    if not math.isfinite(lmbda) or lmbda < 0:
+        raise ValueError(f"λ (L2 regularisation) must be a finite number ≥ 0, got {lmbda}")
+    return lmbda
+
+
+def check_count(name: str, value: object, minimum: int = 1) -> int:
+    """A whole number ≥ ``minimum`` (minibatch size, epochs)."""
+    if not _is_int(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_seed(seed: object) -> int | None:
+    """A seed: None (fresh randomness) or a whole number in 0 … 2³²−1."""
+    if seed is None:
+        return None
+    if not _is_int(seed) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
+    return int(seed)

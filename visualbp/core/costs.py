@@ -1,0 +1,79 @@
+"""Cost functions, each beside the output error it gives for BP1.
+
+``fn(a, y)`` is the cost summed over the examples given as columns (divide by
+``n`` for the book's mean ``C``); ``grad_a(a, y)`` is ``∇_a C`` for one example
+(column-wise for many); ``delta(z, a, y, activation)`` is BP1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from visualbp.core.activations import Activation
+
+
+class QuadraticCost:
+    """C_x = ½‖y − a^L‖²."""
+
+    name = "quadratic"
+    formula = "C = 1/2n Σ_x ‖y(x) − a^L(x)‖²"
+
+    @staticmethod
+    def fn(a: np.ndarray, y: np.ndarray) -> float:
+        d = a - y
+        return 0.5 * float(np.vdot(d, d))
+
+    @staticmethod
+    def grad_a(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∇_a C = a^L − y."""
+        return a - y
+
+    @staticmethod
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation) -> np.ndarray:
+        """BP1: δ^L = (a^L − y) ⊙ σ'(z^L)."""
+        return (a - y) * activation.prime(z, a)
+
+    def __repr__(self) -> str:
+        return "QuadraticCost()"
+
+
+class CrossEntropyCost:
+    """C_x = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)]; needs sigmoid outputs."""
+
+    name = "cross-entropy"
+    formula = "C = −1/n Σ_x Σ_j [y_j ln a^L_j + (1−y_j) ln(1−a^L_j)]"
+
+    @staticmethod
+    def fn(a: np.ndarray, y: np.ndarray) -> float:
+        # A saturated output of exactly 0 or 1 would give ln 0; clip as the book's nan_to_num does.
+        a = np.clip(a, 1e-300, 1.0 - 1e-16)
+        return float(-np.sum(y * np.log(a) + (1.0 - y) * np.log1p(-a)))
+
+    @staticmethod
+    def grad_a(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∇_a C = (a − y) / (a(1 − a))."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (a - y) / (a * (1.0 - a))
+
+    @staticmethod
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation) -> np.ndarray:
+        """BP1 with sigmoid outputs: δ^L = ∇_a C ⊙ σ'(z^L) = a^L − y (σ' cancels)."""
+        return a - y
+
+    def __repr__(self) -> str:
+        return "CrossEntropyCost()"
+
+
+COSTS = {c.name: c for c in (QuadraticCost(), CrossEntropyCost())}
+_ALIASES = {"quadratic": "quadratic", "mse": "quadratic", "cross-entropy": "cross-entropy",
+            "cross_entropy": "cross-entropy", "crossentropy": "cross-entropy"}
+
+
+def get_cost(name: str | QuadraticCost | CrossEntropyCost) -> QuadraticCost | CrossEntropyCost:
+    """Look a cost up by name; a ValueError lists the valid names."""
+    if isinstance(name, (QuadraticCost, CrossEntropyCost)):
+        return name
+    key = _ALIASES.get(str(name).strip().lower())
+    if key is None:
+        raise ValueError(f"unknown cost {name!r}: choose one of {', '.join(COSTS)}")
+    return COSTS[key]

@@ -1,0 +1,476 @@
+"""The step engine: minibatch SGD as an ordered sequence of immutable step records.
+
+For each example of a minibatch it follows the book's pseudocode (chapter 2):
+input ``a^1 = x``; feedforward ``z^l, a^l`` for l = 2..L; BP1 ``δ^L``; BP2 ``δ^l``
+for l = L−1..2; BP3 and BP4 for l = L..2, summed over the minibatch; after the
+last example, the update of each layer l = 2..L. ``step()`` takes one record,
+``back()`` undoes one and restores the exact previous state, weights included.
+
+Coarse moves (``finish_example``, ``finish_batch``, ``run_batches``,
+``run_epochs``) share the same state. A minibatch started from its beginning is
+taken in one matrix-based pass (one BATCH record), which gives the same weights
+to rounding (1e-12) as stepping it record by record.
+
+State is immutable: each step makes a new ``_State`` and never writes into an
+array, so history keeps earlier states by reference and ``back()`` is exact.
+History is bounded by a byte budget and a step count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+
+from visualbp.core import checks
+from visualbp.core.events import Event
+from visualbp.core.network import Network
+from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord, freeze
+
+Op = tuple[Kind, int, int | None]  # (kind, l, example)
+
+
+def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The order of the training examples in ``epoch``: a pure function of (seed, epoch)."""
+    return np.random.default_rng([seed, 2, epoch]).permutation(n)
+
+
+# A diverging run overflows on its way to NaN; that is reported as a Divergence, not as warnings.
+def _quiet_fp() -> np.errstate:
+    return np.errstate(over="ignore", invalid="ignore", under="ignore")
+
+
+def _put(t: tuple, i: int, value: object) -> tuple:
+    return t[:i] + (value,) + t[i + 1:]
+
+
+@dataclass(frozen=True)
+class _State:
+    """Where the engine is and what the current minibatch has computed so far."""
+
+    step: int = 0  # records taken since the start
+    epoch: int = 0
+    batch: int = 0  # minibatch number within the epoch
+    offset: int = 0  # index into the epoch's permutation where this minibatch starts
+    program: tuple[Op, ...] = ()  # the current minibatch's records, empty between minibatches
+    pos: int = 0  # next op in ``program``
+    # per example, indexed by the book's l (0 unused): z^l, a^l, σ'(z^l), δ^l
+    z: tuple = ()
+    a: tuple = ()
+    sp: tuple = ()
+    delta: tuple = ()
+    nabla_b: tuple = ()  # this example's ∂C/∂b^l (BP3), by l
+    nabla_w: tuple = ()  # this example's ∂C/∂w^l (BP4), by l
+    sum_b: tuple = ()  # Σ_x over the minibatch so far, by l
+    sum_w: tuple = ()
+    cost_sum: float = 0.0  # Σ_x C_x over the minibatch so far
+    m: int = 0  # size of the current minibatch
+    y: np.ndarray | None = None  # the current example's target
+
+
+class Engine:
+    """Steps ``net`` through minibatch SGD on rows ``X`` (n, n_in) with one-hot rows ``Y`` (n, n_out)."""
+
+    def __init__(
+        self,
+        net: Network,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        mini_batch_size: int = 10,
+        eta: float = 3.0,
+        X_val: np.ndarray | None = None,
+        Y_val: np.ndarray | None = None,
+        seed: int | None = None,
+        history_bytes: int = 256 * 2**20,
+        history_steps: int = 100_000,
+    ) -> None:
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        Y = np.ascontiguousarray(Y, dtype=np.float64)
+        if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y) or len(X) == 0:
+            raise ValueError(f"training data must be rows X (n, n_in) and Y (n, n_out), got {X.shape} and {Y.shape}")
+        if X.shape[1] != net.sizes[0] or Y.shape[1] != net.sizes[-1]:
+            raise ValueError(
+                f"the data has {X.shape[1]} inputs and {Y.shape[1]} outputs, but the network "
+                f"{net.sizes} expects {net.sizes[0]} and {net.sizes[-1]}"
+            )
+        self.net = net
+        self.X, self.Y = X, Y
+        self.labels = np.argmax(Y, axis=1)
+        if X_val is not None and len(X_val):
+            self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)
+            self.Y_val = np.ascontiguousarray(Y_val, dtype=np.float64)
+            self.labels_val = np.argmax(self.Y_val, axis=1)
+        else:
+            self.X_val = self.Y_val = self.labels_val = None
+        self.mini_batch_size = mini_batch_size
+        self.eta = eta
+        self.seed = net.seed if seed is None else checks.check_seed(seed)
+        self.history_bytes = checks.check_count("history bytes", history_bytes, minimum=0)
+        self.history_steps = checks.check_count("history steps", history_steps, minimum=0)
+
+        self.step_taken = Event("step_taken")  # (record)
+        self.stepped_back = Event("stepped_back")  # (undone record, now-current record or None)
+        self.batch_done = Event("batch_done")  # (BatchStats)
+        self.epoch_done = Event("epoch_done")  # (EpochStats)
+        self.diverged = Event("diverged")  # (Divergence)
+
+        self._initial = (list(net.weights), list(net.biases))
+        self._state = _State()
+        self._perm_cache: tuple[int, np.ndarray] | None = None
+        self._history: deque[tuple[StepRecord, _State, list, list, int]] = deque()
+        self._history_nbytes = 0
+        self.last_record: StepRecord | None = None
+        self.divergence: Divergence | None = None
+
+    # ----------------------------------------------------------------- settings
+    @property
+    def eta(self) -> float:
+        return self._eta
+
+    @eta.setter
+    def eta(self, value: float) -> None:
+        self._eta = checks.check_eta(value)
+
+    @property
+    def mini_batch_size(self) -> int:
+        """Takes effect at the next minibatch."""
+        return self._m
+
+    @mini_batch_size.setter
+    def mini_batch_size(self, value: int) -> None:
+        self._m = checks.check_count("minibatch size", value)
+
+    # ----------------------------------------------------------------- position
+    @property
+    def epoch(self) -> int:
+        return self._state.epoch
+
+    @property
+    def batch(self) -> int:
+        return self._state.batch
+
+    @property
+    def step_index(self) -> int:
+        return self._state.step
+
+    @property
+    def n_train(self) -> int:
+        return len(self.X)
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-self.n_train // self._m)
+
+    @property
+    def at_batch_start(self) -> bool:
+        return not self._state.program
+
+    @property
+    def can_step_back(self) -> bool:
+        return bool(self._history)
+
+    @property
+    def history_length(self) -> int:
+        return len(self._history)
+
+    @property
+    def next_op(self) -> Op:
+        """What ``step()`` will do next: (kind, l, example)."""
+        s = self._state
+        return s.program[s.pos] if s.program else (Kind.INPUT, 1, 0)
+
+    def _batch_size_at(self, offset: int) -> int:
+        return min(self._m, self.n_train - offset)
+
+    def current(self, name: str, l: int) -> np.ndarray | None:
+        """The current example's ``z``, ``a``, ``sp`` (σ'(z)), ``delta``, ``nabla_b``, ``nabla_w``,
+        or the minibatch's ``sum_b``/``sum_w``, at the book's layer ``l``; None before it is computed."""
+        t = getattr(self._state, name)
+        return t[l] if l < len(t) else None
+
+    def current_example_index(self) -> int | None:
+        """Index into the training rows of the example being stepped, or None between minibatches."""
+        s = self._state
+        if not s.program:
+            return None
+        op = s.program[min(s.pos, len(s.program) - 1)]
+        if op[2] is None:
+            return None
+        return int(self._perm(s.epoch)[s.offset + op[2]])
+
+    # ----------------------------------------------------------------- program
+    def _program(self, m: int) -> tuple[Op, ...]:
+        L = self.net.num_layers
+        one = [(Kind.INPUT, 1)] + [(Kind.FEEDFORWARD, l) for l in range(2, L + 1)]
+        one += [(Kind.OUTPUT_ERROR, L)] + [(Kind.BACKPROP_ERROR, l) for l in range(L - 1, 1, -1)]
+        for l in range(L, 1, -1):
+            one += [(Kind.GRADIENT_B, l), (Kind.GRADIENT_W, l)]
+        ops = [(k, l, x) for x in range(m) for k, l in one]
+        ops += [(Kind.UPDATE, l, None) for l in range(2, L + 1)]
+        return tuple(ops)
+
+    def _perm(self, epoch: int) -> np.ndarray:
+        if self._perm_cache is None or self._perm_cache[0] != epoch:
+            self._perm_cache = (epoch, epoch_permutation(self.seed, epoch, self.n_train))
+        return self._perm_cache[1]
+
+    # ----------------------------------------------------------------- history
+    def _push(self, record: StepRecord, before: _State, weights: list, biases: list, nbytes: int) -> None:
+        self._history.append((record, before, weights, biases, nbytes))
+        self._history_nbytes += nbytes
+        while self._history and (
+            len(self._history) > self.history_steps or self._history_nbytes > self.history_bytes
+        ):
+            self._history_nbytes -= self._history.popleft()[4]
+
+    def back(self) -> StepRecord | None:
+        """Undo the last record: state, accumulators and weights return bit for bit.
+
+        Returns the undone record, or None when there is no history left.
+        """
+        if not self._history:
+            return None
+        record, before, weights, biases, nbytes = self._history.pop()
+        self._history_nbytes -= nbytes
+        self._state = before
+        self.net.weights, self.net.biases = list(weights), list(biases)
+        self.last_record = self._history[-1][0] if self._history else None
+        self.divergence = None
+        self.stepped_back.emit(record, self.last_record)
+        return record
+
+    def clear_history(self) -> None:
+        self._history.clear()
+        self._history_nbytes = 0
+
+    def reset(self) -> None:
+        """Back to epoch 0 with the initial weights (the same seed gives the same numbers)."""
+        self.net.weights, self.net.biases = list(self._initial[0]), list(self._initial[1])
+        self._state = _State()
+        self.clear_history()
+        self.last_record = None
+        self.divergence = None
+
+    # ----------------------------------------------------------------- one record
+    def step(self) -> StepRecord:
+        """Take the next record of the book's algorithm (and, after the last example, the update)."""
+        with _quiet_fp():
+            return self._step()
+
+    def _step(self) -> StepRecord:
+        before = self._state
+        weights, biases = list(self.net.weights), list(self.net.biases)
+        s = before if before.program else self._start_batch(before)
+        kind, l, x = s.program[s.pos]
+        s, arrays = self._apply(s, kind, l, x)
+        record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays))
+        s = replace(s, pos=s.pos + 1, step=s.step + 1)
+        finished = s.pos == len(s.program)
+        stats = self._batch_stats(s, s.sum_b, s.sum_w, s.cost_sum / s.m) if finished else None
+        if finished:
+            s, epoch_ended = self._end_batch(s)
+        self._state = s
+        self.last_record = record
+        self._push(record, before, weights, biases, record.nbytes)
+        self.step_taken.emit(record)
+        if kind is Kind.UPDATE:
+            self._check_finite(record, [l - 2], None)
+        if finished:
+            self._after_batch(stats, epoch_ended)
+        return record
+
+    def _start_batch(self, s: _State) -> _State:
+        m = self._batch_size_at(s.offset)
+        empty = (None,) * (self.net.num_layers + 1)
+        return replace(s, program=self._program(m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
+
+    def _end_batch(self, s: _State) -> tuple[_State, bool]:
+        offset = s.offset + s.m
+        ended = offset >= self.n_train
+        return (
+            _State(
+                step=s.step,
+                epoch=s.epoch + 1 if ended else s.epoch,
+                batch=0 if ended else s.batch + 1,
+                offset=0 if ended else offset,
+            ),
+            ended,
+        )
+
+    def _apply(self, s: _State, kind: Kind, l: int, x: int | None) -> tuple[_State, dict]:
+        """One step of the pseudocode on state ``s``; returns the new state and the arrays produced."""
+        net = self.net
+        i = l - 2  # index into net.weights / net.biases for layer l
+        if kind is Kind.INPUT:  # a^1 = x
+            row = self._perm(s.epoch)[s.offset + x]
+            a1 = self.X[row].reshape(-1, 1).copy()
+            y = self.Y[row].reshape(-1, 1).copy()
+            empty = (None,) * (net.num_layers + 1)
+            s = replace(s, a=_put(empty, 1, a1), z=empty, sp=empty, delta=empty,
+                        nabla_b=empty, nabla_w=empty, y=y)
+            return s, {"a": a1, "y": y}
+        if kind is Kind.FEEDFORWARD:  # z^l = w^l a^(l−1) + b^l,  a^l = σ(z^l)
+            act = net.layer_activation(i)
+            z = net.weights[i] @ s.a[l - 1] + net.biases[i]
+            a = act.fn(z)
+            sp = act.prime(z, a)
+            s = replace(s, z=_put(s.z, l, z), a=_put(s.a, l, a), sp=_put(s.sp, l, sp))
+            arrays = {"z": z, "a": a, "sp": sp}
+            if l == net.num_layers:
+                c = net.cost.fn(a, s.y)
+                s = replace(s, cost_sum=s.cost_sum + c)
+                arrays["cost"] = np.array(c)
+            return s, arrays
+        if kind is Kind.OUTPUT_ERROR:  # BP1
+            grad_a = net.cost.grad_a(s.a[l], s.y)
+            delta = net.cost.delta(s.z[l], s.a[l], s.y, net.output_activation)
+            return replace(s, delta=_put(s.delta, l, delta)), {"grad_a": grad_a, "sp": s.sp[l], "delta": delta}
+        if kind is Kind.BACKPROP_ERROR:  # BP2
+            wtd = net.weights[i + 1].T @ s.delta[l + 1]
+            delta = wtd * s.sp[l]
+            return replace(s, delta=_put(s.delta, l, delta)), {"wtd": wtd, "sp": s.sp[l], "delta": delta}
+        if kind is Kind.GRADIENT_B:  # BP3
+            nb = s.delta[l]
+            total = nb if s.sum_b[l] is None else s.sum_b[l] + nb
+            s = replace(s, nabla_b=_put(s.nabla_b, l, nb), sum_b=_put(s.sum_b, l, total))
+            return s, {"nabla_b": nb, "sum_b": total}
+        if kind is Kind.GRADIENT_W:  # BP4
+            nw = s.delta[l] @ s.a[l - 1].T
+            total = nw if s.sum_w[l] is None else s.sum_w[l] + nw
+            s = replace(s, nabla_w=_put(s.nabla_w, l, nw), sum_w=_put(s.sum_w, l, total))
+            return s, {"nabla_w": nw, "sum_w": total}
+        if kind is Kind.UPDATE:  # w^l → (1 − ηλ/n) w^l − η/m Σ_x ∂C_x/∂w^l,  b^l → b^l − η/m Σ_x ∂C_x/∂b^l
+            eta, m = self._eta, s.m
+            w_old, b_old = net.weights[i], net.biases[i]
+            if net.lmbda:
+                w = (1.0 - eta * (net.lmbda / self.n_train)) * w_old - (eta / m) * s.sum_w[l]
+            else:
+                w = w_old - (eta / m) * s.sum_w[l]
+            b = b_old - (eta / m) * s.sum_b[l]
+            net.weights, net.biases = list(net.weights), list(net.biases)
+            net.weights[i], net.biases[i] = w, b
+            return s, {"w": w, "b": b, "dw": w - w_old, "db": b - b_old}
+        raise AssertionError(kind)
+
+    # ----------------------------------------------------------------- a whole minibatch
+    def _fast_batch(self) -> StepRecord:
+        """Take the next minibatch in one matrix-based pass (one BATCH record)."""
+        before = self._state
+        assert not before.program
+        net = self.net
+        weights, biases = list(net.weights), list(net.biases)
+        m = self._batch_size_at(before.offset)
+        rows = self._perm(before.epoch)[before.offset:before.offset + m]
+        Yb = self.Y[rows].T
+        nabla_b, nabla_w, a_L = net._gradient(self.X[rows].T, Yb)
+        net._apply_gradient(nabla_b, nabla_w, self._eta, net.lmbda, self.n_train)
+        cost = net.cost.fn(a_L, Yb) / m
+        record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
+                            freeze({"cost": np.array(cost)}))
+        stats = self._batch_stats(before, nabla_b, nabla_w, cost, mean=True) if self.batch_done else None
+        s, epoch_ended = self._end_batch(replace(before, m=m, step=before.step + 1))
+        self._state = s
+        self.last_record = record
+        self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(net.weights, net.biases)))
+        self.step_taken.emit(record)
+        self._check_finite(record, range(len(net.weights)), cost)
+        self._after_batch(stats, epoch_ended)
+        return record
+
+    def _batch_stats(self, s: _State, nabla_b, nabla_w, cost: float, mean: bool = False) -> BatchStats:
+        """‖∂C/∂b^l‖ and ‖∂C/∂w^l‖ of the mean gradient. By l (sums) or by index (means)."""
+        if not mean:
+            inv = 1.0 / s.m
+            nabla_b = [nabla_b[l] * inv for l in range(2, self.net.num_layers + 1)]
+            nabla_w = [nabla_w[l] * inv for l in range(2, self.net.num_layers + 1)]
+        return BatchStats(
+            epoch=s.epoch, batch=s.batch, step=s.step, cost=float(cost),
+            delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_b),
+            grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_w),
+        )
+
+    def _after_batch(self, stats: BatchStats | None, epoch_ended: bool) -> None:
+        if stats is not None and self.batch_done:
+            self.batch_done.emit(stats)
+        if epoch_ended and self.epoch_done:
+            self.epoch_done.emit(self.evaluate())
+
+    def _check_finite(self, record: StepRecord, layers, cost: float | None) -> None:
+        what = None
+        if cost is not None and not math.isfinite(cost):
+            what = "the cost became non-finite"
+        else:
+            for i in layers:
+                if not (np.isfinite(self.net.weights[i]).all() and np.isfinite(self.net.biases[i]).all()):
+                    what = f"the weights or biases of layer l={i + 2} became non-finite"
+                    break
+        if what is not None:
+            self.divergence = Divergence(record.epoch, record.batch, record.index, what)
+            self.diverged.emit(self.divergence)
+
+    # ----------------------------------------------------------------- coarse moves
+    def finish_example(self) -> StepRecord | None:
+        """Step to the end of the current example's pass (or through the update)."""
+        record = None
+        while self.divergence is None:
+            record = self.step()
+            if (record.kind is Kind.GRADIENT_W and record.l == 2) or self.at_batch_start:
+                break
+        return record
+
+    def finish_batch(self) -> StepRecord | None:
+        """Finish this minibatch record by record, or take a fresh one in one matrix-based pass."""
+        if self.divergence is not None:
+            return None
+        if self.at_batch_start:
+            with _quiet_fp():
+                return self._fast_batch()
+        record = None
+        while not self.at_batch_start and self.divergence is None:
+            record = self.step()
+        return record
+
+    def run_batches(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
+        """Take ``count`` minibatches; stops early on divergence or when ``should_stop()``. Returns how many."""
+        done = 0
+        while done < count and self.divergence is None and not (should_stop and should_stop()):
+            self.finish_batch()
+            done += 1
+        return done
+
+    def run_epochs(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
+        """Train to the end of ``count`` epochs from here (the current one counts if it is under way)."""
+        target = self.epoch + count
+        done = 0
+        while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
+            self.finish_batch()
+            done += 1
+        return done
+
+    # ----------------------------------------------------------------- measures
+    def evaluate(self) -> EpochStats:
+        """Mean cost and accuracy on the training and validation rows, now."""
+        net = self.net
+        nan = float("nan")
+        val_cost = val_acc = nan
+        if self.X_val is not None:
+            val_cost = net.cost_arrays(self.X_val, self.Y_val)
+            val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
+        return EpochStats(
+            epoch=self._state.epoch - 1 if self.at_batch_start else self._state.epoch,
+            step=self._state.step,
+            train_cost=net.cost_arrays(self.X, self.Y),
+            train_accuracy=net.accuracy_arrays(self.X, self.labels),
+            val_cost=val_cost,
+            val_accuracy=val_acc,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Engine({self.net.sizes}, n={self.n_train}, m={self._m}, η={self._eta:g}, "
+            f"epoch={self.epoch}, batch={self.batch}, step={self.step_index})"
+        )

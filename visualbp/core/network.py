@@ -1,0 +1,284 @@
+"""Network: a feedforward network trained by minibatch SGD, in Nielsen's notation.
+
+The public surface is the book's ``network.py`` (chapters 1–2) so a reader can
+paste a snippet and it runs: ``Network(sizes)``, ``weights``, ``biases``,
+``feedforward``, ``backprop``, ``update_mini_batch``, ``SGD``, ``evaluate``.
+Added: tanh/ReLU hidden layers, the cross-entropy cost and L2 regularisation
+(chapter 3's ``lmbda``), and a fully matrix-based minibatch pass that SGD uses.
+
+Indexing: the book's layer ``l`` runs 1..L with layer 1 the input, so
+``weights[i]`` is ``w^(i+2)`` and ``biases[i]`` is ``b^(i+2)``.
+
+Left out, as in the book: momentum, dropout, softmax outputs, early stopping.
+Weights are never changed in place; every update binds new arrays, so step
+history can keep the old ones by reference.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from visualbp.core import checks
+from visualbp.core.activations import Activation, get_activation
+from visualbp.core.costs import get_cost
+
+INITS = ("standard", "scaled")
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+class Network:
+    """A network with layer sizes ``sizes``, e.g. ``Network([784, 30, 10])``."""
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Activation = "sigmoid",
+        cost: str = "quadratic",
+        init: str = "standard",
+        seed: int | None = None,
+        *,
+        output_activation: str | Activation = "sigmoid",
+        lmbda: float = 0.0,
+    ) -> None:
+        self.sizes = checks.check_sizes(sizes)
+        self.num_layers = len(self.sizes)
+        self.activation = get_activation(activation)
+        self.output_activation = get_activation(output_activation)
+        self.cost = get_cost(cost)
+        if self.cost.name == "cross-entropy" and self.output_activation.name != "sigmoid":
+            raise ValueError(
+                f"the cross-entropy cost needs outputs in (0, 1), but a {self.output_activation.name} "
+                "output layer can leave that range: use a sigmoid output layer or the quadratic cost"
+            )
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)}")
+        self.init = init
+        self.lmbda = checks.check_lmbda(lmbda)
+        seed = checks.check_seed(seed)
+        self.seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
+        rng = np.random.default_rng(self.seed)
+        # Biases b^l: N(0, 1), shape (n_l, 1). Weights w^l: N(0, 1) ("standard", chapters 1–2)
+        # or N(0, 1/n_in) ("scaled", chapter 3), shape (n_l, n_{l-1}): row j, column k is w^l_jk.
+        self.biases = [rng.standard_normal((y, 1)) for y in self.sizes[1:]]
+        self.weights = [
+            rng.standard_normal((y, x)) / (np.sqrt(x) if init == "scaled" else 1.0)
+            for x, y in zip(self.sizes[:-1], self.sizes[1:])
+        ]
+        self._shuffle_rng = np.random.default_rng([self.seed, 1])
+
+    # ----------------------------------------------------------------- feedforward
+    def layer_activation(self, i: int) -> Activation:
+        """The activation of ``weights[i]``'s layer: hidden layers use ``activation``, the last ``output_activation``."""
+        return self.output_activation if i == self.num_layers - 2 else self.activation
+
+    def feedforward(self, a: np.ndarray) -> np.ndarray:
+        """a^l = σ(w^l a^(l−1) + b^l) for l = 2..L; ``a`` is a column (n_in, 1) or columns (n_in, m)."""
+        for i, (b, w) in enumerate(zip(self.biases, self.weights)):
+            a = self.layer_activation(i)(w @ a + b)
+        return a
+
+    # ----------------------------------------------------------------- backprop
+    def backprop(self, x: np.ndarray, y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Gradient of C_x for one example: BP1, BP2, then BP3 (∂C/∂b) and BP4 (∂C/∂w).
+
+        Returns ``(nabla_b, nabla_w)`` shaped like ``biases`` and ``weights``.
+        """
+        nabla_b = [np.zeros(b.shape) for b in self.biases]
+        nabla_w = [np.zeros(w.shape) for w in self.weights]
+        # feedforward, keeping every z^l and a^l
+        activation = x
+        activations = [x]
+        zs = []
+        for i, (b, w) in enumerate(zip(self.biases, self.weights)):
+            z = np.dot(w, activation) + b
+            zs.append(z)
+            activation = self.layer_activation(i)(z)
+            activations.append(activation)
+        # BP1: δ^L = ∇_a C ⊙ σ'(z^L)
+        delta = self.cost.delta(zs[-1], activations[-1], y, self.output_activation)
+        nabla_b[-1] = delta  # BP3
+        nabla_w[-1] = np.dot(delta, activations[-2].transpose())  # BP4
+        # BP2, backwards. Here l counts from the end (l = 2 is the second-last layer),
+        # as in the book's code; the book's text would call this layer L − l + 1.
+        for l in range(2, self.num_layers):
+            z = zs[-l]
+            sp = self.activation.prime(z, activations[-l])
+            delta = np.dot(self.weights[-l + 1].transpose(), delta) * sp
+            nabla_b[-l] = delta
+            nabla_w[-l] = np.dot(delta, activations[-l - 1].transpose())
+        return nabla_b, nabla_w
+
+    def backprop_batch(self, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Matrix-based BP1–BP4 for examples as columns: gradient of the mean cost over the batch.
+
+        ``X`` is (n_in, m), ``Y`` is (n_out, m). Equals the mean of ``backprop`` over the columns.
+        """
+        nabla_b, nabla_w, _ = self._gradient(X, Y)
+        return nabla_b, nabla_w
+
+    def _gradient(
+        self, A: np.ndarray, Y: np.ndarray
+    ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+        """Mean gradient over the columns of ``A``; also returns a^L for the caller's cost."""
+        m = A.shape[1]
+        weights = self.weights
+        activations = [A]
+        zs = []
+        last = self.num_layers - 2
+        for i, (b, w) in enumerate(zip(self.biases, weights)):
+            z = w @ A
+            z += b
+            zs.append(z)
+            A = (self.output_activation if i == last else self.activation).fn(z)
+            activations.append(A)
+        inv_m = 1.0 / m
+        nabla_b = [None] * (last + 1)
+        nabla_w = [None] * (last + 1)
+        delta = self.cost.delta(zs[-1], A, Y, self.output_activation)  # BP1
+        for i in range(last, -1, -1):
+            if i < last:  # BP2
+                delta = (weights[i + 1].T @ delta) * self.activation.prime(zs[i], activations[i + 1])
+            nabla_b[i] = delta.sum(axis=1, keepdims=True) * inv_m  # BP3, averaged
+            g = delta @ activations[i].T  # BP4, summed over the batch
+            g *= inv_m
+            nabla_w[i] = g
+        return nabla_b, nabla_w, A
+
+    # ----------------------------------------------------------------- gradient descent
+    def _apply_gradient(self, nabla_b: list, nabla_w: list, eta: float, lmbda: float, n: int) -> None:
+        """w → (1 − ηλ/n) w − η ∇_w C,  b → b − η ∇_b C, binding new arrays."""
+        if lmbda:
+            decay = 1.0 - eta * (lmbda / n)
+            self.weights = [decay * w - eta * nw for w, nw in zip(self.weights, nabla_w)]
+        else:
+            self.weights = [w - eta * nw for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [b - eta * nb for b, nb in zip(self.biases, nabla_b)]
+
+    def update_mini_batch(
+        self, mini_batch: Sequence[Pair], eta: float, lmbda: float | None = None, n: int | None = None
+    ) -> None:
+        """w^l → (1 − ηλ/n) w^l − η/m Σ_x δ^(x,l) (a^(x,l−1))^T,  b^l → b^l − η/m Σ_x δ^(x,l).
+
+        ``lmbda`` defaults to the network's; ``n`` (training-set size, for L2) to the batch size.
+        """
+        eta = checks.check_eta(eta)
+        lmbda = self.lmbda if lmbda is None else checks.check_lmbda(lmbda)
+        X, Y = stack_pairs(mini_batch)
+        nabla_b, nabla_w, _ = self._gradient(X.T, Y.T)
+        self._apply_gradient(nabla_b, nabla_w, eta, lmbda, n or len(mini_batch))
+
+    def SGD(
+        self,
+        training_data: Iterable[Pair],
+        epochs: int,
+        mini_batch_size: int,
+        eta: float,
+        test_data: Iterable[Pair] | None = None,
+        lmbda: float | None = None,
+        verbose: bool = True,
+    ) -> list[int]:
+        """Minibatch stochastic gradient descent, as in the book.
+
+        Shuffles each epoch (with the network's seeded generator, without touching
+        ``training_data``), updates once per minibatch, and prints the epoch like the
+        book does unless ``verbose`` is False. Returns the test hits per epoch.
+        """
+        epochs = checks.check_count("epochs", epochs, minimum=0)
+        mini_batch_size = checks.check_count("minibatch size", mini_batch_size)
+        eta = checks.check_eta(eta)
+        lmbda = self.lmbda if lmbda is None else checks.check_lmbda(lmbda)
+        X, Y = stack_pairs(training_data)  # pre-stacked once: examples as rows
+        test = list(test_data) if test_data is not None else None
+        n = len(X)
+        hits = []
+        for j in range(epochs):
+            perm = self._shuffle_rng.permutation(n)
+            self.train_epoch_arrays(X[perm], Y[perm], mini_batch_size, eta, lmbda, n)
+            if test is not None:
+                hits.append(self.evaluate(test))
+                if verbose:
+                    print(f"Epoch {j}: {hits[-1]} / {len(test)}")
+            elif verbose:
+                print(f"Epoch {j} complete")
+        return hits
+
+    def train_epoch_arrays(
+        self, X: np.ndarray, Y: np.ndarray, mini_batch_size: int, eta: float, lmbda: float, n: int
+    ) -> None:
+        """One pass over rows ``X`` (n, n_in) / ``Y`` (n, n_out) already in minibatch order."""
+        for k in range(0, len(X), mini_batch_size):
+            nb, nw, _ = self._gradient(X[k:k + mini_batch_size].T, Y[k:k + mini_batch_size].T)
+            self._apply_gradient(nb, nw, eta, lmbda, n)
+
+    # ----------------------------------------------------------------- evaluation
+    def evaluate(self, test_data: Iterable[Pair]) -> int:
+        """How many examples the network classifies right (argmax of a^L); y may be a label or one-hot."""
+        results = [
+            (int(np.argmax(self.feedforward(x))), int(y) if np.ndim(y) == 0 else int(np.argmax(y)))
+            for x, y in test_data
+        ]
+        return sum(int(a == y) for a, y in results)
+
+    def total_cost(self, data: Iterable[Pair]) -> float:
+        """C = 1/n Σ_x C_x + λ/2n Σ_w w² over ``data`` (one-hot y)."""
+        X, Y = stack_pairs(data)
+        return self.cost_arrays(X, Y)
+
+    def cost_arrays(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Mean cost (plus the L2 term) over rows ``X`` (n, n_in), one-hot rows ``Y``."""
+        n = len(X)
+        c = self.cost.fn(self.feedforward(X.T), Y.T) / n
+        if self.lmbda:
+            c += 0.5 * (self.lmbda / n) * sum(float(np.vdot(w, w)) for w in self.weights)
+        return c
+
+    def accuracy_arrays(self, X: np.ndarray, labels: np.ndarray) -> float:
+        """Fraction of rows ``X`` whose argmax output equals ``labels``."""
+        if len(X) == 0:
+            return float("nan")
+        return float(np.mean(np.argmax(self.feedforward(X.T), axis=0) == labels))
+
+    # ----------------------------------------------------------------- helpers
+    def copy(self) -> "Network":
+        """An independent network with the same settings and bitwise-equal parameters."""
+        other = object.__new__(Network)
+        other.__dict__.update(self.__dict__)
+        other.sizes = list(self.sizes)
+        other.weights = [w.copy() for w in self.weights]
+        other.biases = [b.copy() for b in self.biases]
+        other._shuffle_rng = np.random.default_rng()
+        other._shuffle_rng.bit_generator.state = self._shuffle_rng.bit_generator.state
+        return other
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    def describe(self) -> str:
+        """One line: sizes, activation, cost, init, seed."""
+        s = f"{self.sizes} {self.activation.name}"
+        if self.output_activation.name != self.activation.name:
+            s += f"/{self.output_activation.name} output"
+        s += f", {self.cost.name} cost, {self.init} init, seed {self.seed}"
+        if self.lmbda:
+            s += f", λ={self.lmbda:g}"
+        return s
+
+    def __repr__(self) -> str:
+        return (
+            f"Network({self.sizes}, activation={self.activation.name!r}, cost={self.cost.name!r}, "
+            f"init={self.init!r}, seed={self.seed})"
+        )
+
+
+def stack_pairs(pairs: Iterable[Pair]) -> tuple[np.ndarray, np.ndarray]:
+    """Book-format ``(x, y)`` pairs → rows ``X`` (n, n_in) and ``Y`` (n, n_out), float64."""
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("no examples: the data is empty")
+    X = np.array([np.ravel(x) for x, _ in pairs], dtype=np.float64)
+    Y = np.array([np.ravel(y) for _, y in pairs], dtype=np.float64)
+    return X, Y

@@ -1,0 +1,1 @@
+"""The Qt GUI: observes the core's engine and never computes a gradient itself."""
