@@ -125,6 +125,9 @@ class Engine:
         self._history_nbytes = 0
         self.last_record: StepRecord | None = None
         self.divergence: Divergence | None = None
+        #: The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
+        #: ``net.biases``/``net.weights``; None before the first. Not part of the step history.
+        self.last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
 
     # ----------------------------------------------------------------- settings
     @property
@@ -254,6 +257,7 @@ class Engine:
         self.clear_history()
         self.last_record = None
         self.divergence = None
+        self.last_gradient = None
 
     # ----------------------------------------------------------------- one record
     def step(self) -> StepRecord:
@@ -272,6 +276,10 @@ class Engine:
         finished = s.pos == len(s.program)
         stats = self._batch_stats(s, s.sum_b, s.sum_w, s.cost_sum / s.m) if finished else None
         if finished:
+            inv = 1.0 / s.m
+            L = self.net.num_layers
+            self.last_gradient = ([s.sum_b[l] * inv for l in range(2, L + 1)],
+                                  [s.sum_w[l] * inv for l in range(2, L + 1)])
             s, epoch_ended = self._end_batch(s)
         self._state = s
         self.last_record = record
@@ -368,6 +376,7 @@ class Engine:
         Yb = self.Y[rows].T
         nabla_b, nabla_w, a_L = net._gradient(self.X[rows].T, Yb)
         net._apply_gradient(nabla_b, nabla_w, self._eta, net.lmbda, self.n_train)
+        self.last_gradient = (nabla_b, nabla_w)
         cost = net.cost.fn(a_L, Yb) / m
         record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
                             freeze({"cost": np.array(cost)}))

@@ -1,0 +1,91 @@
+"""What a session is made of: the settings a person chooses, and building the network from them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from visualbp.core import checks
+from visualbp.core.datasets import BUILTIN, Dataset, load
+from visualbp.core.engine import Engine
+from visualbp.core.network import INITS, Network
+from visualbp.core.activations import ACTIVATIONS
+from visualbp.core.costs import COSTS
+
+GENERATED = ("xor", "circles", "moons", "spiral")
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    """Architecture, data and hyperparameters. ``sizes`` may omit nothing: input and output too."""
+
+    dataset: str = "moons"
+    sizes: tuple[int, ...] = (2, 4, 3, 2)
+    activation: str = "sigmoid"
+    cost: str = "quadratic"
+    init: str = "standard"
+    eta: float = 3.0
+    mini_batch_size: int = 10
+    epochs: int = 30
+    lmbda: float = 0.0
+    seed: int = 1
+    n: int = 400  # points, for the generated 2-D sets
+    noise: float = 0.1
+    val_fraction: float = 0.2
+    data_path: str | None = field(default=None)  # a user's own CSV/IDX file, when dataset == "file"
+
+    def validated(self) -> "SessionConfig":
+        """The same config, checked: raises ValueError naming the first bad field."""
+        sizes = tuple(checks.check_sizes(self.sizes))
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}: choose one of {', '.join(ACTIVATIONS)}")
+        if self.cost not in COSTS:
+            raise ValueError(f"unknown cost {self.cost!r}: choose one of {', '.join(COSTS)}")
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}: choose one of {', '.join(INITS)}")
+        if self.dataset not in BUILTIN and self.dataset != "file":
+            raise ValueError(f"unknown dataset {self.dataset!r}: choose one of {', '.join(BUILTIN)}")
+        return replace(
+            self,
+            sizes=sizes,
+            eta=checks.check_eta(self.eta),
+            mini_batch_size=checks.check_count("minibatch size", self.mini_batch_size),
+            epochs=checks.check_count("epochs", self.epochs),
+            lmbda=checks.check_lmbda(self.lmbda),
+            seed=checks.check_seed(self.seed),
+        )
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["sizes"] = list(self.sizes)
+        return d
+
+
+def fit_sizes(sizes: tuple[int, ...], dataset: Dataset) -> tuple[int, ...]:
+    """Make the input and output layers match the data, keeping the hidden layers as chosen."""
+    sizes = tuple(sizes)
+    hidden = sizes[1:-1] if len(sizes) >= 2 else ()
+    return (dataset.n_inputs, *hidden, dataset.n_outputs)
+
+
+def load_dataset(config: SessionConfig, dataset: Dataset | None = None) -> Dataset:
+    """The config's dataset (a given ``dataset`` wins: a user's own file, loaded once)."""
+    if dataset is not None:
+        return dataset
+    return load(config.dataset, seed=config.seed, n=config.n, noise=config.noise,
+                val_fraction=config.val_fraction)
+
+
+def build(config: SessionConfig, dataset: Dataset) -> tuple[Network, Engine]:
+    """A fresh network (from ``config.seed``) and its engine on ``dataset``."""
+    config = config.validated()
+    if config.sizes[0] != dataset.n_inputs or config.sizes[-1] != dataset.n_outputs:
+        raise ValueError(
+            f"the {dataset.name} data has {dataset.n_inputs} inputs and {dataset.n_outputs} classes, "
+            f"so the first layer must be {dataset.n_inputs} and the last {dataset.n_outputs} "
+            f"(got {list(config.sizes)})"
+        )
+    net = Network(list(config.sizes), config.activation, config.cost, config.init, config.seed,
+                  lmbda=config.lmbda)
+    engine = Engine(net, dataset.X_train, dataset.Y_train, mini_batch_size=config.mini_batch_size,
+                    eta=config.eta, X_val=dataset.X_val, Y_val=dataset.Y_val)
+    return net, engine

@@ -1,0 +1,353 @@
+"""Session: the one QObject that owns the dataset, network and engine, and re-emits the engine's events as Qt signals.
+
+Views connect to these signals and read what they need from the records and the
+engine; they never compute gradients. Continuous training runs in a worker
+thread; its events are queued and delivered on the GUI thread by a timer, at
+most ~60 times a second, so the GUI never waits on training.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import replace
+from enum import Enum
+
+from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
+
+from visualbp.core.config import SessionConfig, build, load_dataset
+from visualbp.core.datasets import Dataset
+from visualbp.core.engine import Engine
+from visualbp.core.network import Network
+from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
+
+
+class Granularity(str, Enum):
+    """How far one Step (→) goes."""
+
+    RECORD = "layer"  # one record: one layer of one equation
+    EXAMPLE = "example"
+    MINIBATCH = "minibatch"
+    EPOCH = "epoch"
+
+
+class _Worker(QThread):
+    """Takes minibatches on the engine until told to stop, a target epoch, or divergence."""
+
+    def __init__(self, engine: Engine, target_epoch: int | None, delay: callable, per_epoch: bool) -> None:
+        super().__init__()
+        self.engine = engine
+        self.target_epoch = target_epoch
+        self.delay = delay
+        self.per_epoch = per_epoch
+        self.stop_event = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        engine, stop = self.engine, self.stop_event
+        try:
+            while not stop.is_set() and engine.divergence is None:
+                if self.target_epoch is not None and engine.epoch >= self.target_epoch:
+                    break
+                epoch = engine.epoch
+                engine.finish_batch()
+                wait = self.delay()
+                if wait and (not self.per_epoch or engine.epoch != epoch):
+                    stop.wait(wait)
+        except BaseException as exc:  # reported on the GUI thread, never lost
+            self.error = exc
+
+
+class Session(QObject):
+    """Owns config → dataset → network → engine; every action the GUI takes goes through here."""
+
+    networkChanged = pyqtSignal()  # a new network or dataset: views rebuild
+    stepTaken = pyqtSignal(object)  # the current StepRecord after a move (None at the very start)
+    steppedBack = pyqtSignal(object)  # the record that was undone
+    weightsChanged = pyqtSignal()  # weights or biases changed
+    batchesDone = pyqtSignal(list)  # [BatchStats, ...] since the last delivery
+    epochsDone = pyqtSignal(list)  # [EpochStats, ...]
+    diverged = pyqtSignal(object)  # Divergence
+    runningChanged = pyqtSignal(bool)
+    statusChanged = pyqtSignal(str)
+    selectionChanged = pyqtSignal(object)  # (l, j) or None
+    errorOccurred = pyqtSignal(str)
+
+    def __init__(self, config: SessionConfig | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = (config or SessionConfig()).validated()
+        self.granularity = Granularity.RECORD
+        self.speed = 60  # 1..100; 100 = as fast as possible
+        self.selected: tuple[int, int] | None = None
+        self.epoch_history: list[EpochStats] = []
+        self._batches: deque[BatchStats] = deque()
+        self._epochs: deque[EpochStats] = deque()
+        self._worker: _Worker | None = None
+        self._last_step = -1
+        self._reported: Divergence | None = None
+        self._rate = (time.perf_counter(), 0)
+        self._batches_per_second = 0.0
+        self._tick = QTimer(self)
+        self._tick.setInterval(16)
+        self._tick.timeout.connect(self._deliver)
+        self._play = QTimer(self)
+        self._play.timeout.connect(self._play_step)
+        self.dataset: Dataset = load_dataset(self.config)
+        self.net: Network
+        self.engine: Engine
+        self._install(*build(self.config, self.dataset))
+
+    # ----------------------------------------------------------------- building
+    def _install(self, net: Network, engine: Engine) -> None:
+        self.net, self.engine = net, engine
+        engine.batch_done.connect(self._batches.append)
+        engine.epoch_done.connect(self._epochs.append)
+        self.epoch_history = []
+        self._batches.clear()
+        self._epochs.clear()
+        self._last_step = -1
+        if self.selected is not None and not self._valid_selection(self.selected):
+            self.selected = None
+
+    def apply_config(self, config: SessionConfig, dataset: Dataset | None = None) -> None:
+        """Rebuild from ``config`` (validated first: on ValueError nothing changes)."""
+        config = config.validated()
+        data_changed = dataset is not None or any(
+            getattr(config, f) != getattr(self.config, f) for f in ("dataset", "n", "noise", "val_fraction", "data_path")
+        ) or (config.seed != self.config.seed and config.dataset != "file")
+        new_data = (dataset if dataset is not None else load_dataset(config)) if data_changed else self.dataset
+        net, engine = build(config, new_data)  # raises before anything is replaced
+        self.pause()
+        self.config, self.dataset = config, new_data
+        self._install(net, engine)
+        self.networkChanged.emit()
+        self.stepTaken.emit(None)
+        self.weightsChanged.emit()
+        self._emit_status()
+
+    def set_eta(self, eta: float) -> None:
+        """Change η now (takes effect at the next update), without rebuilding."""
+        self.engine.eta = eta
+        self.config = replace(self.config, eta=self.engine.eta)
+
+    def set_mini_batch_size(self, m: int) -> None:
+        """Change m; takes effect at the next minibatch."""
+        self.engine.mini_batch_size = m
+        self.config = replace(self.config, mini_batch_size=m)
+
+    def reset(self, new_seed: bool = False) -> None:
+        """Back to the initial weights of this seed, or draw a new seed and rebuild."""
+        self.pause()
+        if new_seed:
+            self.apply_config(replace(self.config, seed=random.randrange(2**31)))
+            return
+        self.engine.reset()
+        self.epoch_history = []
+        self._batches.clear()
+        self._epochs.clear()
+        self.networkChanged.emit()
+        self.stepTaken.emit(None)
+        self.weightsChanged.emit()
+        self._emit_status()
+
+    # ----------------------------------------------------------------- moves
+    @property
+    def running(self) -> bool:
+        return self._worker is not None or self._play.isActive()
+
+    def step(self) -> StepRecord | None:
+        """One move forward at the current granularity."""
+        self.pause()
+        return self._move_forward(self.granularity)
+
+    def _move_forward(self, granularity: Granularity) -> StepRecord | None:
+        engine = self.engine
+        if engine.divergence is not None:
+            self._emit_status()
+            return None
+        if granularity is Granularity.RECORD:
+            engine.step()
+        elif granularity is Granularity.EXAMPLE:
+            engine.finish_example()
+        elif granularity is Granularity.MINIBATCH:
+            engine.finish_batch()
+        else:
+            engine.run_epochs(1)
+        self._after_move()
+        return engine.last_record
+
+    def back(self) -> StepRecord | None:
+        """Undo one record (or one whole-minibatch pass); exact, weights included."""
+        self.pause()
+        undone = self.engine.back()
+        if undone is None:
+            self.statusChanged.emit("At the start of the history: nothing to step back to.")
+            return None
+        self.steppedBack.emit(undone)
+        if undone.kind in (Kind.UPDATE, Kind.BATCH):
+            self.weightsChanged.emit()
+        self._last_step = self.engine.step_index
+        self.stepTaken.emit(self.engine.last_record)
+        self._emit_status()
+        return undone
+
+    def finish_example(self) -> None:
+        self.pause()
+        self._move_forward(Granularity.EXAMPLE)
+
+    def finish_batch(self) -> None:
+        self.pause()
+        self._move_forward(Granularity.MINIBATCH)
+
+    def train(self, epochs: int | None = None) -> None:
+        """Train for ``epochs`` (default: the config's) in the background."""
+        self._start_worker(self.engine.epoch + (epochs or self.config.epochs), per_epoch=False, paced=False)
+
+    def play(self) -> None:
+        """Keep stepping at the current granularity and speed until paused."""
+        if self.running or self.engine.divergence is not None:
+            self._emit_status()
+            return
+        if self.granularity in (Granularity.RECORD, Granularity.EXAMPLE):
+            self._play.setInterval(self._play_interval())
+            self._play.start()
+            self.runningChanged.emit(True)
+        else:
+            self._start_worker(None, per_epoch=self.granularity is Granularity.EPOCH, paced=True)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.running else self.play()
+
+    def pause(self) -> None:
+        """Stop playing or training; the worker is joined before this returns."""
+        was = self.running
+        self._play.stop()
+        worker = self._worker
+        if worker is not None:
+            worker.stop_event.set()
+            worker.wait()
+            self._worker = None
+            self._tick.stop()
+            self._deliver()
+            if worker.error is not None:
+                self.errorOccurred.emit(f"Training stopped: {worker.error!r}")
+        if was:
+            self.runningChanged.emit(False)
+            self._emit_status()
+
+    def set_speed(self, speed: int) -> None:
+        self.speed = max(1, min(100, int(speed)))
+        if self._play.isActive():
+            self._play.setInterval(self._play_interval())
+
+    def set_granularity(self, granularity: Granularity | str) -> None:
+        granularity = Granularity(granularity)
+        restart = self.running
+        if restart:
+            self.pause()
+        self.granularity = granularity
+        if restart:
+            self.play()
+        self._emit_status()
+
+    def select(self, neuron: tuple[int, int] | None) -> None:
+        """Pin a neuron (book layer l, index j) for the inspector and the equation panel."""
+        if neuron is not None and not self._valid_selection(neuron):
+            return
+        self.selected = neuron
+        self.selectionChanged.emit(neuron)
+
+    def _valid_selection(self, neuron: tuple[int, int]) -> bool:
+        l, j = neuron
+        return 1 <= l <= len(self.net.sizes) and 0 <= j < self.net.sizes[l - 1]
+
+    def shutdown(self) -> None:
+        """Stop everything; called when the window closes."""
+        self.pause()
+
+    # ----------------------------------------------------------------- timing
+    def _play_interval(self) -> int:
+        """Milliseconds between steps while playing: 2 s at speed 1 down to 16 ms at 100."""
+        return max(16, int(2000 / self.speed ** 1.05))
+
+    def _batch_delay(self) -> float:
+        """Seconds to wait between minibatches (or epochs) in the worker: 0 at full speed."""
+        if self.speed >= 100:
+            return 0.0
+        return 1.5 * (1.0 - self.speed / 100.0) ** 2
+
+    def _play_step(self) -> None:
+        if self._move_forward(self.granularity) is None or self.engine.divergence is not None:
+            self.pause()
+
+    def _start_worker(self, target_epoch: int | None, per_epoch: bool, paced: bool) -> None:
+        self.pause()
+        if self.engine.divergence is not None:
+            self._emit_status()
+            return
+        delay = self._batch_delay if paced else (lambda: 0.0)
+        self._worker = _Worker(self.engine, target_epoch, delay, per_epoch)
+        self._worker.finished.connect(self._on_worker_finished)
+        self._rate = (time.perf_counter(), self.engine.step_index)
+        self._worker.start()
+        self._tick.start()
+        self.runningChanged.emit(True)
+        self._emit_status()
+
+    def _on_worker_finished(self) -> None:
+        if self._worker is not None and self._worker.isFinished():
+            self.pause()
+
+    # ----------------------------------------------------------------- delivery
+    def _after_move(self) -> None:
+        self._deliver()
+
+    def _deliver(self) -> None:
+        """Hand what the engine did since the last delivery to the views (GUI thread)."""
+        engine = self.engine
+        batches = [self._batches.popleft() for _ in range(len(self._batches))]
+        epochs = [self._epochs.popleft() for _ in range(len(self._epochs))]
+        if batches:
+            self.batchesDone.emit(batches)
+        if epochs:
+            self.epoch_history.extend(epochs)
+            self.epochsDone.emit(epochs)
+        step = engine.step_index
+        if step != self._last_step:
+            record = engine.last_record
+            self._last_step = step
+            self.stepTaken.emit(record)
+            if record is None or record.kind in (Kind.UPDATE, Kind.BATCH) or batches:
+                self.weightsChanged.emit()
+        if self._worker is not None:
+            now = time.perf_counter()
+            t0, s0 = self._rate
+            if now - t0 >= 0.5:
+                self._batches_per_second = (step - s0) / (now - t0)
+                self._rate = (now, step)
+        if engine.divergence is not None and engine.divergence is not self._reported:
+            self._reported = engine.divergence
+            self.diverged.emit(engine.divergence)
+        self._emit_status()
+
+    def status(self) -> str:
+        """One line: phase, example, layer l, minibatch, epoch — or what the run is doing."""
+        engine = self.engine
+        if engine.divergence is not None:
+            return f"Diverged: {engine.divergence}. Paused — step back (←) to the last finite state."
+        where = f"epoch {engine.epoch + 1}, minibatch {engine.batch + 1} of {engine.batches_per_epoch}"
+        if self._worker is not None:
+            rate = f" · {self._batches_per_second:,.0f} minibatches/s" if self._batches_per_second else ""
+            return f"Training… {where}{rate}"
+        record = engine.last_record
+        if record is None:
+            return f"Ready: {self.net.describe()} on {self.dataset.description}. Press → to step."
+        if engine.at_batch_start:
+            kind, l, x = engine.next_op
+            return f"{record.describe()} — done. Next: {where}, example 1"
+        return record.describe()
+
+    def _emit_status(self) -> None:
+        self.statusChanged.emit(self.status())
