@@ -15,7 +15,7 @@ import numpy as np
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1 / (1 + e^{−z}), without overflow warnings for very negative z."""
     t = np.negative(z)
-    np.clip(t, -700.0, 700.0, out=t)  # σ(±700) is 0 or 1 to double precision anyway
+    np.minimum(t, 700.0, out=t)  # e^700 is finite; σ(−700) is 0 to double precision anyway
     np.exp(t, out=t)
     t += 1.0
     return np.reciprocal(t, out=t)
@@ -25,7 +25,9 @@ def sigmoid_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
     """σ'(z) = σ(z)(1 − σ(z))."""
     if a is None:
         a = sigmoid(z)
-    return a * (1.0 - a)
+    t = 1.0 - a
+    t *= a
+    return t
 
 
 def tanh(z: np.ndarray) -> np.ndarray:

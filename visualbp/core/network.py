@@ -194,9 +194,13 @@ class Network:
         test = list(test_data) if test_data is not None else None
         n = len(X)
         hits = []
+        # Own copies, updated in place below: arrays anyone else holds (step history) stay intact.
+        self.weights = [w.copy() for w in self.weights]
+        self.biases = [b.copy() for b in self.biases]
+        buffers = [np.empty_like(w) for w in self.weights]
         for j in range(epochs):
             perm = self._shuffle_rng.permutation(n)
-            self.train_epoch_arrays(X[perm], Y[perm], mini_batch_size, eta, lmbda, n)
+            self._train_epoch_in_place(X, Y, perm, mini_batch_size, eta, lmbda, n, buffers)
             if test is not None:
                 hits.append(self.evaluate(test))
                 if verbose:
@@ -205,13 +209,44 @@ class Network:
                 print(f"Epoch {j} complete")
         return hits
 
-    def train_epoch_arrays(
-        self, X: np.ndarray, Y: np.ndarray, mini_batch_size: int, eta: float, lmbda: float, n: int
+    def _train_epoch_in_place(
+        self, X: np.ndarray, Y: np.ndarray, order: np.ndarray, m: int, eta: float, lmbda: float,
+        n: int, buffers: list,
     ) -> None:
-        """One pass over rows ``X`` (n, n_in) / ``Y`` (n, n_out) already in minibatch order."""
-        for k in range(0, len(X), mini_batch_size):
-            nb, nw, _ = self._gradient(X[k:k + mini_batch_size].T, Y[k:k + mini_batch_size].T)
-            self._apply_gradient(nb, nw, eta, lmbda, n)
+        """One pass over rows ``X`` (n, n_in) / ``Y`` (n, n_out), minibatches taken in ``order``.
+
+        The fast path of SGD: BP1–BP4 in matrix form with the update folded in, writing
+        into ``self.weights``/``self.biases`` in place (SGD made them its own) and into
+        the gradient ``buffers``, so a minibatch allocates no weight-sized arrays.
+        """
+        weights, biases = self.weights, self.biases
+        last = self.num_layers - 2
+        hidden, output, cost = self.activation, self.output_activation, self.cost
+        decay = 1.0 - eta * (lmbda / n) if lmbda else 1.0
+        for k in range(0, len(order), m):
+            rows = order[k:k + m]  # gathered per minibatch: stays in cache, no copy of the whole set
+            A = X[rows].T
+            scale = eta / A.shape[1]
+            activations = [A]
+            zs = []
+            for i in range(last + 1):
+                z = weights[i] @ A
+                z += biases[i]
+                zs.append(z)
+                A = (output if i == last else hidden).fn(z)
+                activations.append(A)
+            delta = cost.delta(zs[-1], A, Y[rows].T, output)  # BP1
+            for i in range(last, -1, -1):
+                g = np.matmul(delta, activations[i].T, out=buffers[i])  # BP4, summed
+                g *= scale
+                gb = delta.sum(axis=1, keepdims=True)  # BP3, summed
+                gb *= scale
+                if i:  # BP2 with w^(l+1) before its update
+                    delta = (weights[i].T @ delta) * hidden.prime(zs[i - 1], activations[i])
+                if decay != 1.0:
+                    weights[i] *= decay
+                weights[i] -= g
+                biases[i] -= gb
 
     # ----------------------------------------------------------------- evaluation
     def evaluate(self, test_data: Iterable[Pair]) -> int:
@@ -279,6 +314,9 @@ def stack_pairs(pairs: Iterable[Pair]) -> tuple[np.ndarray, np.ndarray]:
     pairs = list(pairs)
     if not pairs:
         raise ValueError("no examples: the data is empty")
-    X = np.array([np.ravel(x) for x, _ in pairs], dtype=np.float64)
-    Y = np.array([np.ravel(y) for _, y in pairs], dtype=np.float64)
+    try:
+        X = np.array([x for x, _ in pairs], dtype=np.float64).reshape(len(pairs), -1)
+        Y = np.array([y for _, y in pairs], dtype=np.float64).reshape(len(pairs), -1)
+    except ValueError:
+        raise ValueError("the examples do not all have the same shape") from None
     return X, Y

@@ -1,0 +1,35 @@
+"""``python -m visualbp.bench [core|gui|all] [--json] [--repeats N]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from visualbp.bench.timing import format_table
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m visualbp.bench", description=__doc__)
+    p.add_argument("what", nargs="?", choices=("core", "gui", "all"), default="all")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--repeats", type=int, default=5)
+    args = p.parse_args(argv)
+    rows = []
+    if args.what in ("core", "all"):
+        from visualbp.bench import core
+
+        rows += core.run(args.repeats)
+    if args.what in ("gui", "all"):
+        from visualbp.bench import gui
+
+        rows += gui.run(args.repeats)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2, default=float))
+    else:
+        print(format_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
