@@ -259,6 +259,40 @@ class Engine:
         self.divergence = None
         self.last_gradient = None
 
+    def restore(self, epoch: int, batch: int, offset: int, step: int,
+                initial: tuple[list, list] | None = None) -> None:
+        """Continue from a saved position (the start of minibatch ``batch`` of ``epoch``) with the
+        network's current weights; ``initial`` replaces what Reset returns to. History starts empty."""
+        if not 0 <= offset < self.n_train:
+            raise ValueError(f"offset {offset} is outside the {self.n_train} training examples")
+        self._state = _State(step=step, epoch=epoch, batch=batch, offset=offset)
+        if initial is not None:
+            self._initial = (list(initial[0]), list(initial[1]))
+        self.clear_history()
+        self.last_record = None
+        self.divergence = None
+        self.last_gradient = None
+
+    @property
+    def position(self) -> tuple[int, int, int, int]:
+        """(epoch, batch, offset, step) of the current minibatch's start, for saving."""
+        s = self._state
+        return s.epoch, s.batch, s.offset, s.step - s.pos
+
+    def batch_start_parameters(self) -> tuple[list, list]:
+        """The weights and biases at the start of the current minibatch (what a save records)."""
+        if self.at_batch_start:
+            return list(self.net.weights), list(self.net.biases)
+        for record, before, weights, biases, _ in reversed(self._history):
+            if not before.program:
+                return list(weights), list(biases)
+        return list(self.net.weights), list(self.net.biases)  # history trimmed: no update yet this batch
+
+    @property
+    def initial_parameters(self) -> tuple[list, list]:
+        """The weights and biases Reset returns to."""
+        return list(self._initial[0]), list(self._initial[1])
+
     # ----------------------------------------------------------------- one record
     def step(self) -> StepRecord:
         """Take the next record of the book's algorithm (and, after the last example, the update)."""

@@ -288,6 +288,19 @@ class Network:
         other._shuffle_rng.bit_generator.state = self._shuffle_rng.bit_generator.state
         return other
 
+    def save(self, path: str) -> None:
+        """Write this network (settings, weights and biases, bitwise) to ``path``; atomic."""
+        from visualbp.core.sessionio import save_network
+
+        save_network(path, self)
+
+    @staticmethod
+    def load(path: str) -> "Network":
+        """A network saved with ``save`` or exported from the app; SessionFileError if it cannot be read."""
+        from visualbp.core.sessionio import load_network
+
+        return load_network(path)
+
     @property
     def n_parameters(self) -> int:
         return sum(w.size + b.size for w, b in zip(self.weights, self.biases))

@@ -1,0 +1,138 @@
+"""Saving and opening: bitwise round-trips, atomic writes, corrupt files refused with a message."""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from visualbp.core import Network
+from visualbp.core.config import SessionConfig, build, load_dataset
+from visualbp.core.sessionio import (SavedSession, SessionFileError, load_network, load_session,
+                                     save_network, save_session)
+
+
+def trained_session():
+    config = SessionConfig(dataset="moons", sizes=(2, 5, 2), seed=3)
+    data = load_dataset(config)
+    net, engine = build(config, data)
+    initial = engine.initial_parameters
+    engine.run_epochs(2)
+    for _ in range(7):
+        engine.step()
+    weights, biases = engine.batch_start_parameters()
+    epoch, batch, offset, step = engine.position
+    return config, engine, SavedSession(config, weights, biases, *initial, epoch=epoch, batch=batch,
+                                        offset=offset, step=step, epoch_history=[engine.evaluate()],
+                                        extra={"note": "hi"})
+
+
+def test_session_round_trips_bitwise(tmp_path):
+    config, engine, saved = trained_session()
+    path = tmp_path / "run.vbp"
+    save_session(path, saved)
+    back = load_session(path)
+    assert back.config == config
+    for a, b in zip(back.weights + back.biases + back.initial_weights, saved.weights + saved.biases + saved.initial_weights):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert (back.epoch, back.batch, back.offset, back.step) == (saved.epoch, saved.batch, saved.offset, saved.step)
+    assert back.epoch_history == saved.epoch_history and back.extra == {"note": "hi"}
+
+
+def test_saved_session_continues_exactly_like_the_original(tmp_path):
+    config, engine, saved = trained_session()
+    while not engine.at_batch_start:
+        engine.step()
+    engine.back()  # mid-batch again: a save records the batch start
+    save_session(tmp_path / "s.vbp", saved)
+    back = load_session(tmp_path / "s.vbp")
+    net, twin = build(back.config, load_dataset(back.config))
+    net.weights, net.biases = back.weights, back.biases
+    twin.restore(back.epoch, back.batch, back.offset, back.step, (back.initial_weights, back.initial_biases))
+    # the original, rewound to its batch start, and the reopened one take the same next minibatch
+    while engine.step_index > back.step:
+        engine.back()
+    engine.finish_batch()
+    twin.finish_batch()
+    assert all(np.array_equal(a, b) for a, b in zip(engine.net.weights, twin.net.weights))
+
+
+def test_network_save_load_bitwise(tmp_path):
+    net = Network([4, 6, 3], "tanh", "cross-entropy", "scaled", seed=9, lmbda=0.5)
+    net.save(str(tmp_path / "n.npz"))
+    other = Network.load(str(tmp_path / "n.npz"))
+    assert repr(other) == repr(net) and other.lmbda == 0.5
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, other.weights + other.biases))
+
+
+def test_a_crash_mid_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    _, _, saved = trained_session()
+    path = tmp_path / "keep.vbp"
+    save_session(path, saved)
+    before = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez_compressed", boom)
+    with pytest.raises(OSError, match="disk full"):
+        save_session(path, saved)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.vbp"]  # no temporary left behind
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty"),
+    (b"not a zip at all", "corrupt"),
+    (b"PK\x03\x04" + b"\x00" * 40, "corrupt"),
+])
+def test_corrupt_files_are_refused_with_a_message(tmp_path, content, words):
+    path = tmp_path / "bad.vbp"
+    path.write_bytes(content)
+    with pytest.raises(SessionFileError) as info:
+        load_session(path)
+    assert "bad.vbp" in str(info.value) and words in str(info.value)
+
+
+def test_truncated_wrong_kind_and_wrong_shapes(tmp_path):
+    _, _, saved = trained_session()
+    good = tmp_path / "good.vbp"
+    save_session(good, saved)
+    data = good.read_bytes()
+    (tmp_path / "cut.vbp").write_bytes(data[: len(data) // 2])
+    with pytest.raises(SessionFileError, match="cut.vbp"):
+        load_session(tmp_path / "cut.vbp")
+    save_network(tmp_path / "net.npz", Network([2, 3, 2], seed=0))
+    with pytest.raises(SessionFileError, match="expected a visualbp-session file"):
+        load_session(tmp_path / "net.npz")
+    saved.weights[0] = np.zeros((7, 7))
+    save_session(tmp_path / "shape.vbp", saved)
+    with pytest.raises(SessionFileError, match="shape"):
+        load_session(tmp_path / "shape.vbp")
+    with pytest.raises(SessionFileError, match="folder"):
+        load_session(tmp_path)
+    with pytest.raises(SessionFileError, match="no such file"):
+        load_network(tmp_path / "missing.npz")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)
+@given(st.binary(max_size=2000), st.integers(0, 3000))
+def test_fuzz_random_and_damaged_bytes_only_raise_session_file_error(tmp_path, junk, cut):
+    path = tmp_path / "fuzz.vbp"
+    path.write_bytes(junk)
+    with pytest.raises(SessionFileError):
+        load_session(path)
+    if not hasattr(test_fuzz_random_and_damaged_bytes_only_raise_session_file_error, "good"):
+        _, _, saved = trained_session()
+        save_session(tmp_path / "g.vbp", saved)
+        test_fuzz_random_and_damaged_bytes_only_raise_session_file_error.good = (tmp_path / "g.vbp").read_bytes()
+    good = test_fuzz_random_and_damaged_bytes_only_raise_session_file_error.good
+    damaged = bytearray(good)
+    if junk:
+        pos = cut % len(damaged)
+        damaged[pos:pos + len(junk[:16])] = junk[:16]
+    path.write_bytes(bytes(damaged[: max(1, len(damaged) - cut // 3)]))
+    try:
+        load_session(path)
+    except SessionFileError:
+        pass

@@ -1,0 +1,112 @@
+"""The session: Qt signals follow the engine, training runs off the GUI thread and stops promptly."""
+
+import time
+
+import numpy as np
+import pytest
+
+from visualbp.core.config import SessionConfig
+from visualbp.core.steps import Kind
+from visualbp.gui import theme
+from visualbp.gui.session import Granularity, Session
+
+
+@pytest.fixture
+def session(qtbot):
+    theme.apply()
+    s = Session(SessionConfig(dataset="moons", sizes=(2, 4, 3, 2), seed=1))
+    yield s
+    s.shutdown()
+
+
+def test_step_and_back_emit_the_current_record(session, qtbot):
+    seen = []
+    session.stepTaken.connect(seen.append)
+    session.step()
+    session.step()
+    assert [r.kind for r in seen] == [Kind.INPUT, Kind.FEEDFORWARD]
+    with qtbot.waitSignal(session.steppedBack) as undone:
+        session.back()
+    assert undone.args[0].kind is Kind.FEEDFORWARD
+    assert seen[-1].kind is Kind.INPUT and session.engine.step_index == 1
+
+
+def test_granularities(session):
+    session.set_granularity(Granularity.EXAMPLE)
+    record = session.step()
+    assert record.kind is Kind.GRADIENT_W and record.l == 2
+    session.set_granularity("minibatch")
+    record = session.step()
+    assert record.kind is Kind.UPDATE and session.engine.at_batch_start
+    session.set_granularity("epoch")
+    session.step()
+    assert session.engine.epoch == 1 and session.engine.batch == 0
+    assert len(session.epoch_history) == 1
+
+
+def test_train_runs_in_the_background_and_delivers_epochs(session, qtbot):
+    epochs = []
+    session.epochsDone.connect(epochs.extend)
+    with qtbot.waitSignal(session.runningChanged, timeout=1000) as started:
+        session.train(4)
+    assert started.args == [True]
+    qtbot.waitUntil(lambda: not session.running, timeout=20_000)
+    assert [e.epoch for e in epochs] == [0, 1, 2, 3]
+    assert session.engine.epoch == 4 and "epoch 5" in session.status()
+
+
+def test_pause_stops_the_worker_promptly(session, qtbot):
+    session.apply_config(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
+    session.train(50)
+    qtbot.waitUntil(lambda: session.engine.step_index > 5, timeout=10_000)
+    t0 = time.perf_counter()
+    session.pause()
+    assert time.perf_counter() - t0 < 1.0
+    assert not session.running and session._worker is None
+    at = session.engine.step_index
+    qtbot.wait(100)
+    assert session.engine.step_index == at
+
+
+def test_play_at_layer_granularity_steps_on_a_timer(session, qtbot):
+    session.set_speed(100)
+    session.play()
+    qtbot.waitUntil(lambda: session.engine.step_index >= 5, timeout=5000)
+    session.pause()
+    assert not session.running
+
+
+def test_bad_config_changes_nothing(session):
+    net = session.net
+    with pytest.raises(ValueError, match="at least 1 neuron"):
+        session.apply_config(SessionConfig(sizes=(2, 0, 2)))
+    with pytest.raises(ValueError, match="first layer must be 2"):
+        session.apply_config(SessionConfig(sizes=(3, 4, 2)))
+    assert session.net is net
+
+
+def test_reset_same_seed_and_new_seed(session):
+    w0 = [w.copy() for w in session.net.weights]
+    session.set_granularity("epoch")
+    session.step()
+    session.reset()
+    assert all(np.array_equal(a, b) for a, b in zip(session.net.weights, w0))
+    seed = session.config.seed
+    session.reset(new_seed=True)
+    assert session.config.seed != seed
+    assert not np.array_equal(session.net.weights[0], w0[0])
+
+
+def test_divergence_is_reported_and_pauses(session, qtbot):
+    w = np.array(session.net.weights[0])
+    w[:, 0], w[:, 1] = np.inf, -np.inf
+    session.net.weights[0] = w
+    found = []
+    session.diverged.connect(found.append)
+    session.train(3)
+    qtbot.waitUntil(lambda: not session.running, timeout=5000)
+    assert found and "non-finite" in str(found[0])
+    assert session.status().startswith("Diverged")
+    assert session.step() is None  # refuses to go on until stepped back
+    session.back()
+    assert session.engine.divergence is None
