@@ -110,3 +110,33 @@ def test_divergence_is_reported_and_pauses(session, qtbot):
     assert session.step() is None  # refuses to go on until stepped back
     session.back()
     assert session.engine.divergence is None
+
+
+def test_save_and_open_round_trip_bitwise(session, tmp_path):
+    session.set_granularity("epoch")
+    session.step()
+    session.set_granularity("layer")
+    for _ in range(5):
+        session.step()
+    path = str(tmp_path / "lesson.vbp")
+    session.save(path)
+    expected = [w.copy() for w in session.engine.batch_start_parameters()[0]]
+    other = Session(SessionConfig(dataset="digits", sizes=(64, 10, 10), seed=0))
+    other.open(path)
+    assert other.config == session.config
+    assert all(np.array_equal(a, b) for a, b in zip(other.net.weights, expected))
+    assert other.engine.epoch == 1 and len(other.epoch_history) == 1
+    other.reset()
+    assert all(np.array_equal(a, b) for a, b in zip(other.net.weights, session.engine.initial_parameters[0]))
+    other.shutdown()
+
+
+def test_opening_a_corrupt_file_keeps_the_current_session(session, tmp_path):
+    from visualbp.core.sessionio import SessionFileError
+
+    bad = tmp_path / "broken.vbp"
+    bad.write_bytes(b"\x00garbage")
+    net, weights = session.net, [w.copy() for w in session.net.weights]
+    with pytest.raises(SessionFileError, match="broken.vbp"):
+        session.open(str(bad))
+    assert session.net is net and all(np.array_equal(a, b) for a, b in zip(net.weights, weights))

@@ -18,6 +18,7 @@ from enum import Enum
 from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
 
 from visualbp.core.config import SessionConfig, build, load_dataset
+from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.datasets import Dataset
 from visualbp.core.engine import Engine
 from visualbp.core.network import Network
@@ -81,6 +82,7 @@ class Session(QObject):
         self.granularity = Granularity.RECORD
         self.speed = 60  # 1..100; 100 = as fast as possible
         self.selected: tuple[int, int] | None = None
+        self.extra_state: dict = {}  # view state to save with the session (JSON-able)
         self.epoch_history: list[EpochStats] = []
         self._batches: deque[BatchStats] = deque()
         self._epochs: deque[EpochStats] = deque()
@@ -151,6 +153,51 @@ class Session(QObject):
         self.stepTaken.emit(None)
         self.weightsChanged.emit()
         self._emit_status()
+
+    # ----------------------------------------------------------------- files
+    def snapshot(self) -> SavedSession:
+        """What a save records: settings, weights at this minibatch's start, initial weights, history."""
+        engine = self.engine
+        weights, biases = engine.batch_start_parameters()
+        initial_w, initial_b = engine.initial_parameters
+        epoch, batch, offset, step = engine.position
+        return SavedSession(self.config, weights, biases, initial_w, initial_b, epoch=epoch, batch=batch,
+                            offset=offset, step=step, epoch_history=list(self.epoch_history),
+                            extra=dict(self.extra_state))
+
+    def save(self, path: str) -> None:
+        """Save atomically to ``path`` (training pauses first so the numbers are consistent)."""
+        self.pause()
+        save_session(path, self.snapshot())
+        self.statusChanged.emit(f"Saved to {path}")
+
+    def open(self, path: str) -> None:
+        """Open a saved session; on any problem raise (SessionFileError/DatasetError) and change nothing."""
+        saved = load_session(path)
+        config = saved.config
+        dataset = load_dataset(config) if config.dataset != "file" else None
+        if dataset is None:
+            from visualbp.core.datasets import load_csv
+
+            if not config.data_path:
+                raise ValueError(f"{path}: the session's data file is not recorded")
+            dataset = load_csv(config.data_path, seed=config.seed, val_fraction=config.val_fraction)
+        net, engine = build(config, dataset)
+        net.weights, net.biases = list(saved.weights), list(saved.biases)
+        engine.restore(saved.epoch, saved.batch, saved.offset, saved.step,
+                       (saved.initial_weights, saved.initial_biases))
+        self.pause()
+        self.config, self.dataset = config, dataset
+        self._install(net, engine)
+        self.epoch_history = list(saved.epoch_history)
+        self.extra_state = dict(saved.extra)
+        self.networkChanged.emit()
+        if self.epoch_history:
+            self.epochsDone.emit(list(self.epoch_history))
+        self.stepTaken.emit(None)
+        self.weightsChanged.emit()
+        self._last_step = engine.step_index
+        self.statusChanged.emit(f"Opened {path}: {self.status()}")
 
     # ----------------------------------------------------------------- moves
     @property
