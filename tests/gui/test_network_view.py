@@ -1,0 +1,265 @@
+"""The network graph: edges follow the weights, fills follow a and δ, the current layer is highlighted,
+large layers use level of detail, hover names w^l_jk with its gradient, a click pins a neuron."""
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPoint, Qt
+
+from visualbp.core.config import SessionConfig
+from visualbp.core.probe import activations_on_grid
+from visualbp.core.steps import Kind
+from visualbp.gui import colors as C
+from visualbp.gui import theme
+from visualbp.gui.network_view import NBINS, NetworkView, NeuronInspector
+from visualbp.gui.session import Session
+
+
+@pytest.fixture
+def session():
+    theme.apply()
+    s = Session()
+    yield s
+    s.shutdown()
+
+
+@pytest.fixture
+def view(qtbot, session):
+    v = NetworkView(session)
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def expected_color(w: float, vmax: float) -> tuple:
+    return tuple(int(x) for x in C.lut(NBINS)[C.bin_of(np.array([w]), vmax, NBINS)[0]])
+
+
+def step_until(session, predicate, limit=500):
+    for _ in range(limit):
+        record = session.step()
+        if predicate(record):
+            return record
+    raise AssertionError("never reached")
+
+
+def all_edges(net):
+    for i, w in enumerate(net.weights):
+        for j in range(w.shape[0]):
+            for k in range(w.shape[1]):
+                yield i + 2, j, k, float(w[j, k])
+
+
+def test_edge_colour_follows_sign_and_magnitude_of_its_weight(view, session):
+    vmax = view.weight_range()
+    assert vmax > 0
+    for l, j, k, w in all_edges(session.net):
+        rgba = view.edge_color_of(l, j, k)
+        assert rgba == expected_color(w, vmax)
+        if w < -0.1 * vmax:
+            assert rgba[0] > rgba[2]  # orange
+        elif w > 0.1 * vmax:
+            assert rgba[2] > rgba[0]  # blue
+    # wider for a larger |w|
+    l, j, k, w = max(all_edges(session.net), key=lambda e: abs(e[3]))
+    l2, j2, k2, w2 = min(all_edges(session.net), key=lambda e: abs(e[3]))
+    assert view.edge_width_of(l, j, k) > view.edge_width_of(l2, j2, k2)
+    assert view.drawn_edge_count(2) == 8 and view.drawn_edge_count(4) == 6
+    # and the pixels on screen: the strongest edge (drawn on top) shows its colour at its middle
+    img = view.graphics.grab().toImage()
+    p = view.graphics.mapFromScene(view.view_to_scene(view.edge_point(l, j, k, 0.5)))
+    c = img.pixelColor(p.x(), p.y())
+    want = view.edge_color_of(l, j, k)
+    assert max(abs(c.red() - want[0]), abs(c.green() - want[1]), abs(c.blue() - want[2])) < 40
+    assert "w, b" in view.weight_scale.text() and "…" in view.weight_scale.text()
+
+
+def test_feedforward_highlights_the_layer_and_fills_with_a(view, session):
+    assert view.highlighted_layer() is None and view.fill_quantity() == "a"
+    record = step_until(session, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 2)
+    assert record.l == 2
+    assert view.highlighted_layer() == 2
+    assert view.fill_quantity() == "a"
+    assert view._band.isVisible()
+    assert "a" in view.fill_scale.text() and "activation" in view.fill_scale.text()
+    # the fills of layer 2 are a^2 on the sigmoid's own scale (0 … 0.5 … 1); layer 3 is not known yet
+    a2 = session.engine.current("a", 2).ravel()
+    brushes = view._neurons.fill[2]
+    want = C.colors_for(a2 - 0.5, 0.5)
+    got = np.array([[b.color().red(), b.color().green(), b.color().blue()] for b in brushes])
+    assert np.array_equal(got, want[:, :3])
+    assert 3 not in view._neurons.fill
+
+
+def test_backprop_fills_with_delta(view, session):
+    step_until(session, lambda r: r.kind is Kind.BACKPROP_ERROR)
+    assert view.fill_quantity() == "delta"
+    assert view.highlighted_layer() == session.engine.last_record.l
+    assert "δ" in view.fill_scale.text() and "error" in view.fill_scale.text()
+    L = session.net.num_layers
+    d = session.engine.current("delta", L).ravel()
+    got = [b.color() for b in view._neurons.fill[L]]
+    for dj, c in zip(d, got):
+        if abs(dj) > 0.05 * view._delta_vmax:
+            assert (c.blue() > c.red()) == (dj > 0)
+    step_until(session, lambda r: r.kind is Kind.GRADIENT_W)
+    assert view.fill_quantity() == "delta"
+
+
+def test_minibatch_update_recolours_edges_and_marks_the_change(view, session):
+    before = [view.edge_color_of(l, j, k) for l, j, k, _ in all_edges(session.net)]
+    record = step_until(session, lambda r: r.kind is Kind.UPDATE)
+    assert view.highlighted_layer() == record.l
+    assert view._edges._glow, "the updated layer's edges glow"
+    session.finish_batch()  # the rest of the updates
+    session.finish_batch()  # a whole minibatch in one pass: a BATCH record
+    assert session.engine.last_record.kind is Kind.BATCH
+    assert view.highlighted_layer() is None
+    vmax = view.weight_range()
+    after = []
+    for l, j, k, w in all_edges(session.net):
+        after.append(view.edge_color_of(l, j, k))
+        assert after[-1] == expected_color(w, vmax)
+    assert after != before
+    # what is painted: the edge item's bins hold exactly the weights' bins
+    bins = C.bin_of(np.concatenate([w.ravel() for w in session.net.weights]), vmax, NBINS)
+    assert [b.count for b in view._edges._bins] == np.bincount(bins, minlength=NBINS).tolist()
+    # Δw mode colours edges by the last change instead
+    view.set_show_dw(True)
+    assert "Δw" in view.weight_scale.text()
+    dw = view._last_dw[0]
+    j, k = np.unravel_index(np.argmax(np.abs(dw)), dw.shape)
+    assert view.edge_color_of(2, j, k) == expected_color(dw[j, k], view._dw_vmax())
+
+
+def test_fixed_scale_is_stable_and_auto_refits(view, session):
+    vmax = view.weight_range()
+    session.finish_batch()
+    assert view.weight_range() >= vmax  # fixed: never shrinks by itself
+    view.set_range_mode("auto")
+    assert view.weight_range() == pytest.approx(C.symmetric_range(session.net.weights))
+    with pytest.raises(ValueError):
+        view.set_range_mode("sometimes")
+
+
+def test_click_on_a_neuron_selects_it_and_selection_shows_a_ring(qtbot, view, session):
+    scene = view.view_to_scene(view.neuron_pos(3, 1))
+    widget_pos = view.graphics.mapFromScene(scene)
+    with qtbot.waitSignal(session.selectionChanged):
+        qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(widget_pos.x(), widget_pos.y()))
+    assert session.selected == (3, 1)
+    assert view._neurons.selected == (3, 1)
+    session.select((2, 0))
+    assert view._neurons.selected == (2, 0)
+    # a click on empty space clears the pin
+    view.click_at(view.neuron_pos(1, 0) + type(view.neuron_pos(1, 0))(0, 50))
+    assert session.selected is None
+
+
+def test_hover_on_an_edge_names_the_weight_and_its_gradient(view, session):
+    l, j, k, w = max(all_edges(session.net), key=lambda e: abs(e[3]))
+    pos = view.edge_point(l, j, k, 0.5)
+    text = view.hover_text_at(pos)
+    assert f"w^{l}_{j}{k} = {C.format_number(w)}" in text
+    assert "not known yet" in text
+    # through the scene's mouse signal, as a real hover
+    view.graphics.scene().sigMouseMoved.emit(view.view_to_scene(pos))
+    assert view._card.isVisible() and f"w^{l}_{j}{k}" in view.hover_text()
+    # once δ^l is known: BP4 with the numbers plugged in
+    step_until(session, lambda r: r.kind is Kind.GRADIENT_W and r.l == l)
+    text = view.hover_text()  # the card refreshes on every step
+    a_k = float(session.engine.current("a", l - 1)[k, 0])
+    d_j = float(session.engine.current("delta", l)[j, 0])
+    assert f"∂C/∂w^{l}_{j}{k} = a^{l - 1}_{k} δ^{l}_{j} = ({C.format_number(a_k)})({C.format_number(d_j)})" in text
+    assert C.format_number(float(session.engine.current("nabla_w", l)[j, k])) in text
+
+
+def test_hover_on_a_neuron_lists_what_is_known(view, session):
+    step_until(session, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 3)
+    text = view.hover_text_at(view.neuron_pos(3, 2))
+    z = float(session.engine.current("z", 3)[2, 0])
+    b = float(session.net.biases[1][2, 0])
+    assert f"z^3_2 = {C.format_number(z)}" in text
+    assert f"b^3_2 = {C.format_number(b)}" in text
+    assert "δ^3_2 = —" in text  # not computed yet
+
+
+def test_inspector_shows_the_pinned_neuron(qtbot, session):
+    theme.apply()
+    inspector = NeuronInspector(session)
+    qtbot.addWidget(inspector)
+    assert inspector.facts() == {}
+    session.select((3, 1))
+    step_until(session, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 3)
+    facts = inspector.facts()
+    assert facts["z^3_1"] == C.format_number(float(session.engine.current("z", 3)[1, 0]))
+    assert facts["δ^3_1"] == "—"
+    step_until(session, lambda r: r.kind is Kind.GRADIENT_B and r.l == 3)
+    assert inspector.facts()["∂C/∂b^3_1"] == C.format_number(float(session.engine.current("delta", 3)[1, 0]))
+    assert inspector._bars is not None  # the incoming weights w^3_1k as bars
+
+
+def test_network_change_rebuilds(view, session):
+    session.apply_config(SessionConfig(sizes=(2, 5, 2)))
+    assert len(view._cols) == 3
+    assert view.drawn_edge_count(2) == 10 and view.drawn_edge_count(3) == 10
+    assert view.neuron_heatmaps(2).shape[0] == 5
+
+
+def test_2d_heatmaps_show_each_neuron_over_the_input_plane(qtbot, view, session):
+    net = session.net
+    for l, n in enumerate(net.sizes, start=1):
+        grid = view.neuron_heatmaps(l)
+        assert grid is not None and grid.shape[0] == n and grid.shape[1] == grid.shape[2]
+    xlim, ylim = view._grid_lim
+    res = view.neuron_heatmaps(4).shape[1]
+    out = activations_on_grid(net, xlim, ylim, res)[-1][:, ::-1, :]
+    assert np.allclose(view.neuron_heatmaps(4), out)
+    old = view.neuron_heatmaps(4).copy()
+    session.finish_batch()
+    session.finish_batch()
+    qtbot.waitUntil(lambda: not np.allclose(view.neuron_heatmaps(4), old), timeout=2000)
+
+
+def test_weight_heatmap_opens_in_one_call(qtbot, view, session):
+    win = view.show_weight_heatmap(3)
+    qtbot.addWidget(win)
+    assert np.array_equal(win.image.image, session.net.weights[1])
+    assert win.value_at(2, 1) == f"w^3_21 = {C.format_number(float(session.net.weights[1][2, 1]))}"
+    session.finish_batch()
+    assert np.array_equal(win.image.image, session.net.weights[1])
+    with pytest.raises(ValueError):
+        view.show_weight_heatmap(1)
+
+
+def test_mnist_uses_level_of_detail(qtbot):
+    theme.apply()
+    s = Session(SessionConfig(dataset="mnist", sizes=(784, 30, 10)))
+    v = NetworkView(s)
+    qtbot.addWidget(v)
+    v.resize(1100, 800)
+    v.show()
+    assert v.uses_level_of_detail(2) and not v.uses_level_of_detail(3)
+    assert v.drawn_edge_count(2) == v.max_edges() == 300
+    assert v.drawn_edge_count(3) == 300
+    rf = v.receptive_fields(2)
+    assert rf.shape == (30, 28, 28) and np.array_equal(rf[3].ravel(), s.net.weights[0][3])
+    # the drawn edges are the strongest
+    drawn = v._drawn_flat[v._drawn_l == 2]
+    mag = np.abs(s.net.weights[0]).ravel()
+    assert mag[drawn].min() >= np.sort(mag)[-300]
+    # hover on a receptive-field pixel reads that weight
+    rect = v._cols[1].tile_rect(4)
+    k = 14 * 28 + 14
+    from PyQt6.QtCore import QPointF
+    pos = QPointF(rect.left() + (14.5 / 28) * rect.width(), rect.top() + (14.5 / 28) * rect.height())
+    assert f"w^2_4,{k} = {C.format_number(float(s.net.weights[0][4, k]))}" in v.hover_text_at(pos)
+    v.set_max_edges(None)
+    assert v.drawn_edge_count(2) == 23_520
+    assert sum(b.count for b in v._edges._bins) == 23_520 + 300
+    l, j, k, w = 2, *np.unravel_index(np.argmax(mag), (30, 784)), None
+    assert v.edge_color_of(2, j, k) == expected_color(s.net.weights[0][j, k], v.weight_range())
+    v.set_max_edges(50)
+    assert v.drawn_edge_count(2) == 50
+    s.shutdown()

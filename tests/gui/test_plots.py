@@ -1,0 +1,300 @@
+"""The live plots: a bounded per-minibatch store, curves that match the session's numbers, the boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPointF
+
+from visualbp.core.config import SessionConfig
+from visualbp.core.steps import BatchStats
+from visualbp.gui import theme
+from visualbp.gui.plots import DownsamplingSeries, PlotsPanel, ema
+from visualbp.gui.session import Session
+
+
+@pytest.fixture(autouse=True)
+def _theme():
+    theme.apply()
+
+
+def make(qtbot, config: SessionConfig | None = None, show: bool = False):
+    session = Session(config or SessionConfig(dataset="moons", seed=3))
+    panel = PlotsPanel(session)
+    qtbot.addWidget(panel)
+    if show:
+        panel.resize(450, 700)
+        panel.show()
+        qtbot.waitExposed(panel)
+    return session, panel
+
+
+def train_now(session: Session, epochs: int) -> None:
+    """Train on the GUI thread and hand the results to the views as the session's timer would."""
+    session.engine.run_epochs(epochs)
+    session._deliver()
+
+
+# ---------------------------------------------------------------------------- the store (no Qt)
+def test_downsampling_series_is_bounded_and_keeps_mean_and_ends():
+    rng = np.random.default_rng(0)
+    s = DownsamplingSeries(capacity=100, width=2)
+    xs, ys = [], []
+    x0 = 0.0
+    for k in rng.integers(1, 300, size=80):  # deliveries of uneven size
+        x = x0 + np.arange(k) * 0.01
+        y = rng.normal(size=(k, 2)) + [1.0, -3.0]
+        x0 = x[-1] + 0.01
+        s.append(x, y)
+        xs.append(x)
+        ys.append(y)
+        assert len(s) <= 100
+    x_all, y_all = np.concatenate(xs), np.concatenate(ys)
+    x, y = s.data()
+    assert s.total == len(x_all) and s.stride > 1 and s.stride & (s.stride - 1) == 0
+    assert len(x) == len(y) == len(s.counts()) and s.counts().sum() == len(x_all)
+    assert x[0] == x_all[0] and x[-1] == x_all[-1]
+    assert np.all(np.diff(x) > 0)
+    np.testing.assert_allclose(np.average(y, axis=0, weights=s.counts()), y_all.mean(axis=0), atol=1e-12)
+    np.testing.assert_allclose(s.mean(), y_all.mean(axis=0), atol=1e-12)
+
+
+def test_downsampling_series_exact_until_full_and_drop_from():
+    s = DownsamplingSeries(capacity=8)
+    s.append([0, 1, 2], [10, 11, 12])
+    x, y = s.data()
+    assert list(x) == [0, 1, 2] and list(y[:, 0]) == [10, 11, 12] and s.stride == 1
+    s.append(np.arange(3, 8), np.arange(13, 18))  # reaches capacity: pairs averaged
+    x, y = s.data()
+    assert s.stride == 2 and len(s) == 4
+    assert list(y[:, 0]) == [10.5, 12.5, 14.5, 16.5]
+    s.drop_from(5.0)
+    x, y = s.data()
+    assert x.max() < 5.0 and s.last_x < 5.0
+    s.drop_from(-1.0)
+    assert len(s) == 0 and s.last_x is None
+
+
+def test_ema_matches_the_recurrence_across_blocks():
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=(300, 2))
+    out, last = ema(v, 0.1, None)
+    ref = np.empty_like(v)
+    s = v[0]
+    for i, row in enumerate(v):
+        s = 0.9 * s + 0.1 * row
+        ref[i] = s
+    np.testing.assert_allclose(out, ref, rtol=1e-10)
+    more, _ = ema(v[:5, 0], 0.1, last[0])  # continues from the previous state
+    np.testing.assert_allclose(more[0], 0.9 * last[0] + 0.1 * v[0, 0])
+
+
+# ---------------------------------------------------------------------------- the panel on a real session
+def test_training_in_the_background_draws_one_point_per_epoch(qtbot):
+    session, panel = make(qtbot)
+    session.train(3)
+    qtbot.waitUntil(lambda: not session.running, timeout=10000)
+    history = session.epoch_history
+    assert len(history) == 3
+    for which, name in (("train", "train_cost"), ("validation", "val_cost")):
+        x, y = panel.cost_curve_data(which)
+        np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+        np.testing.assert_allclose(y, [getattr(e, name) for e in history])
+    x, acc = panel.accuracy_curve_data("validation")
+    np.testing.assert_allclose(acc, [100 * e.val_accuracy for e in history])
+    assert np.all((acc >= 0) & (acc <= 100))
+    # the per-minibatch line runs in epochs and ends where the third epoch ends
+    xb, yb = panel.cost_curve_data("minibatch")
+    assert len(xb) == 3 * session.engine.batches_per_epoch
+    assert xb[0] == pytest.approx(1 / session.engine.batches_per_epoch) and xb[-1] == pytest.approx(3.0)
+    assert np.all(np.diff(xb) > 0) and np.all(np.isfinite(yb))
+
+
+def test_one_delta_curve_per_layer_matching_the_batch_stats(qtbot):
+    session, panel = make(qtbot, SessionConfig(dataset="moons", sizes=(2, 5, 4, 3, 2), seed=2))
+    got: list[BatchStats] = []
+    session.batchesDone.connect(got.extend)
+    train_now(session, 1)
+    assert panel.delta_curve_count() == 4  # l = 2, 3, 4, 5
+    assert panel.delta_curve_names() == ["‖δ^2‖", "‖δ^3‖", "‖δ^4‖", "‖δ^5‖"]
+    for l in range(2, 6):
+        x, y = panel.delta_curve_data(l)
+        assert len(x) == len(got)
+        assert y[0] == pytest.approx(got[0].delta_norms[l - 2])  # the EMA starts at the first value
+        raw = np.array([b.delta_norms[l - 2] for b in got])
+        assert raw.min() <= y.min() and y.max() <= raw.max()  # an average, never outside the data
+
+
+def test_log_toggle_survives_zero_and_negative_values(qtbot):
+    session, panel = make(qtbot, show=True)
+    assert panel.log_scale() and panel.delta_plot.getPlotItem().getAxis("left").logMode
+    stats = [BatchStats(0, b, b, 0.5, (0.0, 1e-3 * (b + 1), 0.2), (0.0, 0.1, 0.2)) for b in range(10)]
+    session.batchesDone.emit(stats)
+    qtbot.wait(20)
+    x, y = panel.delta_curve_data(2)
+    assert len(x) == 0  # ‖δ^2‖ = 0 throughout: nothing to draw on a log axis, and no −∞
+    assert len(panel.delta_curve_data(3)[0]) == 10
+    panel.log_box.setChecked(False)
+    assert not panel.log_scale() and not panel.delta_plot.getPlotItem().getAxis("left").logMode
+    x, y = panel.delta_curve_data(2)
+    assert len(x) == 10 and np.all(y == 0)
+    panel.set_log_scale(True)
+    assert panel.log_box.isChecked() and len(panel.delta_curve_data(2)[0]) == 0
+    panel.grab()  # paints without warnings
+
+
+def test_network_changed_clears_and_rebuilds_the_layer_curves(qtbot):
+    session, panel = make(qtbot)
+    train_now(session, 2)
+    assert len(panel.cost_curve_data("train")[0]) == 2 and len(panel.cost_curve_data("minibatch")[0]) > 0
+    session.reset()
+    for which in ("train", "validation", "minibatch"):
+        assert len(panel.cost_curve_data(which)[0]) == 0
+    assert len(panel.delta_curve_data(2)[0]) == 0 and len(panel.accuracy_curve_data()[0]) == 0
+    assert panel.delta_curve_count() == 3  # (2, 4, 3, 2): l = 2, 3, 4
+    session.apply_config(SessionConfig(dataset="moons", sizes=(2, 3, 2), seed=3))
+    assert panel.delta_curve_count() == 2
+    train_now(session, 1)
+    assert len(panel.cost_curve_data("train")[0]) == 1
+
+
+def test_stepping_back_and_redoing_replaces_the_undone_minibatch(qtbot):
+    session, panel = make(qtbot)
+    for _ in range(3):
+        session.finish_batch()
+    session.back()
+    session.finish_batch()
+    x, _ = panel.cost_curve_data("minibatch")
+    per = session.engine.batches_per_epoch
+    np.testing.assert_allclose(x, [1 / per, 2 / per, 3 / per])
+
+
+def test_reference_run_is_drawn_dashed_and_survives_clear(qtbot):
+    session, panel = make(qtbot)
+    train_now(session, 2)
+    old = list(session.epoch_history)
+    session.reset(new_seed=True)
+    panel.add_reference_run("seed 3", old)
+    assert panel.reference_labels() == ["seed 3"]
+    ref = [c for c in panel.cost_plot.curves if c.name == "seed 3: train cost"][0]
+    np.testing.assert_allclose(ref.y, [e.train_cost for e in old])
+    assert "seed 3" in panel.cost_card.legend.text()
+    panel.clear_reference_runs()
+    assert panel.reference_labels() == [] and all("seed 3" not in c.name for c in panel.cost_plot.curves)
+
+
+def test_hover_labels_the_nearest_point(qtbot):
+    session, panel = make(qtbot, show=True)
+    train_now(session, 3)
+    qtbot.wait(20)
+    x, y = panel.cost_curve_data("validation")
+    plot = panel.cost_plot
+    vb = plot.getViewBox()
+    text = plot.hover_at(vb.mapViewToScene(QPointF(2.0, y[1])))  # on the validation point of epoch 2
+    assert text == f"epoch 2 · validation cost {y[1]:.4g}" and plot.hover_text() == text
+    xa, ya = panel.accuracy_curve_data("train")
+    text = panel.accuracy_plot.hover_at(panel.accuracy_plot.getViewBox().mapViewToScene(QPointF(3.0, ya[2])))
+    assert text == f"epoch 3 · train accuracy {ya[2]:.1f} %"
+    assert plot.hover_at(QPointF(-50, -50)) == "" and plot.hover_text() == ""
+    xd, yd = panel.delta_curve_data(3)
+    text = panel.delta_plot.hover_at(panel.delta_plot.getViewBox().mapViewToScene(QPointF(xd[5], np.log10(yd[5]))))
+    assert "‖δ^" in text and f"{xd[5]:.2f}" in text
+    # on the boundary the label names the input and the output there, through the same rate-limited path
+    bp = panel.boundary_plot
+    bp._mouse_moved((bp.getViewBox().mapViewToScene(QPointF(0.5, -0.25)),))
+    res = panel.BOUNDARY_RESOLUTION
+    (x0, x1), (y0, y1) = panel._drawn_limits
+    v = panel.boundary_values()[round((-0.25 - y0) / (y1 - y0) * (res - 1)), round((0.5 - x0) / (x1 - x0) * (res - 1))]
+    assert bp.hover_text() == f"x = (0.50, -0.25) · a^L_1 − a^L_0 {v:+.3f}"
+
+
+# ---------------------------------------------------------------------------- the decision boundary
+def test_boundary_visible_for_2d_data_and_hidden_for_digits(qtbot):
+    session, panel = make(qtbot)
+    assert panel.boundary_visible() and panel.boundary_image() is not None
+    session.apply_config(SessionConfig(dataset="digits", sizes=(64, 10, 10)))
+    assert not panel.boundary_visible() and panel.boundary_image() is None
+    session.apply_config(SessionConfig(dataset="circles", sizes=(2, 4, 2)))
+    assert panel.boundary_visible()
+    # the heatmap covers the whole view (aspect-locked, so wider than the data) and the data lie inside it
+    (x0, x1), (y0, y1) = panel._drawn_limits
+    np.testing.assert_allclose(panel.boundary_plot.getViewBox().viewRange(), [[x0, x1], [y0, y1]])
+    X = session.dataset.X_train
+    assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
+    _, digits = make(qtbot, SessionConfig(dataset="digits", sizes=(64, 10, 10)))
+    assert not digits.boundary_visible()
+
+
+def test_boundary_colours_follow_the_output_and_change_after_training(qtbot):
+    session, panel = make(qtbot, show=True)
+    before = panel.boundary_image()
+    values = panel.boundary_values()
+    res = panel.BOUNDARY_RESOLUTION
+    assert before.shape == (res, res, 3) and values.shape == (res, res)
+    session.train(5)
+    qtbot.waitUntil(lambda: not session.running, timeout=10000)
+    qtbot.waitUntil(lambda: not np.array_equal(panel.boundary_image(), before), timeout=2000)
+    # after training the boundary separates the training points: class 1 on the blue side mostly
+    after = panel.boundary_values()
+    (x0, x1), (y0, y1) = panel._drawn_limits
+    X, y = session.dataset.X_train, session.dataset.y_train
+    cols = np.clip(np.round((X[:, 0] - x0) / (x1 - x0) * (res - 1)).astype(int), 0, res - 1)
+    rows = np.clip(np.round((X[:, 1] - y0) / (y1 - y0) * (res - 1)).astype(int), 0, res - 1)
+    agree = np.mean((after[rows, cols] > 0) == (y == 1))
+    assert agree >= session.epoch_history[-1].train_accuracy - 0.1
+    # the diverging scale: most negative a^L_1 − a^L_0 orange-ish, most positive blue-ish, 0 near grey
+    image = panel.boundary_image()
+    assert after.min() < -0.3 and after.max() > 0.3
+    lo = image[np.unravel_index(np.argmin(after), after.shape)].astype(int)
+    hi = image[np.unravel_index(np.argmax(after), after.shape)].astype(int)
+    assert lo[0] > lo[1] > lo[2]  # like orange (245, 147, 34)
+    assert hi[2] > hi[1] > hi[0]  # like blue (8, 119, 189)
+
+
+def test_boundary_redraws_are_throttled(qtbot):
+    session, panel = make(qtbot, show=True)
+    calls = []
+    original = panel._update_boundary
+
+    def counting():
+        calls.append(1)
+        original()
+
+    panel._boundary_timer.timeout.disconnect()
+    panel._boundary_timer.timeout.connect(counting)
+    panel._update_boundary = counting
+    qtbot.wait(300)  # any redraw pending from showing the panel is done and 100 ms old
+    calls.clear()
+    for _ in range(50):
+        session.weightsChanged.emit()
+    assert len(calls) == 1 and panel._boundary_timer.isActive()  # one now, the rest coalesced
+    qtbot.wait(200)
+    assert len(calls) == 2 and not panel._boundary_timer.isActive()
+    # a steady stream (as while training, ~60 Hz) still redraws, about every 100 ms, never more often
+    calls.clear()
+    for _ in range(30):
+        session.weightsChanged.emit()
+        qtbot.wait(16)
+    qtbot.wait(150)
+    assert 3 <= len(calls) <= 8
+
+
+def test_minibatch_history_stays_bounded_under_bulk_deliveries(qtbot):
+    session, panel = make(qtbot)
+    per = session.engine.batches_per_epoch
+    first = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5)]
+    second = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5, 9)]
+    session.batchesDone.emit(first)
+    session.batchesDone.emit(second)  # within 50 ms of the first: coalesced into the next redraw
+    assert len(panel._mb_cost.item.xData) == 5
+    qtbot.waitUntil(lambda: len(panel._mb_cost.item.xData) == 9, timeout=1000)
+    session.batchesDone.emit([BatchStats(0, 9, 9, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1))])
+    assert len(panel.cost_curve_data("minibatch")[0]) == 10  # accessors flush what is pending
+    session.reset()
+    for start in range(0, 12000, 600):  # a long run, delivered in big bunches
+        batch = [BatchStats(i // per, i % per, i, 1.0 / (1 + i), (0.1, 0.01, 0.001), (0.1, 0.1, 0.1))
+                 for i in range(start, start + 600)]
+        session.batchesDone.emit(batch)
+    assert panel.batch_series_length() <= panel.CAPACITY
+    x, y = panel.cost_curve_data("minibatch")
+    assert x[-1] == pytest.approx(12000 / per) and len(panel.delta_curve_data(4)[0]) <= panel.CAPACITY

@@ -1,0 +1,1775 @@
+"""The network graph: neurons in columns by the book's layer l, an edge for every weight w^l_jk.
+
+``NetworkView(session)`` observes the Session. Edge colour is w^l_jk on the one
+diverging scale (orange < 0 < blue), edge width is |w^l_jk|; a neuron's fill is
+a^l_j while the current example goes forwards and δ^l_j while it goes backwards
+(BP1, BP2) and through the gradients (BP3, BP4); the small square beside each
+neuron is its bias b^l_j. The layer the current step works on sits on a soft
+band, and after an update the edges whose weights changed glow.
+
+All edges are one item painted with one ``QPainter.drawLines`` per colour bin:
+recolouring bins every drawn edge with NumPy in one call, so a step costs the
+same whether the network has 20 or 23,520 weights. Large layers use level of
+detail: an image input (MNIST 28×28, digits 8×8) is drawn as a picture, each
+neuron of the next layer shows its incoming weights as a receptive field, and only
+the strongest edges are drawn as lines — every weight stays one click away in the
+weight-matrix heatmap (``show_weight_heatmap(l)``). For 2-D data every neuron is
+a small heatmap of its activation over the input plane, like TensorFlow Playground.
+
+``NeuronInspector(session)`` shows the pinned neuron's incoming weights and its
+z, a, σ'(z), δ, b and ∂C/∂b.
+
+Indices j and k are 0-based, as in the arrays (``net.weights[l - 2][j, k]`` is w^l_jk)
+and in ``session.selected``; the layer index l is the book's (1 = input).
+
+It leaves out: computing anything but feedforward over a grid for the 2-D heatmaps
+(every δ and gradient is read from the step records and the engine), animation of
+values along edges, and editing weights by hand.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, QSize, Qt, QTimer
+from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QLinearGradient, QPainter, QPen, QTextOption
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visualbp.core.probe import activations_on_grid
+from visualbp.core.steps import Kind, StepRecord
+from visualbp.gui import colors as C
+from visualbp.gui import theme as T
+
+try:  # a QLineF array backed by NumPy memory: no Python object per edge
+    from pyqtgraph.Qt.internals import PrimitiveArray as _PrimitiveArray
+except ImportError:  # pragma: no cover - older pyqtgraph
+    _PrimitiveArray = None
+
+NBINS = C.NBINS
+DEFAULT_MAX_EDGES = 300  # strongest edges drawn per large layer pair
+LOD_EDGES = 1500  # a layer pair with more edges than this uses level of detail
+COMPACT_NEURONS = 60  # a layer with more neurons is drawn compact
+ANTIALIAS_EDGES = 500  # antialias edges only up to this many drawn lines
+HEATMAP_RESOLUTION = 28  # grid points per side of a neuron's 2-D heatmap
+HEATMAP_INTERVAL = 0.1  # seconds: 2-D heatmaps refresh at most ~10 Hz
+_DELTA_KINDS = (Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR, Kind.GRADIENT_B, Kind.GRADIENT_W)
+
+
+# ----------------------------------------------------------------- book notation
+def _sup(l: int | str) -> str:
+    s = str(l)
+    return f"^{s}" if len(s) == 1 else f"^({s})"
+
+
+def _sub(*idx: int) -> str:
+    """Subscripts jk: '31', or '3,12' once an index has two digits."""
+    parts = [str(i) for i in idx]
+    return "_" + ("".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts))
+
+
+def sym(base: str, l: int | str, *idx: int) -> str:
+    """Plain book notation: sym('w', 2, 3, 1) → 'w^2_31'; sym('δ', 3, 0) → 'δ^3_0'."""
+    return f"{base}{_sup(l)}{_sub(*idx) if idx else ''}"
+
+
+_SUP_RE = re.compile(r"\^(\([^)]*\)|[0-9A-Za-z]+)")
+_SUB_RE = re.compile(r"_(\([^)]*\)|[0-9A-Za-z,]+)")
+
+
+def notation_html(text: str) -> str:
+    """Plain 'w^2_31' notation as HTML with <sup>/<sub> (escaped; newlines become <br>)."""
+    s = html.escape(text)
+    s = _SUP_RE.sub(lambda m: f"<sup>{m.group(1).strip('()')}</sup>", s)
+    s = _SUB_RE.sub(lambda m: f"<sub>{m.group(1).strip('()')}</sub>", s)
+    return s.replace("\n", "<br>")
+
+
+fmt = C.format_number
+
+
+def _qcolor(rgba) -> QColor:
+    return QColor(int(rgba[0]), int(rgba[1]), int(rgba[2]), int(rgba[3]) if len(rgba) > 3 else 255)
+
+
+def _rgba_of(color: QColor) -> tuple[int, int, int, int]:
+    return (color.red(), color.green(), color.blue(), color.alpha())
+
+
+def _theme_colors() -> C.Triple:
+    t = T.current()
+    return (t.negative, t.neutral, t.positive)
+
+
+def _glow_color() -> QColor:
+    """The highlight colour, saturated enough to show as a halo on white."""
+    c = QColor(T.current().highlight)
+    h, s, v, _ = c.getHsv()
+    return QColor.fromHsv(max(h, 0), min(255, max(150, s * 3)), v, 190)
+
+
+# ----------------------------------------------------------------- what is known about a neuron / weight
+def _value(arr: np.ndarray | None, j: int, k: int = 0) -> float | None:
+    if arr is None:
+        return None
+    return float(arr[j, k])
+
+
+def neuron_facts(session, l: int, j: int) -> list[tuple[str, float | None, str]]:
+    """(plain label, value or None, note) for neuron j of layer l: z, a, σ'(z), δ, b, ∂C/∂b.
+
+    Read from the engine's current example (``engine.current``) and the network;
+    ∂C/∂b^l_j = δ^l_j is BP3. Between minibatches the last minibatch's mean gradient is shown.
+    """
+    engine, net = session.engine, session.net
+    if l == 1:
+        return [(sym("a", 1, j), _value(engine.current("a", 1), j), f"= x{_sub(j)}, the input")]
+    i = l - 2
+    act = net.layer_activation(i)
+    sp_name = "σ'" if act.name == "sigmoid" else f"{act.symbol}'"
+    facts = [
+        (sym("z", l, j), _value(engine.current("z", l), j), "weighted input"),
+        (sym("a", l, j), _value(engine.current("a", l), j), f"{act.symbol}(z), activation"),
+        (f"{sp_name}({sym('z', l, j)})", _value(engine.current("sp", l), j), ""),
+        (sym("δ", l, j), _value(engine.current("delta", l), j), "BP1" if l == net.num_layers else "BP2"),
+        (sym("b", l, j), float(net.biases[i][j, 0]), "bias"),
+    ]
+    nb = _value(engine.current("nabla_b", l), j)
+    note = "BP3, this example"
+    if nb is None and engine.current("delta", l) is not None:
+        nb, note = _value(engine.current("delta", l), j), "BP3: = δ, this example"
+    if nb is None and engine.last_gradient is not None:
+        nb, note = float(engine.last_gradient[0][i][j, 0]), "BP3, mean over the last minibatch"
+    facts.append((f"∂C/∂{sym('b', l, j)}", nb, note))
+    return facts
+
+
+def edge_text(session, l: int, j: int, k: int, dw: float | None = None) -> str:
+    """The hover text of weight w^l_jk: its value and ∂C/∂w^l_jk = a^(l−1)_k δ^l_j (BP4) with numbers."""
+    engine, net = session.engine, session.net
+    w = float(net.weights[l - 2][j, k])
+    name = sym("w", l, j, k)
+    lines = [f"{name} = {fmt(w)}", f"from neuron k={k} of layer {l - 1} to neuron j={j} of layer {l}"]
+    delta, a_prev = engine.current("delta", l), engine.current("a", l - 1)
+    if delta is not None and a_prev is not None:
+        nabla_w = engine.current("nabla_w", l)
+        a_k, d_j = float(a_prev[k, 0]), float(delta[j, 0])
+        g = float(nabla_w[j, k]) if nabla_w is not None else a_k * d_j
+        lines.append(f"∂C/∂{name} = {sym('a', l - 1, k)} {sym('δ', l, j)} = ({fmt(a_k)})({fmt(d_j)}) = {fmt(g)}"
+                     "   (BP4, this example)")
+    elif engine.last_gradient is not None:
+        g = float(engine.last_gradient[1][l - 2][j, k])
+        lines.append(f"∂C/∂{name} = {fmt(g)}   (BP4, mean over the last minibatch)")
+    else:
+        lines.append(f"∂C/∂{name}: not known yet — step through backpropagation (BP4)")
+    if dw is not None and dw != 0.0:
+        lines.append(f"last change Δ{name} = {fmt(dw)}")
+    return "\n".join(lines)
+
+
+def neuron_text(session, l: int, j: int) -> str:
+    """The hover text of neuron j in layer l: every known quantity, '—' for what is not known yet."""
+    L = session.net.num_layers
+    role = "input" if l == 1 else ("output" if l == L else "hidden")
+    lines = [f"neuron j={j} of layer l={l} ({role})"]
+    for label, value, note in neuron_facts(session, l, j):
+        lines.append(f"{label} = {fmt(value)}" + (f"   ({note})" if note and value is not None else ""))
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- layout
+@dataclass
+class _Col:
+    """One layer's column: where its neurons are and how they are drawn."""
+
+    l: int
+    n: int
+    kind: str  # "circle" | "compact" | "image" | "tile"
+    s: float = 1.0  # spacing between neuron centres
+    r: float = 0.3  # circle radius, or half the tile side
+    x: float = 0.0
+    ys: np.ndarray | None = None
+    left: float = 0.0
+    right: float = 0.0
+    in_x: float = 0.0  # where incoming edges end
+    out_x: float = 0.0  # where outgoing edges start
+    top: float = 0.0
+    bottom: float = 0.0
+    image_shape: tuple[int, int] | None = None  # input image (kind "image") or receptive fields (mosaic "rf")
+    px: float = 0.0  # image pixel size (kind "image")
+    mosaic: str | None = None  # "rf" (receptive fields) | "heat" (2-D heatmaps)
+    tile_px: tuple[int, int] = (0, 0)  # mosaic tile (rows, cols) in pixels
+    block_rows: int = 0  # mosaic rows per neuron
+    g0: int = 0  # first tile row inside a block
+    tile_w: float = 0.0  # mosaic tile size in view units
+    tile_h: float = 0.0
+    mosaic_left: float = 0.0
+
+    def tile_rect(self, j: int) -> QRectF:
+        """The mosaic tile of neuron j (receptive field or heatmap) in view coordinates."""
+        row_h = self.s / self.block_rows
+        top = self.ys[j] - self.s / 2 + self.g0 * row_h
+        return QRectF(self.mosaic_left, top, self.tile_w, self.tile_h)
+
+    def mosaic_rect(self) -> QRectF:
+        return QRectF(self.mosaic_left, self.ys[0] - self.s / 2, self.tile_w, self.n * self.s)
+
+    def pixel_center(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h, w = self.image_shape
+        return self.left + (k % w + 0.5) * self.px, self.top + (k // w + 0.5) * self.px
+
+
+def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool) -> list[_Col]:
+    """Columns for the layers; y grows downwards (the view is inverted), neuron 0 on top."""
+    cols = []
+    for i, n in enumerate(sizes):
+        if i == 0 and image_shape is not None:
+            kind = "image"
+        elif n > COMPACT_NEURONS:
+            kind = "compact"
+        elif two_d:
+            kind = "tile"
+        else:
+            kind = "circle"
+        cols.append(_Col(l=i + 1, n=n, kind=kind))
+    ref = max([c.n for c in cols if c.kind in ("circle", "tile")] + [4])
+    for c in cols:
+        if c.kind == "compact":
+            c.s = min(0.3 * c.n, max(ref, 16.0)) / c.n
+    height_all = max(c.n * c.s for c in cols if c.kind != "image")
+    for idx, c in enumerate(cols):
+        if c.kind == "image":
+            h, w = image_shape
+            side = min(15.0, max(5.0, 0.55 * height_all))
+            c.px = side / max(h, w)
+            c.image_shape = (h, w)
+            c.top, c.bottom = -h * c.px / 2, h * c.px / 2
+            c.ys = np.zeros(c.n)
+            continue
+        c.ys = (np.arange(c.n) - (c.n - 1) / 2) * c.s
+        c.top, c.bottom = float(c.ys[0] - c.s / 2), float(c.ys[-1] + c.s / 2)
+        if c.kind == "tile" or (c.kind == "compact" and two_d):
+            c.kind = "tile"
+            res = HEATMAP_RESOLUTION
+            c.mosaic, c.tile_px = "heat", (res, res)
+            c.block_rows = int(round(res / (0.78 if c.n <= COMPACT_NEURONS else 0.9)))
+            c.g0 = (c.block_rows - res) // 2
+            c.tile_h = c.tile_w = res / c.block_rows * c.s
+            c.r = c.tile_h / 2
+        elif idx == 1 and cols[0].kind == "image":
+            h, w = image_shape
+            c.mosaic, c.image_shape, c.tile_px = "rf", (h, w), (h, w)
+            c.block_rows = int(round(h / 0.8))
+            c.g0 = (c.block_rows - h) // 2
+            c.tile_h = h / c.block_rows * c.s
+            c.tile_w = c.tile_h * w / h
+            c.r = (0.22 if c.kind == "circle" else 0.35) * c.s
+        else:
+            c.r = (0.3 if c.kind == "circle" else 0.38) * c.s
+    # column widths, then the gap so the whole graph is about 1.5 times as wide as it is high
+    widths = []
+    for c in cols:
+        if c.kind == "image":
+            widths.append(c.image_shape[1] * c.px)
+        elif c.kind == "tile":
+            widths.append(c.tile_w + 0.13 * c.s)
+        elif c.mosaic == "rf":
+            widths.append(c.tile_w + 0.1 * c.s + 2 * c.r)
+        else:
+            widths.append(2 * c.r)
+    height = max(c.bottom - c.top for c in cols)
+    gap = max(2.0, (1.5 * height - sum(widths)) / max(1, len(cols) - 1))
+    x = 0.0
+    for c, w in zip(cols, widths):
+        c.left, c.right = x, x + w
+        if c.kind == "image":
+            c.x = x + w / 2
+            c.in_x = c.out_x = c.right
+        elif c.kind == "tile":
+            c.x = x + c.tile_w / 2
+            c.mosaic_left = x
+            c.in_x, c.out_x = x, x + c.tile_w + 0.13 * c.s
+        elif c.mosaic == "rf":
+            c.mosaic_left = x
+            c.x = c.right - c.r
+            c.in_x, c.out_x = x, c.right
+        else:
+            c.x = x + c.r
+            c.in_x, c.out_x = c.left, c.right
+        x += w + gap
+    return cols
+
+
+def _edge_geometry(prev: _Col, cur: _Col) -> np.ndarray:
+    """(n_l · n_(l−1), 4) segments x0, y0, x1, y1 in the order of w^l.ravel() (row j, column k)."""
+    n_prev, n_cur = prev.n, cur.n
+    if prev.kind == "image":
+        x0, y0 = prev.pixel_center(np.arange(n_prev))
+    else:
+        x0, y0 = np.full(n_prev, prev.out_x), prev.ys
+    g = np.empty((n_cur * n_prev, 4))
+    g[:, 0] = np.tile(x0, n_cur)
+    g[:, 1] = np.tile(y0, n_cur)
+    g[:, 2] = cur.in_x
+    g[:, 3] = np.repeat(cur.ys, n_prev)
+    if prev.kind == "image":
+        # an edge leaves the picture's right edge at its pixel's row (the column is in the receptive
+        # field and the hover text): it stays clear of the picture and is cheaper to paint
+        g[:, 0] = prev.right
+    return g
+
+
+# ----------------------------------------------------------------- the edges: one item, one drawLines per bin
+class _Lines:
+    """QLineF segments for one drawLines call, filled from a NumPy (n, 4) array."""
+
+    def __init__(self) -> None:
+        self._array = _PrimitiveArray(QLineF, 4) if _PrimitiveArray is not None else None
+        self._list: list[QLineF] = []
+        self.count = 0
+
+    def set(self, coords: np.ndarray) -> None:
+        self.count = len(coords)
+        if self._array is not None:
+            self._array.resize(self.count)
+            if self.count:
+                self._array.ndarray()[:] = coords
+        else:  # pragma: no cover - fallback without PrimitiveArray
+            self._list = [QLineF(*row) for row in coords.tolist()]
+
+    def draw(self, p: QPainter) -> None:
+        if not self.count:
+            return
+        if self._array is not None:
+            p.drawLines(*self._array.drawargs())
+        else:  # pragma: no cover
+            p.drawLines(self._list)
+
+
+class EdgeItem(pg.GraphicsObject):
+    """Every drawn edge, painted with one QPainter.drawLines per colour/width bin (cosmetic pens)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bins = [_Lines() for _ in range(NBINS)]
+        self._pens: list[QPen] = [QPen() for _ in range(NBINS)]
+        half = NBINS // 2
+        self._order = sorted(range(NBINS), key=lambda b: abs(b - half))  # strong edges on top
+        self._glow: list[tuple[QPen, _Lines]] = []
+        self._hover: tuple[list[QPen], QLineF] | None = None
+        self._rect = QRectF()
+        self.antialias = False
+        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
+
+    def set_bounds(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+
+    def set_pens(self, pens: list[QPen]) -> None:
+        self._pens = pens
+
+    def set_binned(self, coords_sorted: np.ndarray, counts: np.ndarray) -> None:
+        """Segments sorted by bin, with the count per bin (from np.bincount)."""
+        start = 0
+        for b, n in enumerate(counts.tolist()):
+            self._bins[b].set(coords_sorted[start:start + n])
+            start += n
+        self.update()
+
+    def set_glow(self, groups: list[tuple[QPen, np.ndarray]]) -> None:
+        """Halos drawn under the edges: (pen, segments) pairs."""
+        self._glow = []
+        for pen, coords in groups:
+            lines = _Lines()
+            lines.set(coords)
+            self._glow.append((pen, lines))
+        self.update()
+
+    def set_hover(self, pens: list[QPen] | None, segment: np.ndarray | None) -> None:
+        """The hovered edge, redrawn on top with each of ``pens`` in turn (None clears)."""
+        self._hover = None if not pens or segment is None else (pens, QLineF(*map(float, segment)))
+        self.update()
+
+    def drawn(self) -> int:
+        return sum(b.count for b in self._bins)
+
+    def paint(self, p: QPainter, *args) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias)
+        for pen, lines in self._glow:
+            p.setPen(pen)
+            lines.draw(p)
+        for b in self._order:
+            lines = self._bins[b]
+            if lines.count:
+                p.setPen(self._pens[b])
+                lines.draw(p)
+        if self._hover is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            for pen in self._hover[0]:
+                p.setPen(pen)
+                p.drawLine(self._hover[1])
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+
+class NeuronItem(pg.GraphicsObject):
+    """All neurons: fill (a or δ), bias square, outlines of tiles and images, the selected ring."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cols: list[_Col] = []
+        self.fill: dict[int, list[QBrush]] = {}
+        self.bias: dict[int, list[QBrush]] = {}
+        self.selected: tuple[int, int] | None = None
+        self.example_uv: tuple[float, float] | None = None  # the current example on the 2-D tiles
+        self._rect = QRectF()
+
+    def set_cols(self, cols: list[_Col], rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self.cols = cols
+        self._rect = QRectF(rect)
+        self.fill, self.bias = {}, {}
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, p: QPainter, *args) -> None:
+        t = T.current()
+        scale = t.line_scale
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        outline = QPen(QColor(t.node_outline), 1.2 * scale)
+        outline.setCosmetic(True)
+        thin = QPen(QColor(t.muted), 0.8 * scale)
+        thin.setCosmetic(True)
+        bias_pen = QPen(QColor(t.muted), 0.7 * scale)
+        bias_pen.setCosmetic(True)
+        white = QBrush(QColor(t.background))
+        for c in self.cols:
+            fills = self.fill.get(c.l)
+            biases = self.bias.get(c.l)
+            if c.kind == "image":
+                p.setPen(outline)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                h, w = c.image_shape
+                p.drawRect(QRectF(c.left, c.top, w * c.px, h * c.px))
+                continue
+            if c.mosaic is not None and not (c.mosaic == "rf" and c.kind == "compact"):
+                p.setPen(outline if c.mosaic == "heat" else thin)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                for j in range(c.n):
+                    p.drawRect(c.tile_rect(j))
+            if c.kind == "tile":
+                rb = 0.13 * c.s
+                p.setPen(outline)
+                for j in range(c.n):
+                    p.setBrush(fills[j] if fills else white)
+                    p.drawEllipse(QPointF(c.x + c.tile_w / 2, c.ys[j]), rb, rb)
+                if biases:
+                    side = 0.16 * c.s
+                    p.setPen(bias_pen)
+                    for j in range(c.n):
+                        p.setBrush(biases[j])
+                        p.drawRect(QRectF(c.mosaic_left - side * 1.1, c.ys[j] + c.tile_h / 2 - side, side, side))
+                if self.example_uv is not None:
+                    u, v = self.example_uv
+                    dot = QPen(QColor(t.text), 1.0 * scale)
+                    dot.setCosmetic(True)
+                    p.setPen(dot)
+                    p.setBrush(QBrush(QColor(255, 255, 255)))
+                    rd = 0.045 * c.s
+                    for j in range(c.n):
+                        rect = c.tile_rect(j)
+                        p.drawEllipse(QPointF(rect.left() + u * rect.width(), rect.top() + v * rect.height()), rd, rd)
+                continue
+            compact = c.kind == "compact"
+            p.setPen(Qt.PenStyle.NoPen if compact and c.r < 0.1 else (thin if compact else outline))
+            for j in range(c.n):
+                p.setBrush(fills[j] if fills else white)
+                p.drawEllipse(QPointF(c.x, c.ys[j]), c.r, c.r)
+            if biases and not compact:
+                side = 0.55 * c.r
+                p.setPen(bias_pen)
+                for j in range(c.n):
+                    p.setBrush(biases[j])
+                    p.drawRect(QRectF(c.x - c.r - side * 0.35, c.ys[j] + c.r - side * 0.65, side, side))
+        if self.selected is not None:
+            self._paint_selected(p, t)
+
+    def _paint_selected(self, p: QPainter, t) -> None:
+        l, j = self.selected
+        if not 1 <= l <= len(self.cols):
+            return
+        c = self.cols[l - 1]
+        ring = QPen(QColor(t.text), 2.6 * t.line_scale)
+        ring.setCosmetic(True)
+        p.setPen(ring)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        if c.kind == "image":
+            x, y = c.pixel_center(np.array([j]))
+            p.drawRect(QRectF(x[0] - c.px, y[0] - c.px, 2 * c.px, 2 * c.px))
+        elif c.kind == "tile":
+            rect = c.tile_rect(j)
+            pad = 0.06 * c.s
+            p.drawRect(rect.adjusted(-pad, -pad, pad, pad))
+        else:
+            p.drawEllipse(QPointF(c.x, c.ys[j]), c.r * 1.4 + 0.03 * c.s, c.r * 1.4 + 0.03 * c.s)
+            if c.mosaic == "rf":
+                p.drawRect(c.tile_rect(j))
+
+
+# ----------------------------------------------------------------- legend
+class ScaleBar(QWidget):
+    """A colour bar with its title and numbers, e.g. 'w, b: −2.5 … 0 … +2.5'."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._title = QLabel(self)
+        self._title.setTextFormat(Qt.TextFormat.RichText)
+        self._bar = _GradientBar(self)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        lay.addWidget(self._title)
+        lay.addWidget(self._bar)
+        self._plain = ""
+
+    def set_scale(self, title: str, lo: float, mid: float, hi: float, colors: C.Triple) -> None:
+        """``title`` in plain book notation ('fill: δ^l_j (error)')."""
+        labels = (fmt(lo, 2), fmt(mid, 2), ("+" if hi > 0 and lo < 0 else "") + fmt(hi, 2))
+        self._title.setText(notation_html(title) + ":")
+        self._bar.set(labels, colors)
+        self._plain = f"{title}: {labels[0]} … {labels[1]} … {labels[2]}"
+        self.setToolTip(self._plain)
+
+    def text(self) -> str:
+        return self._plain
+
+
+class _GradientBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._labels = ("", "", "")
+        self._colors: C.Triple = C.DEFAULT_COLORS
+        self.setFixedSize(150, 30)
+
+    def set(self, labels: tuple[str, str, str], colors: C.Triple) -> None:
+        self._labels, self._colors = labels, colors
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        t = T.current()
+        w = self.width()
+        bar = QRectF(6, 2, w - 12, 11)
+        grad = QLinearGradient(bar.topLeft(), bar.topRight())
+        for pos, rgb in zip((0.0, 0.5, 1.0), self._colors):
+            grad.setColorAt(pos, QColor(*rgb))
+        p.fillRect(bar, QBrush(grad))
+        p.setPen(QPen(QColor(t.muted)))
+        p.drawRect(bar)
+        font = p.font()
+        font.setPointSizeF(max(7.0, t.font_pt - 1.5))
+        p.setFont(font)
+        p.setPen(QColor(t.text))
+        y = 28
+        fm = p.fontMetrics()
+        lo, mid, hi = self._labels
+        p.drawText(QPointF(0, y), lo)
+        p.drawText(QPointF((w - fm.horizontalAdvance(mid)) / 2, y), mid)
+        p.drawText(QPointF(w - fm.horizontalAdvance(hi), y), hi)
+        p.end()
+
+
+# ----------------------------------------------------------------- the weight-matrix heatmap window
+class WeightHeatmap(QWidget):
+    """w^l as an image (rows j, columns k) with a colour bar; hover shows w^l_jk = value."""
+
+    def __init__(self, session, l: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.session, self.l = session, l
+        self._glw = pg.GraphicsLayoutWidget()
+        self.plot = self._glw.addPlot()
+        self.plot.invertY(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        colors = _theme_colors()
+        cmap = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[QColor(*c) for c in colors])
+        self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False, width=14, colorMapMenu=False)
+        self.bar.setImageItem(self.image, insert_in=self.plot)
+        self.readout = QLabel(notation_html("Hover over a cell to read w^l_jk."))
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self._glw, 1)
+        lay.addWidget(self.readout)
+        self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        session.weightsChanged.connect(self._on_weights_changed)
+        session.networkChanged.connect(self._on_network_changed)
+        self.resize(620, 420)
+        self._on_network_changed()
+
+    def _on_network_changed(self) -> None:
+        sizes = self.session.net.sizes
+        if not 2 <= self.l <= len(sizes):
+            self.close()
+            return
+        l = self.l
+        self.setWindowTitle(f"w^{l}: the weights into layer l = {l} ({sizes[l - 1]} × {sizes[l - 2]})")
+        self.plot.setLabel("left", f"j (neuron of layer {l})")
+        self.plot.setLabel("bottom", f"k (neuron of layer {l - 1})")
+        self._on_weights_changed()
+        self.plot.autoRange(padding=0)
+
+    def _on_weights_changed(self) -> None:
+        if not 2 <= self.l <= len(self.session.net.sizes):
+            return
+        w = self.session.net.weights[self.l - 2]
+        v = C.symmetric_range(w)
+        self.image.setImage(np.asarray(w, dtype=np.float64), autoLevels=False)
+        self.image.setRect(QRectF(-0.5, -0.5, w.shape[1], w.shape[0]))
+        self.bar.setLevels((-v, v))
+
+    def value_at(self, j: int, k: int) -> str:
+        w = self.session.net.weights[self.l - 2]
+        return f"{sym('w', self.l, j, k)} = {fmt(float(w[j, k]))}"
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if not self.plot.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        pos = self.plot.vb.mapSceneToView(scene_pos)
+        w = self.session.net.weights[self.l - 2]
+        j, k = int(round(pos.y())), int(round(pos.x()))
+        if 0 <= j < w.shape[0] and 0 <= k < w.shape[1]:
+            self.readout.setText(notation_html(self.value_at(j, k)))
+
+
+# ----------------------------------------------------------------- the view
+class NetworkView(QWidget):
+    """The network graph of ``session``: nodes, edges, the current-layer highlight, hover and click."""
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._record: StepRecord | None = None
+        self._cols: list[_Col] = []
+        self._geom: list[np.ndarray] = []  # per pair (l = i + 2): all segments
+        self._lod: list[bool] = []
+        self._drawn_idx: list[np.ndarray | None] = []  # per pair: flat indices drawn, None = all
+        self._drawn_coords = np.empty((0, 4))
+        self._drawn_l = np.empty(0, dtype=np.intp)
+        self._drawn_flat = np.empty(0, dtype=np.intp)
+        self._max_edges: int | None = DEFAULT_MAX_EDGES
+        self._range_mode = "fixed"
+        self._vmax = 1.0
+        self._show_dw = False
+        self._weights_seen: list[np.ndarray] = []
+        self._last_dw: list[np.ndarray | None] = []
+        self._fill_q = "a"
+        self._delta_vmax = 1.0
+        self._input_half = 1.0
+        self._card_plain = ""
+        self._highlight: int | None = None
+        self._emphasis: tuple[int, np.ndarray] | None = None
+        self._heat_last = 0.0
+        self._heat_grids: list[np.ndarray] | None = None
+        self._heat_weights: list | None = None
+        self._grid_lim: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self._mean_input: np.ndarray | None = None
+        self._heatmap_windows: dict[int, WeightHeatmap] = {}
+        self._auto_fit = True
+        self._hover_key: object = None
+        self._colors: C.Triple = _theme_colors()
+
+        # graphics
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(T.current().background)
+        self.graphics.ci.setContentsMargins(0, 0, 0, 0)
+        self.vb: pg.ViewBox = self.graphics.addViewBox()
+        self.vb.setAspectLocked(True)
+        self.vb.invertY(True)
+        self.vb.setMenuEnabled(False)
+        self._band = pg.QtWidgets.QGraphicsRectItem()
+        self._band.setPen(QPen(Qt.PenStyle.NoPen))
+        self._band.setZValue(-20)
+        self._band.setVisible(False)
+        self.vb.addItem(self._band, ignoreBounds=True)
+        self._edges = EdgeItem()
+        self._edges.setZValue(0)
+        self.vb.addItem(self._edges)
+        self._neurons = NeuronItem()
+        self._neurons.setZValue(10)
+        self.vb.addItem(self._neurons)
+        self._images: dict[str, pg.ImageItem] = {}
+        self._labels: list[pg.TextItem] = []
+        self._card = pg.TextItem(anchor=(0, 1))
+        self._card.setZValue(100)
+        self._card.textItem.document().setDocumentMargin(6)
+        self._card.setVisible(False)
+        self.vb.addItem(self._card, ignoreBounds=True)
+
+        # controls
+        self.weight_scale = ScaleBar()
+        self.fill_scale = ScaleBar()
+        self.range_box = QComboBox()
+        self.range_box.addItems(["fixed", "auto"])
+        self.range_box.setToolTip("fixed: the colour scale stays put while stepping, so a change of weight shows;\n"
+                                  "auto: refit the scale to the weights after every update")
+        self.refit_button = QPushButton("Re-fit")
+        self.refit_button.setToolTip("Fit the colour scale to the current weights")
+        self.dw_box = QCheckBox("show Δw")
+        self.dw_box.setToolTip("Colour the edges by the last change of each weight instead of the weight")
+        self.edges_box = QComboBox()
+        for n in (100, 300, 1000, 3000):
+            self.edges_box.addItem(f"{n:,} strongest", n)
+        self.edges_box.addItem("all edges", None)
+        self.edges_box.setToolTip("How many edges of a large layer pair are drawn as lines (the strongest by |w|)")
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Fit the whole network into the view")
+        self._heat_row = QHBoxLayout()
+        self._heat_row.setSpacing(2)
+        self._heat_buttons: list[QPushButton] = []
+
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 2, 6, 0)
+        top.setSpacing(8)
+        top.addWidget(self.weight_scale)
+        top.addSpacing(12)
+        top.addWidget(self.fill_scale)
+        top.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(6, 0, 6, 4)
+        bottom.setSpacing(6)
+        heat_label = QLabel("Heatmap:")
+        heat_label.setToolTip("Open the whole weight matrix w^l (rows j, columns k)")
+        bottom.addWidget(heat_label)
+        bottom.addLayout(self._heat_row)
+        bottom.addStretch(1)
+        self._edges_label = QLabel("Edges:")
+        bottom.addWidget(self._edges_label)
+        bottom.addWidget(self.edges_box)
+        bottom.addWidget(QLabel("Scale:"))
+        bottom.addWidget(self.range_box)
+        bottom.addWidget(self.refit_button)
+        bottom.addWidget(self.dw_box)
+        bottom.addWidget(self.fit_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addLayout(top)
+        lay.addWidget(self.graphics, 1)
+        lay.addLayout(bottom)
+        self.setMinimumSize(QSize(420, 300))
+
+        self._heat_timer = QTimer(self)
+        self._heat_timer.setSingleShot(True)
+        self._heat_timer.timeout.connect(self._refresh_heatmaps)
+
+        # wiring: one handler per signal
+        session.networkChanged.connect(self._on_network_changed)
+        session.stepTaken.connect(self._on_step_taken)
+        session.weightsChanged.connect(self._on_weights_changed)
+        session.selectionChanged.connect(self._on_selection_changed)
+        scene = self.graphics.scene()
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self.graphics.viewport().installEventFilter(self)
+        self.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        self.vb.sigResized.connect(self._on_view_resized)
+        self.range_box.currentTextChanged.connect(self.set_range_mode)
+        self.refit_button.clicked.connect(self.refit_range)
+        self.dw_box.toggled.connect(self.set_show_dw)
+        self.edges_box.currentIndexChanged.connect(self._on_edges_box)
+        self.fit_button.clicked.connect(self.fit)
+
+        self._on_network_changed()
+        self._on_step_taken(session.engine.last_record)
+
+    # ================================================================= public API
+    def apply_theme(self) -> None:
+        """Redraw everything in ``theme.current()``'s colours and line widths (presentation mode)."""
+        self._on_network_changed()
+
+    def fit(self) -> None:
+        """Fit the whole network, its labels included, into the view."""
+        self._auto_fit = True
+        if not self._cols:
+            return
+        rect = self._content_rect()
+        vw, vh = max(self.vb.width(), 100.0), max(self.vb.height(), 100.0)
+        top_px, bottom_px = 44.0, 14.0
+        left_px = 48.0 if self._cols[0].kind not in ("image", "compact") else 16.0
+        right_px = 70.0 if self._cols[-1].kind != "compact" else 16.0
+        scale = min((vw - left_px - right_px) / rect.width(), (vh - top_px - bottom_px) / rect.height())
+        scale = max(scale, 1e-6)
+        cx = rect.center().x() + (right_px - left_px) / 2 / scale
+        y0 = rect.top() - top_px / scale
+        y1 = y0 + vh / scale
+        extra = (vh / scale - (rect.height() + (top_px + bottom_px) / scale)) / 2
+        y0 -= extra
+        y1 -= extra
+        self.vb.setRange(xRange=(cx - vw / 2 / scale, cx + vw / 2 / scale), yRange=(y0, y1), padding=0)
+
+    def set_max_edges(self, n: int | None) -> None:
+        """Draw at most ``n`` edges (the strongest by |w|) of each large layer pair; None draws all."""
+        self._max_edges = None if n is None else max(1, int(n))
+        self._sync_edges_box()
+        self._select_drawn()
+        self._recolor_edges()
+
+    def max_edges(self) -> int | None:
+        return self._max_edges
+
+    def set_range_mode(self, mode: str) -> None:
+        """'fixed': the weight scale stays at the range the network was built with (widened only when
+        weights leave it); 'auto': refit to the weights after every change."""
+        if mode not in ("fixed", "auto"):
+            raise ValueError(f"range mode must be 'fixed' or 'auto', got {mode!r}")
+        self._range_mode = mode
+        if self.range_box.currentText() != mode:
+            self.range_box.blockSignals(True)
+            self.range_box.setCurrentText(mode)
+            self.range_box.blockSignals(False)
+        self.refit_button.setEnabled(mode == "fixed")
+        if mode == "auto":
+            self.refit_range()
+
+    def range_mode(self) -> str:
+        return self._range_mode
+
+    def refit_range(self) -> None:
+        """Fit the weight colour scale to the weights now (robust max |w|)."""
+        self._vmax = self._fit_vmax()
+        self._recolor_all()
+
+    def weight_range(self) -> float:
+        """The weight scale's vmax: colours run from −vmax (orange) to +vmax (blue)."""
+        return self._vmax
+
+    def set_show_dw(self, on: bool) -> None:
+        """Colour edges by each weight's last change Δw^l_jk instead of w^l_jk."""
+        self._show_dw = bool(on)
+        if self.dw_box.isChecked() != self._show_dw:
+            self.dw_box.blockSignals(True)
+            self.dw_box.setChecked(self._show_dw)
+            self.dw_box.blockSignals(False)
+        self._recolor_edges()
+        self._update_legend()
+
+    def show_weight_heatmap(self, l: int) -> WeightHeatmap:
+        """Open (or raise) the heatmap of the whole matrix w^l: rows j, columns k."""
+        if not 2 <= l <= len(self.session.net.sizes):
+            raise ValueError(f"layer l={l} has no weights: choose 2 … {len(self.session.net.sizes)}")
+        win = self._heatmap_windows.get(l)
+        if win is None:
+            win = WeightHeatmap(self.session, l, self)
+            win.destroyed.connect(lambda *_, l=l: self._heatmap_windows.pop(l, None))
+            win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            self._heatmap_windows[l] = win
+        win.layout().activate()  # size constraints settle before the window exists (no size-hint churn)
+        win.show()
+        if QGuiApplication.platformName() != "offscreen":  # headless platforms cannot raise windows
+            win.raise_()
+        win.activateWindow()
+        return win
+
+    def edge_color_of(self, l: int, j: int, k: int) -> tuple[int, int, int, int]:
+        """The RGBA colour edge w^l_jk is drawn in (its colour bin's pen); for an edge left out by the
+        level of detail, the colour it would have on the current scale."""
+        b = self._edge_bin(l, j, k)
+        return _rgba_of(self._pens[b].color())
+
+    def _edge_bin(self, l: int, j: int, k: int) -> int:
+        pos = self._drawn_position(l, j * self._cols[l - 2].n + k)
+        if pos is not None:
+            return int(self._drawn_bins[pos])
+        if self._show_dw and self._last_dw[l - 2] is not None:
+            value, vmax = float(self._last_dw[l - 2][j, k]), self._dw_vmax()
+        else:
+            value, vmax = float(self.session.net.weights[l - 2][j, k]), self._vmax
+        return int(C.bin_of(np.array([value]), vmax, NBINS)[0])
+
+    def _drawn_position(self, l: int, flat: int) -> int | None:
+        """Where edge (l, flat index into w^l) is in the drawn arrays, or None when it is not drawn."""
+        i = l - 2
+        start = int(self._drawn_offsets[i])
+        idx = self._drawn_idx[i]
+        if idx is None:
+            return start + flat
+        p = int(np.searchsorted(idx, flat))
+        return start + p if p < len(idx) and idx[p] == flat else None
+
+    def edge_width_of(self, l: int, j: int, k: int) -> float:
+        """The pen width in pixels of edge w^l_jk (∝ |w^l_jk|)."""
+        return self._pens[self._edge_bin(l, j, k)].widthF()
+
+    def highlighted_layer(self) -> int | None:
+        """The book layer l the current record works on (None at the start and after a whole minibatch)."""
+        return self._highlight
+
+    def fill_quantity(self) -> str:
+        """'a' while feeding forward, 'delta' during backpropagation and the gradients."""
+        return self._fill_q
+
+    def drawn_edge_count(self, l: int) -> int:
+        """How many edges of w^l are drawn as lines."""
+        idx = self._drawn_idx[l - 2]
+        return self._geom[l - 2].shape[0] if idx is None else len(idx)
+
+    def uses_level_of_detail(self, l: int) -> bool:
+        """True when the layer pair (l−1, l) is large and drawn with level of detail."""
+        return self._lod[l - 2]
+
+    def receptive_fields(self, l: int) -> np.ndarray | None:
+        """(n_l, h, w): each neuron's incoming weights w^l_j· as an image, when layer l−1 is an image."""
+        c = self._cols[l - 1] if 1 <= l <= len(self._cols) else None
+        if c is None or c.mosaic != "rf" or "rf" not in self._images:
+            return None
+        h, w = c.image_shape
+        return np.asarray(self.session.net.weights[l - 2]).reshape(c.n, h, w)
+
+    def neuron_heatmaps(self, l: int) -> np.ndarray | None:
+        """(n_l, res, res): a^l_j over the input plane as drawn (2-D data), or None."""
+        if self._heat_grids is None or not 1 <= l <= len(self._heat_grids):
+            return None
+        return self._heat_grids[l - 1]
+
+    def neuron_pos(self, l: int, j: int) -> QPointF:
+        """The centre of neuron j of layer l in view coordinates."""
+        c = self._cols[l - 1]
+        if c.kind == "image":
+            x, y = c.pixel_center(np.array([j]))
+            return QPointF(float(x[0]), float(y[0]))
+        if c.kind == "tile":
+            return c.tile_rect(j).center()
+        return QPointF(c.x, float(c.ys[j]))
+
+    def edge_point(self, l: int, j: int, k: int, t: float = 0.5) -> QPointF:
+        """A point a fraction ``t`` along edge w^l_jk, in view coordinates."""
+        x0, y0, x1, y1 = self._geom[l - 2][j * self._cols[l - 2].n + k]
+        return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+
+    def view_to_scene(self, pos: QPointF) -> QPointF:
+        return self.vb.mapViewToScene(pos)
+
+    def hover_text_at(self, pos: QPointF) -> str:
+        """The hover text at ``pos`` (view coordinates): a neuron, an input pixel, a receptive-field weight
+        or an edge; '' over empty space."""
+        hit = self._hit(pos)
+        return self._hit_text(hit) if hit is not None else ""
+
+    def hover_text(self) -> str:
+        """The hover card's current text ('' when hidden)."""
+        return self._card_plain if self._card.isVisible() else ""
+
+    def click_at(self, pos: QPointF) -> tuple[int, int] | None:
+        """What a click at ``pos`` (view coordinates) does: select the neuron there (or clear)."""
+        hit = self._hit(pos)
+        neuron = None
+        if hit is not None and hit[0] in ("neuron", "pixel"):
+            neuron = (hit[1], hit[2])
+        elif hit is not None and hit[0] == "rf":
+            neuron = (hit[1], hit[2])
+        if hit is None or neuron is not None:
+            self.session.select(neuron)
+        return neuron
+
+    # ================================================================= session handlers
+    def _on_network_changed(self) -> None:
+        s = self.session
+        net, ds = s.net, s.dataset
+        t = T.current()
+        self._colors = _theme_colors()
+        self._lut = C.lut(NBINS, self._colors)
+        self.graphics.setBackground(t.background)
+        card_fill = QColor(t.background)
+        card_fill.setAlpha(240)
+        self._card.fill = QBrush(card_fill)
+        self._card.border = pg.mkPen(t.muted)
+        shape = ds.image_shape if ds.image_shape and int(np.prod(ds.image_shape)) == net.sizes[0] else None
+        two_d = bool(ds.is_2d) and net.sizes[0] == 2
+        self._cols = _layout(list(net.sizes), shape, two_d)
+        self._geom = [_edge_geometry(p, c) for p, c in zip(self._cols[:-1], self._cols[1:])]
+        self._lod = [p.kind == "image" or p.n * c.n > LOD_EDGES for p, c in zip(self._cols[:-1], self._cols[1:])]
+        self._weights_seen = list(net.weights)
+        self._last_dw = [None] * len(net.weights)
+        self._emphasis = None
+        X = np.asarray(ds.X_train, dtype=np.float64)
+        self._mean_input = X.mean(axis=0) if len(X) else None
+        self._input_half = 1.0 if shape is not None else C.nice_ceil(C.symmetric_range(X, 100.0))
+        if two_d:
+            lo, hi = X.min(axis=0), X.max(axis=0)
+            pad = 0.1 * np.maximum(hi - lo, 1e-9)
+            self._grid_lim = ((float(lo[0] - pad[0]), float(hi[0] + pad[0])),
+                              (float(lo[1] - pad[1]), float(hi[1] + pad[1])))
+        else:
+            self._grid_lim = None
+        self._heat_grids = None
+        self._heat_weights = None
+
+        bounds = self._content_rect()
+        self._edges.set_bounds(bounds)
+        self._neurons.set_cols(self._cols, bounds.adjusted(-1, -1, 1, 1))
+        self._neurons.selected = s.selected
+        self._build_images()
+        self._build_labels()
+        self._build_heatmap_buttons()
+        self._edges_label.setVisible(any(self._lod))
+        self.edges_box.setVisible(any(self._lod))
+        self._sync_edges_box()
+        self._vmax = self._fit_vmax()
+        self._build_pens()
+        self._select_drawn()
+        self._recolor_edges()
+        self._refresh_biases()
+        self._refresh_receptive_fields()
+        self._refresh_heatmaps()
+        self._refresh_fills()
+        self._update_legend()
+        self._hide_card()
+        self.fit()
+
+    def _on_step_taken(self, record: StepRecord | None) -> None:
+        self._record = record
+        if record is None or record.kind is Kind.BATCH:
+            self._highlight = None
+        else:
+            self._highlight = record.l
+        self._fill_q = "delta" if record is not None and record.kind in _DELTA_KINDS else "a"
+        emphasis = None
+        if record is not None and record.kind is Kind.UPDATE and "dw" in record.arrays:
+            emphasis = (record.l, np.asarray(record.arrays["dw"]))
+        if emphasis is not None or self._emphasis is not None:
+            self._emphasis = emphasis
+            self._build_glow()
+        self._update_band()
+        self._refresh_fills()
+        self._update_legend()
+        self._refresh_card()
+
+    def _on_weights_changed(self) -> None:
+        weights = list(self.session.net.weights)
+        if len(weights) != len(self._weights_seen):
+            return  # a new network is on its way: networkChanged rebuilds
+        for i, (w, seen) in enumerate(zip(weights, self._weights_seen)):
+            if w is not seen and w.shape == seen.shape:
+                self._last_dw[i] = w - seen
+        self._weights_seen = weights
+        self._recolor_all()
+        self._refresh_card()
+
+    def _on_selection_changed(self, neuron) -> None:
+        self._neurons.selected = neuron
+        self._neurons.update()
+
+    # ================================================================= colours
+    def _fit_vmax(self) -> float:
+        r = C.symmetric_range(self.session.net.weights)
+        return C.nice_ceil(r) if self._range_mode == "fixed" else r
+
+    def _build_pens(self) -> None:
+        t = T.current()
+        many = sum(g.shape[0] for g in self._geom) > ANTIALIAS_EDGES
+        lo, hi = (0.6, 2.2) if many else (0.8, 6.0)
+        centres = C.bin_centers(NBINS)
+        widths = C.widths_for(centres, 1.0, lo, hi) * t.line_scale
+        # many crossing lines: weak ones fade towards the background so the strong ones read. The fade is
+        # mixed into the opaque colour (one per bin): real alpha on thousands of wide lines is ~10x slower.
+        fade = 0.3 + 0.7 * np.abs(centres) if many else np.ones(NBINS)
+        bg = QColor(t.background)
+        bg_rgb = np.array([bg.red(), bg.green(), bg.blue()], dtype=np.float64)
+        rgb = np.rint(bg_rgb + fade[:, None] * (self._lut[:, :3] - bg_rgb)).astype(int)
+        self._pens = []
+        for b in range(NBINS):
+            color = QColor(*rgb[b])
+            pen = QPen(color, float(widths[b]))
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            self._pens.append(pen)
+        self._edges.set_pens(self._pens)
+
+    def _recolor_all(self) -> None:
+        """After the weights changed: scale, drawn set, edge bins, biases, receptive fields, heatmaps."""
+        if self._range_mode == "auto":
+            self._vmax = self._fit_vmax()
+        else:
+            r = C.symmetric_range(self.session.net.weights)
+            if r > self._vmax * 1.0001:  # the weights left the scale: widen it (never shrink by itself)
+                self._vmax = C.nice_ceil(r)
+        self._select_drawn()
+        self._recolor_edges()
+        self._build_glow()
+        self._refresh_biases()
+        self._refresh_receptive_fields()
+        self._request_heatmaps()
+        self._update_legend()
+
+    def _select_drawn(self) -> None:
+        """Choose the drawn edges: all, or the strongest max_edges by |w| for a large layer pair."""
+        weights = self.session.net.weights
+        idx_list, coords, ls, flats = [], [], [], []
+        for i, (g, lod) in enumerate(zip(self._geom, self._lod)):
+            n = g.shape[0]
+            if lod and self._max_edges is not None and n > self._max_edges:
+                mag = np.abs(np.nan_to_num(np.asarray(weights[i]).ravel()))
+                idx = np.sort(np.argpartition(mag, n - self._max_edges)[n - self._max_edges:])
+                coords.append(g[idx])
+                flats.append(idx)
+            else:
+                idx = None
+                coords.append(g)
+                flats.append(np.arange(n))
+            idx_list.append(idx)
+            ls.append(np.full(len(flats[-1]), i + 2, dtype=np.intp))
+        self._drawn_idx = idx_list
+        self._drawn_offsets = np.concatenate([[0], np.cumsum([len(f) for f in flats])])
+        self._drawn_coords = np.concatenate(coords) if coords else np.empty((0, 4))
+        self._drawn_l = np.concatenate(ls) if ls else np.empty(0, dtype=np.intp)
+        self._drawn_flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.intp)
+        self._edges.antialias = len(self._drawn_coords) <= ANTIALIAS_EDGES
+
+    def _edge_values(self) -> tuple[np.ndarray, float]:
+        """The value every drawn edge is coloured by (w, or Δw) and its scale's vmax."""
+        parts = []
+        for i, idx in enumerate(self._drawn_idx):
+            src = self.session.net.weights[i]
+            if self._show_dw:
+                src = self._last_dw[i] if self._last_dw[i] is not None else np.zeros_like(src)
+            flat = np.asarray(src).ravel()
+            parts.append(flat if idx is None else flat[idx])
+        values = np.concatenate(parts) if parts else np.empty(0)
+        return values, (self._dw_vmax() if self._show_dw else self._vmax)
+
+    def _dw_vmax(self) -> float:
+        return C.symmetric_range([d for d in self._last_dw if d is not None])
+
+    def _recolor_edges(self) -> None:
+        """Bin every drawn edge by its value in one NumPy call and hand the bins to the edge item."""
+        values, vmax = self._edge_values()
+        bins = C.bin_of(values, vmax, NBINS)
+        self._drawn_bins = bins
+        order = np.argsort(bins.astype(np.uint8), kind="stable")  # a radix sort on small keys
+        counts = np.bincount(bins, minlength=NBINS)
+        self._edges.set_binned(self._drawn_coords[order], counts)
+
+    def _build_glow(self) -> None:
+        """After an UPDATE of layer l: a halo under that layer's drawn edges, wider where |Δw| is larger."""
+        if self._emphasis is None or self._show_dw:
+            self._edges.set_glow([])
+            return
+        l, dw = self._emphasis
+        i = l - 2
+        if not 0 <= i < len(self._geom) or dw.shape != self.session.net.weights[i].shape:
+            self._edges.set_glow([])
+            return
+        idx = self._drawn_idx[i]
+        flat = np.abs(dw).ravel()
+        coords = self._geom[i] if idx is None else self._geom[i][idx]
+        mag = flat if idx is None else flat[idx]
+        top = float(mag.max()) if mag.size else 0.0
+        if not top > 0.0:
+            self._edges.set_glow([])
+            return
+        rel = mag / top
+        color = _glow_color()
+        many = len(self._drawn_coords) > ANTIALIAS_EDGES
+        groups = []
+        for lo, hi, width in ((0.1, 0.4, 4.0), (0.4, 0.7, 7.0), (0.7, 1.01, 10.0)):
+            sel = (rel >= lo) & (rel < hi)
+            if sel.any():
+                pen = QPen(color, (width * 0.6 if many else width) * T.current().line_scale)
+                pen.setCosmetic(True)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                groups.append((pen, coords[sel]))
+        self._edges.set_glow(groups)
+
+    def _refresh_biases(self) -> None:
+        """The bias square of each neuron coloured by b^l_j on the weight scale."""
+        bias = {}
+        for i, b in enumerate(self.session.net.biases):
+            c = self._cols[i + 1]
+            if c.kind == "compact":
+                continue
+            rgba = C.colors_for(np.asarray(b).ravel(), self._vmax, self._colors)
+            bias[i + 2] = [QBrush(_qcolor(v)) for v in rgba]
+        self._neurons.bias = bias
+        self._neurons.update()
+
+    def _fill_scale(self, l: int) -> tuple[float, float]:
+        """(centre, half range) of the fill of layer l: the activation's own range for a, ±range for δ."""
+        if self._fill_q == "delta":
+            return 0.0, self._delta_vmax
+        if l == 1:
+            return 0.0, self._input_half
+        act = self.session.net.layer_activation(l - 2)
+        if math.isfinite(act.low) and math.isfinite(act.high):
+            return (act.low + act.high) / 2, (act.high - act.low) / 2
+        a = self.session.engine.current("a", l)
+        return 0.0, C.nice_ceil(C.symmetric_range(a)) if a is not None else 1.0
+
+    def _refresh_fills(self) -> None:
+        """Fill each neuron with a^l_j (feedforward) or δ^l_j (BP1–BP4) of the current example."""
+        engine = self.session.engine
+        name = self._fill_q
+        if name == "delta":
+            known = [engine.current("delta", c.l) for c in self._cols[1:]]
+            self._delta_vmax = C.nice_ceil(C.symmetric_range([d for d in known if d is not None]))
+        fills = {}
+        for c in self._cols:
+            if c.kind == "image":
+                continue
+            v = engine.current(name, c.l) if not (name == "delta" and c.l == 1) else None
+            if v is None:
+                continue
+            centre, half = self._fill_scale(c.l)
+            rgba = C.colors_for((np.asarray(v).ravel() - centre), half, self._colors)
+            fills[c.l] = [QBrush(_qcolor(x)) for x in rgba]
+        self._neurons.fill = fills
+        # the 2-D example's position on every tile
+        a1 = engine.current("a", 1)
+        if self._grid_lim is not None and a1 is not None:
+            (x0, x1), (y0, y1) = self._grid_lim
+            res = HEATMAP_RESOLUTION
+            u = ((float(a1[0, 0]) - x0) / (x1 - x0) * (res - 1) + 0.5) / res
+            v = ((y1 - float(a1[1, 0])) / (y1 - y0) * (res - 1) + 0.5) / res
+            self._neurons.example_uv = (min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0))
+        else:
+            self._neurons.example_uv = None
+        self._neurons.update()
+        self._refresh_input_image()
+
+    # ================================================================= images
+    def _build_images(self) -> None:
+        for item in self._images.values():
+            self.vb.removeItem(item)
+        self._images = {}
+        for c in self._cols:
+            if c.kind == "image":
+                item = pg.ImageItem(axisOrder="row-major")
+                h, w = c.image_shape
+                item.setZValue(5)
+                self.vb.addItem(item)
+                self._images["input"] = item
+                item.setImage(np.zeros((h, w, 4), dtype=np.uint8), autoLevels=False)
+                item.setRect(QRectF(c.left, c.top, w * c.px, h * c.px))
+            elif c.mosaic is not None:
+                item = pg.ImageItem(axisOrder="row-major")
+                item.setZValue(5)
+                self.vb.addItem(item)
+                self._images[f"{c.mosaic}{c.l}" if c.mosaic == "heat" else "rf"] = item
+                rows, cols = c.tile_px
+                item.setImage(np.zeros((c.n * c.block_rows, cols, 4), dtype=np.uint8), autoLevels=False)
+                item.setRect(c.mosaic_rect())
+
+    def _mosaic(self, c: _Col, tiles_rgba: np.ndarray) -> np.ndarray:
+        """Stack (n, h, w, 4) tiles into one tall transparent image, one block per neuron."""
+        n, h, w, _ = tiles_rgba.shape
+        out = np.zeros((n, c.block_rows, w, 4), dtype=np.uint8)
+        out[:, c.g0:c.g0 + h] = tiles_rgba
+        return out.reshape(n * c.block_rows, w, 4)
+
+    def _refresh_input_image(self) -> None:
+        """The input tile: the current example's a^1 when one is known, else the mean input."""
+        item = self._images.get("input")
+        if item is None:
+            return
+        c = self._cols[0]
+        a1 = self.session.engine.current("a", 1)
+        x = np.asarray(a1).ravel() if a1 is not None else self._mean_input
+        if x is None:
+            return
+        rgba = C.image_rgba(x.reshape(c.image_shape), self._input_half, self._colors)
+        if a1 is None:  # the mean input, faded towards the background: no example is being stepped
+            bg = QColor(T.current().background)
+            bg_rgb = np.array([bg.red(), bg.green(), bg.blue()], dtype=np.float64)
+            rgba[..., :3] = np.rint(0.55 * rgba[..., :3] + 0.45 * bg_rgb).astype(np.uint8)
+        item.setImage(rgba, autoLevels=False)
+
+    def _refresh_receptive_fields(self) -> None:
+        """Each neuron's incoming weights w^l_j· as an image in the diverging colours, beside the neuron."""
+        item = self._images.get("rf")
+        if item is None:
+            return
+        c = self._cols[1]
+        h, w = c.image_shape
+        wts = np.asarray(self.session.net.weights[0]).reshape(c.n, h, w)
+        # each field on its own symmetric range, so a neuron's pattern shows even when its weights are small
+        mag = np.abs(np.nan_to_num(wts.reshape(c.n, -1)))
+        vmax = np.percentile(mag, 99.0, axis=1)
+        vmax = np.where(vmax > 0, vmax, 1.0)
+        tiles = C._rgba(wts / vmax[:, None, None], self._colors)
+        item.setImage(self._mosaic(c, tiles), autoLevels=False)
+
+    def _request_heatmaps(self) -> None:
+        """Refresh the 2-D heatmaps now, or within 0.1 s if they were refreshed just before (≤ ~10 Hz)."""
+        if self._grid_lim is None:
+            return
+        wait = HEATMAP_INTERVAL - (time.monotonic() - self._heat_last)
+        if wait <= 0:
+            self._heat_timer.stop()
+            self._refresh_heatmaps()
+        elif not self._heat_timer.isActive():
+            self._heat_timer.start(int(wait * 1000) + 1)
+
+    def _refresh_heatmaps(self) -> None:
+        """Every neuron as a heatmap of a^l_j over the input plane (feedforward on a grid; no gradients)."""
+        if self._grid_lim is None:
+            return
+        net = self.session.net
+        weights = list(net.weights) + list(net.biases)
+        if self._heat_weights is not None and all(a is b for a, b in zip(weights, self._heat_weights)):
+            return
+        self._heat_last = time.monotonic()
+        self._heat_weights = weights
+        xlim, ylim = self._grid_lim
+        grids = activations_on_grid(net, xlim, ylim, HEATMAP_RESOLUTION)
+        self._heat_grids = [g[:, ::-1, :] for g in grids]  # x2 grows upwards on screen
+        for c, g in zip(self._cols, self._heat_grids):
+            item = self._images.get(f"heat{c.l}")
+            if item is None:
+                continue
+            if c.l == 1:
+                centre, half = 0.0, self._input_half
+            else:
+                act = net.layer_activation(c.l - 2)
+                if math.isfinite(act.low) and math.isfinite(act.high):
+                    centre, half = (act.low + act.high) / 2, (act.high - act.low) / 2
+                else:
+                    centre, half = 0.0, C.nice_ceil(C.symmetric_range(g))
+            tiles = C._rgba((g - centre) / half, self._colors)
+            item.setImage(self._mosaic(c, tiles), autoLevels=False)
+
+    # ================================================================= labels, band, legend
+    def _build_labels(self) -> None:
+        for item in self._labels:
+            self.vb.removeItem(item)
+        self._labels = []
+        t = T.current()
+        L = len(self._cols)
+        top = min(c.top for c in self._cols)
+        lift = 0.12 * max(c.s for c in self._cols if c.kind != "image") if len(self._cols) > 1 else 0.12
+        names = self.session.dataset
+        for c in self._cols:
+            role = " (input)" if c.l == 1 else (" (output)" if c.l == L else "")
+            size = f"{c.n:,} = {c.image_shape[0]}×{c.image_shape[1]}" if c.kind == "image" else f"{c.n:,}"
+            unit = "pixels" if c.kind == "image" else ("neuron" if c.n == 1 else "neurons")
+            text = (f"<span style='color:{t.text};font-weight:600'>l = {c.l}{role}</span><br>"
+                    f"<span style='color:{t.muted}'>{size} {unit}</span>")
+            item = pg.TextItem(html=text, anchor=(0.5, 1.0))
+            doc = item.textItem.document()
+            doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+            item.textItem.setTextWidth(doc.idealWidth())
+            item.updateTextPos()
+            item.setPos(c.x, top - lift)
+            item.setZValue(20)
+            self.vb.addItem(item, ignoreBounds=True)
+            self._labels.append(item)
+            if c.kind in ("compact", "image"):
+                continue
+            for j in range(c.n):
+                if c.l == 1:
+                    label, anchor, x = f"x<sub>{j}</sub>", (1.0, 0.5), c.left - 0.2 * c.s
+                elif c.l == L:
+                    name = str(j) if names.n_classes > 2 or names.image_shape else f"class {j}"
+                    label, anchor, x = name, (0.0, 0.5), c.out_x + 0.12 * c.s
+                else:
+                    continue
+                item = pg.TextItem(html=f"<span style='color:{t.muted}'>{label}</span>", anchor=anchor)
+                item.setPos(x, float(c.ys[j]))
+                item.setZValue(20)
+                self.vb.addItem(item, ignoreBounds=True)
+                self._labels.append(item)
+
+    def _build_heatmap_buttons(self) -> None:
+        for b in self._heat_buttons:
+            self._heat_row.removeWidget(b)
+            b.deleteLater()
+        self._heat_buttons = []
+        sizes = self.session.net.sizes
+        for l in range(2, len(sizes) + 1):
+            b = QPushButton(f"w{_SUPERSCRIPT.get(l, '^' + str(l))}")
+            b.setToolTip(f"Open the weight matrix w^{l} ({sizes[l - 1]} × {sizes[l - 2]}: rows j, columns k)")
+            b.setMaximumWidth(46)
+            b.clicked.connect(lambda _=False, l=l: self.show_weight_heatmap(l))
+            self._heat_row.addWidget(b)
+            self._heat_buttons.append(b)
+
+    def _update_band(self) -> None:
+        l = self._highlight
+        if l is None or not 1 <= l <= len(self._cols):
+            self._band.setVisible(False)
+            return
+        c = self._cols[l - 1]
+        top = min(x.top for x in self._cols)
+        bottom = max(x.bottom for x in self._cols)
+        pad = 0.35 * (self._cols[1].s if len(self._cols) > 1 else 1.0)
+        if c.kind in ("image", "compact"):
+            pad = max(pad, 0.5)
+        self._band.setRect(QRectF(c.left - pad, top - pad, c.right - c.left + 2 * pad, bottom - top + 2 * pad))
+        self._band.setBrush(QBrush(QColor(T.current().highlight)))
+        self._band.setVisible(True)
+
+    def _update_legend(self) -> None:
+        if self._show_dw:
+            v = self._dw_vmax()
+            self.weight_scale.set_scale("edges: Δw (last change)", -v, 0.0, v, self._colors)
+        else:
+            v = self._vmax
+            self.weight_scale.set_scale("w, b", -v, 0.0, v, self._colors)
+        if self._fill_q == "delta":
+            v = self._delta_vmax
+            self.fill_scale.set_scale("fill: δ^l_j (error)", -v, 0.0, v, self._colors)
+        else:
+            net = self.session.net
+            act = net.layer_activation(0)
+            if math.isfinite(act.low) and math.isfinite(act.high):
+                lo, hi = act.low, act.high
+            else:
+                lo, hi = -self._fill_scale(2)[1], self._fill_scale(2)[1]
+            self.fill_scale.set_scale("fill: a^l_j (activation)", lo, (lo + hi) / 2, hi, self._colors)
+
+    def _content_rect(self) -> QRectF:
+        left = min(c.left for c in self._cols)
+        right = max(c.right for c in self._cols)
+        top = min(c.top for c in self._cols)
+        bottom = max(c.bottom for c in self._cols)
+        return QRectF(left, top, right - left, bottom - top)
+
+    def _sync_edges_box(self) -> None:
+        i = self.edges_box.findData(self._max_edges)
+        if i < 0:
+            self.edges_box.addItem(f"{self._max_edges:,} strongest", self._max_edges)
+            i = self.edges_box.count() - 1
+        self.edges_box.blockSignals(True)
+        self.edges_box.setCurrentIndex(i)
+        self.edges_box.blockSignals(False)
+
+    def _on_edges_box(self, index: int) -> None:
+        self.set_max_edges(self.edges_box.itemData(index))
+
+    def _on_range_changed_manually(self, *args) -> None:
+        self._auto_fit = False
+
+    def _on_view_resized(self) -> None:
+        if self._auto_fit:
+            self.fit()
+
+    # ================================================================= hover and click
+    def _hit(self, pos: QPointF):
+        """What is at ``pos`` (view coordinates): ('neuron', l, j), ('pixel', 1, k), ('rf', l, j, k),
+        ('edge', l, j, k) or None. Edges are hit-tested vectorised over the drawn segments only."""
+        x, y = pos.x(), pos.y()
+        for c in self._cols:
+            if c.kind == "image":
+                h, w = c.image_shape
+                col, row = int((x - c.left) // c.px), int((y - c.top) // c.px)
+                if 0 <= col < w and 0 <= row < h and c.left <= x and c.top <= y:
+                    return ("pixel", 1, row * w + col)
+                continue
+            if not (c.left - 0.2 * c.s <= x <= c.right + 0.2 * c.s):
+                continue
+            j = int(round((y - c.ys[0]) / c.s))
+            if not 0 <= j < c.n:
+                continue
+            if c.mosaic is not None:
+                rect = c.tile_rect(j)
+                if rect.contains(QPointF(x, y)):
+                    if c.mosaic == "rf":
+                        h, w = c.image_shape
+                        col = min(w - 1, int((x - rect.left()) / rect.width() * w))
+                        row = min(h - 1, int((y - rect.top()) / rect.height() * h))
+                        return ("rf", c.l, j, row * w + col)
+                    return ("neuron", c.l, j)
+            if c.kind != "tile" and math.hypot(x - c.x, y - c.ys[j]) <= max(c.r * 1.15, 0.5 * c.s if c.kind == "compact" else 0):
+                return ("neuron", c.l, j)
+            if c.kind == "tile" and math.hypot(x - (c.x + c.tile_w / 2), y - c.ys[j]) <= 0.15 * c.s:
+                return ("neuron", c.l, j)
+        edge = self._edge_at(x, y)
+        return edge
+
+    def _edge_at(self, x: float, y: float, tol_px: float = 4.0):
+        P = self._drawn_coords
+        if not len(P):
+            return None
+        sx, sy = self.vb.viewPixelSize()
+        tol = tol_px * max(abs(sx), abs(sy), 1e-12)
+        x0, y0, x1, y1 = P[:, 0], P[:, 1], P[:, 2], P[:, 3]
+        near = (np.minimum(x0, x1) - tol <= x) & (x <= np.maximum(x0, x1) + tol)
+        if not near.any():
+            return None
+        ids = np.flatnonzero(near)
+        x0, y0, x1, y1 = x0[ids], y0[ids], x1[ids], y1[ids]
+        dx, dy = x1 - x0, y1 - y0
+        t = np.clip(((x - x0) * dx + (y - y0) * dy) / np.maximum(dx * dx + dy * dy, 1e-18), 0.0, 1.0)
+        d2 = (x0 + t * dx - x) ** 2 + (y0 + t * dy - y) ** 2
+        best = int(np.argmin(d2))
+        if d2[best] > tol * tol:
+            return None
+        # among near ties, the strongest edge is drawn on top
+        close = np.flatnonzero(d2 <= d2[best] + (0.25 * tol) ** 2)
+        if len(close) > 1:
+            ls, flats = self._drawn_l[ids[close]], self._drawn_flat[ids[close]]
+            mags = [abs(float(self.session.net.weights[l - 2].ravel()[f])) for l, f in zip(ls, flats)]
+            best = int(close[int(np.argmax(mags))])
+        e = ids[best]
+        l, flat = int(self._drawn_l[e]), int(self._drawn_flat[e])
+        n_prev = self._cols[l - 2].n
+        return ("edge", l, flat // n_prev, flat % n_prev)
+
+    def _hit_text(self, hit) -> str:
+        s = self.session
+        kind = hit[0]
+        if kind == "neuron":
+            return neuron_text(s, hit[1], hit[2])
+        if kind == "pixel":
+            c = self._cols[0]
+            k = hit[2]
+            h, w = c.image_shape
+            a1 = s.engine.current("a", 1)
+            where = f"pixel (row {k // w}, column {k % w})"
+            if a1 is not None:
+                return f"{sym('a', 1, k)} = {fmt(float(a1[k, 0]))}   (input {where})"
+            mean = self._mean_input[k] if self._mean_input is not None else None
+            return f"{sym('a', 1, k)}: {where}; mean over the training data {fmt(mean)}"
+        l, j, k = hit[1], hit[2], hit[3]
+        dw = self._last_dw[l - 2]
+        text = edge_text(s, l, j, k, None if dw is None else float(dw[j, k]))
+        if kind == "rf":
+            text = f"receptive field of neuron j={j} of layer {l}: pixel k={k}\n" + text
+        return text
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if not self._cols or not self.vb.sceneBoundingRect().contains(scene_pos):
+            self._hide_card()
+            return
+        pos = self.vb.mapSceneToView(scene_pos)
+        hit = self._hit(pos)
+        if hit is None:
+            self._hide_card()
+            return
+        self._hover_key = (hit, pos)
+        self._show_card(hit, pos)
+
+    def _show_card(self, hit, pos: QPointF) -> None:
+        text = self._hit_text(hit)
+        if hit[0] == "edge":
+            l, j, k = hit[1], hit[2], hit[3]
+            width = self.edge_width_of(l, j, k)
+            outline = QPen(QColor(T.current().text), width + 3.0)
+            outline.setCosmetic(True)
+            color = QColor(*self.edge_color_of(l, j, k)[:3])
+            inner = QPen(color, width + 0.5)
+            inner.setCosmetic(True)
+            self._edges.set_hover([outline, inner], self._geom[l - 2][j * self._cols[l - 2].n + k])
+        else:
+            self._edges.set_hover(None, None)
+        self._card_plain = text
+        t = T.current()
+        lines = notation_html(text).split("<br>")
+        body = f"<b>{lines[0]}</b>" + "".join(f"<br>{x}" for x in lines[1:])
+        self._card.setHtml(f"<div style='color:{t.text};font-size:{t.font_pt}pt'>{body}</div>")
+        # keep the card inside the view: open towards the side with more room
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        ax = 1.0 if pos.x() > (x0 + x1) / 2 else 0.0
+        ay = 0.0 if pos.y() < y0 + 0.3 * (y1 - y0) else 1.0
+        self._card.setAnchor((ax, ay))
+        sx, sy = self.vb.viewPixelSize()
+        off = 12
+        self._card.setPos(pos.x() + (off if ax == 0 else -off) * sx, pos.y() + (off if ay == 0 else -off) * sy)
+        self._card.setVisible(True)
+
+    def _refresh_card(self) -> None:
+        if self._card.isVisible() and self._hover_key is not None:
+            hit, pos = self._hover_key
+            try:
+                self._show_card(hit, pos)
+            except (IndexError, TypeError):
+                self._hide_card()
+
+    def _hide_card(self) -> None:
+        self._card.setVisible(False)
+        self._edges.set_hover(None, None)
+        self._hover_key = None
+        self._card_plain = ""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.graphics.viewport() and event.type() == QEvent.Type.Leave:
+            self._hide_card()
+        return super().eventFilter(obj, event)
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        if not self.vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        self.click_at(self.vb.mapSceneToView(event.scenePos()))
+
+
+_SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"}
+
+
+# ----------------------------------------------------------------- inspector
+class NeuronInspector(QWidget):
+    """The pinned neuron (session.selected): its incoming weights w^l_j· and z, a, σ'(z), δ, b, ∂C/∂b."""
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        t = T.current()
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMinimumHeight(120)
+        self.plot.getPlotItem().showGrid(y=True, alpha=0.25)
+        self._bars: pg.BarGraphItem | None = None
+        self._image: pg.ImageItem | None = None
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setStyleSheet(f"color: {t.muted}")
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(2)
+        self._rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        self._shown = 0
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.title)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.caption)
+        lay.addLayout(self._grid)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        session.networkChanged.connect(self._on_network_changed)
+        session.stepTaken.connect(self._on_step_taken)
+        session.weightsChanged.connect(self._on_weights_changed)
+        session.selectionChanged.connect(self._on_selection_changed)
+        self.refresh()
+
+    def _on_network_changed(self) -> None:
+        self.refresh()
+
+    def _on_step_taken(self, record) -> None:
+        self.refresh()
+
+    def _on_weights_changed(self) -> None:
+        self.refresh()
+
+    def _on_selection_changed(self, neuron) -> None:
+        self.refresh()
+
+    def facts(self) -> dict[str, str]:
+        """{plain label: shown value} of what the inspector shows now."""
+        return {k.property("plain"): v.text() for k, v, _ in self._rows[:self._shown]}
+
+    def refresh(self) -> None:
+        s = self.session
+        sel = s.selected
+        t = T.current()
+        if sel is None or not 1 <= sel[0] <= len(s.net.sizes) or not 0 <= sel[1] < s.net.sizes[sel[0] - 1]:
+            self.title.setText(f"<span style='color:{t.muted}'>Click a neuron in the graph to pin it here.</span>")
+            self._set_rows([])
+            self._clear_plot()
+            self.plot.setVisible(False)
+            self.caption.setText("")
+            return
+        l, j = sel
+        L = len(s.net.sizes)
+        role = "input" if l == 1 else ("output" if l == L else "hidden")
+        self.title.setText(f"<b>Neuron j = {j} of layer l = {l}</b> <span style='color:{t.muted}'>({role})</span>")
+        facts = neuron_facts(s, l, j)
+        self._set_rows([(label, fmt(v), note) for label, v, note in facts])
+        self._show_weights(l, j)
+
+    def _set_rows(self, rows: list[tuple[str, str, str]]) -> None:
+        t = T.current()
+        while len(self._rows) < len(rows):
+            i = len(self._rows)
+            name, value, note = QLabel(), QLabel(), QLabel()
+            for w in (name, value, note):
+                w.setTextFormat(Qt.TextFormat.RichText)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            note.setStyleSheet(f"color: {t.muted}")
+            self._grid.addWidget(name, i, 0)
+            self._grid.addWidget(value, i, 1)
+            self._grid.addWidget(note, i, 2)
+            self._rows.append((name, value, note))
+        for i, (name, value, note) in enumerate(self._rows):
+            visible = i < len(rows)
+            for w in (name, value, note):
+                w.setVisible(visible)
+            if visible:
+                label, v, n = rows[i]
+                name.setText(notation_html(label))
+                value.setText(v)
+                note.setText(notation_html(n))
+        # QLabel.text() returns the rich text; keep the plain label for facts()
+        for i, (name, _, _) in enumerate(self._rows[:len(rows)]):
+            name.setProperty("plain", rows[i][0])
+        self._shown = len(rows)
+
+    def _clear_plot(self) -> None:
+        if self._bars is not None:
+            self.plot.removeItem(self._bars)
+            self._bars = None
+        if self._image is not None:
+            self.plot.removeItem(self._image)
+            self._image = None
+
+    def _show_weights(self, l: int, j: int) -> None:
+        s = self.session
+        self._clear_plot()
+        if l == 1:
+            self.plot.setVisible(False)
+            self.caption.setText("An input neuron has no incoming weights.")
+            return
+        self.plot.setVisible(True)
+        w = np.asarray(s.net.weights[l - 2][j])
+        v = C.symmetric_range(w)
+        colors = _theme_colors()
+        shape = s.dataset.image_shape
+        pi = self.plot.getPlotItem()
+        if l == 2 and shape is not None and int(np.prod(shape)) == w.size:
+            self._image = pg.ImageItem(C.image_rgba(w.reshape(shape), v, colors), axisOrder="row-major")
+            self.plot.addItem(self._image)
+            pi.invertY(True)
+            pi.setAspectLocked(True)
+            pi.hideAxis("left")
+            pi.hideAxis("bottom")
+            pi.setLabel("left", "")
+            pi.autoRange(padding=0.02)
+            self.caption.setText(notation_html(f"incoming weights w^{l}_{j}k as a {shape[0]}×{shape[1]} image "
+                                               f"(receptive field); scale ±{fmt(v, 2)}"))
+            return
+        pi.invertY(False)
+        pi.setAspectLocked(False)
+        pi.showAxis("left")
+        pi.showAxis("bottom")
+        rgba = C.colors_for(w, v, colors)
+        self._bars = pg.BarGraphItem(x=np.arange(w.size), height=w, width=0.8,
+                                     brushes=[QBrush(_qcolor(c)) for c in rgba], pen=pg.mkPen(None))
+        self.plot.addItem(self._bars)
+        pi.setLabel("bottom", f"k (neuron of layer {l - 1})")
+        pi.setLabel("left", notation_html(f"w^{l}_{j}k"))
+        pi.setYRange(-v * 1.05, v * 1.05, padding=0)
+        pi.setXRange(-0.6, w.size - 0.4, padding=0)
+        self.caption.setText(notation_html(f"incoming weights w^{l}_{j}k, k = 0 … {w.size - 1}"))

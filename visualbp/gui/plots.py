@@ -1,0 +1,910 @@
+"""Live plots of a run: cost, accuracy, the error ‖δ^l‖ of every layer, and the decision boundary.
+
+``PlotsPanel(session)`` listens to the session and draws what training produced:
+
+1. **Cost** C per epoch on the training and validation data, and the per-minibatch
+   cost (smoothed by an exponential moving average) as a faint line, all against
+   epochs (a minibatch b of epoch e sits at x = e + (b + 1) / batches per epoch).
+2. **Accuracy** per epoch, 0–100 %.
+3. **Error per layer** ‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean gradient,
+   l = 2..L, on a log scale by default: where a person sees the error vanish in
+   the early layers (BP2 multiplies by σ'(z^l) ≤ 1/4 at every layer it goes back).
+4. For 2-D data, the **decision boundary**: a^L_1 − a^L_0 over the input plane
+   (feedforward only, via ``visualbp.core.probe``) behind the data points.
+
+The panel never computes gradients; it reads BatchStats and EpochStats. Per-minibatch
+history is kept in :class:`DownsamplingSeries`, a bounded store that halves its
+resolution when full, so an hour-long run keeps a fixed amount of memory.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
+from PyQt6.QtGui import QColor, QFont
+from PyQt6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from visualbp.core.probe import activations_on_grid
+from visualbp.core.steps import BatchStats, EpochStats
+from visualbp.gui import colors, theme
+
+# ---------------------------------------------------------------------------- the bounded store
+
+
+class DownsamplingSeries:
+    """A fixed-capacity store of (x, y) points that averages old points together when full.
+
+    Every stored point is the mean of ``stride`` consecutive raw points (the newest,
+    partly filled bucket of fewer). When ``capacity`` points are stored, neighbouring
+    pairs are averaged and ``stride`` doubles, so resolution degrades evenly and
+    memory stays bounded however long the run. ``y`` may have several columns
+    (``width``): one series per layer, sharing x. The weighted mean of the stored
+    points (weights :meth:`counts`) equals the mean of everything appended, and
+    :meth:`data` starts at the first raw x and ends at the last raw x.
+    """
+
+    def __init__(self, capacity: int = 4000, width: int = 1) -> None:
+        if capacity < 4:
+            raise ValueError(f"capacity must be at least 4, not {capacity}")
+        if width < 1:
+            raise ValueError(f"width must be at least 1, not {width}")
+        self.capacity = capacity + (capacity % 2)  # even, so halving pairs everything
+        self.width = width
+        self._x = np.empty(self.capacity)
+        self._y = np.empty((self.capacity, width))
+        self._n = 0
+        self.stride = 1
+        self._pending_x = np.empty(0)
+        self._pending_y = np.empty((0, width))
+        self._first_x: float | None = None
+        self._last_x: float | None = None
+        self.total = 0  # raw points appended (and not dropped)
+
+    @property
+    def last_x(self) -> float | None:
+        """x of the newest raw point (None when empty)."""
+        return self._last_x
+
+    def __len__(self) -> int:
+        return self._n + (1 if len(self._pending_x) else 0)
+
+    def clear(self) -> None:
+        self._n = 0
+        self.stride = 1
+        self._pending_x = np.empty(0)
+        self._pending_y = np.empty((0, self.width))
+        self._first_x = self._last_x = None
+        self.total = 0
+
+    def append(self, x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> None:
+        """Append raw points in bulk: ``x`` shape (k,), ``y`` shape (k,) or (k, width); x must increase."""
+        x = np.asarray(x, dtype=float).ravel()
+        if not len(x):
+            return
+        y = np.asarray(y, dtype=float).reshape(len(x), self.width)
+        if self._first_x is None:
+            self._first_x = float(x[0])
+        self._last_x = float(x[-1])
+        self.total += len(x)
+        if len(self._pending_x):
+            x = np.concatenate([self._pending_x, x])
+            y = np.concatenate([self._pending_y, y])
+        while len(x) >= self.stride:
+            s = self.stride
+            take = min(len(x) // s, self.capacity - self._n)
+            n = take * s
+            self._x[self._n:self._n + take] = x[:n].reshape(take, s).mean(axis=1)
+            self._y[self._n:self._n + take] = y[:n].reshape(take, s, self.width).mean(axis=1)
+            self._n += take
+            x, y = x[n:], y[n:]
+            if self._n == self.capacity:
+                self._halve()
+        self._pending_x, self._pending_y = x.copy(), y.copy()
+
+    def _halve(self) -> None:
+        n = self._n // 2
+        self._x[:n] = self._x[:2 * n].reshape(n, 2).mean(axis=1)
+        self._y[:n] = self._y[:2 * n].reshape(n, 2, self.width).mean(axis=1)
+        self._n = n
+        self.stride *= 2
+
+    def counts(self) -> np.ndarray:
+        """How many raw points each point of :meth:`data` stands for."""
+        c = np.full(self._n, self.stride, dtype=np.int64)
+        if len(self._pending_x):
+            c = np.append(c, len(self._pending_x))
+        return c
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x (n,), y (n, width)) of the stored points, oldest first (copies)."""
+        x, y = self._x[:self._n], self._y[:self._n]
+        if len(self._pending_x):
+            x = np.append(x, self._pending_x.mean())
+            y = np.vstack([y, self._pending_y.mean(axis=0, keepdims=True)])
+        else:
+            x, y = x.copy(), y.copy()
+        if len(x):  # the curve spans exactly the raw range
+            x[0], x[-1] = self._first_x, self._last_x
+        return x, y
+
+    def mean(self) -> np.ndarray:
+        """Mean of every raw y appended, per column."""
+        if not len(self):
+            return np.full(self.width, np.nan)
+        x, y = self.data()
+        return np.average(y, axis=0, weights=self.counts())
+
+    def drop_from(self, x0: float) -> None:
+        """Forget every point at x ≥ ``x0`` (after stepping back, the redone minibatches replace them)."""
+        if self._last_x is None or self._last_x < x0:
+            return
+        keep = int(np.searchsorted(self._x[:self._n], x0, side="left"))
+        if keep < self._n:
+            self._n = keep
+            self._pending_x, self._pending_y = np.empty(0), np.empty((0, self.width))
+        else:
+            mask = self._pending_x < x0
+            self._pending_x, self._pending_y = self._pending_x[mask], self._pending_y[mask]
+        self.total = self._n * self.stride + len(self._pending_x)
+        if not len(self):
+            self.clear()
+            return
+        self._last_x = float(self._pending_x[-1]) if len(self._pending_x) else float(self._x[self._n - 1])
+
+
+def ema(values: np.ndarray, alpha: float, start: np.ndarray | float | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Exponential moving average s_i = (1 − α) s_(i−1) + α v_i down axis 0 of ``values``, vectorised in blocks.
+
+    ``values`` is (k,) or (k, width); ``start`` is the previous s (None: begin at the first
+    values). Returns (s with the shape of ``values``, the last s).
+    """
+    values = np.asarray(values, dtype=float)
+    if not len(values):
+        return values, start
+    flat = values.ndim == 1
+    v2 = values.reshape(len(values), -1)
+    alpha = float(min(max(alpha, 1e-4), 0.5))
+    out = np.empty_like(v2)
+    s = v2[0].copy() if start is None else np.broadcast_to(np.asarray(start, dtype=float), v2[0].shape).copy()
+    bad = ~np.isfinite(s)
+    s[bad] = v2[0][bad]
+    block = 128  # (1 − α)^(−128) stays far inside float64 for α ≤ 1/2
+    q = 1.0 - alpha
+    for i in range(0, len(v2), block):
+        v = v2[i:i + block]
+        grow = (q ** -np.arange(1, len(v) + 1, dtype=float))[:, None]  # (1 − α)^(−(j+1))
+        out[i:i + len(v)] = (s + alpha * np.cumsum(v * grow, axis=0)) / grow
+        s = out[i + len(v) - 1].copy()
+    return (out[:, 0] if flat else out), s
+
+
+# ---------------------------------------------------------------------------- colours
+
+# Layer curves (l = 2, 3, …): Dark2, readable on white and told apart by colour-blind readers
+# better than a rainbow; from the 9th layer on the colours repeat with a dashed line.
+LAYER_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+TRAIN_COLOUR = "#37474f"
+VALIDATION_COLOUR = "#c2185b"
+REFERENCE_COLOURS = ("#78909c", "#8d6e63", "#26a69a", "#9575cd")
+EXTRA_CLASS_COLOURS = ((67, 160, 71), (142, 36, 170), (229, 57, 53), (0, 151, 167), (121, 85, 72),
+                       (253, 216, 53), (96, 125, 139), (236, 64, 122))
+
+
+def class_colours(n_classes: int) -> list[tuple[int, int, int]]:
+    """Class 0 orange and class 1 blue (the diverging scale's ends), then distinct colours."""
+    t = theme.current()
+    base = [t.negative, t.positive, *EXTRA_CLASS_COLOURS]
+    return [base[i % len(base)] for i in range(n_classes)]
+
+
+def diverging_rgb(v: np.ndarray, wash: float = 0.0) -> np.ndarray:
+    """v in [−1, 1] (2-D) → RGB uint8 on the shared scale (orange −1, grey 0, blue +1), ``wash`` mixed with white."""
+    t = theme.current()
+    rgb = colors.image_rgba(v, vmax=1.0, colors=(t.negative, t.neutral, t.positive))[..., :3].astype(float)
+    return np.clip(rgb * (1.0 - wash) + 255.0 * wash + 0.5, 0, 255).astype(np.uint8)
+
+
+def _pen(colour: str | tuple, width: float = 1.5, style: Qt.PenStyle = Qt.PenStyle.SolidLine,
+         alpha: int = 255) -> pg.QtGui.QPen:
+    c = QColor(colour) if isinstance(colour, str) else QColor(*colour)
+    c.setAlpha(alpha)
+    pen = pg.mkPen(c, width=width * theme.current().line_scale, style=style)
+    pen.setCosmetic(True)
+    return pen
+
+
+# ---------------------------------------------------------------------------- plot widgets
+
+
+@dataclass
+class _Curve:
+    """A drawn curve and the raw numbers it shows (y before any log mapping)."""
+
+    item: pg.PlotDataItem
+    name: str  # what the hover calls it: "train cost", "‖δ^2‖"
+    unit: str = ""
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+
+
+class _Axis(pg.AxisItem):
+    """An axis whose log-mode ticks stay readable in a short plot: decades, plus 2 and 5 when there is room."""
+
+    def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: list) -> list:  # noqa: N802
+        span = maxVal - minVal
+        if span > 6:  # many decades: the standard whole-decade spacing
+            return [(spacing, t) for spacing, t in stdTicks if spacing >= 1.0]
+        first, last = int(math.floor(minVal)), int(math.ceil(maxVal))
+        decades = [float(v) for v in range(first, last + 1) if minVal <= v <= maxVal]
+        levels = [(1.0, decades)]
+        if size / max(span, 1e-9) >= 50 or len(decades) < 2:  # room for 3 labels a decade
+            inner = [v + math.log10(m) for v in range(first, last) for m in (2, 5)]
+            levels.append((None, [v for v in inner if minVal <= v <= maxVal]))
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{float(f'{10.0 ** v:.1g}'):g}" for v in values]
+
+
+class _Plot(pg.PlotWidget):
+    """A PlotWidget with the panel's look and a hover label that follows the mouse."""
+
+    def __init__(self, xlabel: str, ylabel: str, parent: QWidget | None = None) -> None:
+        t = theme.current()
+        super().__init__(parent=parent, background=t.background,
+                         axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
+        self.curves: list[_Curve] = []
+        self.log_y = False
+        self.custom_hover = None  # a callable(scene_pos) that labels this plot instead of hover_at
+        self.value_format = "{:.4g}"
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.showGrid(x=True, y=True, alpha=0.18)
+        tick_font = QFont()
+        tick_font.setPointSizeF(max(7.0, t.font_pt - 2))
+        for side, text in (("bottom", xlabel), ("left", ylabel)):
+            axis = item.getAxis(side)
+            axis.enableAutoSIPrefix(False)
+            axis.setPen(pg.mkPen(t.muted))
+            axis.setTextPen(pg.mkPen(t.text))
+            axis.setStyle(tickFont=tick_font, tickTextOffset=3)
+            axis.setLabel(text, **{"font-size": f"{max(7, t.font_pt - 1)}pt", "color": t.text})
+        item.getAxis("left").setWidth(48)
+        item.getAxis("bottom").setHeight(34)
+        item.layout.setContentsMargins(2, 4, 10, 2)
+        self.setMinimumHeight(110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.hover = pg.TextItem("", color=t.text, fill=pg.mkBrush(255, 255, 255, 230),
+                                 border=pg.mkPen(t.muted), anchor=(0, 1))
+        self.hover.setZValue(1000)
+        self.hover_dot = pg.ScatterPlotItem(size=9, pen=pg.mkPen(t.text, width=1.5), brush=pg.mkBrush(255, 255, 255))
+        self.hover_dot.setZValue(999)
+        item.addItem(self.hover, ignoreBounds=True)
+        item.addItem(self.hover_dot, ignoreBounds=True)
+        self.hide_hover()
+        self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+
+    def set_log_y(self, on: bool) -> None:
+        self.log_y = on
+        self.setLogMode(y=on)
+
+    # hover
+    def hide_hover(self) -> None:
+        self.hover.setVisible(False)
+        self.hover_dot.setVisible(False)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.hide_hover()
+        super().leaveEvent(event)
+
+    def _mouse_moved(self, args: tuple) -> None:
+        (self.custom_hover or self.hover_at)(args[0])
+
+    def show_label(self, text: str, x: float, y: float, dot: bool = True) -> None:
+        """Put the hover label at view point (x, y), on the side that keeps it inside the plot."""
+        (x0, x1), (y0, y1) = self.getViewBox().viewRange()
+        self.hover.setText(text)
+        self.hover.setAnchor((1 if x > (x0 + x1) / 2 else 0, 0 if y > (y0 + y1) / 2 else 1))
+        self.hover.setPos(x, y)
+        self.hover.setVisible(True)
+        if dot:
+            self.hover_dot.setData([x], [y])
+        self.hover_dot.setVisible(dot)
+
+    def hover_at(self, scene_pos: QPointF) -> str:
+        """Label the nearest point (in pixels) of the nearest curve to ``scene_pos``; returns the text ('' if none)."""
+        vb = self.getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self.hide_hover()
+            return ""
+        p = vb.mapSceneToView(scene_pos)
+        pw, ph = vb.viewPixelSize()
+        best: tuple[float, _Curve, int] | None = None
+        for curve in self.curves:
+            if curve.x is None or not len(curve.x) or not curve.item.isVisible():
+                continue
+            vy = np.log10(curve.y) if self.log_y else curve.y
+            d2 = ((curve.x - p.x()) / pw) ** 2 + ((vy - p.y()) / ph) ** 2
+            i = int(np.argmin(d2))
+            if best is None or d2[i] < best[0]:
+                best = (float(d2[i]), curve, i)
+        if best is None:
+            self.hide_hover()
+            return ""
+        _, curve, i = best
+        x, y = float(curve.x[i]), float(curve.y[i])
+        where = f"epoch {x:.0f}" if abs(x - round(x)) < 1e-9 else f"epoch {x:.2f}"
+        text = f"{where} · {curve.name} {self.value_format.format(y)}{curve.unit}"
+        self.show_label(text, x, math.log10(y) if self.log_y else y)
+        return text
+
+    def hover_text(self) -> str:
+        """The hover label's text, '' while hidden."""
+        return self.hover.toPlainText() if self.hover.isVisible() else ""
+
+    # curves
+    def add_curve(self, name: str, pen: pg.QtGui.QPen | None, unit: str = "", **opts) -> _Curve:
+        item = pg.PlotDataItem(pen=pen, **opts)
+        self.getPlotItem().addItem(item)
+        curve = _Curve(item, name, unit)
+        self.curves.append(curve)
+        return curve
+
+    def remove_curve(self, curve: _Curve) -> None:
+        self.getPlotItem().removeItem(curve.item)
+        self.curves.remove(curve)
+
+    def set_curve(self, curve: _Curve, x: np.ndarray, y: np.ndarray, positive: bool = False) -> None:
+        """Show (x, y) without non-finite points (and, on a log axis, without y ≤ 0)."""
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        keep = np.isfinite(x) & np.isfinite(y)
+        if positive:
+            keep &= y > 0
+        curve.x, curve.y = x[keep], y[keep]
+        curve.item.setData(curve.x, curve.y)
+
+
+def _swatch(colour: str | tuple, glyph: str, label: str) -> str:
+    """A legend entry in rich text: a coloured glyph and its label."""
+    css = colour if isinstance(colour, str) else f"rgb({colour[0]}, {colour[1]}, {colour[2]})"
+    return f"<span style='color: {css}; font-weight: 700'>{glyph}</span>&nbsp;{label}"
+
+
+class _Card(QWidget):
+    """A header row (title, legend, optional controls) above a plot.
+
+    The legend sits in the header rather than over the data, so nothing covers a curve
+    in a narrow dock.
+    """
+
+    def __init__(self, title: str, plot: QWidget, *controls: QWidget) -> None:
+        super().__init__()
+        t = theme.current()
+        self.plot = plot
+        self.title = QLabel(title)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setStyleSheet(f"color: {t.text}; font-weight: 600; font-size: {t.font_pt}pt;")
+        self.legend = QLabel("")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.legend.setStyleSheet(f"color: {t.text}; font-size: {max(7, t.font_pt - 1)}pt;")
+        self.legend.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 2, 6, 0)
+        row.setSpacing(10)
+        row.addWidget(self.title)
+        row.addWidget(self.legend, 1)
+        for c in controls:
+            row.addWidget(c)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addLayout(row)
+        box.addWidget(plot, 1)
+
+    def set_legend(self, entries: Sequence[str]) -> None:
+        self.legend.setText("&nbsp;&nbsp; ".join(entries))
+
+
+# ---------------------------------------------------------------------------- the panel
+
+
+class PlotsPanel(QWidget):
+    """Cost, accuracy, ‖δ^l‖ per layer and (for 2-D data) the decision boundary, drawn live."""
+
+    CAPACITY = 4000  # per-minibatch points kept per series before halving
+    BOUNDARY_INTERVAL_MS = 100  # the boundary redraws at most ~10 times a second
+    CURVES_INTERVAL_MS = 50  # per-minibatch curves redraw at most ~20 times a second
+    BOUNDARY_RESOLUTION = 96
+    MAX_POINTS = 2500  # data points drawn per split on the boundary plot
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        t = theme.current()
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(self.backgroundRole(), QColor(t.background))
+        self.setPalette(pal)
+
+        self._epochs: dict[int, EpochStats] = {}
+        self._batch_cost = DownsamplingSeries(self.CAPACITY, 1)
+        self._cost_ema: np.ndarray | None = None
+        self._deltas = DownsamplingSeries(self.CAPACITY, 1)
+        self._delta_ema: np.ndarray | None = None
+        self._references: list[tuple[str, str, list[_Curve]]] = []
+        self._columns = 0
+
+        # 1. cost
+        self.cost_plot = _Plot("epoch", "cost C")
+        marker = dict(symbol="o", symbolSize=5, symbolPen=None)
+        dense = dict(autoDownsample=True, downsampleMethod="peak", clipToView=True, skipFiniteCheck=True)
+        # dense curves are drawn 1 px wide: wider strokes cost 3–5× as much to paint, on every delivery
+        self._mb_cost = self.cost_plot.add_curve("minibatch cost (EMA)", _pen(TRAIN_COLOUR, 1, alpha=90), **dense)
+        self._train_cost = self.cost_plot.add_curve("train cost", _pen(TRAIN_COLOUR, 1.8),
+                                                    symbolBrush=TRAIN_COLOUR, **marker)
+        self._val_cost = self.cost_plot.add_curve("validation cost", _pen(VALIDATION_COLOUR, 1.8),
+                                                  symbolBrush=VALIDATION_COLOUR, **marker)
+
+        # 2. accuracy
+        self.accuracy_plot = _Plot("epoch", "accuracy %")
+        self.accuracy_plot.value_format = "{:.1f}"
+        self._train_acc = self.accuracy_plot.add_curve("train accuracy", _pen(TRAIN_COLOUR, 1.8), unit=" %",
+                                                       symbolBrush=TRAIN_COLOUR, **marker)
+        self._val_acc = self.accuracy_plot.add_curve("validation accuracy", _pen(VALIDATION_COLOUR, 1.8), unit=" %",
+                                                     symbolBrush=VALIDATION_COLOUR, **marker)
+        self.accuracy_plot.setYRange(-7, 107, padding=0)  # room for the 0 and 100 labels
+        self.accuracy_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
+        self.accuracy_plot.getPlotItem().setLimits(yMin=-10, yMax=110)
+        self.accuracy_plot.setMinimumHeight(95)
+
+        # 3. ‖δ^l‖ per layer
+        self.delta_plot = _Plot("epoch", "‖δ<sup>l</sup>‖")
+        self.delta_plot.value_format = "{:.3g}"
+        self._delta_curves: list[_Curve] = []
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setToolTip("‖δ^l‖ on a logarithmic axis: shows how the error shrinks layer by layer (BP2)")
+        self.log_box.setChecked(True)
+        self.log_box.toggled.connect(self.set_log_scale)
+        self.delta_plot.set_log_y(True)
+
+        # 4. decision boundary
+        self.boundary_plot = _Plot("x<sub>1</sub>", "x<sub>2</sub>")
+        self.boundary_plot.getPlotItem().showGrid(x=False, y=False)
+        self.boundary_plot.setAspectLocked(True)
+        self._image = pg.ImageItem(axisOrder="row-major")
+        self._image.setZValue(-10)
+        self.boundary_plot.getPlotItem().addItem(self._image, ignoreBounds=True)
+        self._train_points = pg.ScatterPlotItem(size=7, symbol="o")
+        self._val_points = pg.ScatterPlotItem(size=7, symbol="o")
+        self.boundary_plot.addItem(self._train_points)
+        self.boundary_plot.addItem(self._val_points)
+        self.boundary_plot.custom_hover = self._boundary_hover
+        self.boundary_plot.getViewBox().sigRangeChanged.connect(self._view_moved)
+        self._boundary_values: np.ndarray | None = None
+        self._boundary_rgb: np.ndarray | None = None
+        self._boundary_limits: tuple[tuple[float, float], tuple[float, float]] = ((-1, 1), (-1, 1))
+        self._drawn_limits = self._boundary_limits
+        self._boundary_dirty = False
+        self._boundary_last = -1.0
+        self._batches_dirty = False
+        self._batches_last = -1.0
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.timeout.connect(self._redraw_batches)
+        self._boundary_timer = QTimer(self)
+        self._boundary_timer.setSingleShot(True)
+        self._boundary_timer.timeout.connect(self._update_boundary)
+
+        self.accuracy_plot.setXLink(self.cost_plot)  # same width in every layout: epochs line up
+
+        self.cost_card = _Card("Cost C", self.cost_plot)
+        self.cost_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
+                                   _swatch("#9aa4a9", "—", "minibatch")])
+        self.cost_card.legend.setToolTip("Per epoch on all training / validation data; the faint line is each "
+                                         "minibatch's cost, smoothed by an exponential moving average")
+        self.accuracy_card = _Card("Accuracy", self.accuracy_plot)
+        self.accuracy_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"),
+                                       _swatch(VALIDATION_COLOUR, "●", "validation")])
+        self.delta_card = _Card("Error ‖δ<sup>l</sup>‖", self.delta_plot, self.log_box)
+        self.delta_card.title.setToolTip("‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean error, one curve per "
+                                         "layer l, smoothed. Small values in early layers: their error vanished "
+                                         "on the way back (BP2 multiplies by σ'(z^l)).")
+        self.boundary_card = _Card("Decision boundary", self.boundary_plot)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(4, 4, 4, 4)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(6)
+        self._reflow(force=True)  # parent the cards before anything shows or hides them
+
+        session.batchesDone.connect(self._on_batches)
+        session.epochsDone.connect(self._on_epochs)
+        session.networkChanged.connect(self._on_network_changed)
+        session.weightsChanged.connect(self.request_boundary)
+        self._on_network_changed()
+        for stats in session.epoch_history:
+            self._epochs[stats.epoch] = stats
+        self._redraw_epochs()
+
+    # ------------------------------------------------------------------ layout
+    def _reflow(self, force: bool = False) -> None:
+        """One column in a narrow dock; two (cost | accuracy over δ | boundary) when wide."""
+        columns = 2 if self.width() >= 820 and self.width() >= 1.1 * self.height() else 1
+        if columns == self._columns and not force:
+            return
+        self._columns = columns
+        cards = [self.cost_card, self.accuracy_card, self.delta_card, self.boundary_card]
+        for card in cards:
+            self._grid.removeWidget(card)
+        for r in range(4):
+            self._grid.setRowStretch(r, 0)
+        for c in range(2):
+            self._grid.setColumnStretch(c, 0)
+        boundary = self.session.dataset.is_2d
+        if columns == 1:
+            for r, (card, stretch) in enumerate(zip(cards, (4, 3, 4, 8))):
+                self._grid.addWidget(card, r, 0)
+                self._grid.setRowStretch(r, stretch if (card is not self.boundary_card or boundary) else 0)
+            self._grid.setColumnStretch(0, 1)
+            self.delta_plot.setXLink(self.cost_plot)
+        else:
+            self._grid.addWidget(self.cost_card, 0, 0)
+            self._grid.addWidget(self.accuracy_card, 0, 1)
+            if boundary:
+                self._grid.addWidget(self.delta_card, 1, 0)
+                self._grid.addWidget(self.boundary_card, 1, 1)
+                self.delta_plot.setXLink(self.cost_plot)
+            else:  # twice as wide as the cost plot: a pixel link would not line up epochs
+                self.delta_plot.setXLink(None)
+                self.delta_plot.enableAutoRange(axis="x")
+                self._grid.addWidget(self.delta_card, 1, 0, 1, 2)
+                self._grid.addWidget(self.boundary_card, 2, 0)
+            self._grid.setRowStretch(0, 1)
+            self._grid.setRowStretch(1, 1)
+            self._grid.setColumnStretch(0, 1)
+            self._grid.setColumnStretch(1, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._reflow()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._boundary_dirty:
+            self.request_boundary()
+
+    # ------------------------------------------------------------------ session events
+    def _on_network_changed(self) -> None:
+        self.clear()
+        self._setup_boundary()
+        self._reflow(force=True)
+
+    def clear(self) -> None:
+        """Forget the current run's curves (reference runs stay); one ‖δ^l‖ curve per layer l = 2..L."""
+        self._epochs.clear()
+        self._batch_cost.clear()
+        self._cost_ema = None
+        layers = len(self.session.net.sizes) - 1
+        self._deltas = DownsamplingSeries(self.CAPACITY, layers)
+        self._delta_ema = None
+        self._batch_timer.stop()
+        self._batches_dirty = False
+        for curve in self._delta_curves:
+            self.delta_plot.remove_curve(curve)
+        self._delta_curves = []
+        entries = []
+        for i in range(layers):
+            l = i + 2
+            style = Qt.PenStyle.SolidLine if i < len(LAYER_COLOURS) else Qt.PenStyle.DashLine
+            colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
+            self._delta_curves.append(self.delta_plot.add_curve(
+                f"‖δ^{l}‖", _pen(colour, 1, style), autoDownsample=True, downsampleMethod="peak", clipToView=True,
+                skipFiniteCheck=True))
+            entries.append(_swatch(colour, "—", f"‖δ<sup>{l}</sup>‖"))
+        self.delta_card.set_legend(entries)
+        for curve in (self._mb_cost, self._train_cost, self._val_cost, self._train_acc, self._val_acc):
+            self.cost_plot.set_curve(curve, [], [])  # set_curve only touches the curve itself
+        for plot in (self.cost_plot, self.accuracy_plot, self.delta_plot):
+            plot.hide_hover()
+        self.cost_plot.enableAutoRange()
+        self.delta_plot.enableAutoRange()
+
+    def _x_of(self, stats: Sequence[BatchStats]) -> np.ndarray:
+        """x = epoch + (minibatch + 1) / minibatches per epoch: the end of that minibatch, in epochs."""
+        per_epoch = max(1, self.session.engine.batches_per_epoch)
+        epoch = np.fromiter((s.epoch for s in stats), float, len(stats))
+        batch = np.fromiter((s.batch for s in stats), float, len(stats))
+        return epoch + (batch + 1.0) / per_epoch
+
+    def _smoothing(self) -> float:
+        """EMA weight α for per-minibatch series: a window of about half an epoch (8..200 minibatches)."""
+        span = min(200.0, max(8.0, self.session.engine.batches_per_epoch / 2.0))
+        return 2.0 / (span + 1.0)
+
+    def _on_batches(self, stats: list[BatchStats]) -> None:
+        """Append a delivery of minibatch stats in bulk: one setData per curve."""
+        if not stats:
+            return
+        x = self._x_of(stats)
+        order = np.argsort(x, kind="stable")
+        x = x[order]
+        stats = [stats[i] for i in order]
+        if self._batch_cost.last_x is not None and x[0] <= self._batch_cost.last_x:
+            self._forget_from(float(x[0]))  # stepped back and redone: these replace what was undone
+        alpha = self._smoothing()
+        cost = np.fromiter((s.cost for s in stats), float, len(stats))
+        smoothed, self._cost_ema = ema(cost, alpha, self._cost_ema)
+        self._batch_cost.append(x, smoothed)
+        width = self._deltas.width
+        deltas = np.array([s.delta_norms for s in stats], dtype=float).reshape(len(stats), -1)
+        if deltas.shape[1] == width:
+            smoothed, self._delta_ema = ema(deltas, alpha, self._delta_ema)
+            self._deltas.append(x, smoothed)
+        self._batches_dirty = True
+        if self._batch_timer.isActive():
+            return
+        wait = self.CURVES_INTERVAL_MS - (time.perf_counter() - self._batches_last) * 1000.0
+        if self._batches_last < 0 or wait <= 0:
+            self._redraw_batches()
+        else:  # coalesce: the stores already hold everything, one setData per curve when the timer fires
+            self._batch_timer.start(int(math.ceil(wait)))
+
+    def _forget_from(self, x0: float) -> None:
+        for series in (self._batch_cost, self._deltas):
+            series.drop_from(x0)
+        self._cost_ema = self._batch_cost.data()[1][-1] if len(self._batch_cost) else None
+        self._delta_ema = self._deltas.data()[1][-1] if len(self._deltas) else None
+        for e in [e for e in self._epochs if e + 1 >= x0]:
+            del self._epochs[e]
+        self._redraw_epochs()
+
+    def _on_epochs(self, epochs: list[EpochStats]) -> None:
+        for stats in epochs:
+            self._epochs[stats.epoch] = stats
+        self._redraw_epochs()
+
+    # ------------------------------------------------------------------ drawing
+    def _redraw_batches(self) -> None:
+        self._batch_timer.stop()
+        self._batches_dirty = False
+        self._batches_last = time.perf_counter()
+        x, y = self._batch_cost.data()
+        self.cost_plot.set_curve(self._mb_cost, x, y[:, 0])
+        self._redraw_deltas()
+
+    def _redraw_deltas(self) -> None:
+        x, y = self._deltas.data()
+        log = self.log_box.isChecked()
+        for i, curve in enumerate(self._delta_curves):
+            self.delta_plot.set_curve(curve, x, y[:, i], positive=log)
+
+    def _redraw_epochs(self) -> None:
+        rows = [self._epochs[e] for e in sorted(self._epochs)]
+        x = np.array([s.epoch + 1.0 for s in rows])
+
+        def get(name: str) -> np.ndarray:
+            return np.array([getattr(s, name) for s in rows], dtype=float)
+
+        self.cost_plot.set_curve(self._train_cost, x, get("train_cost"))
+        self.cost_plot.set_curve(self._val_cost, x, get("val_cost"))
+        self.accuracy_plot.set_curve(self._train_acc, x, 100.0 * get("train_accuracy"))
+        self.accuracy_plot.set_curve(self._val_acc, x, 100.0 * get("val_accuracy"))
+
+    def set_log_scale(self, on: bool) -> None:
+        """‖δ^l‖ on a log axis (values ≤ 0 are left out there, never plotted as −∞)."""
+        if self.log_box.isChecked() != on:
+            self.log_box.setChecked(on)  # comes back here through toggled
+            return
+        self._redraw_deltas()
+        self.delta_plot.set_log_y(on)
+        self.delta_plot.hide_hover()
+        self.delta_plot.enableAutoRange()
+
+    # ------------------------------------------------------------------ reference runs
+    def add_reference_run(self, label: str, epochs: Sequence[EpochStats]) -> None:
+        """Overlay another run's training (dashed) and validation (dotted) cost per epoch for comparison."""
+        colour = REFERENCE_COLOURS[len(self._references) % len(REFERENCE_COLOURS)]
+        rows = sorted(epochs, key=lambda s: s.epoch)
+        x = np.array([s.epoch + 1.0 for s in rows])
+        train = self.cost_plot.add_curve(f"{label}: train cost", _pen(colour, 1.5, Qt.PenStyle.DashLine))
+        val = self.cost_plot.add_curve(f"{label}: validation cost", _pen(colour, 1.3, Qt.PenStyle.DotLine))
+        self.cost_plot.set_curve(train, x, np.array([s.train_cost for s in rows], dtype=float))
+        self.cost_plot.set_curve(val, x, np.array([s.val_cost for s in rows], dtype=float))
+        self._references.append((label, colour, [train, val]))
+        self._cost_legend()
+
+    def clear_reference_runs(self) -> None:
+        for _, _, curves in self._references:
+            for curve in curves:
+                self.cost_plot.remove_curve(curve)
+        self._references.clear()
+        self._cost_legend()
+
+    def reference_labels(self) -> list[str]:
+        return [label for label, _, _ in self._references]
+
+    def _cost_legend(self) -> None:
+        entries = [_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
+                   _swatch("#9aa4a9", "—", "minibatch")]
+        entries += [_swatch(colour, "- -", label) for label, colour, _ in self._references]
+        self.cost_card.set_legend(entries)
+
+    # ------------------------------------------------------------------ decision boundary
+    def _setup_boundary(self) -> None:
+        data = self.session.dataset
+        self.boundary_card.setVisible(data.is_2d)
+        self._boundary_values = self._boundary_rgb = None
+        self._image.clear()
+        self._boundary_timer.stop()
+        if not data.is_2d:
+            self._train_points.clear()
+            self._val_points.clear()
+            return
+        t = theme.current()
+        both = np.vstack([data.X_train, data.X_val]) if data.n_val else data.X_train
+        lo, hi = both.min(axis=0), both.max(axis=0)
+        pad = 0.08 * float(max(hi - lo)) + 1e-9
+        xlim = (float(lo[0] - pad), float(hi[0] + pad))
+        ylim = (float(lo[1] - pad), float(hi[1] + pad))
+        colours = class_colours(data.n_classes)
+        for item, X, y, filled in ((self._train_points, data.X_train, data.y_train, True),
+                                   (self._val_points, data.X_val, data.y_val, False)):
+            if len(X) > self.MAX_POINTS:  # an even subsample keeps big files responsive
+                pick = np.linspace(0, len(X) - 1, self.MAX_POINTS).astype(int)
+                X, y = X[pick], y[pick]
+            if filled:  # training points: filled by label, white rim
+                brushes = [pg.mkBrush(*colours[c]) for c in y]
+                item.setData(X[:, 0], X[:, 1], brush=brushes, pen=pg.mkPen("w", width=1))
+            else:  # validation points: white inside, outlined by label
+                pens = [pg.mkPen(colours[c], width=2) for c in y]
+                item.setData(X[:, 0], X[:, 1], pen=pens, brush=pg.mkBrush(255, 255, 255, 235))
+        names = data.class_names or tuple(f"class {c}" for c in range(data.n_classes))
+        if data.n_classes == 2:
+            meaning = ("a<sup>L</sup><sub>1</sub> − a<sup>L</sup><sub>0</sub>: orange where the network says "
+                       "class 0, blue where it says class 1, grey on the boundary")
+        else:
+            meaning = ("the colour of the class j with the largest a<sup>L</sup><sub>j</sub>, paler where the "
+                       "runner-up is close")
+        self.boundary_card.title.setToolTip(
+            f"<p>The network's output over the input plane (feedforward only): {meaning}. "
+            "Filled points: training data; outlined: validation data. "
+            "Drag or scroll to explore the plane.</p>")
+        self.boundary_card.set_legend(
+            [_swatch(c, "■", name) for c, name in zip(colours, names)]
+            + [_swatch(t.node_outline, "●", "train"), _swatch(t.node_outline, "○", "validation")])
+        self.boundary_plot.setRange(xRange=xlim, yRange=ylim, padding=0)
+        (x0, x1), (y0, y1) = self.boundary_plot.getViewBox().viewRange()  # wider than the data: aspect locked
+        self._boundary_limits = ((float(x0), float(x1)), (float(y0), float(y1)))
+        self._boundary_last = -1.0
+        self._update_boundary()
+
+    def _view_moved(self, *args) -> None:
+        """The heatmap covers exactly what the view shows (so zooming and panning explore the plane)."""
+        (x0, x1), (y0, y1) = self.boundary_plot.getViewBox().viewRange()
+        self._boundary_limits = ((float(x0), float(x1)), (float(y0), float(y1)))
+        if self._boundary_limits != self._drawn_limits:
+            self.request_boundary()
+
+    def request_boundary(self) -> None:
+        """Redraw the boundary soon: at once if the last redraw was ≥ 100 ms ago, else when that has passed."""
+        if not self.session.dataset.is_2d:
+            return
+        if not self.isVisible():
+            self._boundary_dirty = True
+            return
+        if self._boundary_timer.isActive():
+            return
+        wait = self.BOUNDARY_INTERVAL_MS - (time.perf_counter() - self._boundary_last) * 1000.0
+        if self._boundary_last < 0 or wait <= 0:
+            self._update_boundary()
+        else:
+            self._boundary_timer.start(int(math.ceil(wait)))
+
+    def _update_boundary(self) -> None:
+        """Feedforward over the plane (no gradients) and colour it: orange for class 0, blue for class 1."""
+        net, data = self.session.net, self.session.dataset
+        if not data.is_2d or net.sizes[0] != 2:
+            return
+        self._boundary_dirty = False
+        self._boundary_last = time.perf_counter()
+        xlim, ylim = self._boundary_limits
+        a_L = activations_on_grid(net, xlim, ylim, self.BOUNDARY_RESOLUTION)[-1]
+        wash = 0.3  # the plane a little paler than the points, as in TensorFlow Playground
+        if a_L.shape[0] == 2:
+            values = a_L[1] - a_L[0]
+            rgb = diverging_rgb(values, wash=wash)
+        else:
+            a_L = np.nan_to_num(a_L)
+            winner = np.argmax(a_L, axis=0)
+            top = np.sort(a_L, axis=0)
+            values = np.clip(top[-1] - top[-2], 0.0, 1.0) if len(a_L) > 1 else np.clip(a_L[0], 0.0, 1.0)
+            palette = np.array(class_colours(len(a_L)), dtype=float)
+            mid = np.array(theme.current().neutral, dtype=float)
+            rgb = mid + (palette[winner] - mid) * values[..., None]
+            rgb = np.clip(rgb * (1 - wash) + 255 * wash + 0.5, 0, 255).astype(np.uint8)
+        self._boundary_values = values
+        self._boundary_rgb = rgb
+        self._drawn_limits = (xlim, ylim)
+        self._image.setImage(rgb, autoLevels=False, levels=(0, 255))
+        self._image.setRect(QRectF(xlim[0], ylim[0], xlim[1] - xlim[0], ylim[1] - ylim[0]))
+
+    def _boundary_hover(self, scene_pos: QPointF) -> None:
+        """Label the point under the mouse with its x and the output there."""
+        plot = self.boundary_plot
+        vb = plot.getViewBox()
+        if self._boundary_values is None or not vb.sceneBoundingRect().contains(scene_pos):
+            plot.hide_hover()
+            return
+        p = vb.mapSceneToView(scene_pos)
+        (x0, x1), (y0, y1) = self._drawn_limits
+        res = self.BOUNDARY_RESOLUTION
+        col = int(round((p.x() - x0) / (x1 - x0) * (res - 1)))
+        row = int(round((p.y() - y0) / (y1 - y0) * (res - 1)))
+        if not (0 <= col < res and 0 <= row < res):
+            plot.hide_hover()
+            return
+        v = float(self._boundary_values[row, col])
+        what = "a^L_1 − a^L_0" if self.session.dataset.n_classes == 2 else "margin"
+        plot.show_label(f"x = ({p.x():.2f}, {p.y():.2f}) · {what} {v:+.3f}", p.x(), p.y(), dot=False)
+
+    # ------------------------------------------------------------------ accessors (tests, other views)
+    def flush(self) -> None:
+        """Draw any per-minibatch points still waiting for the redraw timer."""
+        if self._batches_dirty:
+            self._redraw_batches()
+
+    def cost_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
+        """(x in epochs, cost C) of 'train', 'validation' or 'minibatch' (EMA-smoothed), as drawn."""
+        curve = {"train": self._train_cost, "validation": self._val_cost, "minibatch": self._mb_cost}[which]
+        self.flush()
+        return _copy(curve)
+
+    def accuracy_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
+        """(x in epochs, accuracy in %) of 'train' or 'validation'."""
+        return _copy({"train": self._train_acc, "validation": self._val_acc}[which])
+
+    def delta_curve_count(self) -> int:
+        """One ‖δ^l‖ curve per layer l = 2..L."""
+        return len(self._delta_curves)
+
+    def delta_curve_data(self, l: int) -> tuple[np.ndarray, np.ndarray]:
+        """(x in epochs, smoothed ‖δ^l‖) for book layer l ≥ 2, as drawn (≤ 0 left out on a log axis)."""
+        self.flush()
+        return _copy(self._delta_curves[l - 2])
+
+    def delta_curve_names(self) -> list[str]:
+        return [c.name for c in self._delta_curves]
+
+    def log_scale(self) -> bool:
+        return self.log_box.isChecked()
+
+    def boundary_visible(self) -> bool:
+        """Shown for 2-D data, hidden otherwise (independent of whether the panel itself is on screen)."""
+        return not self.boundary_card.isHidden()
+
+    def boundary_image(self) -> np.ndarray | None:
+        """The boundary's RGB image (res, res, 3), row = x2, column = x1, or None."""
+        return None if self._boundary_rgb is None else self._boundary_rgb.copy()
+
+    def boundary_values(self) -> np.ndarray | None:
+        """a^L_1 − a^L_0 over the grid (2 classes) or the winning margin (more classes)."""
+        return None if self._boundary_values is None else self._boundary_values.copy()
+
+    def batch_series_length(self) -> int:
+        """Points kept for the per-minibatch cost (bounded by CAPACITY)."""
+        return len(self._batch_cost)
+
+
+def _copy(curve: _Curve) -> tuple[np.ndarray, np.ndarray]:
+    if curve.x is None:
+        return np.empty(0), np.empty(0)
+    return curve.x.copy(), curve.y.copy()
