@@ -1,0 +1,187 @@
+"""The equation panel: the active equation, one neuron's numbers from the record, narration from JSON."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from visualbp.core.config import SessionConfig
+from visualbp.core.steps import Kind
+from visualbp.gui import theme
+from visualbp.gui.equation_panel import (EquationPanel, format_number, load_texts, narration_for, to_html,
+                                         to_plain)
+from visualbp.gui.session import Session
+
+
+@pytest.fixture
+def panel(qtbot):
+    theme.apply()
+    session = Session(SessionConfig(seed=3))
+    widget = EquationPanel(session)
+    qtbot.addWidget(widget)
+    widget.resize(960, 230)
+    return session, widget
+
+
+def step_to(session, kind, l=None, limit=500):
+    for _ in range(limit):
+        record = session.step()
+        if record.kind is kind and (l is None or record.l == l):
+            return record
+    raise AssertionError(f"no {kind} record within {limit} steps")
+
+
+def test_markup_renders_to_plain_unicode_and_html():
+    assert to_plain("δ^{2}_{3} = σ'(z^{2}_{3})") == "δ²₃ = σ'(z²₃)"
+    assert to_plain("w^{3}_{12,3}") == "w³₁₂,₃"
+    assert "<sup>2</sup>" in to_html("δ^{2}") and "<sub><i>j</i></sub>" in to_html("b_{j}")
+    assert format_number(-0.06123) == "−0.0612"
+    assert format_number(1.23456) == "1.235"
+    assert format_number(0.0) == "0" and format_number(1.0) == "1" and format_number(3.0) == "3"
+    assert format_number(0.9999999) == "1.00" and format_number(17.99999) == "18.00"
+    assert format_number(2.5e-5) == "2.50×10⁻⁵"
+    assert format_number(float("nan")) == "NaN"
+
+
+def test_before_the_first_step_the_feedforward_equation_is_dimmed_with_a_hint(panel):
+    session, w = panel
+    assert w.active_equation() == ""
+    assert w.numbers_text() == ""
+    assert "Press → to take the first step" in w.numbers_label.text()
+    assert w.equation_text().startswith("a² = σ(")
+    assert theme.current().muted in w.equation_label.styleSheet()
+    assert not any(row.active for row in w.rows.values())
+
+
+def test_bp2_is_active_and_its_numbers_come_from_the_record(panel):
+    session, w = panel
+    record = step_to(session, Kind.BACKPROP_ERROR)
+    l = record.l
+    assert w.active_equation() == "BP2"
+    assert w.rows["BP2"].active and not w.rows["BP1"].active
+    assert w.equation_text() == f"δ{to_plain(f'^{{{l}}}')} = ((w{to_plain(f'^{{{l + 1}}}')})ᵀδ" \
+                                f"{to_plain(f'^{{{l + 1}}}')}) ⊙ σ'(z{to_plain(f'^{{{l}}}')})"
+    delta = record["delta"].ravel()
+    j = int(np.argmax(np.abs(delta)))  # no neuron selected: the largest |δ|
+    text = w.numbers_text()
+    assert text.startswith(to_plain(f"δ^{{{l}}}_{{{j}}} = (Σ_{{k}} w^{{{l + 1}}}_{{k{j}}}"))
+    assert f"({format_number(record['wtd'][j, 0])}) · {format_number(record['sp'][j, 0])}" in text
+    assert text.endswith(f"= {format_number(delta[j])}")
+    assert "largest |δ|" in w.which_label.text() and f"neuron j={j} of layer l={l}" in w.which_label.text()
+
+    # a selected neuron in that layer wins over the largest |δ|
+    other = (j + 1) % len(delta)
+    session.select((l, other))
+    assert w.numbers_text().endswith(f"= {format_number(delta[other])}")
+    assert "selected" in w.which_label.text()
+
+
+def test_feedforward_bp1_bp3_bp4_and_update_numbers(panel):
+    session, w = panel
+    net = session.net
+    ff = step_to(session, Kind.FEEDFORWARD, 2)
+    j = int(np.argmax(np.abs(ff["z"].ravel())))
+    assert w.active_equation() == "feedforward"
+    assert f"σ({format_number(ff['z'][j, 0])}) = {format_number(ff['a'][j, 0])}" in w.numbers_text()
+    assert format_number(net.weights[0][j, 0]) in w.numbers_text()  # the weights, term by term
+
+    out = step_to(session, Kind.OUTPUT_ERROR)
+    j = int(np.argmax(np.abs(out["delta"].ravel())))
+    assert w.active_equation() == "BP1"
+    y = session.engine.Y[session.engine.current_example_index(), j]
+    assert f"− {format_number(y)}) · {format_number(out['sp'][j, 0])} = {format_number(out['delta'][j, 0])}" \
+        in w.numbers_text()
+
+    gb = step_to(session, Kind.GRADIENT_B)
+    assert w.active_equation() == "BP3"
+    j = int(np.argmax(np.abs(gb["nabla_b"].ravel())))
+    assert f"= {format_number(gb['nabla_b'][j, 0])}" in w.numbers_text()
+
+    gw = step_to(session, Kind.GRADIENT_W)
+    assert w.active_equation() == "BP4"
+    j, k = np.unravel_index(int(np.argmax(np.abs(gw["nabla_w"]))), gw["nabla_w"].shape)
+    a_prev = session.engine.current("a", gw.l - 1)
+    delta = session.engine.current("delta", gw.l)
+    assert (f"({format_number(a_prev[k, 0])})({format_number(delta[j, 0])}) = "
+            f"{format_number(gw['nabla_w'][j, k])}") in w.numbers_text()
+
+    up = step_to(session, Kind.UPDATE)
+    assert w.active_equation() == "update"
+    j, k = np.unravel_index(int(np.argmax(np.abs(up["dw"]))), up["dw"].shape)
+    old = up["w"][j, k] - up["dw"][j, k]
+    text = w.numbers_text()
+    assert text.startswith(to_plain(f"w^{{{up.l}}}_{{{j}{k}}} → "))
+    assert f"{format_number(old)} − ({format_number(session.engine.eta)}/{up.batch_size})" in text
+    assert text.endswith(format_number(up["w"][j, k]))
+
+
+def test_cross_entropy_bp1_is_a_minus_y(qtbot):
+    theme.apply()
+    session = Session(SessionConfig(cost="cross-entropy", seed=2))
+    w = EquationPanel(session)
+    qtbot.addWidget(w)
+    record = step_to(session, Kind.OUTPUT_ERROR)
+    assert w.equation_text().endswith("− y")
+    j = int(np.argmax(np.abs(record["delta"].ravel())))
+    assert w.numbers_text().endswith(f"= {format_number(record['delta'][j, 0])}    (σ' cancels)")
+    assert "cross-entropy" in w.narration_text()
+
+
+def test_narration_follows_the_kind_and_comes_from_the_json(panel):
+    session, w = panel
+    data = json.loads((Path(__file__).resolve().parents[2] / "resources" / "narration.json").read_text("utf-8"))
+    assert data == load_texts()  # the packaged copy is the repo's file
+    assert {k.value for k in Kind} <= set(data["narration"])
+    L = session.net.num_layers
+    seen = {}
+    for _ in range(60):
+        record = session.step()
+        expected = data["narration"][record.kind.value].format(
+            l=record.l, L=L, next=record.l + 1, prev=record.l - 1, m=record.batch_size)
+        assert w.narration_text() == expected
+        assert w.narration_label.text() == expected
+        seen[record.kind] = w.narration_text()
+    assert len(set(seen.values())) == len(seen) >= 6
+    assert "layer 3 weighted" in narration_for(Kind.BACKPROP_ERROR, 2, 4, 10)
+
+
+def test_a_whole_minibatch_lights_every_equation_and_back_follows(panel):
+    session, w = panel
+    session.set_granularity("minibatch")
+    record = session.step()
+    assert record.kind is Kind.BATCH
+    assert w.active_equation() == "minibatch"
+    assert all(row.active for row in w.rows.values())
+    assert w.numbers_text().startswith(f"C = 1/m Σₓ Cₓ = {format_number(float(record['cost']))}")
+    assert "moved by" in w.numbers_text()  # the engine's mean gradient of this very minibatch
+    session.step()
+    session.back()  # the previous minibatch again: its gradient is no longer the engine's last
+    assert w.active_equation() == "minibatch"
+    assert "moved by" not in w.numbers_text()
+    session.back()
+    assert w.active_equation() == ""
+
+
+def test_clicking_an_equation_explains_it(panel, qtbot):
+    from PyQt6.QtCore import Qt
+
+    session, w = panel
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.mouseClick(w.rows["BP4"], Qt.MouseButton.LeftButton)
+    assert w.explain_label.text() == load_texts()["explain"]["BP4"]
+    assert w.rows["BP3"].toolTip() == load_texts()["explain"]["BP3"]
+    assert not w.rows["BP4"].active  # reading about an equation does not make it the active one
+
+
+def test_renders_for_every_kind_without_qt_warnings(panel, qtbot, tmp_path):
+    session, w = panel
+    w.show()
+    qtbot.waitExposed(w)
+    for _ in range(3 * 13 + 3):
+        session.step()
+        assert w.grab().width() == w.width()
+    session.set_granularity("epoch")
+    session.step()
+    w.grab().save(str(tmp_path / "eq.png"))

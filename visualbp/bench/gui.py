@@ -1,0 +1,154 @@
+"""GUI benchmark, offscreen at 1600×1000: step latency, recolour frame rate, live-training throughput, start-up.
+
+Every figure is a median over repeated frames in one run; throughput with the GUI
+attached is a ratio against headless training timed in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from visualbp.bench.timing import Row
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _app():
+    from PyQt6.QtWidgets import QApplication
+
+    from visualbp.gui import theme
+
+    app = QApplication.instance() or QApplication([])
+    theme.apply()
+    return app
+
+
+def _window(config):
+    from visualbp.gui.main_window import MainWindow
+    from visualbp.gui.session import Session
+
+    app = _app()
+    session = Session(config)
+    window = MainWindow(session, remember_layout=False)
+    window.resize(1600, 1000)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    return app, session, window
+
+
+def _frame(app, widget) -> None:
+    """Deliver pending events and paint ``widget`` now (what a repaint on screen costs)."""
+    app.processEvents()
+    widget.repaint()
+
+
+def step_latency(config, frames: int) -> float:
+    """Median seconds from a → key press to the repainted window, stepping one record."""
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtTest import QTest
+
+    app, session, window = _window(config)
+    times = []
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        QTest.keyClick(window, Qt.Key.Key_Right)
+        _frame(app, window)
+        times.append(time.perf_counter() - t0)
+    session.shutdown()
+    window.close()
+    return statistics.median(times[2:])
+
+
+def recolour_fps(config, frames: int, max_edges="default") -> float:
+    """Frames per second of a full recolour of the graph after an update (new weights every frame)."""
+    app, session, window = _window(config)
+    view = window.network_view
+    if max_edges != "default":
+        view.set_max_edges(max_edges)
+    rng = np.random.default_rng(0)
+    base = [w.copy() for w in session.net.weights]
+    variants = [[w + 0.1 * rng.standard_normal(w.shape) for w in base] for _ in range(4)]
+    times = []
+    for i in range(frames):
+        t0 = time.perf_counter()
+        session.net.weights = variants[i % 4]
+        session.weightsChanged.emit()
+        _frame(app, view)
+        times.append(time.perf_counter() - t0)
+    session.shutdown()
+    window.close()
+    return 1.0 / statistics.median(times[2:])
+
+
+def training_ratio(config, seconds: float) -> tuple[float, float]:
+    """Minibatches per second headless and with the window attached (training in its worker)."""
+    from visualbp.core.config import build, load_dataset
+
+    data = load_dataset(config)
+    _, engine = build(config, data)
+    t0 = time.perf_counter()
+    n = 0
+    while time.perf_counter() - t0 < seconds:
+        engine.finish_batch()
+        n += 1
+    headless = n / (time.perf_counter() - t0)
+
+    app, session, window = _window(config)
+    session.train(10_000)
+    start_step = session.engine.step_index
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+        time.sleep(0.002)
+    attached = (session.engine.step_index - start_step) / (time.perf_counter() - t0)
+    session.shutdown()
+    window.close()
+    return headless, attached
+
+
+def startup_seconds(repeats: int) -> float:
+    """Median seconds from launching ``python -m visualbp`` to its window being shown."""
+    times = []
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "visualbp", "--quit-when-shown"], env=env,
+                             capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr)
+        shown = float(out.stdout.strip().splitlines()[-1].split()[-1])
+        times.append(shown - t0 if shown > t0 else time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run(repeats: int = 5) -> list[Row]:
+    from visualbp.core.config import SessionConfig
+
+    mnist = SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0)
+    frames = max(10, repeats * 6)
+    rows = []
+    lat = step_latency(mnist, frames)
+    rows.append(Row("step latency, key → repainted window, [784, 30, 10]", lat, "s", "≤ 50 ms", None, lat <= 0.05))
+    fps = recolour_fps(mnist, frames)
+    rows.append(Row("recolour after update, [784, 30, 10], default detail", fps, "fps", "≥ 30 fps", None, fps >= 30))
+    fps_all = recolour_fps(mnist, frames, max_edges=None)
+    rows.append(Row("recolour after update, [784, 30, 10], all 23,820 edges", fps_all, "fps", "≥ 15 fps", None,
+                    fps_all >= 15))
+    small = SessionConfig(dataset="digits", sizes=(64, 32, 10), seed=0)
+    fps_small = recolour_fps(small, frames, max_edges=None)
+    rows.append(Row("recolour after update, [64, 32, 10], all edges", fps_small, "fps", "≥ 60 fps", None,
+                    fps_small >= 60))
+    headless, attached = training_ratio(mnist, seconds=max(2.0, repeats * 0.6))
+    rows.append(Row("training, headless", headless, "batches/s"))
+    rows.append(Row("training with the GUI attached", attached, "batches/s", "≥ 80% of headless",
+                    attached / headless, attached / headless >= 0.8))
+    start = startup_seconds(max(3, repeats // 2 + 1))
+    rows.append(Row("start-up: launch → window shown", start, "s", "≤ 1.5 s", None, start <= 1.5))
+    return rows
