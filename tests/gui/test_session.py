@@ -140,3 +140,13 @@ def test_opening_a_corrupt_file_keeps_the_current_session(session, tmp_path):
     with pytest.raises(SessionFileError, match="broken.vbp"):
         session.open(str(bad))
     assert session.net is net and all(np.array_equal(a, b) for a, b in zip(net.weights, weights))
+
+
+def test_new_weights_keep_the_data_and_a_new_data_seed_changes_it(session):
+    from dataclasses import replace
+
+    X = session.dataset.X_train.copy()
+    session.reset(new_seed=True)
+    assert np.array_equal(session.dataset.X_train, X)
+    session.apply_config(replace(session.config, data_seed=99))
+    assert not np.array_equal(session.dataset.X_train, X)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field, replace
 
 from visualbp.core import checks
-from visualbp.core.datasets import BUILTIN, Dataset, load
+from visualbp.core.datasets import BUILTIN, Dataset, DatasetError, load, load_csv, load_idx_pair
 from visualbp.core.engine import Engine
 from visualbp.core.network import INITS, Network
 from visualbp.core.activations import ACTIVATIONS
@@ -27,11 +28,12 @@ class SessionConfig:
     mini_batch_size: int = 10
     epochs: int = 30
     lmbda: float = 0.0
-    seed: int = 1
+    seed: int = 1  # the initial weights (and nothing else)
+    data_seed: int = 0  # the generated points and the train/validation split
     n: int = 400  # points, for the generated 2-D sets
     noise: float = 0.1
     val_fraction: float = 0.2
-    data_path: str | None = field(default=None)  # a user's own CSV/IDX file, when dataset == "file"
+    data_path: str | None = field(default=None)  # a user's CSV, or "images<os.pathsep>labels" IDX files
 
     def validated(self) -> "SessionConfig":
         """The same config, checked: raises ValueError naming the first bad field."""
@@ -52,6 +54,7 @@ class SessionConfig:
             epochs=checks.check_count("epochs", self.epochs),
             lmbda=checks.check_lmbda(self.lmbda),
             seed=checks.check_seed(self.seed),
+            data_seed=checks.check_seed(self.data_seed),
         )
 
     def to_dict(self) -> dict:
@@ -67,11 +70,28 @@ def fit_sizes(sizes: tuple[int, ...], dataset: Dataset) -> tuple[int, ...]:
     return (dataset.n_inputs, *hidden, dataset.n_outputs)
 
 
+def idx_pair_path(images: str, labels: str) -> str:
+    """The ``data_path`` that names an IDX images file and its labels file."""
+    return f"{images}{os.pathsep}{labels}"
+
+
+def load_data_file(data_path: str, *, seed: int = 0, val_fraction: float = 0.2) -> Dataset:
+    """A user's data: a CSV file, or an IDX pair written by ``idx_pair_path``."""
+    if os.pathsep in data_path:
+        images, labels = data_path.split(os.pathsep, 1)
+        return load_idx_pair(images, labels, seed=seed, val_fraction=val_fraction)
+    return load_csv(data_path, seed=seed, val_fraction=val_fraction)
+
+
 def load_dataset(config: SessionConfig, dataset: Dataset | None = None) -> Dataset:
     """The config's dataset (a given ``dataset`` wins: a user's own file, loaded once)."""
     if dataset is not None:
         return dataset
-    return load(config.dataset, seed=config.seed, n=config.n, noise=config.noise,
+    if config.dataset == "file":
+        if not config.data_path:
+            raise DatasetError("no data file is recorded for this session")
+        return load_data_file(config.data_path, seed=config.data_seed, val_fraction=config.val_fraction)
+    return load(config.dataset, seed=config.data_seed, n=config.n, noise=config.noise,
                 val_fraction=config.val_fraction)
 
 

@@ -117,8 +117,9 @@ class Session(QObject):
         """Rebuild from ``config`` (validated first: on ValueError nothing changes)."""
         config = config.validated()
         data_changed = dataset is not None or any(
-            getattr(config, f) != getattr(self.config, f) for f in ("dataset", "n", "noise", "val_fraction", "data_path")
-        ) or (config.seed != self.config.seed and config.dataset != "file")
+            getattr(config, f) != getattr(self.config, f)
+            for f in ("dataset", "n", "noise", "val_fraction", "data_path", "data_seed")
+        )
         new_data = (dataset if dataset is not None else load_dataset(config)) if data_changed else self.dataset
         net, engine = build(config, new_data)  # raises before anything is replaced
         self.pause()
@@ -175,13 +176,7 @@ class Session(QObject):
         """Open a saved session; on any problem raise (SessionFileError/DatasetError) and change nothing."""
         saved = load_session(path)
         config = saved.config
-        dataset = load_dataset(config) if config.dataset != "file" else None
-        if dataset is None:
-            from visualbp.core.datasets import load_csv
-
-            if not config.data_path:
-                raise ValueError(f"{path}: the session's data file is not recorded")
-            dataset = load_csv(config.data_path, seed=config.seed, val_fraction=config.val_fraction)
+        dataset = load_dataset(config)
         net, engine = build(config, dataset)
         net.weights, net.biases = list(saved.weights), list(saved.biases)
         engine.restore(saved.epoch, saved.batch, saved.offset, saved.step,

@@ -27,8 +27,8 @@ from PyQt6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroup
                              QWidget)
 
 from visualbp.core import checks
-from visualbp.core.config import GENERATED, SessionConfig, load_dataset
-from visualbp.core.datasets import Dataset, DatasetError, load, load_csv, load_idx_pair
+from visualbp.core.config import GENERATED, SessionConfig, idx_pair_path, load_data_file, load_dataset
+from visualbp.core.datasets import Dataset, DatasetError
 from visualbp.gui import theme
 from visualbp.gui.session import Session
 
@@ -192,8 +192,7 @@ class SetupPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self._file: tuple[str, Dataset] | None = None  # a user's file: path and the data loaded from it
-        self._data_seed: int | None = None  # set by Regenerate; None: the data follow the config's seed
-        self._regenerated: Dataset | None = None
+        self._data_seed: int | None = None  # a new data seed drawn by Regenerate, until applied
         self._combo_index = 0
         self._io: tuple[int, int] | None = None  # (inputs, outputs) of the data the combo shows
         th = theme.current()
@@ -369,8 +368,7 @@ class SetupPanel(QWidget):
         """Show ``session.config`` in every field and clear the marks (widget signals blocked)."""
         s = self.session
         c = s.config
-        if self._regenerated is not None and s.dataset is not self._regenerated:
-            self._data_seed, self._regenerated = None, None  # someone else changed the data
+        self._data_seed = None
         if c.dataset == "file":
             self._file = (c.data_path or s.dataset.name, s.dataset)
         self._set_file_item()
@@ -488,15 +486,16 @@ class SetupPanel(QWidget):
         if not path:
             return False
         try:
-            dataset = self._load_file(path)
+            loaded = self._load_file(path)
         except (DatasetError, ValueError, OSError) as exc:
             self.fields["dataset"].set_error(str(exc))
             return False
-        if dataset is None:
+        if loaded is None:
             return False
+        spec, dataset = loaded
         previous = self._io
         self.fields["dataset"].set_error(None)
-        self._file = (path, dataset)
+        self._file = (spec, dataset)
         self._set_file_item()
         index = self.dataset_combo.findData("file")
         self._set_combo(self.dataset_combo, index)
@@ -508,13 +507,13 @@ class SetupPanel(QWidget):
         self._check_sizes()
         return True
 
-    def _load_file(self, path: str) -> Dataset | None:
+    def _load_file(self, path: str) -> tuple[str, Dataset] | None:
         """CSV (label in the last column) or an IDX pair (the partner file is found by name, or asked for)."""
         name = Path(path).name.lower()
-        seed = self._seed_or_config()
+        seed = self.session.config.data_seed
         val = self.session.config.val_fraction
         if not ("ubyte" in name or name.endswith((".idx", ".idx.gz"))):
-            return load_csv(path, seed=seed, val_fraction=val)
+            return path, load_data_file(path, seed=seed, val_fraction=val)
         p = Path(path)
         is_labels = "labels" in name or "idx1" in name
         swaps = (("labels", "images"), ("idx1", "idx3")) if is_labels else (("images", "labels"), ("idx3", "idx1"))
@@ -531,13 +530,8 @@ class SetupPanel(QWidget):
                 return None
             partner = Path(other)
         images, labels = (partner, p) if is_labels else (p, partner)
-        return load_idx_pair(images, labels, seed=seed, val_fraction=val)
-
-    def _seed_or_config(self) -> int:
-        try:
-            return parse_count(self.seed_edit.text(), "seed", 0, 2**32 - 1)
-        except ValueError:
-            return self.session.config.seed or 0
+        spec = idx_pair_path(str(images), str(labels))
+        return spec, load_data_file(spec, seed=seed, val_fraction=val)
 
     # ----------------------------------------------------------------- checking
     def _check_sizes(self) -> tuple[int, ...] | None:
@@ -617,19 +611,11 @@ class SetupPanel(QWidget):
             seed=values["seed"], n=values.get("points", c.n), noise=values.get("noise", c.noise),
             val_fraction=values.get("val_fraction", c.val_fraction),
             data_path=self._file[0] if key == "file" else None,
+            data_seed=self._data_seed if self._data_seed is not None else c.data_seed,
         )
         dataset = None
         if key == "file" and self._file[1] is not self.session.dataset:
             dataset = self._file[1]
-        elif generated and self._data_seed is not None:
-            same_data = all(getattr(config, f) == getattr(c, f) for f in ("dataset", "n", "noise", "val_fraction"))
-            if same_data and self.session.dataset is self._regenerated:
-                if config.seed != c.seed:
-                    dataset = self._regenerated  # keep the regenerated points when only the seed changes
-            else:
-                dataset = load(key, seed=self._data_seed, n=config.n, noise=config.noise,
-                               val_fraction=config.val_fraction)
-                self._regenerated = dataset
         return config, dataset
 
     # ----------------------------------------------------------------- fields → model
@@ -685,7 +671,6 @@ class SetupPanel(QWidget):
         if self.dataset_key() not in GENERATED:
             return False
         self._data_seed = random.randrange(2**31)
-        self._regenerated = None
         return self.apply()
 
     def _say(self, text: str, error: bool = False) -> None:
