@@ -17,6 +17,7 @@ from enum import Enum
 
 from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
 
+from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.datasets import Dataset
@@ -75,6 +76,7 @@ class Session(QObject):
     statusChanged = pyqtSignal(str)
     selectionChanged = pyqtSignal(object)  # (l, j) or None
     errorOccurred = pyqtSignal(str)
+    breakpointHit = pyqtSignal(str)  # the status sentence: which breakpoint, where
 
     def __init__(self, config: SessionConfig | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +85,9 @@ class Session(QObject):
         self.speed = 60  # 1..100; 100 = as fast as possible
         self.selected: tuple[int, int] | None = None
         self.extra_state: dict = {}  # view state to save with the session (JSON-able)
+        self.breakpoints = Breakpoints()
+        self._break: str | None = None  # set (possibly on the worker thread) when a breakpoint fires
+        self._break_reported: str | None = None
         self.epoch_history: list[EpochStats] = []
         self._batches: deque[BatchStats] = deque()
         self._epochs: deque[EpochStats] = deque()
@@ -104,8 +109,10 @@ class Session(QObject):
     # ----------------------------------------------------------------- building
     def _install(self, net: Network, engine: Engine) -> None:
         self.net, self.engine = net, engine
-        engine.batch_done.connect(self._batches.append)
-        engine.epoch_done.connect(self._epochs.append)
+        engine.batch_done.connect(self._on_engine_batch)
+        engine.epoch_done.connect(self._on_engine_epoch)
+        self.breakpoints.reset()
+        self._break = None
         self.epoch_history = []
         self._batches.clear()
         self._epochs.clear()
@@ -154,6 +161,30 @@ class Session(QObject):
         self.stepTaken.emit(None)
         self.weightsChanged.emit()
         self._emit_status()
+
+    # ----------------------------------------------------------------- breakpoints
+    def _on_engine_batch(self, stats: BatchStats) -> None:
+        """Engine callback (worker or GUI thread): queue the stats, check the breakpoints."""
+        self._batches.append(stats)
+        if self._break is None and self.breakpoints.any_on:
+            self._fire(self.breakpoints.after_batch(self.engine, stats), stats.epoch, stats.batch, stats.step)
+
+    def _on_engine_epoch(self, stats: EpochStats) -> None:
+        self._epochs.append(stats)
+        if self._break is None:
+            self._fire(self.breakpoints.after_epoch(stats), stats.epoch, None, stats.step)
+
+    def _fire(self, reason: str | None, epoch: int, batch: int | None, step: int) -> None:
+        if reason is None:
+            return
+        where = f"epoch {epoch + 1}" + (f", minibatch {batch + 1}" if batch is not None else " (end)")
+        self._break = f"Breakpoint: {reason} — at {where}, step {step}. Paused; ← steps back."
+        worker = self._worker
+        if worker is not None:
+            worker.stop_event.set()
+
+    def _should_stop(self) -> bool:
+        return self._break is not None
 
     # ----------------------------------------------------------------- files
     def snapshot(self) -> SavedSession:
@@ -206,6 +237,7 @@ class Session(QObject):
 
     def _move_forward(self, granularity: Granularity) -> StepRecord | None:
         engine = self.engine
+        self._break = None
         if engine.divergence is not None:
             self._emit_status()
             return None
@@ -216,13 +248,14 @@ class Session(QObject):
         elif granularity is Granularity.MINIBATCH:
             engine.finish_batch()
         else:
-            engine.run_epochs(1)
+            engine.run_epochs(1, should_stop=self._should_stop)
         self._after_move()
         return engine.last_record
 
     def back(self) -> StepRecord | None:
         """Undo one record (or one whole-minibatch pass); exact, weights included."""
         self.pause()
+        self._break = None
         undone = self.engine.back()
         if undone is None:
             self.statusChanged.emit("At the start of the history: nothing to step back to.")
@@ -321,7 +354,8 @@ class Session(QObject):
         return 1.5 * (1.0 - self.speed / 100.0) ** 2
 
     def _play_step(self) -> None:
-        if self._move_forward(self.granularity) is None or self.engine.divergence is not None:
+        if self._move_forward(self.granularity) is None or self.engine.divergence is not None \
+                or self._break is not None:
             self.pause()
 
     def _start_worker(self, target_epoch: int | None, per_epoch: bool, paced: bool) -> None:
@@ -329,6 +363,8 @@ class Session(QObject):
         if self.engine.divergence is not None:
             self._emit_status()
             return
+        self._break = None
+        self.breakpoints.reset()
         delay = self._batch_delay if paced else (lambda: 0.0)
         self._worker = _Worker(self.engine, target_epoch, delay, per_epoch)
         self._worker.finished.connect(self._on_worker_finished)
@@ -372,6 +408,9 @@ class Session(QObject):
         if engine.divergence is not None and engine.divergence is not self._reported:
             self._reported = engine.divergence
             self.diverged.emit(engine.divergence)
+        if self._break is not None and self._break is not self._break_reported:
+            self._break_reported = self._break
+            self.breakpointHit.emit(self._break)
         self._emit_status()
 
     def status(self) -> str:
@@ -379,6 +418,8 @@ class Session(QObject):
         engine = self.engine
         if engine.divergence is not None:
             return f"Diverged: {engine.divergence}. Paused — step back (←) to the last finite state."
+        if self._break is not None and self._worker is None:
+            return self._break
         where = f"epoch {engine.epoch + 1}, minibatch {engine.batch + 1} of {engine.batches_per_epoch}"
         if self._worker is not None:
             rate = f" · {self._batches_per_second:,.0f} minibatches/s" if self._batches_per_second else ""
