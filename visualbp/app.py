@@ -106,10 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, DatasetError) as exc:
         print(f"visualbp: {exc}", file=sys.stderr)
         return 2
-    window = MainWindow(session, remember_layout=not args.screenshot)
+    window = MainWindow(session, remember_layout=not args.screenshot, recovery=not args.screenshot)
     if args.screenshot:
         return screenshot(app, window, session, args)
     window.show()
+    if not args.quit_when_shown:
+        from visualbp.gui.recovery import offer_restore
+
+        offer_restore(window, window.files.open)
+        window.recovery.install_excepthook()
     if args.quit_when_shown:
         from PyQt6.QtCore import QTimer
 

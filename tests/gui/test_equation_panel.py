@@ -65,10 +65,11 @@ def test_bp2_is_active_and_its_numbers_come_from_the_record(panel):
     delta = record["delta"].ravel()
     j = int(np.argmax(np.abs(delta)))  # no neuron selected: the largest |δ|
     text = w.numbers_text()
-    assert text.startswith(to_plain(f"δ^{{{l}}}_{{{j}}} = (Σ_{{k}} w^{{{l + 1}}}_{{k{j}}}"))
+    J = j + 1  # the book counts neurons from 1
+    assert text.startswith(to_plain(f"δ^{{{l}}}_{{{J}}} = (Σ_{{k}} w^{{{l + 1}}}_{{k{J}}}"))
     assert f"({format_number(record['wtd'][j, 0])}) · {format_number(record['sp'][j, 0])}" in text
     assert text.endswith(f"= {format_number(delta[j])}")
-    assert "largest |δ|" in w.which_label.text() and f"neuron j={j} of layer l={l}" in w.which_label.text()
+    assert "largest |δ|" in w.which_label.text() and f"neuron j={J} of layer l={l}" in w.which_label.text()
 
     # a selected neuron in that layer wins over the largest |δ|
     other = (j + 1) % len(delta)
@@ -111,7 +112,7 @@ def test_feedforward_bp1_bp3_bp4_and_update_numbers(panel):
     j, k = np.unravel_index(int(np.argmax(np.abs(up["dw"]))), up["dw"].shape)
     old = up["w"][j, k] - up["dw"][j, k]
     text = w.numbers_text()
-    assert text.startswith(to_plain(f"w^{{{up.l}}}_{{{j}{k}}} → "))
+    assert text.startswith(to_plain(f"w^{{{up.l}}}_{{{j + 1}{k + 1}}} → "))
     assert f"{format_number(old)} − ({format_number(session.engine.eta)}/{up.batch_size})" in text
     assert text.endswith(format_number(up["w"][j, k]))
 
@@ -185,3 +186,43 @@ def test_renders_for_every_kind_without_qt_warnings(panel, qtbot, tmp_path):
     session.set_granularity("epoch")
     session.step()
     w.grab().save(str(tmp_path / "eq.png"))
+
+
+def test_a_selected_neuron_is_numbered_from_one_like_the_book(panel):
+    """session.selected = (l, 2) is array index 2: the book's third neuron, δ^l_3."""
+    session, w = panel
+    record = step_to(session, Kind.BACKPROP_ERROR)
+    l = record.l
+    session.select((l, 2))
+    sub = to_plain(f"^{{{l}}}_{{3}}")
+    assert w.numbers_text().startswith(f"δ{sub} = (Σₖ w{to_plain(f'^{{{l + 1}}}')}ₖ₃ δ")
+    assert f"σ'(z{sub})" in w.numbers_text()
+    assert w.numbers_text().endswith(f"= {format_number(record['delta'][2, 0])}")
+    assert w.which_label.text().startswith(f"neuron j=3 of layer l={l}")
+    gw = step_to(session, Kind.GRADIENT_W, l)
+    k = int(np.argmax(np.abs(session.net.weights[l - 2][2])))
+    text = w.numbers_text()
+    assert text.startswith(to_plain(f"∂C/∂w^{{{l}}}_{{3{k + 1}}} = a^{{{l - 1}}}_{{{k + 1}}} δ^{{{l}}}_{{3}}"))
+    assert text.endswith(format_number(gw["nabla_w"][2, k]))
+    assert f"neuron j=3's strongest incoming weight, from k={k + 1}" in w.which_label.text()
+
+
+def test_two_digit_indices_are_separated_by_a_comma(qtbot):
+    """digits: 64 inputs, so k reaches two digits: w^2_{11,k} is written with a comma, w^3_{jk} without."""
+    theme.apply()
+    session = Session(SessionConfig(dataset="digits", sizes=(64, 12, 10), seed=1))
+    w = EquationPanel(session)
+    qtbot.addWidget(w)
+    session.select((2, 10))  # the book's neuron j = 11 of layer 2
+    step_to(session, Kind.FEEDFORWARD, 2)
+    assert w.numbers_text().startswith("z²₁₁ = Σₖ w²₁₁,ₖ a¹ₖ + b²₁₁ = ")
+    step_to(session, Kind.GRADIENT_W, 2)
+    k = int(np.argmax(np.abs(session.net.weights[0][10])))
+    assert w.numbers_text().startswith(to_plain(f"∂C/∂w^{{2}}_{{11,{k + 1}}} = a^{{1}}_{{{k + 1}}} δ^{{2}}_{{11}}"))
+    session.select((3, 2))
+    assert "largest |∂C/∂w|" in w.which_label.text()  # the selection is not next to this layer now
+    session.select((2, 2))
+    k = int(np.argmax(np.abs(session.net.weights[0][2])))
+    want = f"{3}{k + 1}" if k + 1 < 10 else f"3,{k + 1}"
+    assert w.numbers_text().startswith(to_plain(f"∂C/∂w^{{2}}_{{{want}}} = "))
+    session.shutdown()

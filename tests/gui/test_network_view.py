@@ -10,7 +10,7 @@ from visualbp.core.probe import activations_on_grid
 from visualbp.core.steps import Kind
 from visualbp.gui import colors as C
 from visualbp.gui import theme
-from visualbp.gui.network_view import NBINS, NetworkView, NeuronInspector
+from visualbp.gui.network_view import NBINS, NetworkView, NeuronInspector, edge_text, neuron_text, sym
 from visualbp.gui.session import Session
 
 
@@ -161,28 +161,31 @@ def test_hover_on_an_edge_names_the_weight_and_its_gradient(view, session):
     l, j, k, w = max(all_edges(session.net), key=lambda e: abs(e[3]))
     pos = view.edge_point(l, j, k, 0.5)
     text = view.hover_text_at(pos)
-    assert f"w^{l}_{j}{k} = {C.format_number(w)}" in text
+    J, K = j + 1, k + 1  # the book counts neurons from 1
+    assert f"w^{l}_{J}{K} = {C.format_number(w)}" in text
     assert "not known yet" in text
     # through the scene's mouse signal, as a real hover
     view.graphics.scene().sigMouseMoved.emit(view.view_to_scene(pos))
-    assert view._card.isVisible() and f"w^{l}_{j}{k}" in view.hover_text()
+    assert view._card.isVisible() and f"w^{l}_{J}{K}" in view.hover_text()
     # once δ^l is known: BP4 with the numbers plugged in
     step_until(session, lambda r: r.kind is Kind.GRADIENT_W and r.l == l)
     text = view.hover_text()  # the card refreshes on every step
     a_k = float(session.engine.current("a", l - 1)[k, 0])
     d_j = float(session.engine.current("delta", l)[j, 0])
-    assert f"∂C/∂w^{l}_{j}{k} = a^{l - 1}_{k} δ^{l}_{j} = ({C.format_number(a_k)})({C.format_number(d_j)})" in text
+    assert f"∂C/∂w^{l}_{J}{K} = a^{l - 1}_{K} δ^{l}_{J} = ({C.format_number(a_k)})({C.format_number(d_j)})" in text
     assert C.format_number(float(session.engine.current("nabla_w", l)[j, k])) in text
 
 
 def test_hover_on_a_neuron_lists_what_is_known(view, session):
     step_until(session, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 3)
-    text = view.hover_text_at(view.neuron_pos(3, 2))
+    text = view.hover_text_at(view.neuron_pos(3, 2))  # array index 2: the book's 3rd neuron
     z = float(session.engine.current("z", 3)[2, 0])
     b = float(session.net.biases[1][2, 0])
-    assert f"z^3_2 = {C.format_number(z)}" in text
-    assert f"b^3_2 = {C.format_number(b)}" in text
-    assert "δ^3_2 = —" in text  # not computed yet
+    assert text.startswith("neuron j=3 of layer l=3 (hidden)")
+    assert f"z^3_3 = {C.format_number(z)}" in text
+    assert f"b^3_3 = {C.format_number(b)}" in text
+    assert "δ^3_3 = —" in text  # not computed yet
+    assert "a^1_2" in view.hover_text_at(view.neuron_pos(1, 1)) and "x_2" in neuron_text(session, 1, 1)
 
 
 def test_inspector_shows_the_pinned_neuron(qtbot, session):
@@ -192,12 +195,15 @@ def test_inspector_shows_the_pinned_neuron(qtbot, session):
     assert inspector.facts() == {}
     session.select((3, 1))
     step_until(session, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 3)
-    facts = inspector.facts()
-    assert facts["z^3_1"] == C.format_number(float(session.engine.current("z", 3)[1, 0]))
-    assert facts["δ^3_1"] == "—"
+    facts = inspector.facts()  # array index 1 is the book's neuron j = 2
+    assert facts["z^3_2"] == C.format_number(float(session.engine.current("z", 3)[1, 0]))
+    assert facts["δ^3_2"] == "—"
+    assert "Neuron j = 2 of layer l = 3" in inspector.title.text()
     step_until(session, lambda r: r.kind is Kind.GRADIENT_B and r.l == 3)
-    assert inspector.facts()["∂C/∂b^3_1"] == C.format_number(float(session.engine.current("delta", 3)[1, 0]))
-    assert inspector._bars is not None  # the incoming weights w^3_1k as bars
+    assert inspector.facts()["∂C/∂b^3_2"] == C.format_number(float(session.engine.current("delta", 3)[1, 0]))
+    assert inspector._bars is not None  # the incoming weights w^3_2k as bars, at k = 1 … 4
+    assert list(inspector._bars.opts["x"]) == [1, 2, 3, 4]
+    assert "k = 1 … 4" in inspector.caption.text() and "<sub>2k</sub>" in inspector.caption.text()
 
 
 def test_network_change_rebuilds(view, session):
@@ -226,7 +232,14 @@ def test_weight_heatmap_opens_in_one_call(qtbot, view, session):
     win = view.show_weight_heatmap(3)
     qtbot.addWidget(win)
     assert np.array_equal(win.image.image, session.net.weights[1])
-    assert win.value_at(2, 1) == f"w^3_21 = {C.format_number(float(session.net.weights[1][2, 1]))}"
+    assert win.value_at(2, 1) == f"w^3_32 = {C.format_number(float(session.net.weights[1][2, 1]))}"
+    # the axes read the book's j and k: cell (j, k) = (2, 1) sits at x = k + 1 = 2, y = j + 1 = 3
+    win.show()
+    qtbot.waitExposed(win)
+    from PyQt6.QtCore import QPointF
+    win._on_mouse_moved(win.plot.vb.mapViewToScene(QPointF(2, 3)))
+    assert "<sub>32</sub>" in win.readout.text()
+    assert C.format_number(float(session.net.weights[1][2, 1])) in win.readout.text()
     session.finish_batch()
     assert np.array_equal(win.image.image, session.net.weights[1])
     with pytest.raises(ValueError):
@@ -254,7 +267,9 @@ def test_mnist_uses_level_of_detail(qtbot):
     k = 14 * 28 + 14
     from PyQt6.QtCore import QPointF
     pos = QPointF(rect.left() + (14.5 / 28) * rect.width(), rect.top() + (14.5 / 28) * rect.height())
-    assert f"w^2_4,{k} = {C.format_number(float(s.net.weights[0][4, k]))}" in v.hover_text_at(pos)
+    text = v.hover_text_at(pos)  # array indices (4, k): the book's w^2_(5,k+1), comma-separated
+    assert f"w^2_5,{k + 1} = {C.format_number(float(s.net.weights[0][4, k]))}" in text
+    assert f"pixel k={k + 1} (row 15, column 15)" in text and "neuron j=5 of layer 2" in text
     v.set_max_edges(None)
     assert v.drawn_edge_count(2) == 23_520
     assert sum(b.count for b in v._edges._bins) == 23_520 + 300
@@ -263,3 +278,29 @@ def test_mnist_uses_level_of_detail(qtbot):
     v.set_max_edges(50)
     assert v.drawn_edge_count(2) == 50
     s.shutdown()
+
+
+def test_text_counts_neurons_from_one_like_the_book():
+    assert sym("w", 3, 1, 3) == "w^3_24"  # from the 4th neuron of layer 2 to the 2nd of layer 3
+    assert sym("δ", 3, 0) == "δ^3_1"
+    assert sym("w", 2, 0, 8) == "w^2_19"  # single digits stay together
+    assert sym("w", 2, 0, 9) == "w^2_1,10"  # a two-digit index: comma-separated
+    assert sym("w", 2, 11, 405) == "w^2_12,406"
+    assert sym("w", 2, 9, "k") == "w^2_10,k" and sym("w", 3, 1, "k") == "w^3_2k"
+
+
+def test_hover_on_edge_3_0_1_reads_w3_12(view, session):
+    """The edge with array indices (l=3, j=0, k=1) is the book's w^3_12."""
+    w = float(session.net.weights[1][0, 1])
+    text = view.hover_text_at(view.edge_point(3, 0, 1, 0.5))
+    assert f"w^3_12 = {C.format_number(w)}" in text
+    assert "from neuron k=2 of layer 2 to neuron j=1 of layer 3" in text
+    assert text == edge_text(session, 3, 0, 1)
+
+
+def test_input_labels_are_x1_x2_and_output_labels_are_class_labels(view, session):
+    html = " ".join(item.textItem.toHtml() for item in view._labels)
+    assert "x<" in html
+    texts = [item.textItem.toPlainText() for item in view._labels]
+    assert "x1" in texts and "x2" in texts and "x0" not in texts
+    assert "class 0" in texts and "class 1" in texts  # a class label is data, not a neuron number

@@ -11,9 +11,10 @@ Every number shown comes from the current step record's arrays, ``session.engine
 the network's weights and biases, ``engine.eta`` and the record's minibatch size: the panel
 never computes a gradient.
 
-Neurons are numbered from 0 in every layer, as in ``session.selected``, the arrays and the
-network view's hover cards: ``w³₂₀`` is the weight from neuron k=0 of layer 2 to neuron j=2 of
-layer 3.
+Neurons are numbered from 1 in every layer, as in the book and the network view's hover cards:
+``w³₂₄`` is the weight from the 4th neuron of layer 2 (k=4) to the 2nd neuron of layer 3 (j=2).
+Inside, j and k stay 0-based array indices like ``session.selected`` and the arrays; only the
+text adds 1.
 """
 
 from __future__ import annotations
@@ -203,10 +204,19 @@ def format_number(value: float) -> str:
     return to_plain(_num(value))
 
 
-def _idx(*indices: int) -> str:
-    """Neuron indices (from 0, like the arrays): ``jk`` when every index is one digit, else ``j,k``."""
-    shown = [str(i) for i in indices]
+def _idx(*indices: int | str) -> str:
+    """Subscript text for array indices (ints, shown from 1 like the book) and letters (str, as is).
+
+    ``_idx(1, 3)`` → ``24``; written together while every part is one character, else with commas:
+    ``_idx(11, 405)`` → ``12,406``, ``_idx(9, "k")`` → ``10,k``.
+    """
+    shown = [i if isinstance(i, str) else str(int(i) + 1) for i in indices]
     return ("" if all(len(s) == 1 for s in shown) else ",").join(shown)
+
+
+def _n(i: int) -> int:
+    """The book's 1-based neuron number of array index ``i`` (for the words beneath the numbers)."""
+    return int(i) + 1
 
 
 # --------------------------------------------------------------------------- widgets
@@ -500,9 +510,9 @@ class EquationPanel(QWidget):
         sel = self.session.selected
         n = len(values)
         if sel is not None and sel[0] == l and 0 <= sel[1] < n:
-            return sel[1], f"neuron j={sel[1]} of layer l={l} · the selected neuron"
+            return sel[1], f"neuron j={_n(sel[1])} of layer l={l} · the selected neuron"
         j = int(np.argmax(np.abs(np.nan_to_num(np.asarray(values).ravel(), nan=0.0))))
-        return j, f"neuron j={j} of layer l={l} · largest |{what}| (click a neuron to choose)"
+        return j, f"neuron j={_n(j)} of layer l={l} · largest |{what}| (click a neuron to choose)"
 
     def _weight(self, l: int, scores: np.ndarray, weights: np.ndarray, what: str) -> tuple[int, int, str]:
         """A weight w^l_jk: the selected neuron's strongest incoming (or outgoing) one, else the largest |score|."""
@@ -512,14 +522,15 @@ class EquationPanel(QWidget):
         if sel is not None and sel[0] == l and 0 <= sel[1] < n_out:
             j = sel[1]
             k = int(np.argmax(strength[j]))
-            return j, k, f"the selected neuron j={j}'s strongest incoming weight, from k={k}"
+            return j, k, f"the selected neuron j={_n(j)}'s strongest incoming weight, from k={_n(k)}"
         if sel is not None and sel[0] == l - 1 and 0 <= sel[1] < n_in:
             k = sel[1]
             j = int(np.argmax(strength[:, k]))
-            return j, k, f"the selected neuron k={k}'s strongest outgoing weight, to j={j}"
+            return j, k, f"the selected neuron k={_n(k)}'s strongest outgoing weight, to j={_n(j)}"
         flat = int(np.argmax(np.abs(np.nan_to_num(np.asarray(scores), nan=0.0))))
         j, k = divmod(flat, n_in)
-        return j, k, f"weight from neuron k={k} of layer {l - 1} to neuron j={j} of layer {l} · largest |{what}|"
+        return j, k, (f"weight from neuron k={_n(k)} of layer {l - 1} to neuron j={_n(j)} of layer {l}"
+                      f" · largest |{what}|")
 
     def _numbers(self, record: StepRecord) -> tuple[str, str]:
         """The record's equation for one neuron (or weight) with its numbers (markup), and which one."""
@@ -541,7 +552,7 @@ class EquationPanel(QWidget):
             J = _idx(j)
             s = self._sym(l)
             b = float(net.biases[l - 2][j, 0])
-            text = f"z^{{{l}}}_{{{J}}} = Σ_{{k}} w^{{{l}}}_{{{J}k}} a^{{{l - 1}}}_{{k}} + b^{{{l}}}_{{{J}}} = "
+            text = f"z^{{{l}}}_{{{J}}} = Σ_{{k}} w^{{{l}}}_{{{_idx(j, 'k')}}} a^{{{l - 1}}}_{{k}} + b^{{{l}}}_{{{J}}} = "
             a_prev = engine.current("a", l - 1)
             w_row = net.weights[l - 2][j]
             if a_prev is not None and len(w_row) <= 3:
@@ -571,7 +582,7 @@ class EquationPanel(QWidget):
             j, which = self._neuron(l, delta, "δ")
             J = _idx(j)
             s = self._sym(l)
-            return (f"δ^{{{l}}}_{{{J}}} = (Σ_{{k}} w^{{{l + 1}}}_{{k{J}}} δ^{{{l + 1}}}_{{k}}) · {s}'(z^{{{l}}}_{{{J}}}) = "
+            return (f"δ^{{{l}}}_{{{J}}} = (Σ_{{k}} w^{{{l + 1}}}_{{{_idx('k', j)}}} δ^{{{l + 1}}}_{{k}}) · {s}'(z^{{{l}}}_{{{J}}}) = "
                     f"({n(wtd[j])}) · {n(sp[j])} = *{{{n(delta[j])}}}"), which
         if kind is Kind.GRADIENT_B:
             nb, total = r["nabla_b"].ravel(), r["sum_b"].ravel()
@@ -649,13 +660,14 @@ class EquationPanel(QWidget):
             i = l - 2
             j = sel[1]
             k = int(np.argmax(np.abs(net.weights[i][j])))
-            which = f"the selected neuron j={j}'s strongest incoming weight, from k={k}"
+            which = f"the selected neuron j={_n(j)}'s strongest incoming weight, from k={_n(k)}"
         else:
             best = [(float(np.max(np.abs(np.nan_to_num(g)))), i) for i, g in enumerate(nabla_w)]
             i = max(best)[1]
             l = i + 2
             j, k = divmod(int(np.argmax(np.abs(np.nan_to_num(nabla_w[i])))), nabla_w[i].shape[1])
-            which = f"weight from neuron k={k} of layer {l - 1} to neuron j={j} of layer {l} · largest |∂C/∂w|"
+            which = (f"weight from neuron k={_n(k)} of layer {l - 1} to neuron j={_n(j)} of layer {l}"
+                     " · largest |∂C/∂w|")
         g = float(nabla_w[i][j, k])
         JK = _idx(j, k)
         text += (f"\n∂C/∂w^{{{l}}}_{{{JK}}} = {n(g)} (mean over x), "

@@ -9,6 +9,8 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBox
 import visualbp
 from visualbp.gui.controls import ControlsBar
 from visualbp.gui.equation_panel import EquationPanel
+from visualbp.gui.files import FileActions
+from visualbp.gui.recovery import Recovery
 from visualbp.gui.network_view import NetworkView, NeuronInspector
 from visualbp.gui.plots import PlotsPanel
 from visualbp.gui.session import Session
@@ -18,7 +20,7 @@ from visualbp.gui.setup_panel import SetupPanel
 class MainWindow(QMainWindow):
     """Network graph in the centre; setup on the left; plots on the right; equations below."""
 
-    def __init__(self, session: Session, remember_layout: bool = True) -> None:
+    def __init__(self, session: Session, remember_layout: bool = True, recovery: bool = True) -> None:
         super().__init__()
         self.session = session
         self._remember = remember_layout
@@ -55,6 +57,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         session.statusChanged.connect(self._on_status_changed)
         session.errorOccurred.connect(self._on_error)
+        self.files = FileActions(self, session)
+        self.recovery = Recovery(session, self) if recovery else None
         self._build_menus()
         self._on_status_changed(session.status())
         self.resize(1600, 1000)
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.files.populate(file_menu)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -131,6 +136,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.shutdown()
+        if self.recovery is not None:
+            self.recovery.discard()
+            self.recovery.uninstall_excepthook()
         if self._remember:
             settings = QSettings("visualbp", "visualbp")
             settings.setValue("window/geometry", self.saveGeometry())

@@ -19,8 +19,11 @@ a small heatmap of its activation over the input plane, like TensorFlow Playgrou
 ``NeuronInspector(session)`` shows the pinned neuron's incoming weights and its
 z, a, σ'(z), δ, b and ∂C/∂b.
 
-Indices j and k are 0-based, as in the arrays (``net.weights[l - 2][j, k]`` is w^l_jk)
-and in ``session.selected``; the layer index l is the book's (1 = input).
+Every index shown to a person is the book's, counted from 1: the layer l (1 = input) and the
+neurons j and k (w^3_24 is the weight from the 4th neuron of layer 2 to the 2nd neuron of layer 3).
+Inside, j and k stay 0-based array indices: ``net.weights[l - 2][j, k]`` is the book's w^l_(j+1)(k+1),
+and ``session.selected``, ``neuron_pos(l, j)``, ``edge_color_of(l, j, k)`` and the text helpers
+below all take array indices and add 1 only when they write text.
 
 It leaves out: computing anything but feedforward over a grid for the 2-D heatmaps
 (every δ and gradient is read from the step records and the engine), animation of
@@ -77,19 +80,28 @@ def _sup(l: int | str) -> str:
     return f"^{s}" if len(s) == 1 else f"^({s})"
 
 
-def _sub(*idx: int) -> str:
-    """Subscripts jk: '31', or '3,12' once an index has two digits."""
-    parts = [str(i) for i in idx]
+def shown(i: int) -> int:
+    """The book's 1-based neuron number of 0-based array index ``i``."""
+    return int(i) + 1
+
+
+def _sub(*idx: int | str) -> str:
+    """Subscripts jk in the book's numbering: array indices (ints) are shown from 1, letters as they are.
+
+    Written together ('24') while every index is one character, else separated by commas ('12,406').
+    """
+    parts = [i if isinstance(i, str) else str(shown(i)) for i in idx]
     return "_" + ("".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts))
 
 
-def sym(base: str, l: int | str, *idx: int) -> str:
-    """Plain book notation: sym('w', 2, 3, 1) → 'w^2_31'; sym('δ', 3, 0) → 'δ^3_0'."""
+def sym(base: str, l: int | str, *idx: int | str) -> str:
+    """Plain book notation from array indices: sym('w', 3, 1, 3) → 'w^3_24'; sym('δ', 3, 0) → 'δ^3_1';
+    sym('w', 2, 11, 405) → 'w^2_12,406'; sym('w', 3, 1, 'k') → 'w^3_2k'."""
     return f"{base}{_sup(l)}{_sub(*idx) if idx else ''}"
 
 
 _SUP_RE = re.compile(r"\^(\([^)]*\)|[0-9A-Za-z]+)")
-_SUB_RE = re.compile(r"_(\([^)]*\)|[0-9A-Za-z,]+)")
+_SUB_RE = re.compile(r"_(\([^)]*\)|[0-9A-Za-z]+(?:,[0-9A-Za-z]+)*)")  # 'w^2_12,406' but not 'w^3_2k, k'
 
 
 def notation_html(text: str) -> str:
@@ -160,11 +172,12 @@ def neuron_facts(session, l: int, j: int) -> list[tuple[str, float | None, str]]
 
 
 def edge_text(session, l: int, j: int, k: int, dw: float | None = None) -> str:
-    """The hover text of weight w^l_jk: its value and ∂C/∂w^l_jk = a^(l−1)_k δ^l_j (BP4) with numbers."""
+    """The hover text of weight w^l_jk (array indices j, k; shown from 1): its value and ∂C/∂w^l_jk = a^(l−1)_k δ^l_j (BP4) with numbers."""
     engine, net = session.engine, session.net
     w = float(net.weights[l - 2][j, k])
     name = sym("w", l, j, k)
-    lines = [f"{name} = {fmt(w)}", f"from neuron k={k} of layer {l - 1} to neuron j={j} of layer {l}"]
+    lines = [f"{name} = {fmt(w)}",
+             f"from neuron k={shown(k)} of layer {l - 1} to neuron j={shown(j)} of layer {l}"]
     delta, a_prev = engine.current("delta", l), engine.current("a", l - 1)
     if delta is not None and a_prev is not None:
         nabla_w = engine.current("nabla_w", l)
@@ -183,10 +196,10 @@ def edge_text(session, l: int, j: int, k: int, dw: float | None = None) -> str:
 
 
 def neuron_text(session, l: int, j: int) -> str:
-    """The hover text of neuron j in layer l: every known quantity, '—' for what is not known yet."""
+    """The hover text of neuron j (array index; shown from 1) in layer l: every known quantity, '—' for what is not known yet."""
     L = session.net.num_layers
     role = "input" if l == 1 else ("output" if l == L else "hidden")
-    lines = [f"neuron j={j} of layer l={l} ({role})"]
+    lines = [f"neuron j={shown(j)} of layer l={l} ({role})"]
     for label, value, note in neuron_facts(session, l, j):
         lines.append(f"{label} = {fmt(value)}" + (f"   ({note})" if note and value is not None else ""))
     return "\n".join(lines)
@@ -636,6 +649,8 @@ class WeightHeatmap(QWidget):
         self.setWindowTitle(f"w^{l}: the weights into layer l = {l} ({sizes[l - 1]} × {sizes[l - 2]})")
         self.plot.setLabel("left", f"j (neuron of layer {l})")
         self.plot.setLabel("bottom", f"k (neuron of layer {l - 1})")
+        for axis, n in (("left", sizes[l - 1]), ("bottom", sizes[l - 2])):  # ticks at the book's 1 … n
+            self.plot.getAxis(axis).setTicks([[(i, str(i)) for i in range(1, n + 1)]] if n <= 12 else None)
         self._on_weights_changed()
         self.plot.autoRange(padding=0)
 
@@ -645,10 +660,12 @@ class WeightHeatmap(QWidget):
         w = self.session.net.weights[self.l - 2]
         v = C.symmetric_range(w)
         self.image.setImage(np.asarray(w, dtype=np.float64), autoLevels=False)
-        self.image.setRect(QRectF(-0.5, -0.5, w.shape[1], w.shape[0]))
+        # cell (j, k) is centred on (k + 1, j + 1): the axes read the book's 1-based j and k
+        self.image.setRect(QRectF(0.5, 0.5, w.shape[1], w.shape[0]))
         self.bar.setLevels((-v, v))
 
     def value_at(self, j: int, k: int) -> str:
+        """'w^l_jk = value' for array indices j, k (written from 1, like the book)."""
         w = self.session.net.weights[self.l - 2]
         return f"{sym('w', self.l, j, k)} = {fmt(float(w[j, k]))}"
 
@@ -657,7 +674,7 @@ class WeightHeatmap(QWidget):
             return
         pos = self.plot.vb.mapSceneToView(scene_pos)
         w = self.session.net.weights[self.l - 2]
-        j, k = int(round(pos.y())), int(round(pos.x()))
+        j, k = int(round(pos.y())) - 1, int(round(pos.x())) - 1
         if 0 <= j < w.shape[0] and 0 <= k < w.shape[1]:
             self.readout.setText(notation_html(self.value_at(j, k)))
 
@@ -1386,8 +1403,9 @@ class NetworkView(QWidget):
                 continue
             for j in range(c.n):
                 if c.l == 1:
-                    label, anchor, x = f"x<sub>{j}</sub>", (1.0, 0.5), c.left - 0.2 * c.s
+                    label, anchor, x = f"x<sub>{shown(j)}</sub>", (1.0, 0.5), c.left - 0.2 * c.s
                 elif c.l == L:
+                    # a class label is data (digit 0, class 0), not a neuron number
                     name = str(j) if names.n_classes > 2 or names.image_shape else f"class {j}"
                     label, anchor, x = name, (0.0, 0.5), c.out_x + 0.12 * c.s
                 else:
@@ -1544,7 +1562,7 @@ class NetworkView(QWidget):
             k = hit[2]
             h, w = c.image_shape
             a1 = s.engine.current("a", 1)
-            where = f"pixel (row {k // w}, column {k % w})"
+            where = f"pixel (row {k // w + 1}, column {k % w + 1})"
             if a1 is not None:
                 return f"{sym('a', 1, k)} = {fmt(float(a1[k, 0]))}   (input {where})"
             mean = self._mean_input[k] if self._mean_input is not None else None
@@ -1553,7 +1571,9 @@ class NetworkView(QWidget):
         dw = self._last_dw[l - 2]
         text = edge_text(s, l, j, k, None if dw is None else float(dw[j, k]))
         if kind == "rf":
-            text = f"receptive field of neuron j={j} of layer {l}: pixel k={k}\n" + text
+            w_img = self._cols[l - 1].image_shape[1]
+            text = (f"receptive field of neuron j={shown(j)} of layer {l}: pixel k={shown(k)} "
+                    f"(row {k // w_img + 1}, column {k % w_img + 1})\n" + text)
         return text
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
@@ -1695,7 +1715,7 @@ class NeuronInspector(QWidget):
         l, j = sel
         L = len(s.net.sizes)
         role = "input" if l == 1 else ("output" if l == L else "hidden")
-        self.title.setText(f"<b>Neuron j = {j} of layer l = {l}</b> <span style='color:{t.muted}'>({role})</span>")
+        self.title.setText(f"<b>Neuron j = {shown(j)} of layer l = {l}</b> <span style='color:{t.muted}'>({role})</span>")
         facts = neuron_facts(s, l, j)
         self._set_rows([(label, fmt(v), note) for label, v, note in facts])
         self._show_weights(l, j)
@@ -1757,7 +1777,7 @@ class NeuronInspector(QWidget):
             pi.hideAxis("bottom")
             pi.setLabel("left", "")
             pi.autoRange(padding=0.02)
-            self.caption.setText(notation_html(f"incoming weights w^{l}_{j}k as a {shape[0]}×{shape[1]} image "
+            self.caption.setText(notation_html(f"incoming weights {sym('w', l, j, 'k')} as a {shape[0]}×{shape[1]} image "
                                                f"(receptive field); scale ±{fmt(v, 2)}"))
             return
         pi.invertY(False)
@@ -1765,11 +1785,13 @@ class NeuronInspector(QWidget):
         pi.showAxis("left")
         pi.showAxis("bottom")
         rgba = C.colors_for(w, v, colors)
-        self._bars = pg.BarGraphItem(x=np.arange(w.size), height=w, width=0.8,
+        self._bars = pg.BarGraphItem(x=np.arange(1, w.size + 1), height=w, width=0.8,
                                      brushes=[QBrush(_qcolor(c)) for c in rgba], pen=pg.mkPen(None))
         self.plot.addItem(self._bars)
         pi.setLabel("bottom", f"k (neuron of layer {l - 1})")
-        pi.setLabel("left", notation_html(f"w^{l}_{j}k"))
+        # a tick at every neuron number k = 1 … n of a short row; a long row keeps pyqtgraph's spacing
+        pi.getAxis("bottom").setTicks([[(k, str(k)) for k in range(1, w.size + 1)]] if w.size <= 12 else None)
+        pi.setLabel("left", notation_html(sym("w", l, j, "k")))
         pi.setYRange(-v * 1.05, v * 1.05, padding=0)
-        pi.setXRange(-0.6, w.size - 0.4, padding=0)
-        self.caption.setText(notation_html(f"incoming weights w^{l}_{j}k, k = 0 … {w.size - 1}"))
+        pi.setXRange(0.4, w.size + 0.6, padding=0)
+        self.caption.setText(notation_html(f"incoming weights {sym('w', l, j, 'k')}, k = 1 … {w.size}"))

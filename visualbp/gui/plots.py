@@ -769,7 +769,7 @@ class PlotsPanel(QWidget):
                 item.setData(X[:, 0], X[:, 1], pen=pens, brush=pg.mkBrush(255, 255, 255, 235))
         names = data.class_names or tuple(f"class {c}" for c in range(data.n_classes))
         if data.n_classes == 2:
-            meaning = ("a<sup>L</sup><sub>1</sub> − a<sup>L</sup><sub>0</sub>: orange where the network says "
+            meaning = ("a<sup>L</sup><sub>2</sub> − a<sup>L</sup><sub>1</sub>: orange where the network says "
                        "class 0, blue where it says class 1, grey on the boundary")
         else:
             meaning = ("the colour of the class j with the largest a<sup>L</sup><sub>j</sub>, paler where the "

@@ -1,0 +1,123 @@
+"""The whole window, driven headless: keys, files, exports, autosave and crash recovery, clean shutdown."""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QMessageBox
+
+from visualbp.core.config import SessionConfig
+from visualbp.core.sessionio import load_session
+from visualbp.gui import recovery, theme
+from visualbp.gui.main_window import MainWindow
+from visualbp.gui.session import Session
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("VISUALBP_DATA_DIR", str(tmp_path / "data"))
+    theme.apply()
+    session = Session(SessionConfig(dataset="moons", sizes=(2, 4, 3, 2), seed=1))
+    w = MainWindow(session, remember_layout=False)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    session.shutdown()
+
+
+def test_keys_drive_the_engine_and_the_views_follow(window, qtbot):
+    s = window.session
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert s.engine.step_index == 2
+    assert window.network_view.highlighted_layer() == 2
+    assert window.equations.active_equation() == "feedforward"
+    assert "layer l=2" in window.status_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert s.engine.step_index == 1
+    for _ in range(4):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.equations.active_equation() == "BP1"
+    assert window.network_view.fill_quantity() == "delta"
+
+
+def test_save_open_round_trip_and_recent(window, tmp_path):
+    s = window.session
+    s.set_granularity("minibatch")
+    s.step()
+    path = str(tmp_path / "lesson.vbp")
+    assert window.files._save_to(path)
+    weights = [w.copy() for w in s.net.weights]
+    s.step()
+    assert window.files.open(path)
+    assert all(np.array_equal(a, b) for a, b in zip(s.net.weights, weights))
+    assert str(Path(path).resolve()) in window.files.recent()
+
+
+def test_a_corrupt_file_is_refused_and_the_session_kept(window, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.vbp"
+    bad.write_bytes(b"PK\x03\x04truncated")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    net = window.session.net
+    assert not window.files.open(str(bad))
+    assert window.session.net is net and "bad.vbp" in shown[0] and "unchanged" in shown[0]
+
+
+def test_exports_png_svg_network_and_frames(window, tmp_path):
+    from visualbp.core import Network
+    from visualbp.gui.files import record_frames, save_image
+
+    save_image(window.network_view, str(tmp_path / "g.png"))
+    save_image(window.plots, str(tmp_path / "p.svg"))
+    assert (tmp_path / "g.png").stat().st_size > 1000
+    assert "<svg" in (tmp_path / "p.svg").read_text()[:2000]
+    window.session.net.save(str(tmp_path / "n.npz"))
+    assert np.array_equal(Network.load(str(tmp_path / "n.npz")).weights[0], window.session.net.weights[0])
+    frames = record_frames(window.session, window.network_view, str(tmp_path / "frames"), 5)
+    assert len(frames) == 6 and window.session.engine.step_index == 5
+
+
+def test_autosave_on_pause_and_restore_offer(window, qtbot, monkeypatch):
+    s = window.session
+    s.train(2)
+    qtbot.waitUntil(lambda: not s.running, timeout=10_000)
+    path = recovery.autosave_path()
+    assert path.exists()
+    saved = load_session(path)
+    assert saved.epoch == 2
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    other = Session(SessionConfig(dataset="xor", sizes=(2, 3, 2), seed=5))
+    assert recovery.offer_restore(window, lambda p: (other.open(p), True)[1])
+    assert other.config == s.config and other.engine.epoch == 2
+    other.shutdown()
+
+
+def test_an_unhandled_error_is_reported_with_the_autosave(window, qtbot):
+    window.recovery.install_excepthook()
+    try:
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        window.recovery.uninstall_excepthook()
+    assert "boom" in window.status_label.text() and "autosave.vbp" in window.status_label.text()
+    assert recovery.autosave_path().exists()
+
+
+def test_closing_while_training_stops_the_worker_within_a_second(window, qtbot):
+    s = window.session
+    s.apply_config(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
+    s.train(100)
+    qtbot.waitUntil(lambda: s.engine.step_index > 3, timeout=10_000)
+    t0 = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - t0 < 1.0
+    assert not s.running and s._worker is None
+    assert not recovery.autosave_path().exists()  # a clean exit leaves nothing to recover

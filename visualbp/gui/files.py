@@ -1,0 +1,214 @@
+"""The File menu's work: open/save sessions, recent files, export the network, images and step frames.
+
+Every failure is reported in a message box naming the file and the problem; a
+failed open leaves the current session as it was, a failed save leaves the old file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PyQt6.QtCore import QObject, QRectF, QSettings, QSize
+from PyQt6.QtGui import QAction, QKeySequence, QPainter
+from PyQt6.QtSvg import QSvgGenerator
+from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+
+from visualbp.core.datasets import DatasetError
+from visualbp.core.sessionio import SessionFileError
+from visualbp.gui.session import Session
+
+SESSION_FILTER = "visualbp sessions (*.vbp);;All files (*)"
+NETWORK_FILTER = "visualbp networks (*.npz);;All files (*)"
+IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+MAX_RECENT = 8
+
+
+def render_svg(widget: QWidget, path: str, title: str = "visualbp") -> None:
+    """Draw ``widget`` into an SVG file (vector: lines stay lines)."""
+    size = widget.size()
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(QSize(size.width(), size.height()))
+    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+    generator.setTitle(title)
+    painter = QPainter(generator)
+    try:
+        widget.render(painter)
+    finally:
+        painter.end()
+
+
+def save_image(widget: QWidget, path: str) -> None:
+    """PNG or SVG by the file's ending; OSError if it cannot be written."""
+    if path.lower().endswith(".svg"):
+        render_svg(widget, path)
+        if not Path(path).exists():
+            raise OSError(f"{path}: could not be written")
+    elif not widget.grab().save(path):
+        raise OSError(f"{path}: could not be written")
+
+
+def record_frames(session: Session, widget: QWidget, folder: str, count: int) -> list[str]:
+    """Take ``count`` steps at the session's granularity, saving the widget after each as frame_0001.png …"""
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    first = Path(folder) / "frame_0000.png"
+    if not widget.grab().save(str(first)):
+        raise OSError(f"{first}: could not be written")
+    paths.append(str(first))
+    for i in range(1, count + 1):
+        if session.step() is None:
+            break
+        path = Path(folder) / f"frame_{i:04d}.png"
+        if not widget.grab().save(str(path)):
+            raise OSError(f"{path}: could not be written")
+        paths.append(str(path))
+    return paths
+
+
+class FileActions(QObject):
+    """Builds the File menu for ``window`` and carries out its actions on ``session``."""
+
+    def __init__(self, window, session: Session) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.path: str | None = None  # the session file in use
+        self.settings = QSettings("visualbp", "visualbp")
+        self.recent_menu = QMenu("Open &recent")
+
+    def populate(self, menu: QMenu) -> None:
+        def action(text: str, slot, shortcut=None) -> QAction:
+            a = QAction(text, self.window)
+            if shortcut is not None:
+                a.setShortcut(shortcut)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
+        action("&Open session…", self.open_dialog, QKeySequence.StandardKey.Open)
+        menu.addMenu(self.recent_menu)
+        self._fill_recent()
+        action("&Save session", self.save, QKeySequence.StandardKey.Save)
+        action("Save session &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        menu.addSeparator()
+        action("Export &network weights…", self.export_network)
+        action("Export &graph image (PNG/SVG)…", lambda: self.export_image(self.window.network_view, "network"))
+        action("Export &plots image (PNG/SVG)…", lambda: self.export_image(self.window.plots, "plots"))
+        action("Record step &frames…", self.record)
+        menu.addSeparator()
+
+    # ----------------------------------------------------------------- sessions
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a session", self._folder(), SESSION_FILTER)
+        if path:
+            self.open(path)
+
+    def open(self, path: str) -> bool:
+        try:
+            self.session.open(path)
+        except (SessionFileError, DatasetError, ValueError, OSError) as exc:
+            QMessageBox.warning(self.window, "Could not open the session",
+                                f"{exc}\n\nThe current session is unchanged.")
+            return False
+        self.path = path
+        self._remember(path)
+        return True
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._save_to(self.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save the session", self._folder("session.vbp"),
+                                              SESSION_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(".vbp"):
+            path += ".vbp"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.session.save(path)
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not save",
+                                f"{path}: {exc.strerror or exc}\n\nAny earlier file there is unchanged.")
+            return False
+        self.path = path
+        self._remember(path)
+        return True
+
+    # ----------------------------------------------------------------- exports
+    def export_network(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export the network", self._folder("network.npz"),
+                                              NETWORK_FILTER)
+        if not path:
+            return False
+        try:
+            self.session.net.save(path)
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
+            return False
+        self.session.statusChanged.emit(f"Exported the network to {path} — load it with Network.load(path)")
+        return True
+
+    def export_image(self, widget: QWidget, name: str) -> bool:
+        path, chosen = QFileDialog.getSaveFileName(self.window, f"Export the {name}", self._folder(f"{name}.png"),
+                                                   IMAGE_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith((".png", ".svg")):
+            path += ".svg" if "SVG" in chosen else ".png"
+        try:
+            save_image(widget, path)
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not export", str(exc))
+            return False
+        self.session.statusChanged.emit(f"Saved the {name} as {path}")
+        return True
+
+    def record(self) -> bool:
+        folder = QFileDialog.getExistingDirectory(self.window, "Folder for the frames", self._folder())
+        if not folder:
+            return False
+        count, ok = QInputDialog.getInt(self.window, "Record step frames",
+                                        f"Steps to record (one step = one {self.session.granularity.value}):",
+                                        20, 1, 5000)
+        if not ok:
+            return False
+        try:
+            paths = record_frames(self.session, self.window.network_view, folder, count)
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Could not record", str(exc))
+            return False
+        self.session.statusChanged.emit(f"Recorded {len(paths)} frames in {folder}")
+        return True
+
+    # ----------------------------------------------------------------- recent files
+    def recent(self) -> list[str]:
+        value = self.settings.value("recent/sessions", [])
+        if isinstance(value, str):
+            value = [value]
+        return [p for p in (value or []) if isinstance(p, str)]
+
+    def _remember(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        items = [path] + [p for p in self.recent() if p != path]
+        self.settings.setValue("recent/sessions", items[:MAX_RECENT])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        items = self.recent()
+        for p in items:
+            a = self.recent_menu.addAction(Path(p).name)
+            a.setToolTip(p)
+            a.triggered.connect(lambda checked=False, p=p: self.open(p))
+        self.recent_menu.setEnabled(bool(items))
+
+    def _folder(self, name: str = "") -> str:
+        base = str(Path(self.path).parent) if self.path else str(Path.home())
+        return str(Path(base) / name) if name else base
