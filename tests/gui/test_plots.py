@@ -95,10 +95,10 @@ def test_training_in_the_background_draws_one_point_per_epoch(qtbot):
     session.train(3)
     qtbot.waitUntil(lambda: not session.running, timeout=10000)
     history = session.epoch_history
-    assert len(history) == 3
+    assert [e.epoch for e in history] == [-1, 0, 1, 2]  # the starting point, then three epochs
     for which, name in (("train", "train_cost"), ("validation", "val_cost")):
         x, y = panel.cost_curve_data(which)
-        np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+        np.testing.assert_array_equal(x, [0.0, 1.0, 2.0, 3.0])
         np.testing.assert_allclose(y, [getattr(e, name) for e in history])
     x, acc = panel.accuracy_curve_data("validation")
     np.testing.assert_allclose(acc, [100 * e.val_accuracy for e in history])
@@ -146,16 +146,17 @@ def test_log_toggle_survives_zero_and_negative_values(qtbot):
 def test_network_changed_clears_and_rebuilds_the_layer_curves(qtbot):
     session, panel = make(qtbot)
     train_now(session, 2)
-    assert len(panel.cost_curve_data("train")[0]) == 2 and len(panel.cost_curve_data("minibatch")[0]) > 0
+    assert len(panel.cost_curve_data("train")[0]) == 3 and len(panel.cost_curve_data("minibatch")[0]) > 0
     session.reset()
-    for which in ("train", "validation", "minibatch"):
-        assert len(panel.cost_curve_data(which)[0]) == 0
-    assert len(panel.delta_curve_data(2)[0]) == 0 and len(panel.accuracy_curve_data()[0]) == 0
+    for which in ("train", "validation"):  # only the starting point of the fresh run is left
+        np.testing.assert_array_equal(panel.cost_curve_data(which)[0], [0.0])
+    assert len(panel.cost_curve_data("minibatch")[0]) == 0
+    assert len(panel.delta_curve_data(2)[0]) == 0 and len(panel.accuracy_curve_data()[0]) == 1
     assert panel.delta_curve_count() == 3  # (2, 4, 3, 2): l = 2, 3, 4
     session.apply_config(SessionConfig(dataset="moons", sizes=(2, 3, 2), seed=3))
     assert panel.delta_curve_count() == 2
     train_now(session, 1)
-    assert len(panel.cost_curve_data("train")[0]) == 1
+    assert len(panel.cost_curve_data("train")[0]) == 2
 
 
 def test_stepping_back_and_redoing_replaces_the_undone_minibatch(qtbot):
@@ -190,11 +191,11 @@ def test_hover_labels_the_nearest_point(qtbot):
     x, y = panel.cost_curve_data("validation")
     plot = panel.cost_plot
     vb = plot.getViewBox()
-    text = plot.hover_at(vb.mapViewToScene(QPointF(2.0, y[1])))  # on the validation point of epoch 2
-    assert text == f"epoch 2 · validation cost {y[1]:.4g}" and plot.hover_text() == text
+    text = plot.hover_at(vb.mapViewToScene(QPointF(2.0, y[2])))  # on the validation point of epoch 2
+    assert text == f"epoch 2 · validation cost {y[2]:.4g}" and plot.hover_text() == text
     xa, ya = panel.accuracy_curve_data("train")
-    text = panel.accuracy_plot.hover_at(panel.accuracy_plot.getViewBox().mapViewToScene(QPointF(3.0, ya[2])))
-    assert text == f"epoch 3 · train accuracy {ya[2]:.1f} %"
+    text = panel.accuracy_plot.hover_at(panel.accuracy_plot.getViewBox().mapViewToScene(QPointF(3.0, ya[3])))
+    assert text == f"epoch 3 · train accuracy {ya[3]:.1f} %"
     assert plot.hover_at(QPointF(-50, -50)) == "" and plot.hover_text() == ""
     xd, yd = panel.delta_curve_data(3)
     text = panel.delta_plot.hover_at(panel.delta_plot.getViewBox().mapViewToScene(QPointF(xd[5], np.log10(yd[5]))))

@@ -41,7 +41,7 @@ def test_granularities(session):
     session.set_granularity("epoch")
     session.step()
     assert session.engine.epoch == 1 and session.engine.batch == 0
-    assert len(session.epoch_history) == 1
+    assert [e.epoch for e in session.epoch_history] == [-1, 0]  # the start, then epoch 1
 
 
 def test_train_runs_in_the_background_and_delivers_epochs(session, qtbot):
@@ -125,7 +125,7 @@ def test_save_and_open_round_trip_bitwise(session, tmp_path):
     other.open(path)
     assert other.config == session.config
     assert all(np.array_equal(a, b) for a, b in zip(other.net.weights, expected))
-    assert other.engine.epoch == 1 and len(other.epoch_history) == 1
+    assert other.engine.epoch == 1 and len(other.epoch_history) == 2
     other.reset()
     assert all(np.array_equal(a, b) for a, b in zip(other.net.weights, session.engine.initial_parameters[0]))
     other.shutdown()

@@ -35,8 +35,9 @@ class Breakpoints:
         self._last_cost: float | None = None
         self._count = 0
 
-    def reset(self) -> None:
-        self._last_cost = None
+    def reset(self, last_cost: float | None = None) -> None:
+        """Forget what was seen; ``last_cost`` is the training cost a rise is measured from."""
+        self._last_cost = last_cost
         self._count = 0
 
     @property

@@ -113,7 +113,7 @@ class Session(QObject):
         engine.epoch_done.connect(self._on_engine_epoch)
         self.breakpoints.reset()
         self._break = None
-        self.epoch_history = []
+        self.epoch_history = [engine.evaluate()]  # "epoch 0": where the learning curves start
         self._batches.clear()
         self._epochs.clear()
         self._last_step = -1
@@ -133,6 +133,7 @@ class Session(QObject):
         self.config, self.dataset = config, new_data
         self._install(net, engine)
         self.networkChanged.emit()
+        self.epochsDone.emit(list(self.epoch_history))
         self.stepTaken.emit(None)
         self.weightsChanged.emit()
         self._emit_status()
@@ -154,10 +155,11 @@ class Session(QObject):
             self.apply_config(replace(self.config, seed=random.randrange(2**31)))
             return
         self.engine.reset()
-        self.epoch_history = []
+        self.epoch_history = [self.engine.evaluate()]
         self._batches.clear()
         self._epochs.clear()
         self.networkChanged.emit()
+        self.epochsDone.emit(list(self.epoch_history))
         self.stepTaken.emit(None)
         self.weightsChanged.emit()
         self._emit_status()
@@ -364,7 +366,7 @@ class Session(QObject):
             self._emit_status()
             return
         self._break = None
-        self.breakpoints.reset()
+        self.breakpoints.reset(self.epoch_history[-1].train_cost if self.epoch_history else None)
         delay = self._batch_delay if paced else (lambda: 0.0)
         self._worker = _Worker(self.engine, target_epoch, delay, per_epoch)
         self._worker.finished.connect(self._on_worker_finished)
