@@ -1,7 +1,9 @@
 """Command line and start-up: ``visualbp`` / ``python -m visualbp``.
 
 The one place that wires things together: parses the options, builds the
-Session, opens the MainWindow (or renders it to a PNG with ``--screenshot``).
+Session (from a scripted lesson with ``--demo NAME``), opens the MainWindow
+(or renders it to a PNG with ``--screenshot``). A bad option ends with exit
+code 2 and one line ``visualbp: <what is wrong>`` on stderr.
 """
 
 from __future__ import annotations
@@ -11,12 +13,26 @@ import os
 import sys
 import time
 from dataclasses import replace
+from typing import NoReturn
 
 import visualbp
+from visualbp.core import checks
 from visualbp.core.config import GENERATED, SessionConfig, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
+from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
 
 GRANULARITIES = ("layer", "example", "minibatch", "epoch")
+
+
+class UsageError(ValueError):
+    """A command-line mistake: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line ``visualbp: …`` (no usage block) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
 
 
 def parse_layers(text: str) -> list[int]:
@@ -26,20 +42,41 @@ def parse_layers(text: str) -> list[int]:
     if not parts:
         raise ValueError("layers must be whole numbers separated by commas, e.g. '2, 4, 3, 2'")
     sizes = []
-    for p in parts:
+    for i, p in enumerate(parts, start=1):
         try:
-            sizes.append(int(p))
+            n = int(p)
         except ValueError:
             raise ValueError(f"layer size {p!r} is not a whole number") from None
+        if n < 1:
+            raise ValueError(f"layer {i} must have at least 1 neuron, got {n}")
+        sizes.append(n)
     return sizes
 
 
+def _count(text: str) -> int:
+    """argparse type: a whole number ≥ 0 (``--steps``)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="visualbp",
         description="Watch backpropagation happen: Nielsen's chapter 2, one layer at a time.",
+        epilog="Lessons: 'visualbp --demo list' shows the scripted demos; 'visualbp --demo vanishing --lecture' "
+               "opens one ready to present.",
     )
     p.add_argument("--version", action="version", version=f"visualbp {visualbp.__version__}")
+    p.add_argument("--demo", metavar="NAME",
+                   help="open a scripted lesson with its network, data, seed and settings fixed "
+                        "('--demo list' lists them); other options override the lesson's")
+    p.add_argument("--list-demos", action="store_true", help="list the scripted lessons and exit")
+    p.add_argument("--lecture", action="store_true", help="open in presentation mode (large type, for a projector)")
     p.add_argument("--dataset", choices=BUILTIN, help="built-in dataset (default: moons)")
     p.add_argument("--layers", help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
     p.add_argument("--activation", choices=("sigmoid", "tanh", "relu"))
@@ -49,71 +86,128 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, help="minibatch size m")
     p.add_argument("--epochs", type=int, help="epochs for 'Train'")
     p.add_argument("--lmbda", type=float, help="L2 regularisation λ")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=int, help="seed of the initial weights")
     p.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to PNG and exit")
-    p.add_argument("--steps", type=int, default=0, help="with --screenshot: steps to take first")
-    p.add_argument("--granularity", choices=GRANULARITIES, default="layer",
-                   help="what one step is (with --steps)")
+    p.add_argument("--steps", type=_count, default=0, help="steps to take first (after a demo's own)")
+    p.add_argument("--granularity", choices=GRANULARITIES,
+                   help="what one step is (default: layer, or the demo's)")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, e.g. 1600x1000")
     p.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
     return p
 
 
-def config_from_args(args: argparse.Namespace) -> SessionConfig:
-    """A validated SessionConfig from the options (defaults fill the rest); ValueError otherwise."""
-    config = SessionConfig()
+#: option → (SessionConfig field, check that raises ValueError naming the problem)
+_OPTIONS = (
+    ("activation", "activation", None),
+    ("cost", "cost", None),
+    ("init", "init", None),
+    ("eta", "eta", checks.check_eta),
+    ("batch", "mini_batch_size", lambda v: checks.check_count("minibatch size m", v)),
+    ("epochs", "epochs", lambda v: checks.check_count("epochs", v)),
+    ("lmbda", "lmbda", checks.check_lmbda),
+    ("seed", "seed", checks.check_seed),
+)
+
+
+def config_from_args(args: argparse.Namespace, base: SessionConfig | None = None) -> SessionConfig:
+    """A validated SessionConfig from the options over ``base`` (a demo's config, or the defaults).
+
+    Raises UsageError (a ValueError) naming the option and the problem, or DatasetError."""
+    config = base or SessionConfig()
     changes = {}
     if args.dataset:
         changes["dataset"] = args.dataset
-    for name, field in (("activation", "activation"), ("cost", "cost"), ("init", "init"), ("eta", "eta"),
-                        ("batch", "mini_batch_size"), ("epochs", "epochs"), ("lmbda", "lmbda"),
-                        ("seed", "seed")):
+    for name, field, check in _OPTIONS:
         value = getattr(args, name)
-        if value is not None:
-            changes[field] = value
+        if value is None:
+            continue
+        if check is not None:
+            try:
+                value = check(value)
+            except ValueError as exc:
+                raise UsageError(f"--{name}: {exc}") from None
+        changes[field] = value
     config = replace(config, **changes)
     if args.layers:
-        config = replace(config, sizes=tuple(parse_layers(args.layers)))
-    elif args.dataset and args.dataset not in GENERATED:
-        data = load(args.dataset, seed=config.seed)
-        hidden = (30,) if args.dataset == "mnist" else (16,)
-        config = replace(config, sizes=fit_sizes((0, *hidden, 0), data))
+        try:
+            sizes = tuple(checks.check_sizes(parse_layers(args.layers)))
+        except ValueError as exc:
+            raise UsageError(f"--layers: {exc}") from None
+        config = replace(config, sizes=sizes)
+    elif args.dataset and (base is None or args.dataset != base.dataset):
+        if base is None and args.dataset in GENERATED:
+            pass  # the default (2, 4, 3, 2) fits every 2-D set
+        else:
+            data = load(args.dataset, seed=config.data_seed)
+            hidden = config.sizes[1:-1] if base is not None else ((30,) if args.dataset == "mnist" else (16,))
+            config = replace(config, sizes=fit_sizes((0, *hidden, 0), data))
     return config.validated()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def demo_listing() -> str:
+    """``--demo list``: one line per lesson."""
+    return "\n".join(d.summary() for d in list_demos())
+
+
+def resolve_demo(name: str | None) -> Demo | None:
+    """The demo called ``name`` (None for none); UsageError listing the names otherwise."""
+    if name is None:
+        return None
     try:
-        config = config_from_args(args)
+        return get_demo(name)
+    except UnknownDemoError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _fail(message: object) -> int:
+    print(f"visualbp: {message}", file=sys.stderr)
+    return 2
+
+
+def settings_from_args(args: argparse.Namespace) -> tuple[SessionConfig, Demo | None]:
+    """The config to build and the demo it comes from (None without ``--demo``). Needs no Qt.
+
+    Raises UsageError, ValueError or DatasetError naming the problem."""
+    demo = resolve_demo(args.demo)
+    return config_from_args(args, demo.config() if demo else None), demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a one-line usage error (already printed)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        if args.list_demos or args.demo == "list":
+            print(demo_listing())
+            return 0
+        config, demo = settings_from_args(args)
+        size = parse_size(args.size) if args.screenshot else None
     except (ValueError, DatasetError) as exc:
-        print(f"visualbp: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
     from PyQt6.QtWidgets import QApplication
 
     from visualbp.gui import theme
-    from visualbp.gui.main_window import MainWindow
-    from visualbp.gui.session import Session
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("visualbp")
     app.setOrganizationName("visualbp")
     theme.apply()
     try:
-        session = Session(config)
+        window, session = open_lesson(args, config, demo)
     except (ValueError, DatasetError) as exc:
-        print(f"visualbp: {exc}", file=sys.stderr)
-        return 2
-    window = MainWindow(session, remember_layout=not args.screenshot, recovery=not args.screenshot)
+        return _fail(exc)
     if args.screenshot:
-        return screenshot(app, window, session, args)
+        return screenshot(app, window, session, args, size)
     window.show()
-    if not args.quit_when_shown:
+    if not args.quit_when_shown and demo is None:  # a lesson opens as scripted, without asking
         from visualbp.gui.recovery import offer_restore
 
         offer_restore(window, window.files.open)
+    if not args.quit_when_shown and window.recovery is not None:
         window.recovery.install_excepthook()
     if args.quit_when_shown:
         from PyQt6.QtCore import QTimer
@@ -127,16 +221,101 @@ def main(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def screenshot(app, window, session, args: argparse.Namespace) -> int:
-    """Take ``--steps`` steps, lay the window out at ``--size`` and save it as PNG."""
-    try:
-        width, height = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        print(f"visualbp: --size must look like 1600x1000, got {args.size!r}", file=sys.stderr)
-        return 2
-    session.set_granularity(args.granularity)
-    for _ in range(max(0, args.steps)):
+def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | None):
+    """Build the Session and the MainWindow (not shown yet) and start the lesson: the demo's weights,
+    breakpoints and steps, ``--granularity``, ``--steps`` and ``--lecture``. Returns (window, session);
+    raises ValueError/DatasetError (e.g. layers that do not fit the data) before any window exists."""
+    from visualbp.gui.main_window import MainWindow
+    from visualbp.gui.session import Session
+
+    session = Session(config)
+    if demo is not None:
+        prepare_demo(session, demo)
+    session.set_granularity(args.granularity or (demo.granularity if demo else "layer"))
+    window = MainWindow(session, remember_layout=not args.screenshot, recovery=not args.screenshot)
+    if args.lecture:
+        # Presentation mode is the window's own; duck-typed so the flag works before it exists.
+        set_presentation = getattr(window, "set_presentation", None)
+        if callable(set_presentation):
+            set_presentation(True)
+    start_lesson(window, session, demo, args)
+    return window, session
+
+
+def prepare_demo(session, demo: Demo) -> None:
+    """Before the window exists: the demo's scaled initial weights (what Reset returns to) and breakpoints."""
+    if demo.weight_scale != 1.0:
+        demo.apply(session.net, session.engine)
+        session.reset()  # to the scaled weights, and the learning curves' "epoch 0" measured on them
+    demo.configure_breakpoints(session.breakpoints)
+
+
+def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -> None:
+    """Take the demo's steps (at its granularity), then ``--steps`` more; title and status name the lesson."""
+    if demo is not None and demo.steps:
+        chosen = session.granularity
+        session.set_granularity(demo.granularity)
+        for _ in range(demo.steps):
+            session.step()
+        session.set_granularity(chosen)
+    for _ in range(args.steps):
         session.step()
+    if demo is not None:
+        window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
+        show_description(window, session, f"{demo.title}. {demo.description}")
+
+
+def show_description(window, session, text: str) -> None:
+    """The lesson's paragraph in the status line, wrapped onto as many lines as the window's width
+    needs, until the session reports its first new status (the first step); one line again after."""
+    from PyQt6.QtCore import QEvent, QObject, QRect, Qt
+    from PyQt6.QtGui import QFontMetrics
+
+    label = window.status_label
+
+    def fit_height(width: int) -> None:
+        margins = label.contentsMargins()
+        inner = max(100, width - margins.left() - margins.right() - 2 * label.margin())
+        box = QFontMetrics(label.font()).boundingRect(QRect(0, 0, inner, 100_000), Qt.TextFlag.TextWordWrap, text)
+        label.setFixedHeight(box.height() + margins.top() + margins.bottom() + 2 * label.margin() + 2)
+
+    class _FitHeight(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+                fit_height(event.size().width())
+            return False
+
+    fit = _FitHeight(label)
+    label.setWordWrap(True)
+    label.setText(text)
+    label.installEventFilter(fit)
+    fit_height(max(label.width(), window.width() - 30))
+
+    def unwrap(_status: str) -> None:
+        session.statusChanged.disconnect(unwrap)
+        label.removeEventFilter(fit)
+        fit.deleteLater()
+        label.setWordWrap(False)
+        label.setMinimumHeight(0)
+        label.setMaximumHeight(16777215)  # QWIDGETSIZE_MAX
+
+    session.statusChanged.connect(unwrap)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1600x1000' → (1600, 1000); ValueError naming the option otherwise."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size must look like 1600x1000, got {text!r}") from None
+    if not (200 <= width <= 10000 and 200 <= height <= 10000):
+        raise UsageError(f"--size must be between 200x200 and 10000x10000, got {text!r}")
+    return width, height
+
+
+def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, int] | None = None) -> int:
+    """Lay the window out at ``--size`` (steps were taken already) and save it as PNG."""
+    width, height = size or parse_size(args.size)
     window.resize(width, height)
     window.show()
     for _ in range(5):
@@ -149,5 +328,5 @@ def screenshot(app, window, session, args: argparse.Namespace) -> int:
     if not ok:
         print(f"visualbp: could not write {args.screenshot}", file=sys.stderr)
         return 1
-    print(f"wrote {args.screenshot} ({width}×{height}) after {args.steps} steps: {session.status()}")
+    print(f"wrote {args.screenshot} ({width}×{height}) after {session.engine.step_index} steps: {session.status()}")
     return 0

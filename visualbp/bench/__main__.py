@@ -11,7 +11,7 @@ from visualbp.bench.timing import format_table
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m visualbp.bench", description=__doc__)
-    p.add_argument("what", nargs="?", choices=("core", "gui", "all"), default="all")
+    p.add_argument("what", nargs="?", choices=("core", "gui", "sweep", "all"), default="all")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args(argv)
@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         from visualbp.bench import gui
 
         rows += gui.run(args.repeats)
+    if args.what in ("sweep", "all"):
+        from visualbp.bench import sweep
+
+        rows += sweep.run(max(1, args.repeats // 2))
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], indent=2, default=float))
     else:

@@ -43,6 +43,42 @@ LIGHT = Theme(
     line_scale=1.0,
 )
 
+#: Presentation mode for projectors: high-contrast light, large type, thick lines.
+PROJECTOR = Theme(
+    name="projector",
+    background="#ffffff",
+    panel="#f2f4f5",
+    text="#000000",
+    muted="#37474f",
+    grid="#cfd8dc",
+    highlight="#ffe082",
+    negative=(230, 110, 0),
+    neutral=(225, 228, 230),
+    positive=(0, 90, 170),
+    node_outline="#000000",
+    font_pt=17,
+    line_scale=2.0,
+)
+
+#: Presentation mode, dark: for dim rooms and screens that glare.
+DARK = Theme(
+    name="dark",
+    background="#1e2327",
+    panel="#263238",
+    text="#eceff1",
+    muted="#b0bec5",
+    grid="#37474f",
+    highlight="#4e4a2a",
+    negative=(255, 167, 38),
+    neutral=(84, 96, 104),
+    positive=(79, 195, 247),
+    node_outline="#eceff1",
+    font_pt=17,
+    line_scale=2.0,
+)
+
+THEMES = {t.name: t for t in (LIGHT, PROJECTOR, DARK)}
+
 _current = LIGHT
 
 

@@ -1,0 +1,229 @@
+"""Scripted lessons: a network, its data, seed, hyperparameters and starting granularity, fixed.
+
+A demo is data (``resources/demos.json``), so every lecture shows the same numbers:
+``visualbp --demo one-example`` builds the same [2, 3, 2] network with the same
+weights on the same XOR points every time. Each entry names
+
+* ``name`` (what ``--demo`` takes), ``title`` and a one-paragraph ``description``
+  for the lecturer;
+* ``config``: fields of :class:`~visualbp.core.config.SessionConfig`;
+* ``granularity``: how far one step (→) goes at the start ("layer", "example",
+  "minibatch", "epoch");
+* ``steps`` (optional): steps to take, at that granularity, before the lesson opens;
+* ``breakpoints`` (optional): fields of :class:`~visualbp.core.breakpoints.Breakpoints`
+  to switch on;
+* ``weight_scale`` (optional): multiply the initial weights w^l by this (saturation
+  lessons); Reset returns to the scaled weights.
+
+NumPy only: the GUI applies a demo through :meth:`Demo.apply`, and the tests check
+with the core Engine that each lesson shows what it claims.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+import numbers
+import re
+from dataclasses import MISSING, dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from visualbp.core.breakpoints import Breakpoints
+from visualbp.core.config import SessionConfig
+from visualbp.core.engine import Engine
+from visualbp.core.network import Network
+
+GRANULARITIES: tuple[str, ...] = ("layer", "example", "minibatch", "epoch")
+RESOURCE = "demos.json"
+
+_CONFIG_FIELDS = {f.name for f in fields(SessionConfig)}
+_BREAKPOINT_DEFAULTS = {
+    f.name: f.default for f in fields(Breakpoints) if f.init and f.default is not MISSING
+}
+_KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale"}
+_REQUIRED = ("name", "title", "description", "config", "granularity")
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Demo:
+    """One scripted lesson. ``settings`` are SessionConfig fields; ``breakpoints`` Breakpoints fields."""
+
+    name: str
+    title: str
+    description: str
+    settings: Mapping[str, Any]
+    granularity: str = "layer"
+    steps: int = 0
+    breakpoints: Mapping[str, Any] = field(default_factory=dict)
+    weight_scale: float = 1.0
+
+    def config(self) -> SessionConfig:
+        """The lesson's validated SessionConfig (fields not named keep their defaults)."""
+        return SessionConfig(**{k: (tuple(v) if k == "sizes" else v) for k, v in self.settings.items()}).validated()
+
+    def make_breakpoints(self) -> Breakpoints:
+        """A Breakpoints with the demo's fields set (the rest at their defaults: off)."""
+        return Breakpoints(**dict(self.breakpoints))
+
+    def configure_breakpoints(self, breakpoints: Breakpoints) -> None:
+        """Set the demo's fields on an existing Breakpoints (e.g. a Session's), leaving the rest."""
+        for name, value in self.breakpoints.items():
+            setattr(breakpoints, name, value)
+
+    def apply(self, net: Network, engine: Engine) -> None:
+        """Scale the initial weights w^l by ``weight_scale`` (biases unchanged) and make them what
+        Reset returns to. Call on a freshly built network, before any step."""
+        if self.weight_scale == 1.0:
+            return
+        net.weights = [w * self.weight_scale for w in net.weights]
+        engine.restore(0, 0, 0, 0, initial=(list(net.weights), list(net.biases)))
+
+    def summary(self) -> str:
+        """One line for ``--demo list``: name, title and the network."""
+        config = self.config()
+        return f"{self.name:<20} {self.title}  ({config.dataset}, sizes {list(config.sizes)})"
+
+
+class UnknownDemoError(KeyError):
+    """``get_demo`` was given a name no demo has; the message lists the names."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _fail(name: str, what: str, message: str) -> ValueError:
+    return ValueError(f"demo {name!r}, field {what!r}: {message}")
+
+
+def _check_breakpoints(name: str, value: Any, n_layers: int) -> dict:
+    if not isinstance(value, Mapping):
+        raise _fail(name, "breakpoints", f"must be an object of Breakpoints fields, got {value!r}")
+    clean = {}
+    for key, v in value.items():
+        where = f"breakpoints.{key}"
+        if key not in _BREAKPOINT_DEFAULTS:
+            raise _fail(name, where, f"unknown breakpoint setting; choose from {', '.join(_BREAKPOINT_DEFAULTS)}")
+        default = _BREAKPOINT_DEFAULTS[key]
+        if isinstance(default, bool):
+            if not isinstance(v, bool):
+                raise _fail(name, where, f"must be true or false, got {v!r}")
+        elif isinstance(default, int) or default is None:
+            if v is None and default is None:
+                pass
+            elif isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
+                raise _fail(name, where, f"must be a whole number ≥ 0, got {v!r}")
+        else:
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0:
+                raise _fail(name, where, f"must be a finite number ≥ 0, got {v!r}")
+            v = float(v)
+        if key.endswith("_layer") and not 2 <= v <= n_layers:
+            raise _fail(name, where, f"must be a layer l from 2 to L = {n_layers}, got {v!r}")
+        clean[key] = v
+    return clean
+
+
+def parse_demo(entry: Any, index: int = 0) -> Demo:
+    """One demos.json entry → Demo; ValueError naming the demo and the field otherwise."""
+    if not isinstance(entry, Mapping):
+        raise ValueError(f"demo #{index + 1}: must be an object, got {type(entry).__name__}")
+    name = entry.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(name if isinstance(name, str) else f"#{index + 1}", "name",
+                    f"must be lowercase words joined by '-', such as 'one-example', got {name!r}")
+    for key in _REQUIRED:
+        if key not in entry:
+            raise _fail(name, key, "is missing")
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise _fail(name, unknown[0], f"unknown field; a demo has {', '.join(sorted(_KEYS))}")
+    for key in ("title", "description"):
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            raise _fail(name, key, f"must be non-empty text, got {entry[key]!r}")
+
+    settings = entry["config"]
+    if not isinstance(settings, Mapping):
+        raise _fail(name, "config", f"must be an object of SessionConfig fields, got {settings!r}")
+    for key in settings:
+        if key not in _CONFIG_FIELDS:
+            raise _fail(name, f"config.{key}", f"not a SessionConfig field; choose from {', '.join(sorted(_CONFIG_FIELDS))}")
+    settings = {k: (tuple(v) if k == "sizes" and isinstance(v, list) else v) for k, v in settings.items()}
+    try:
+        config = SessionConfig(**settings).validated()
+    except (ValueError, TypeError) as exc:
+        raise _fail(name, "config", str(exc)) from None
+
+    granularity = entry["granularity"]
+    if granularity not in GRANULARITIES:
+        raise _fail(name, "granularity", f"must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
+    steps = entry.get("steps", 0)
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise _fail(name, "steps", f"must be a whole number ≥ 0, got {steps!r}")
+    scale = entry.get("weight_scale", 1.0)
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale <= 0:
+        raise _fail(name, "weight_scale", f"must be a finite number > 0, got {scale!r}")
+    breakpoints = _check_breakpoints(name, entry.get("breakpoints", {}), len(config.sizes))
+
+    return Demo(
+        name=name,
+        title=entry["title"].strip(),
+        description=" ".join(entry["description"].split()),
+        settings=MappingProxyType(dict(settings)),
+        granularity=granularity,
+        steps=int(steps),
+        breakpoints=MappingProxyType(breakpoints),
+        weight_scale=float(scale),
+    )
+
+
+def parse_demos(data: Any) -> list[Demo]:
+    """The whole demos.json document → Demos in file order; names must be unique."""
+    entries = data.get("demos") if isinstance(data, Mapping) else None
+    if not isinstance(entries, list) or not entries:
+        raise ValueError("demos.json must be an object with a non-empty list 'demos'")
+    demos, seen = [], set()
+    for i, entry in enumerate(entries):
+        demo = parse_demo(entry, i)
+        if demo.name in seen:
+            raise _fail(demo.name, "name", "is used by two demos")
+        seen.add(demo.name)
+        demos.append(demo)
+    return demos
+
+
+def _read_resource() -> str:
+    try:
+        return (importlib.resources.files("visualbp.resources") / RESOURCE).read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError, TypeError):
+        return (Path(__file__).resolve().parents[2] / "resources" / RESOURCE).read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[Demo, ...]:
+    text = _read_resource()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{RESOURCE} is not valid JSON: {exc}") from None
+    return tuple(parse_demos(data))
+
+
+def list_demos() -> list[Demo]:
+    """Every shipped demo, in the order of demos.json."""
+    return list(_load())
+
+
+def demo_names() -> list[str]:
+    return [d.name for d in _load()]
+
+
+def get_demo(name: str) -> Demo:
+    """The demo called ``name``; UnknownDemoError (a KeyError) listing the names otherwise."""
+    for demo in _load():
+        if demo.name == name:
+            return demo
+    raise UnknownDemoError(f"unknown demo {name!r}; choose one of: {', '.join(demo_names())}")
