@@ -26,6 +26,9 @@ from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 
 
+LIVE_INTERVAL_MS = 100
+
+
 class Granularity(str, Enum):
     """How far one Step (→) goes."""
 
@@ -97,7 +100,9 @@ class Session(QObject):
         self._rate = (time.perf_counter(), 0)
         self._batches_per_second = 0.0
         self._tick = QTimer(self)
-        self._tick.setInterval(16)
+        # While the worker trains, views redraw from the latest state ten times a second: enough to
+        # watch, and it leaves the GIL to the training thread (a busier GUI thread starves it).
+        self._tick.setInterval(LIVE_INTERVAL_MS)
         self._tick.timeout.connect(self._deliver)
         self._play = QTimer(self)
         self._play.timeout.connect(self._play_step)
