@@ -3,14 +3,25 @@ large layers use level of detail, hover names w^l_jk with its gradient, a click 
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtCore import QPoint, QRectF, Qt
+from PyQt6.QtGui import QColor
 
 from visualbp.core.config import SessionConfig
+from visualbp.core.diagnostics import error_ratios, saturation
 from visualbp.core.probe import activations_on_grid
-from visualbp.core.steps import Kind
+from visualbp.core.steps import BatchStats, Kind
 from visualbp.gui import colors as C
 from visualbp.gui import theme
-from visualbp.gui.network_view import NBINS, NetworkView, NeuronInspector, edge_text, neuron_text, sym
+from visualbp.gui.network_view import (
+    NBINS,
+    SATURATION_COLOR,
+    WARNING_COLOR,
+    NetworkView,
+    NeuronInspector,
+    edge_text,
+    neuron_text,
+    sym,
+)
 from visualbp.gui.session import Session
 
 
@@ -304,3 +315,138 @@ def test_input_labels_are_x1_x2_and_output_labels_are_class_labels(view, session
     texts = [item.textItem.toPlainText() for item in view._labels]
     assert "x1" in texts and "x2" in texts and "x0" not in texts
     assert "class 0" in texts and "class 1" in texts  # a class label is data, not a neuron number
+
+
+# ----------------------------------------------------------------- saturation marks and error ratios
+
+
+def red_pixels_near(view, l: int, j: int) -> int:
+    """Pixels of the saturation colour in a small square around neuron j of layer l, as painted."""
+    img = view.graphics.grab().toImage()
+    centre = view.graphics.mapFromScene(view.view_to_scene(view.neuron_pos(l, j)))
+    red = QColor(SATURATION_COLOR)
+    count = 0
+    for dx in range(-14, 15):
+        for dy in range(-14, 15):
+            c = img.pixelColor(centre.x() + dx, centre.y() + dy)
+            if max(abs(c.red() - red.red()), abs(c.green() - red.green()), abs(c.blue() - red.blue())) < 45:
+                count += 1
+    return count
+
+
+def make_view(qtbot, config, scale=None):
+    s = Session(config)
+    if scale is not None:
+        s.net.weights = [w * scale for w in s.net.weights]
+        s.weightsChanged.emit()
+    v = NetworkView(s)
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    return s, v
+
+
+def test_saturated_neurons_wear_a_red_dashed_ring_and_calm_ones_do_not(qtbot):
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=0), scale=8)
+    fractions = saturation(s.net, s.engine.X[:200])
+    np.testing.assert_allclose(v.saturation_fractions()[0], fractions[0])
+    marked = v.saturated_neurons()
+    assert marked[2] == [int(j) for j in np.flatnonzero(fractions[0] >= 0.5)]
+    assert len(marked[2]) >= 24  # weights ×8: most of layer 2 is saturated
+    assert v.saturation_source(2) == "probe" and v.saturation_legend() == "saturated: σ'(z) < 10% of max"
+    j_hot = marked[2][0]
+    assert red_pixels_near(v, 2, j_hot) > 8
+    # the hover card says how often
+    assert f"saturated on {fractions[0][j_hot]:.0%} of examples" in v.hover_text_at(v.neuron_pos(2, j_hot))
+    # the toggle: off removes the rings, the checkbox follows, and back on
+    v.set_show_saturation(False)
+    assert not v.saturation_box.isChecked() and v.saturated_neurons() == {} and red_pixels_near(v, 2, j_hot) == 0
+    v.saturation_box.setChecked(True)
+    assert v.show_saturation() and v.saturated_neurons()[2] == marked[2]
+    s.shutdown()
+
+    calm, cv = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 12, 10), seed=0, init="scaled"))
+    assert cv.saturated_neurons() == {}
+    assert all(red_pixels_near(cv, 2, j) == 0 for j in range(12))
+    assert "saturated on 0% of examples" in cv.hover_text_at(cv.neuron_pos(2, 0))
+    calm.shutdown()
+
+
+def test_saturation_threshold_and_current_example(qtbot):
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=0), scale=3)
+    before = sum(len(js) for js in v.saturated_neurons().values())
+    v.set_saturation_threshold(0.5)
+    assert v.saturation_threshold() == 0.5 and "50% of max" in v.saturation_legend()
+    assert sum(len(js) for js in v.saturated_neurons().values()) > before
+    with pytest.raises(ValueError):
+        v.set_saturation_threshold(1.5)
+    v.set_saturation_threshold(0.1)
+    # while an example is stepped, a layer whose σ'(z) is known shows that example's saturation
+    step_until(s, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 2)
+    assert v.saturation_source(2) == "example" and v.saturation_source(3) == "probe"
+    sp = s.engine.current("sp", 2).ravel()
+    assert v.saturated_neurons().get(2, []) == [int(j) for j in np.flatnonzero(sp < 0.1 * 0.25)]
+    # weights changing during training refresh the probe, at most ~5 times a second
+    s.weightsChanged.emit()
+    calls = []
+    v._refresh_saturation = lambda: calls.append(1)
+    v._sat_last = __import__("time").monotonic()
+    for _ in range(20):
+        v._request_saturation()
+    assert calls == [] and v._sat_timer.isActive()
+    s.shutdown()
+
+
+def test_error_ratio_labels_appear_after_a_minibatch_with_the_right_values(qtbot):
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 30, 30, 30, 10), seed=0))
+    assert v.error_ratio_texts() == {} and v.error_ratios() is None
+    got = []
+    s.batchesDone.connect(got.extend)
+    s.finish_batch()
+    norms = got[-1].delta_norms
+    texts = v.error_ratio_texts()
+    sup = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+    for l in range(2, 6):
+        r = norms[l - 2] / norms[-1]
+        assert texts[l] == f"‖δ{sup[l]}‖/‖δ⁶‖ = {C.format_number(r, 2)}"
+    assert texts[6] == f"‖δ⁶‖ = {C.format_number(norms[-1], 2)}"
+    np.testing.assert_allclose(v.error_ratios(), error_ratios(norms))
+    # under their columns, below every neuron, inside the fitted view
+    bottom = max(float(v.neuron_pos(6, j).y()) for j in range(10))
+    (x0, x1), (y0, y1) = v.vb.viewRange()
+    visible = QRectF(x0, y0, x1 - x0, y1 - y0)
+    for l in range(2, 7):
+        rect = v.ratio_label_rect(l)
+        assert rect.center().x() == pytest.approx(v.neuron_pos(l, 0).x())
+        assert rect.top() > bottom and visible.contains(rect)
+    # the hover explains the number
+    assert v.hover_text_at(v.ratio_label_rect(2).center()).startswith("‖δ^2‖/‖δ^6‖ =")
+    # a new network hides them until its first minibatch
+    s.reset()
+    assert v.error_ratio_texts() == {}
+    s.shutdown()
+
+
+def test_error_ratio_colours_warn_when_vanishing_or_exploding(view, session):
+    session.batchesDone.emit([BatchStats(0, 0, 0, 0.5, (0.001, 0.05, 0.1), (0.1, 0.1, 0.1))])
+    assert view.error_ratio_texts() == {2: "‖δ²‖/‖δ⁴‖ = 0.01", 3: "‖δ³‖/‖δ⁴‖ = 0.5", 4: "‖δ⁴‖ = 0.1"}
+    assert view.error_ratio_color(2) == WARNING_COLOR
+    assert view.error_ratio_color(3) == theme.current().muted
+    assert "the error vanishes on its way back" in view.hover_text_at(view.ratio_label_rect(2).center())
+    session.batchesDone.emit([BatchStats(0, 1, 1, 0.5, (5.0, 0.3, 0.1), (0.1, 0.1, 0.1))])
+    assert view._ratio_timer.isActive()  # a second minibatch within 0.2 s waits: readable while training
+    assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 50" and view.error_ratio_color(2) == WARNING_COLOR
+    session.batchesDone.emit([BatchStats(0, 2, 2, 0.5, (0.000123, 0.3, 0.1), (0.1, 0.1, 0.1))])
+    assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"
+    for item in view._ratio_items.values():  # a longer number than before still fits on its line
+        doc = item.textItem.document()
+        free = doc.clone()
+        free.setTextWidth(-1)
+        assert doc.size().height() == pytest.approx(free.size().height())
+    assert view.error_ratio_color(3) == theme.current().text  # 3: neither ~1 nor extreme
+    session.batchesDone.emit([BatchStats(0, 3, 3, 0.5, (0.1, 0.1), (0.1, 0.1))])  # another network's: ignored
+    assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"

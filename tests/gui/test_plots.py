@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF
 
 from visualbp.core.config import SessionConfig
+from visualbp.core.diagnostics import layer_saturation
 from visualbp.core.steps import BatchStats
 from visualbp.gui import theme
 from visualbp.gui.plots import DownsamplingSeries, PlotsPanel, ema
@@ -299,3 +302,57 @@ def test_minibatch_history_stays_bounded_under_bulk_deliveries(qtbot):
     assert panel.batch_series_length() <= panel.CAPACITY
     x, y = panel.cost_curve_data("minibatch")
     assert x[-1] == pytest.approx(12000 / per) and len(panel.delta_curve_data(4)[0]) <= panel.CAPACITY
+
+
+# ---------------------------------------------------------------------------- the saturated fraction
+def test_saturated_fraction_gets_a_point_at_the_start_and_at_epoch_ends(qtbot):
+    session, panel = make(qtbot, SessionConfig(dataset="moons", sizes=(2, 5, 4, 2), seed=2))
+    assert panel.saturation_curve_count() == 3  # l = 2, 3, 4
+    x, y = panel.saturation_curve_data(2)
+    assert list(x) == [0.0]  # measured on the fresh network
+    train_now(session, 2)
+    X = session.engine.X[:200]
+    for l in range(2, 5):
+        x, y = panel.saturation_curve_data(l)
+        assert x[0] == 0.0 and x[-1] == pytest.approx(2.0) and np.all(np.diff(x) > 0)
+        assert np.all((0 <= y) & (y <= 100))
+        assert y[-1] == pytest.approx(100 * layer_saturation(session.net, X)[l - 2])  # the weights at the end
+    session.apply_config(SessionConfig(dataset="moons", sizes=(2, 3, 2), seed=3))
+    assert panel.saturation_curve_count() == 2 and len(panel.saturation_curve_data(2)[0]) == 1
+
+
+def test_saturated_fraction_follows_large_weights_and_is_throttled_while_training(qtbot):
+    session, panel = make(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=0))
+    session.net.weights = [w * 8 for w in session.net.weights]
+    session.networkChanged.emit()
+    x, y = panel.saturation_curve_data(2)
+    assert y[0] > 80  # weights ×8: most (neuron, example) pairs of layer 2 saturate
+    session.train(3)
+    qtbot.waitUntil(lambda: not session.running, timeout=10000)
+    x, y = panel.saturation_curve_data(2)
+    assert len(x) >= 2 and x[-1] == pytest.approx(3.0)
+    # a burst of minibatches delivered within a few milliseconds is measured once, not once per delivery
+    session.reset()
+    panel._saturation_last = time.perf_counter()
+    for _ in range(10):
+        session.finish_batch()
+    assert len(panel.saturation_curve_data(2)[0]) == 1
+    # … and where the burst stopped is measured once the interval has passed (the weights a run pauses at)
+    qtbot.waitUntil(lambda: len(panel.saturation_curve_data(2)[0]) == 2, timeout=2000)
+    x, y = panel.saturation_curve_data(2)
+    assert x[-1] == pytest.approx(10 / session.engine.batches_per_epoch)
+    assert y[-1] == pytest.approx(100 * layer_saturation(session.net, session.engine.X[:200])[0])
+    assert panel.saturation_card.title.text() == "Saturated fraction"
+
+
+def test_reference_run_is_overlaid_on_accuracy_too(qtbot):
+    session, panel = make(qtbot)
+    train_now(session, 2)
+    old = list(session.epoch_history)
+    panel.add_reference_run("quadratic", old)
+    acc = [c for c in panel.accuracy_plot.curves if c.name == "quadratic: validation accuracy"][0]
+    np.testing.assert_allclose(acc.y, [100 * e.val_accuracy for e in old])
+    assert panel.reference_runs() == [("quadratic", panel.reference_runs()[0][1])]
+    assert "quadratic" in panel.accuracy_card.legend.text()
+    panel.clear_reference_runs()
+    assert all("quadratic" not in c.name for c in panel.accuracy_plot.curves + panel.cost_plot.curves)

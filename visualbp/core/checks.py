@@ -17,6 +17,11 @@ MAX_PARAMETERS = 20_000_000
 MAX_LAYERS = 64
 #: Widest layer (MNIST's input is 784; a 300×300 image input would be 90,000).
 MAX_LAYER_SIZE = 100_000
+#: Multiply-adds in one feedforward pass over all the data (examples × weights). [784, 30, 10] on
+#: MNIST is 2.3e8; the limit is about a minute of evaluation on a 2-core laptop.
+MAX_PASS_WORK = 2 * 10**10
+#: Activations one minibatch holds at once (m × widest layer): 50 million floats is 400 MB.
+MAX_BATCH_ACTIVATIONS = 50_000_000
 
 
 def _is_int(value: object) -> bool:
@@ -98,3 +103,20 @@ def check_seed(seed: object) -> int | None:
     if not _is_int(seed) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
     return int(seed)
+
+
+def check_workload(sizes: Sequence[int], n_examples: int, mini_batch_size: int) -> None:
+    """Refuse, before anything is allocated, data × network combinations too big to train live."""
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    work = n_examples * weights
+    if work > MAX_PASS_WORK:
+        raise ValueError(
+            f"{n_examples:,} examples through {list(sizes)} is {work:.2g} multiply-adds per pass over the data, "
+            f"more than the limit of {MAX_PASS_WORK:.0g}: use fewer examples or a smaller network"
+        )
+    held = min(mini_batch_size, n_examples) * max(sizes)
+    if held > MAX_BATCH_ACTIVATIONS:
+        raise ValueError(
+            f"a minibatch of {mini_batch_size:,} through a layer of {max(sizes):,} neurons holds {held:,} "
+            f"activations, more than the limit of {MAX_BATCH_ACTIVATIONS:,}: use a smaller minibatch"
+        )

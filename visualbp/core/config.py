@@ -104,6 +104,7 @@ def build(config: SessionConfig, dataset: Dataset) -> tuple[Network, Engine]:
             f"so the first layer must be {dataset.n_inputs} and the last {dataset.n_outputs} "
             f"(got {list(config.sizes)})"
         )
+    checks.check_workload(config.sizes, dataset.n_train + dataset.n_val, config.mini_batch_size)
     net = Network(list(config.sizes), config.activation, config.cost, config.init, config.seed,
                   lmbda=config.lmbda)
     engine = Engine(net, dataset.X_train, dataset.Y_train, mini_batch_size=config.mini_batch_size,

@@ -103,6 +103,11 @@ _IDX_TYPES: dict[int, np.dtype[Any]] = {
 _CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
+#: The generated 2-D sets lie in [−1, 1]; noise beyond this is all noise (and overflows ranges near 1e308).
+MAX_NOISE = 100.0
+#: Largest |feature| a dataset may hold: differences of ±1e308 overflow to inf in every range.
+MAX_FEATURE = 1e100
+
 class DatasetError(ValueError):
     """A dataset could not be loaded. The message names the file (if any)
     and the problem."""
@@ -160,6 +165,9 @@ class Dataset:
         for label, X in (("X_train", X_train), ("X_val", X_val)):
             if not np.isfinite(X).all():
                 raise DatasetError(f"{where}: {label} contains NaN or infinite values")
+            if X.size and np.abs(X).max() > MAX_FEATURE:
+                raise DatasetError(f"{where}: {label} has values beyond ±{MAX_FEATURE:g}; "
+                                   "rescale the data (ranges this large overflow every computation)")
         if self.image_shape is not None:
             shape = tuple(int(s) for s in self.image_shape)
             if len(shape) != 2 or shape[0] * shape[1] != X_train.shape[1]:
@@ -315,8 +323,8 @@ def _check_noise(noise: Any) -> float:
         v = float(noise)
     except (TypeError, ValueError):
         raise DatasetError(f"noise must be a number, not {noise!r}") from None
-    if isinstance(noise, bool) or not math.isfinite(v) or v < 0:
-        raise DatasetError(f"noise must be a finite number >= 0, not {noise!r}")
+    if isinstance(noise, bool) or not math.isfinite(v) or v < 0 or v > MAX_NOISE:
+        raise DatasetError(f"noise must be a number from 0 to {MAX_NOISE:g}, not {noise!r}")
     return v
 
 
@@ -324,6 +332,12 @@ def _n_val(n: int, val_fraction: float) -> int:
     """Validation examples out of ``n``: ceil(n * val_fraction) (as in
     scikit-learn's train_test_split), leaving at least 1 for training."""
     return max(0, min(n - 1, math.ceil(n * val_fraction - 1e-9)))
+
+
+def _check_range(X: np.ndarray, where: str) -> None:
+    if X.size and np.abs(X).max() > MAX_FEATURE:
+        raise DatasetError(f"{where}: values beyond ±{MAX_FEATURE:g}; features must lie within "
+                           f"±{MAX_FEATURE:g} (rescale the data)")
 
 
 def _split(X: np.ndarray, y: np.ndarray, n_val: int, rng: np.random.Generator
@@ -605,6 +619,7 @@ def load_idx_pair(images_path: PathLike, labels_path: PathLike, *, name: str | N
         X = images.reshape(n, n_inputs).astype(np.float64)
         if not np.isfinite(X).all():
             raise DatasetError(f"{iw}: images contain NaN or infinite values")
+        _check_range(X, iw)
     image_shape = (int(images.shape[1]), int(images.shape[2])) if images.ndim == 3 else None
 
     if name is None:
@@ -664,6 +679,7 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
         raise DatasetError(f"{where}: too many classes: {len(values):,} distinct labels in "
                            f"column {col + 1} (at most {_MAX_CLASSES}); is it the label column?")
     X = np.ascontiguousarray(np.delete(table, col, axis=1))
+    _check_range(X, where)
     n_inputs = X.shape[1]
     s = math.isqrt(n_inputs)
     image_shape = (s, s) if s * s == n_inputs and n_inputs >= 16 else None

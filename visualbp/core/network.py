@@ -262,10 +262,15 @@ class Network:
         X, Y = stack_pairs(data)
         return self.cost_arrays(X, Y)
 
+    def _chunks(self, n: int) -> range:
+        """Row offsets that keep one chunk's activations near 4 million floats (32 MB)."""
+        return range(0, n, max(1, 4_000_000 // max(self.sizes)))
+
     def cost_arrays(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Mean cost (plus the L2 term) over rows ``X`` (n, n_in), one-hot rows ``Y``."""
         n = len(X)
-        c = self.cost.fn(self.feedforward(X.T), Y.T) / n
+        step = self._chunks(n).step
+        c = sum(self.cost.fn(self.feedforward(X[k:k + step].T), Y[k:k + step].T) for k in self._chunks(n)) / n
         if self.lmbda:
             c += 0.5 * (self.lmbda / n) * sum(float(np.vdot(w, w)) for w in self.weights)
         return c
@@ -274,7 +279,10 @@ class Network:
         """Fraction of rows ``X`` whose argmax output equals ``labels``."""
         if len(X) == 0:
             return float("nan")
-        return float(np.mean(np.argmax(self.feedforward(X.T), axis=0) == labels))
+        step = self._chunks(len(X)).step
+        hits = sum(int(np.sum(np.argmax(self.feedforward(X[k:k + step].T), axis=0) == labels[k:k + step]))
+                   for k in self._chunks(len(X)))
+        return hits / len(X)
 
     # ----------------------------------------------------------------- helpers
     def copy(self) -> "Network":

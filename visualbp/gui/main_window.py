@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBox
 
 import visualbp
 from visualbp.gui.controls import ControlsBar
+from visualbp.gui.debug_panel import DebugPanel
 from visualbp.gui.equation_panel import EquationPanel
 from visualbp.gui.files import FileActions
 from visualbp.gui.recovery import Recovery
@@ -45,6 +46,10 @@ class MainWindow(QMainWindow):
         self.inspector = NeuronInspector(session)
         self.inspector_dock = self._dock("Neuron", self.inspector, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.setup_dock, self.inspector_dock, Qt.Orientation.Vertical)
+        self.debug = DebugPanel(session, plots=self.plots)
+        self.debug_dock = self._dock("Debug", self.debug, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.debug_dock)
+        self.inspector_dock.raise_()
         self.controls.install_shortcuts(self)
 
         self.resizeDocks([self.setup_dock, self.plots_dock], [330, 440], Qt.Orientation.Horizontal)
@@ -90,7 +95,7 @@ class MainWindow(QMainWindow):
         fit.triggered.connect(self.network_view.fit)
         view.addAction(fit)
         view.addSeparator()
-        for dock in (self.setup_dock, self.inspector_dock, self.plots_dock, self.equation_dock):
+        for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
             view.addAction(dock.toggleViewAction())
 
         step = bar.addMenu("&Step")

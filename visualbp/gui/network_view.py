@@ -16,6 +16,14 @@ the strongest edges are drawn as lines — every weight stays one click away in 
 weight-matrix heatmap (``show_weight_heatmap(l)``). For 2-D data every neuron is
 a small heatmap of its activation over the input plane, like TensorFlow Playground.
 
+For someone whose network does not learn, two debugging aids sit on the graph. A saturated
+neuron — σ'(z^l_j) below 10% of its largest value, so BP1 and BP2 pass almost no error back —
+wears a red dashed ring: on the current example when its σ'(z^l) is known, otherwise when it is
+saturated on at least half of a fixed probe of 200 training examples (measured with
+``visualbp.core.diagnostics.saturation`` at most ~5 times a second); the hover card says how often.
+Under each column l = 2..L, after a minibatch, ‖δ^l‖/‖δ^L‖ shows how much of the output error
+reaches that layer, in the warning colour below 0.1 (vanishing) or above 10 (exploding).
+
 ``NeuronInspector(session)`` shows the pinned neuron's incoming weights and its
 z, a, σ'(z), δ, b and ∂C/∂b.
 
@@ -41,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, QSize, Qt, QTimer
-from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QLinearGradient, QPainter, QPen, QTextOption
+from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QLinearGradient, QPainter, QPen, QPixmap, QTextOption
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,8 +62,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from visualbp.core.diagnostics import DEFAULT_SATURATION, error_ratios, saturation
 from visualbp.core.probe import activations_on_grid
-from visualbp.core.steps import Kind, StepRecord
+from visualbp.core.steps import BatchStats, Kind, StepRecord
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 
@@ -72,6 +81,14 @@ ANTIALIAS_EDGES = 500  # antialias edges only up to this many drawn lines
 HEATMAP_RESOLUTION = 28  # grid points per side of a neuron's 2-D heatmap
 HEATMAP_INTERVAL = 0.1  # seconds: 2-D heatmaps refresh at most ~10 Hz
 _DELTA_KINDS = (Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR, Kind.GRADIENT_B, Kind.GRADIENT_W)
+PROBE_ROWS = 200  # training examples the saturation of every neuron is measured on
+SATURATED_ON = 0.5  # without a current example, a neuron saturated on at least this fraction of them is marked
+SATURATION_INTERVAL = 0.2  # seconds: the probe's saturation is measured at most ~5 times a second
+SATURATION_COLOR = "#c62828"  # the dashed ring of a saturated neuron on a light theme (alarm_color() picks per theme)
+WARNING_COLOR = "#c62828"  # an error ratio ‖δ^l‖/‖δ^L‖ below 0.1 or above 10
+WARNING_COLOR_DARK = "#ff6e6e"  # both, on a dark theme
+RATIO_WARN_LOW, RATIO_WARN_HIGH = 0.1, 10.0
+RATIO_INTERVAL = 0.2  # seconds: the error-ratio labels change at most ~5 times a second (readable while training)
 
 
 # ----------------------------------------------------------------- book notation
@@ -203,6 +220,48 @@ def neuron_text(session, l: int, j: int) -> str:
     for label, value, note in neuron_facts(session, l, j):
         lines.append(f"{label} = {fmt(value)}" + (f"   ({note})" if note and value is not None else ""))
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- saturation and vanishing error
+_MAX_PRIME_CACHE: dict[str, float] = {}
+
+
+def max_prime(act) -> float:
+    """The largest value of the activation's derivative (σ': 1/4 at z = 0; tanh', ReLU': 1)."""
+    if act.name not in _MAX_PRIME_CACHE:
+        z = np.linspace(-8.0, 8.0, 1601).reshape(1, -1)  # z = 0 is on the grid
+        _MAX_PRIME_CACHE[act.name] = float(np.max(act.prime(z, act.fn(z))))
+    return _MAX_PRIME_CACHE[act.name]
+
+
+def prime_name(act) -> str:
+    """How the derivative is written: σ' for sigmoid, tanh' and ReLU' otherwise."""
+    return "σ'" if act.name == "sigmoid" else f"{act.symbol}'"
+
+
+def probe_rows(session) -> np.ndarray:
+    """The fixed probe the saturation is measured on: the first training rows (the order is already shuffled),
+    as many as the saturation breakpoint uses, so the graph, the plot and the breakpoint agree."""
+    n = int(getattr(session.breakpoints, "probe_rows", PROBE_ROWS) or PROBE_ROWS)
+    return np.asarray(session.engine.X[:n], dtype=np.float64)
+
+
+def _sup_digits(l: int) -> str:
+    """l as Unicode superscript digits: 2 → '²', 12 → '¹²'."""
+    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def alarm_color() -> str:
+    """The colour of saturation rings and error-ratio warnings: a deep red on light themes, a light red on dark."""
+    return WARNING_COLOR if QColor(T.current().background).lightness() >= 128 else WARNING_COLOR_DARK
+
+
+def ratio_color(r: float) -> str:
+    """How an error ratio ‖δ^l‖/‖δ^L‖ is coloured: warning below 0.1 or above 10 (or unknown), muted near 1."""
+    t = T.current()
+    if not math.isfinite(r) or r < RATIO_WARN_LOW or r > RATIO_WARN_HIGH:
+        return alarm_color()
+    return t.muted if 0.5 <= r <= 2.0 else t.text
 
 
 # ----------------------------------------------------------------- layout
@@ -450,6 +509,7 @@ class NeuronItem(pg.GraphicsObject):
         self.fill: dict[int, list[QBrush]] = {}
         self.bias: dict[int, list[QBrush]] = {}
         self.selected: tuple[int, int] | None = None
+        self.saturated: dict[int, np.ndarray] = {}  # book layer l → which neurons j are marked saturated
         self.example_uv: tuple[float, float] | None = None  # the current example on the 2-D tiles
         self._rect = QRectF()
 
@@ -522,8 +582,38 @@ class NeuronItem(pg.GraphicsObject):
                 for j in range(c.n):
                     p.setBrush(biases[j])
                     p.drawRect(QRectF(c.x - c.r - side * 0.35, c.ys[j] + c.r - side * 0.65, side, side))
+        if self.saturated:
+            self._paint_saturated(p, t)
         if self.selected is not None:
             self._paint_selected(p, t)
+
+    def _paint_saturated(self, p: QPainter, t) -> None:
+        """A red dashed ring around each saturated neuron (around the node circle of a 2-D tile): distinct from
+        the selection ring, which is solid and dark."""
+        ring = QPen(QColor(alarm_color()), 1.8 * t.line_scale)
+        ring.setCosmetic(True)
+        ring.setDashPattern([2.2, 1.4])
+        solid = QPen(QColor(alarm_color()), 1.4 * t.line_scale)  # dashes vanish on a few-pixel circle
+        solid.setCosmetic(True)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for l, marks in self.saturated.items():
+            if not 2 <= l <= len(self.cols):
+                continue
+            c = self.cols[l - 1]
+            js = np.flatnonzero(marks[:c.n])
+            if not len(js):
+                continue
+            if c.kind == "tile":  # around the node circle at the tile's right edge
+                p.setPen(ring)
+                rad = 0.13 * c.s * 1.3
+                for j in js:
+                    p.drawEllipse(QPointF(c.x + c.tile_w / 2, c.ys[int(j)]), rad, rad)
+                continue
+            compact = c.kind == "compact"
+            p.setPen(solid if compact else ring)
+            rad = c.r * (1.35 if compact else 1.25) + 0.02 * c.s
+            for j in js:
+                p.drawEllipse(QPointF(c.x, c.ys[int(j)]), rad, rad)
 
     def _paint_selected(self, p: QPainter, t) -> None:
         l, j = self.selected
@@ -715,6 +805,19 @@ class NetworkView(QWidget):
         self._auto_fit = True
         self._hover_key: object = None
         self._colors: C.Triple = _theme_colors()
+        self._show_sat = True
+        self._sat_threshold = DEFAULT_SATURATION
+        self._sat_fractions: list[np.ndarray] | None = None  # per layer l = 2..L, per neuron, on the probe
+        self._sat_probe = 0  # examples in the probe
+        self._sat_weights: list | None = None  # the parameters the fractions were measured with
+        self._sat_last = -1.0
+        self._sat_interval = SATURATION_INTERVAL
+        self._sat_marks: dict[int, np.ndarray] = {}
+        self._sat_source: dict[int, str] = {}  # l → 'example' | 'probe'
+        self._ratios: list[float] | None = None  # ‖δ^l‖/‖δ^L‖, l = 2..L, of the last minibatch
+        self._norms: list[float] | None = None
+        self._ratio_items: dict[int, pg.TextItem] = {}
+        self._ratio_plain: dict[int, str] = {}
 
         # graphics
         self.graphics = pg.GraphicsLayoutWidget()
@@ -761,6 +864,10 @@ class NetworkView(QWidget):
         self.edges_box.setToolTip("How many edges of a large layer pair are drawn as lines (the strongest by |w|)")
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Fit the whole network into the view")
+        self.saturation_box = QCheckBox()
+        self.saturation_box.setChecked(True)
+        self.saturation_box.setIcon(_saturation_icon())
+        self.saturation_box.setIconSize(QSize(16, 16))
         self._heat_row = QHBoxLayout()
         self._heat_row.setSpacing(2)
         self._heat_buttons: list[QPushButton] = []
@@ -771,6 +878,8 @@ class NetworkView(QWidget):
         top.addWidget(self.weight_scale)
         top.addSpacing(12)
         top.addWidget(self.fill_scale)
+        top.addSpacing(12)
+        top.addWidget(self.saturation_box)
         top.addStretch(1)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(6, 0, 6, 4)
@@ -799,12 +908,20 @@ class NetworkView(QWidget):
         self._heat_timer = QTimer(self)
         self._heat_timer.setSingleShot(True)
         self._heat_timer.timeout.connect(self._refresh_heatmaps)
+        self._sat_timer = QTimer(self)
+        self._sat_timer.setSingleShot(True)
+        self._sat_timer.timeout.connect(self._refresh_saturation)
+        self._ratio_last = -1.0
+        self._ratio_timer = QTimer(self)
+        self._ratio_timer.setSingleShot(True)
+        self._ratio_timer.timeout.connect(self._update_ratio_labels)
 
         # wiring: one handler per signal
         session.networkChanged.connect(self._on_network_changed)
         session.stepTaken.connect(self._on_step_taken)
         session.weightsChanged.connect(self._on_weights_changed)
         session.selectionChanged.connect(self._on_selection_changed)
+        session.batchesDone.connect(self._on_batches_done)
         scene = self.graphics.scene()
         scene.sigMouseMoved.connect(self._on_mouse_moved)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
@@ -816,6 +933,7 @@ class NetworkView(QWidget):
         self.dw_box.toggled.connect(self.set_show_dw)
         self.edges_box.currentIndexChanged.connect(self._on_edges_box)
         self.fit_button.clicked.connect(self.fit)
+        self.saturation_box.toggled.connect(self.set_show_saturation)
 
         self._on_network_changed()
         self._on_step_taken(session.engine.last_record)
@@ -832,7 +950,9 @@ class NetworkView(QWidget):
             return
         rect = self._content_rect()
         vw, vh = max(self.vb.width(), 100.0), max(self.vb.height(), 100.0)
-        top_px, bottom_px = 44.0, 14.0
+        # room under the columns for the two-line error-ratio labels (about 36 px at 10 pt)
+        ratio_px = 3.2 * T.current().font_pt + 4.0 if len(self._cols) > 1 else 0.0
+        top_px, bottom_px = 44.0, 14.0 + ratio_px
         left_px = 48.0 if self._cols[0].kind not in ("image", "compact") else 16.0
         right_px = 70.0 if self._cols[-1].kind != "compact" else 16.0
         scale = min((vw - left_px - right_px) / rect.width(), (vh - top_px - bottom_px) / rect.height())
@@ -890,6 +1010,69 @@ class NetworkView(QWidget):
             self.dw_box.blockSignals(False)
         self._recolor_edges()
         self._update_legend()
+
+    def set_show_saturation(self, on: bool) -> None:
+        """Mark saturated neurons (σ'(z^l_j) below the threshold; BP1 and BP2 multiply δ by σ'(z)) with a
+        red dashed ring."""
+        self._show_sat = bool(on)
+        if self.saturation_box.isChecked() != self._show_sat:
+            self.saturation_box.blockSignals(True)
+            self.saturation_box.setChecked(self._show_sat)
+            self.saturation_box.blockSignals(False)
+        self._update_saturation_marks()
+
+    def show_saturation(self) -> bool:
+        return self._show_sat
+
+    def set_saturation_threshold(self, fraction: float) -> None:
+        """A neuron is saturated where σ'(z) < ``fraction`` × the largest σ' (0.1: σ' < 0.025 for sigmoid)."""
+        fraction = float(fraction)
+        if not (math.isfinite(fraction) and 0.0 < fraction < 1.0):
+            raise ValueError(f"the saturation threshold must lie between 0 and 1 (a fraction of the largest σ'), "
+                             f"got {fraction!r}")
+        self._sat_threshold = fraction
+        self._sat_weights = None
+        self._refresh_saturation()
+
+    def saturation_threshold(self) -> float:
+        return self._sat_threshold
+
+    def saturation_fractions(self) -> list[np.ndarray] | None:
+        """Per layer l = 2..L (index l − 2), per neuron j: the fraction of the probe's training examples on
+        which σ'(z^l_j) is below the threshold (None before the first measurement)."""
+        return None if self._sat_fractions is None else [f.copy() for f in self._sat_fractions]
+
+    def saturated_neurons(self) -> dict[int, list[int]]:
+        """{l: [j, …]} (0-based j) of the neurons marked on the graph now ({} while the marks are off)."""
+        if not self._show_sat:
+            return {}
+        return {l: [int(j) for j in np.flatnonzero(m)] for l, m in self._sat_marks.items() if m.any()}
+
+    def saturation_source(self, l: int) -> str | None:
+        """What the marks of layer l show: 'example' (the current example's σ'(z^l)), 'probe' (saturated on at
+        least half of the probe's examples) or None."""
+        return self._sat_source.get(l)
+
+    def saturation_legend(self) -> str:
+        """The legend entry of the marks, e.g. "saturated: σ'(z) < 10% of max"."""
+        return self.saturation_box.text()
+
+    def error_ratios(self) -> list[float] | None:
+        """‖δ^l‖/‖δ^L‖ for l = 2..L of the last finished minibatch (None until one has finished)."""
+        return None if self._ratios is None else list(self._ratios)
+
+    def error_ratio_texts(self) -> dict[int, str]:
+        """{l: the label under column l} in plain text, e.g. {2: '‖δ²‖/‖δ⁴‖ = 0.03', …}; {} while hidden."""
+        if self._ratio_timer.isActive():  # the newest minibatch's numbers, not the ones still on screen
+            self._update_ratio_labels()
+        return {l: text for l, text in self._ratio_plain.items()
+                if l in self._ratio_items and self._ratio_items[l].isVisible()}
+
+    def error_ratio_color(self, l: int) -> str | None:
+        """The colour the ratio under column l is written in (None while hidden)."""
+        if self._ratios is None or not 2 <= l <= len(self._cols):
+            return None
+        return ratio_color(self._ratios[l - 2]) if l < len(self._cols) else T.current().muted
 
     def show_weight_heatmap(self, l: int) -> WeightHeatmap:
         """Open (or raise) the heatmap of the whole matrix w^l: rows j, columns k."""
@@ -1048,7 +1231,9 @@ class NetworkView(QWidget):
         self._neurons.selected = s.selected
         self._build_images()
         self._build_labels()
+        self._build_ratio_labels()
         self._build_heatmap_buttons()
+        self.saturation_box.setIcon(_saturation_icon())
         self._edges_label.setVisible(any(self._lod))
         self.edges_box.setVisible(any(self._lod))
         self._sync_edges_box()
@@ -1060,6 +1245,9 @@ class NetworkView(QWidget):
         self._refresh_receptive_fields()
         self._refresh_heatmaps()
         self._refresh_fills()
+        self._sat_fractions, self._sat_weights = None, None
+        self._sat_timer.stop()
+        self._refresh_saturation()
         self._update_legend()
         self._hide_card()
         self.fit()
@@ -1079,6 +1267,7 @@ class NetworkView(QWidget):
             self._build_glow()
         self._update_band()
         self._refresh_fills()
+        self._update_saturation_marks()
         self._update_legend()
         self._refresh_card()
 
@@ -1091,11 +1280,122 @@ class NetworkView(QWidget):
                 self._last_dw[i] = w - seen
         self._weights_seen = weights
         self._recolor_all()
+        self._request_saturation()
         self._refresh_card()
 
     def _on_selection_changed(self, neuron) -> None:
         self._neurons.selected = neuron
         self._neurons.update()
+
+    def _on_batches_done(self, stats: list[BatchStats]) -> None:
+        """Under each column l = 2..L: ‖δ^l‖/‖δ^L‖ of the last minibatch (‖δ^l‖ = ‖∂C/∂b^l‖, BP3)."""
+        if not stats:
+            return
+        norms = list(stats[-1].delta_norms)
+        if len(norms) != len(self._cols) - 1:
+            return  # stats of another network, still in flight
+        self._norms = norms
+        self._ratios = error_ratios(norms)
+        wait = RATIO_INTERVAL - (time.monotonic() - self._ratio_last)
+        if wait <= 0:
+            self._update_ratio_labels()
+        elif not self._ratio_timer.isActive():
+            self._ratio_timer.start(int(wait * 1000) + 1)
+
+    # ================================================================= saturation
+    def _request_saturation(self) -> None:
+        """Measure the saturation now, or later if the last measurement was very recent (≤ ~5 Hz; a slow
+        measurement on a big network waits longer, so it never takes more than ~10% of the GUI thread)."""
+        wait = self._sat_interval - (time.monotonic() - self._sat_last)
+        if wait <= 0:
+            self._sat_timer.stop()
+            self._refresh_saturation()
+        elif not self._sat_timer.isActive():
+            self._sat_timer.start(int(wait * 1000) + 1)
+
+    def _refresh_saturation(self) -> None:
+        """Per neuron, the fraction of the probe's examples on which σ'(z^l_j) < threshold × max σ' (feedforward
+        only, via visualbp.core.diagnostics.saturation)."""
+        net = self.session.net
+        params = list(net.weights) + list(net.biases)
+        if self._sat_weights is not None and len(params) == len(self._sat_weights) \
+                and all(a is b for a, b in zip(params, self._sat_weights)):
+            self._update_saturation_marks()
+            return
+        t0 = time.monotonic()
+        X = probe_rows(self.session)
+        if len(X) and X.shape[1] == net.sizes[0]:
+            self._sat_fractions = saturation(net, X, self._sat_threshold)
+            self._sat_probe = len(X)
+        else:
+            self._sat_fractions, self._sat_probe = None, 0
+        self._sat_weights = params
+        self._sat_last = time.monotonic()
+        self._sat_interval = max(SATURATION_INTERVAL, 10.0 * (self._sat_last - t0))
+        self._update_saturation_marks()
+
+    def _update_saturation_marks(self) -> None:
+        """Which neurons wear the ring: for a layer whose σ'(z^l) is known for the current example, those
+        saturated on it; otherwise those saturated on at least half of the probe's examples."""
+        engine, net = self.session.engine, self.session.net
+        marks: dict[int, np.ndarray] = {}
+        source: dict[int, str] = {}
+        for i in range(len(net.weights)):
+            l = i + 2
+            n = net.sizes[i + 1]
+            sp = engine.current("sp", l)
+            if sp is not None and np.size(sp) == n:
+                limit = self._sat_threshold * max_prime(net.layer_activation(i))
+                with np.errstate(invalid="ignore"):
+                    marks[l] = np.asarray(sp, dtype=np.float64).ravel() < limit
+                source[l] = "example"
+            elif self._sat_fractions is not None and i < len(self._sat_fractions) \
+                    and len(self._sat_fractions[i]) == n:
+                marks[l] = self._sat_fractions[i] >= SATURATED_ON
+                source[l] = "probe"
+        self._sat_marks, self._sat_source = marks, source
+        self._neurons.saturated = marks if self._show_sat else {}
+        self._neurons.update()
+        self._update_saturation_legend()
+
+    def _update_saturation_legend(self) -> None:
+        act = self.session.net.layer_activation(0)
+        name = prime_name(act)
+        pct = f"{self._sat_threshold * 100:.3g}%"
+        self.saturation_box.setText(f"saturated: {name}(z) < {pct} of max")
+        sources = set(self._sat_source.values())
+        if sources == {"example"}:
+            where = "on the current example"
+        elif sources == {"probe"}:
+            where = f"on at least half of {self._sat_probe} training examples"
+        elif sources:
+            where = ("on the current example where its σ'(z) is known, elsewhere on at least half of "
+                     f"{self._sat_probe} training examples")
+        else:
+            where = ""
+        limit = self._sat_threshold * max_prime(act)
+        self.saturation_box.setToolTip(
+            f"Red dashed ring: a neuron whose {name}(z) is below {pct} of its largest value "
+            f"({name} < {fmt(limit, 2)}){' — ' + where if where else ''}.\n"
+            "BP1 and BP2 multiply the error by σ'(z), so a saturated neuron passes almost no error back and "
+            "its weights learn slowly. Hover a neuron for how often it is saturated.")
+
+    def _saturation_text(self, l: int, j: int) -> str:
+        """The hover lines about neuron j of layer l: how often it is saturated, and on this example."""
+        if l < 2 or self._sat_fractions is None or l - 2 >= len(self._sat_fractions):
+            return ""
+        frac = self._sat_fractions[l - 2]
+        if j >= len(frac):
+            return ""
+        act = self.session.net.layer_activation(l - 2)
+        name = prime_name(act)
+        limit = self._sat_threshold * max_prime(act)
+        lines = [f"saturated on {float(frac[j]):.0%} of examples ({name}(z) < {fmt(limit, 2)}; "
+                 f"measured on {self._sat_probe} training examples)"]
+        sp = self.session.engine.current("sp", l)
+        if sp is not None and j < np.size(sp) and float(np.ravel(sp)[j]) < limit:
+            lines.append(f"saturated on this example: {name}({sym('z', l, j)}) = {fmt(float(np.ravel(sp)[j]))}")
+        return "\n".join(lines)
 
     # ================================================================= colours
     def _fit_vmax(self) -> float:
@@ -1416,6 +1716,91 @@ class NetworkView(QWidget):
                 self.vb.addItem(item, ignoreBounds=True)
                 self._labels.append(item)
 
+    def _build_ratio_labels(self) -> None:
+        """One hidden label under each column l = 2..L, all on one row below the graph."""
+        for item in self._ratio_items.values():
+            self.vb.removeItem(item)
+        self._ratio_timer.stop()
+        self._ratio_items, self._ratio_plain = {}, {}
+        self._ratios = self._norms = None
+        if len(self._cols) < 2:
+            return
+        bottom = max(c.bottom for c in self._cols)
+        lift = 0.1 * max(c.s for c in self._cols if c.kind != "image")
+        for c in self._cols[1:]:
+            item = pg.TextItem(anchor=(0.5, 0.0))
+            item.setPos(c.x, bottom + lift)
+            item.setZValue(20)
+            item.setVisible(False)
+            self.vb.addItem(item, ignoreBounds=True)
+            self._ratio_items[c.l] = item
+
+    def _update_ratio_labels(self) -> None:
+        """'‖δ^l‖/‖δ^L‖ = 0.03' under column l: muted near 1, in the warning colour below 0.1 or above 10."""
+        self._ratio_timer.stop()
+        if self._ratios is None or not self._ratio_items:
+            return
+        self._ratio_last = time.monotonic()
+        t = T.current()
+        L = len(self._cols)
+        sup_L = _sup_digits(L)
+        for l, item in self._ratio_items.items():
+            r, norm = self._ratios[l - 2], self._norms[l - 2]
+            if l == L:  # what the others are measured against
+                head, value, colour = f"‖δ{sup_L}‖", fmt(norm, 2), t.muted
+                head_html = f"‖δ<sup>{L}</sup>‖"
+            else:
+                head, value, colour = f"‖δ{_sup_digits(l)}‖/‖δ{sup_L}‖", fmt(r, 2), ratio_color(r)
+                head_html = f"‖δ<sup>{l}</sup>‖/‖δ<sup>{L}</sup>‖"
+            weight = 700 if colour == alarm_color() else 600
+            self._ratio_plain[l] = f"{head} = {value}"
+            html_text = (f"<span style='color:{t.muted};font-size:{max(7, t.font_pt - 1)}pt'>{head_html}</span><br>"
+                         f"<span style='color:{colour};font-weight:{weight};font-size:{t.font_pt}pt'>= {value}</span>")
+            item.textItem.setTextWidth(-1)  # unconstrained, so the ideal width is the widest line of the new text
+            item.setHtml(html_text)
+            doc = item.textItem.document()
+            doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+            item.textItem.setTextWidth(doc.idealWidth())
+            item.updateTextPos()
+            item.setVisible(True)
+        if self._card.isVisible() and self._hover_key is not None and self._hover_key[0][0] == "ratio":
+            self._refresh_card()
+
+    def _ratio_text(self, l: int) -> str:
+        """The hover text of the error ratio under column l."""
+        L = len(self._cols)
+        norms = self._norms
+        if l == L:
+            return (f"‖δ^{L}‖ = {fmt(norms[L - 2])}: the output error (BP1) of the last minibatch, "
+                    f"‖∂C/∂b^{L}‖ (BP3)\nthe labels under the other layers are measured against it")
+        r = self._ratios[l - 2]
+        lines = [f"‖δ^{l}‖/‖δ^{L}‖ = {fmt(norms[l - 2])} / {fmt(norms[L - 2])} = {fmt(r)}",
+                 f"how much of the output error reaches layer {l} (last minibatch; ‖δ^l‖ = ‖∂C/∂b^l‖, BP3)"]
+        if math.isfinite(r) and r < RATIO_WARN_LOW:
+            lines.append(f"below {RATIO_WARN_LOW:g}: the error vanishes on its way back — BP2 multiplies it by "
+                         f"σ'(z) ≤ 1/4 at every layer, so layer {l} learns slowly")
+        elif math.isfinite(r) and r > RATIO_WARN_HIGH:
+            lines.append(f"above {RATIO_WARN_HIGH:g}: the error explodes on its way back (large weights in BP2)")
+        return "\n".join(lines)
+
+    def ratio_label_rect(self, l: int) -> QRectF | None:
+        """Where the error-ratio label under column l is, in view coordinates (None while hidden). Computed from
+        its position and size in pixels, so it is right before the label is first painted."""
+        item = self._ratio_items.get(l)
+        if item is None or not item.isVisible():
+            return None
+        size = item.textItem.boundingRect()
+        sx, sy = self.vb.viewPixelSize()
+        w, h = size.width() * abs(sx), size.height() * abs(sy)
+        return QRectF(item.pos().x() - w / 2, item.pos().y(), w, h)
+
+    def _ratio_at(self, pos: QPointF) -> int | None:
+        for l in self._ratio_items:
+            rect = self.ratio_label_rect(l)
+            if rect is not None and rect.contains(pos):
+                return l
+        return None
+
     def _build_heatmap_buttons(self) -> None:
         for b in self._heat_buttons:
             self._heat_row.removeWidget(b)
@@ -1494,6 +1879,9 @@ class NetworkView(QWidget):
     def _hit(self, pos: QPointF):
         """What is at ``pos`` (view coordinates): ('neuron', l, j), ('pixel', 1, k), ('rf', l, j, k),
         ('edge', l, j, k) or None. Edges are hit-tested vectorised over the drawn segments only."""
+        ratio = self._ratio_at(pos)
+        if ratio is not None:
+            return ("ratio", ratio)
         x, y = pos.x(), pos.y()
         for c in self._cols:
             if c.kind == "image":
@@ -1555,8 +1943,11 @@ class NetworkView(QWidget):
     def _hit_text(self, hit) -> str:
         s = self.session
         kind = hit[0]
+        if kind == "ratio":
+            return self._ratio_text(hit[1])
         if kind == "neuron":
-            return neuron_text(s, hit[1], hit[2])
+            extra = self._saturation_text(hit[1], hit[2])
+            return neuron_text(s, hit[1], hit[2]) + (f"\n{extra}" if extra else "")
         if kind == "pixel":
             c = self._cols[0]
             k = hit[2]
@@ -1641,6 +2032,25 @@ class NetworkView(QWidget):
         if not self.vb.sceneBoundingRect().contains(event.scenePos()):
             return
         self.click_at(self.vb.mapSceneToView(event.scenePos()))
+
+
+def _saturation_icon() -> QIcon:
+    """The legend's swatch: a neuron in a red dashed ring, as drawn on the graph."""
+    pix = QPixmap(32, 32)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    t = T.current()
+    p.setPen(QPen(QColor(t.node_outline), 2.0))
+    p.setBrush(QBrush(QColor(*t.neutral)))
+    p.drawEllipse(QPointF(16, 16), 8.5, 8.5)
+    ring = QPen(QColor(alarm_color()), 3.2)
+    ring.setDashPattern([2.0, 1.3])
+    p.setPen(ring)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawEllipse(QPointF(16, 16), 13.5, 13.5)
+    p.end()
+    return QIcon(pix)
 
 
 _SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"}

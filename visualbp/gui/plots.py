@@ -9,7 +9,11 @@
 3. **Error per layer** ‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean gradient,
    l = 2..L, on a log scale by default: where a person sees the error vanish in
    the early layers (BP2 multiplies by σ'(z^l) ≤ 1/4 at every layer it goes back).
-4. For 2-D data, the **decision boundary**: a^L_1 − a^L_0 over the input plane
+4. **Saturated fraction** per layer l = 2..L, 0–100 %: the share of (neuron, example)
+   pairs of a fixed probe of training examples where σ'(z^l_j) is below 10 % of its
+   largest value (``visualbp.core.diagnostics.layer_saturation``, feedforward only),
+   measured a few times a second while training and at every epoch's end.
+5. For 2-D data, the **decision boundary**: a^L_1 − a^L_0 over the input plane
    (feedforward only, via ``visualbp.core.probe``) behind the data points.
 
 The panel never computes gradients; it reads BatchStats and EpochStats. Per-minibatch
@@ -30,6 +34,7 @@ from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
 from PyQt6.QtGui import QColor, QFont
 from PyQt6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from visualbp.core.diagnostics import DEFAULT_SATURATION, layer_saturation
 from visualbp.core.probe import activations_on_grid
 from visualbp.core.steps import BatchStats, EpochStats
 from visualbp.gui import colors, theme
@@ -426,6 +431,9 @@ class PlotsPanel(QWidget):
     CURVES_INTERVAL_MS = 50  # per-minibatch curves redraw at most ~20 times a second
     BOUNDARY_RESOLUTION = 96
     MAX_POINTS = 2500  # data points drawn per split on the boundary plot
+    SATURATION_INTERVAL_MS = 300  # the saturated fraction is measured at most ~3 times a second of wall time
+    SATURATION_MARKERS = 60  # up to this many measurements each gets a dot
+    PROBE_ROWS = 200  # training examples it is measured on (the saturation breakpoint's probe when it has one)
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -443,6 +451,10 @@ class PlotsPanel(QWidget):
         self._delta_ema: np.ndarray | None = None
         self._references: list[tuple[str, str, list[_Curve]]] = []
         self._columns = 0
+        self._saturation = DownsamplingSeries(self.CAPACITY, 1)
+        self._saturation_last = -1.0
+        self._saturation_cost_ms = 0.0
+        self._saturation_threshold = DEFAULT_SATURATION
 
         # 1. cost
         self.cost_plot = _Plot("epoch", "cost C")
@@ -477,7 +489,16 @@ class PlotsPanel(QWidget):
         self.log_box.toggled.connect(self.set_log_scale)
         self.delta_plot.set_log_y(True)
 
-        # 4. decision boundary
+        # 4. saturated fraction per layer
+        self.saturation_plot = _Plot("epoch", "saturated %")
+        self.saturation_plot.value_format = "{:.1f}"
+        self._saturation_curves: list[_Curve] = []
+        self.saturation_plot.setYRange(-7, 107, padding=0)
+        self.saturation_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
+        self.saturation_plot.getPlotItem().setLimits(yMin=-10, yMax=110)
+        self.saturation_plot.setMinimumHeight(95)
+
+        # 5. decision boundary
         self.boundary_plot = _Plot("x<sub>1</sub>", "x<sub>2</sub>")
         self.boundary_plot.getPlotItem().showGrid(x=False, y=False)
         self.boundary_plot.setAspectLocked(True)
@@ -504,6 +525,9 @@ class PlotsPanel(QWidget):
         self._boundary_timer = QTimer(self)
         self._boundary_timer.setSingleShot(True)
         self._boundary_timer.timeout.connect(self._update_boundary)
+        self._saturation_timer = QTimer(self)
+        self._saturation_timer.setSingleShot(True)
+        self._saturation_timer.timeout.connect(self._measure_saturation_now)
 
         self.accuracy_plot.setXLink(self.cost_plot)  # same width in every layout: epochs line up
 
@@ -519,6 +543,11 @@ class PlotsPanel(QWidget):
         self.delta_card.title.setToolTip("‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean error, one curve per "
                                          "layer l, smoothed. Small values in early layers: their error vanished "
                                          "on the way back (BP2 multiplies by σ'(z^l)).")
+        self.saturation_card = _Card("Saturated fraction", self.saturation_plot)
+        self.saturation_card.title.setToolTip(
+            "Per layer l, the share of neurons × examples (a fixed probe of training examples) where σ'(z^l_j) "
+            "is below 10% of its largest value. BP1 and BP2 multiply the error by σ'(z), so a saturated "
+            "neuron passes almost no error back and learns slowly.")
         self.boundary_card = _Card("Decision boundary", self.boundary_plot)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(4, 4, 4, 4)
@@ -537,36 +566,37 @@ class PlotsPanel(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _reflow(self, force: bool = False) -> None:
-        """One column in a narrow dock; two (cost | accuracy over δ | boundary) when wide."""
+        """One column in a narrow dock; two when wide (cost | accuracy, ‖δ^l‖ | saturated, then the boundary)."""
         columns = 2 if self.width() >= 820 and self.width() >= 1.1 * self.height() else 1
         if columns == self._columns and not force:
             return
         self._columns = columns
-        cards = [self.cost_card, self.accuracy_card, self.delta_card, self.boundary_card]
+        cards = [self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card]
         for card in cards:
             self._grid.removeWidget(card)
-        for r in range(4):
+        for r in range(len(cards)):
             self._grid.setRowStretch(r, 0)
         for c in range(2):
             self._grid.setColumnStretch(c, 0)
         boundary = self.session.dataset.is_2d
+        self.delta_plot.setXLink(self.cost_plot)
+        self.saturation_plot.setXLink(self.cost_plot)
         if columns == 1:
-            for r, (card, stretch) in enumerate(zip(cards, (4, 3, 4, 8))):
+            for r, (card, stretch) in enumerate(zip(cards, (4, 3, 4, 3, 8))):
                 self._grid.addWidget(card, r, 0)
                 self._grid.setRowStretch(r, stretch if (card is not self.boundary_card or boundary) else 0)
             self._grid.setColumnStretch(0, 1)
-            self.delta_plot.setXLink(self.cost_plot)
         else:
             self._grid.addWidget(self.cost_card, 0, 0)
             self._grid.addWidget(self.accuracy_card, 0, 1)
-            if boundary:
+            if boundary:  # the boundary beside the two plots of the layers, about square
                 self._grid.addWidget(self.delta_card, 1, 0)
-                self._grid.addWidget(self.boundary_card, 1, 1)
-                self.delta_plot.setXLink(self.cost_plot)
-            else:  # twice as wide as the cost plot: a pixel link would not line up epochs
-                self.delta_plot.setXLink(None)
-                self.delta_plot.enableAutoRange(axis="x")
-                self._grid.addWidget(self.delta_card, 1, 0, 1, 2)
+                self._grid.addWidget(self.saturation_card, 2, 0)
+                self._grid.addWidget(self.boundary_card, 1, 1, 2, 1)
+                self._grid.setRowStretch(2, 1)
+            else:
+                self._grid.addWidget(self.delta_card, 1, 0)
+                self._grid.addWidget(self.saturation_card, 1, 1)
                 self._grid.addWidget(self.boundary_card, 2, 0)
             self._grid.setRowStretch(0, 1)
             self._grid.setRowStretch(1, 1)
@@ -611,12 +641,42 @@ class PlotsPanel(QWidget):
                 skipFiniteCheck=True))
             entries.append(_swatch(colour, "—", f"‖δ<sup>{l}</sup>‖"))
         self.delta_card.set_legend(entries)
+        self._rebuild_saturation(layers)
         for curve in (self._mb_cost, self._train_cost, self._val_cost, self._train_acc, self._val_acc):
             self.cost_plot.set_curve(curve, [], [])  # set_curve only touches the curve itself
-        for plot in (self.cost_plot, self.accuracy_plot, self.delta_plot):
+        for plot in (self.cost_plot, self.accuracy_plot, self.delta_plot, self.saturation_plot):
             plot.hide_hover()
         self.cost_plot.enableAutoRange()
         self.delta_plot.enableAutoRange()
+
+    def _rebuild_saturation(self, layers: int) -> None:
+        """A fresh store and one saturated-fraction curve per layer l = 2..L, then the first point."""
+        self._saturation = DownsamplingSeries(self.CAPACITY, layers)
+        self._saturation_last = -1.0
+        self._saturation_timer.stop()
+        for curve in self._saturation_curves:
+            self.saturation_plot.remove_curve(curve)
+        self._saturation_curves = []
+        entries = []
+        for i in range(layers):
+            l = i + 2
+            style = Qt.PenStyle.SolidLine if i < len(LAYER_COLOURS) else Qt.PenStyle.DashLine
+            colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
+            self._saturation_curves.append(self.saturation_plot.add_curve(
+                f"layer {l} saturated", _pen(colour, 1.5, style), unit=" %", clipToView=True, skipFiniteCheck=True,
+                symbol="o", symbolSize=4, symbolPen=None, symbolBrush=colour))
+            entries.append(_swatch(colour, "—", f"l={l}"))
+        self.saturation_card.set_legend(entries)
+        self.measure_saturation(self._engine_x())
+
+    def _measure_saturation_now(self) -> None:
+        self.measure_saturation(self._engine_x())
+
+    def _engine_x(self) -> float:
+        """Where the engine's weights are, in epochs: epoch + finished minibatches / minibatches per epoch."""
+        engine = self.session.engine
+        epoch, batch = engine.position[:2]
+        return epoch + batch / max(1, engine.batches_per_epoch)
 
     def _x_of(self, stats: Sequence[BatchStats]) -> np.ndarray:
         """x = epoch + (minibatch + 1) / minibatches per epoch: the end of that minibatch, in epochs."""
@@ -650,6 +710,12 @@ class PlotsPanel(QWidget):
             smoothed, self._delta_ema = ema(deltas, alpha, self._delta_ema)
             self._deltas.append(x, smoothed)
         self._batches_dirty = True
+        interval = max(self.SATURATION_INTERVAL_MS, 10.0 * self._saturation_cost_ms)  # ≤ ~10% of the GUI thread
+        wait = interval - (time.perf_counter() - self._saturation_last) * 1000.0
+        if wait <= 0:
+            self.measure_saturation(self._engine_x())
+        elif not self._saturation_timer.isActive():  # the trailing edge: the weights a run stops at are measured
+            self._saturation_timer.start(int(math.ceil(wait)))
         if self._batch_timer.isActive():
             return
         wait = self.CURVES_INTERVAL_MS - (time.perf_counter() - self._batches_last) * 1000.0
@@ -659,8 +725,9 @@ class PlotsPanel(QWidget):
             self._batch_timer.start(int(math.ceil(wait)))
 
     def _forget_from(self, x0: float) -> None:
-        for series in (self._batch_cost, self._deltas):
+        for series in (self._batch_cost, self._deltas, self._saturation):
             series.drop_from(x0)
+        self._redraw_saturation()
         self._cost_ema = self._batch_cost.data()[1][-1] if len(self._batch_cost) else None
         self._delta_ema = self._deltas.data()[1][-1] if len(self._deltas) else None
         for e in [e for e in self._epochs if e + 1 >= x0]:
@@ -671,6 +738,40 @@ class PlotsPanel(QWidget):
         for stats in epochs:
             self._epochs[stats.epoch] = stats
         self._redraw_epochs()
+        if epochs:  # at the epoch's end, or (training on) where the weights are now
+            self.measure_saturation(self._engine_x())
+
+    # ------------------------------------------------------------------ saturated fraction
+    def measure_saturation(self, x: float) -> bool:
+        """Measure layer_saturation on the probe with the current weights and add it at ``x`` (in epochs);
+        False when nothing was added (x not after the last point, or no probe)."""
+        self._saturation_timer.stop()
+        self._saturation_last = time.perf_counter()
+        series = self._saturation
+        if series.last_x is not None and x <= series.last_x:
+            return False
+        net = self.session.net
+        if len(net.weights) != series.width:
+            return False
+        rows = int(getattr(self.session.breakpoints, "probe_rows", self.PROBE_ROWS) or self.PROBE_ROWS)
+        X = np.asarray(self.session.engine.X[:rows], dtype=np.float64)
+        if not len(X) or X.shape[1] != net.sizes[0]:
+            return False
+        t0 = time.perf_counter()
+        fractions = layer_saturation(net, X, self._saturation_threshold)
+        series.append([x], [[100.0 * f for f in fractions]])
+        self._saturation_last = time.perf_counter()
+        self._saturation_cost_ms = (self._saturation_last - t0) * 1000.0
+        self._redraw_saturation()
+        return True
+
+    def _redraw_saturation(self) -> None:
+        x, y = self._saturation.data()
+        few = len(x) <= self.SATURATION_MARKERS
+        for i, curve in enumerate(self._saturation_curves):
+            if (curve.item.opts["symbol"] is not None) != few:  # a dot per measurement while there are few
+                curve.item.setSymbol("o" if few else None)
+            self.saturation_plot.set_curve(curve, x, y[:, i] if len(y) else y)
 
     # ------------------------------------------------------------------ drawing
     def _redraw_batches(self) -> None:
@@ -711,21 +812,25 @@ class PlotsPanel(QWidget):
 
     # ------------------------------------------------------------------ reference runs
     def add_reference_run(self, label: str, epochs: Sequence[EpochStats]) -> None:
-        """Overlay another run's training (dashed) and validation (dotted) cost per epoch for comparison."""
+        """Overlay another run's training (dashed) and validation (dotted) cost and accuracy per epoch."""
         colour = REFERENCE_COLOURS[len(self._references) % len(REFERENCE_COLOURS)]
         rows = sorted(epochs, key=lambda s: s.epoch)
         x = np.array([s.epoch + 1.0 for s in rows])
-        train = self.cost_plot.add_curve(f"{label}: train cost", _pen(colour, 1.5, Qt.PenStyle.DashLine))
-        val = self.cost_plot.add_curve(f"{label}: validation cost", _pen(colour, 1.3, Qt.PenStyle.DotLine))
-        self.cost_plot.set_curve(train, x, np.array([s.train_cost for s in rows], dtype=float))
-        self.cost_plot.set_curve(val, x, np.array([s.val_cost for s in rows], dtype=float))
-        self._references.append((label, colour, [train, val]))
+        curves = []
+        for plot, what, scale, unit in ((self.cost_plot, "cost", 1.0, ""), (self.accuracy_plot, "accuracy", 100.0, " %")):
+            train = plot.add_curve(f"{label}: train {what}", _pen(colour, 1.5, Qt.PenStyle.DashLine), unit=unit)
+            val = plot.add_curve(f"{label}: validation {what}", _pen(colour, 1.3, Qt.PenStyle.DotLine), unit=unit)
+            field = "cost" if what == "cost" else "accuracy"
+            plot.set_curve(train, x, scale * np.array([getattr(s, f"train_{field}") for s in rows], dtype=float))
+            plot.set_curve(val, x, scale * np.array([getattr(s, f"val_{field}") for s in rows], dtype=float))
+            curves += [(plot, train), (plot, val)]
+        self._references.append((label, colour, curves))
         self._cost_legend()
 
     def clear_reference_runs(self) -> None:
         for _, _, curves in self._references:
-            for curve in curves:
-                self.cost_plot.remove_curve(curve)
+            for plot, curve in curves:
+                plot.remove_curve(curve)
         self._references.clear()
         self._cost_legend()
 
@@ -733,10 +838,11 @@ class PlotsPanel(QWidget):
         return [label for label, _, _ in self._references]
 
     def _cost_legend(self) -> None:
-        entries = [_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
-                   _swatch("#9aa4a9", "—", "minibatch")]
-        entries += [_swatch(colour, "- -", label) for label, colour, _ in self._references]
-        self.cost_card.set_legend(entries)
+        refs = [_swatch(colour, "- -", label) for label, colour, _ in self._references]
+        self.cost_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
+                                   _swatch("#9aa4a9", "—", "minibatch")] + refs)
+        self.accuracy_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"),
+                                       _swatch(VALIDATION_COLOUR, "●", "validation")] + refs)
 
     # ------------------------------------------------------------------ decision boundary
     def _setup_boundary(self) -> None:
@@ -886,6 +992,18 @@ class PlotsPanel(QWidget):
 
     def log_scale(self) -> bool:
         return self.log_box.isChecked()
+
+    def saturation_curve_count(self) -> int:
+        """One saturated-fraction curve per layer l = 2..L."""
+        return len(self._saturation_curves)
+
+    def saturation_curve_data(self, l: int) -> tuple[np.ndarray, np.ndarray]:
+        """(x in epochs, % of layer l's (neuron, example) pairs saturated) for book layer l ≥ 2, as drawn."""
+        return _copy(self._saturation_curves[l - 2])
+
+    def reference_runs(self) -> list[tuple[str, str]]:
+        """(label, colour) of every reference run on the cost plot, oldest first."""
+        return [(label, colour) for label, colour, _ in self._references]
 
     def boundary_visible(self) -> bool:
         """Shown for 2-D data, hidden otherwise (independent of whether the panel itself is on screen)."""

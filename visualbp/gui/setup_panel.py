@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
                              QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
@@ -49,6 +50,11 @@ COSTS = (("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"))
 INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"))
 
 MAX_ARCH_CHARS = 2000
+#: The 2-D sets lie in [−1, 1]; beyond this the points are pure noise, and near the float limit
+#: the plot ranges overflow.
+MAX_NOISE = 100.0
+#: Largest |feature| accepted from a user's file: differences of ±1e308 overflow to inf in every range.
+MAX_FEATURE = 1e100
 _SEP = re.compile(r"\s*[,;，、]\s*|\s+")
 _INT = re.compile(r"[+\-−]?\d+")
 
@@ -88,6 +94,8 @@ def parse_sizes(text: str, n_in: int, n_out: int) -> tuple[int, ...]:
     tokens = _SEP.split(s)
     while tokens and tokens[-1] == "":
         tokens.pop()  # trailing commas
+    if not tokens:  # only separators, e.g. ","
+        raise ValueError("type the hidden layer sizes, e.g. 4, 3 (or 'none' for no hidden layer)")
     if len(tokens) > checks.MAX_LAYERS:
         raise ValueError(f"{len(tokens):,} layers is more than the limit of {checks.MAX_LAYERS}")
     values = [_token_value(t) for t in tokens]
@@ -153,7 +161,9 @@ def parse_fraction(text: str, what: str, low: float, high: float) -> float:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:g}"
+    """The shortest text that reads back as exactly ``v`` ('3', '0.1', '1e+300'): Apply never rounds a value."""
+    text = repr(float(v))
+    return text[:-2] if text.endswith(".0") else text
 
 
 # --------------------------------------------------------------------------- the panel
@@ -216,7 +226,7 @@ class SetupPanel(QWidget):
         self.data_info.setWordWrap(True)
         self.data_info.setStyleSheet(f"color: {th.muted}; font-size: 8pt;")
         self.points_edit = self._line("points", "How many 2-D points to generate (4 … 1,000,000)")
-        self.noise_edit = self._line("noise", "Standard deviation of the noise added to each point (≥ 0)")
+        self.noise_edit = self._line("noise", "Standard deviation of the noise added to each point (0 … 100)")
         self.val_edit = self._line("val_fraction", "Share of the examples held out for validation (0 … 0.9)")
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.setToolTip("Draw new points from a new data seed and rebuild")
@@ -493,6 +503,11 @@ class SetupPanel(QWidget):
         if loaded is None:
             return False
         spec, dataset = loaded
+        largest = max(float(np.abs(X).max(initial=0.0)) for X in (dataset.X_train, dataset.X_val))
+        if largest > MAX_FEATURE:
+            self.fields["dataset"].set_error(f"{Path(path).name}: values as large as {largest:.3g}; "
+                                             f"features must lie within ±{MAX_FEATURE:g} (rescale the data)")
+            return False
         previous = self._io
         self.fields["dataset"].set_error(None)
         self._file = (spec, dataset)
@@ -569,8 +584,8 @@ class SetupPanel(QWidget):
             return parse_count(text, "points", 4, 1_000_000)
         if key == "noise":
             v = _parse_float(text)
-            if v is None or not math.isfinite(v) or v < 0:
-                raise ValueError("noise must be a finite number ≥ 0")
+            if v is None or not math.isfinite(v) or not 0 <= v <= MAX_NOISE:
+                raise ValueError(f"noise must be a number from 0 to {MAX_NOISE:g}")
             return v
         if key == "val_fraction":
             return parse_fraction(text, "the validation fraction", 0.0, 0.9)
