@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import NoReturn
 
 import visualbp
+from visualbp.core.blas import limit_blas_threads
 from visualbp.core import checks
 from visualbp.core.config import GENERATED, SessionConfig, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
@@ -173,6 +174,7 @@ def settings_from_args(args: argparse.Namespace) -> tuple[SessionConfig, Demo | 
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit_blas_threads()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a one-line usage error (already printed)

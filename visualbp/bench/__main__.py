@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args(argv)
+    from visualbp.core.blas import limit_blas_threads
+
+    limit_blas_threads()  # as the app runs; see visualbp/core/blas.py
     rows = []
     if args.what in ("core", "all"):
         from visualbp.bench import core

@@ -17,6 +17,7 @@ from enum import Enum
 
 from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
 
+from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.sessionio import SavedSession, load_session, save_session
@@ -26,7 +27,7 @@ from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 
 
-LIVE_INTERVAL_MS = 100
+LIVE_INTERVAL_MS = 250
 
 
 class Granularity(str, Enum):
@@ -83,6 +84,7 @@ class Session(QObject):
 
     def __init__(self, config: SessionConfig | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        limit_blas_threads()  # a GUI thread and a training thread share the cores: see core/blas.py
         self.config = (config or SessionConfig()).validated()
         self.granularity = Granularity.RECORD
         self.speed = 60  # 1..100; 100 = as fast as possible
