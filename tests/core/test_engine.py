@@ -231,3 +231,35 @@ def test_engine_refuses_mismatched_data_and_bad_settings():
         engine.eta = float("nan")
     with pytest.raises(ValueError, match="minibatch size"):
         engine.mini_batch_size = 0
+
+
+def test_fast_batches_reuse_history_buffers_and_back_stays_exact():
+    engine, _, _ = make(m=5, n=25)
+    engine.history_steps = 4  # forces the history to forget, so snapshot buffers are reused
+    seen = []
+    for _ in range(12):
+        seen.append(snapshot(engine))
+        engine.finish_batch()
+    assert engine._pool  # forgotten snapshots went back to the pool
+    for expected in reversed(seen[-4:]):
+        engine.back()
+        assert same(snapshot(engine), expected)
+    assert engine.back() is None
+    # stepping records after fast batches never changes what the history holds
+    engine.finish_batch()
+    kept = snapshot(engine)
+    engine.step()
+    engine.back()
+    assert same(snapshot(engine), kept)
+
+
+def test_a_fast_batch_never_writes_into_arrays_a_record_holds():
+    engine, _, _ = make(m=3)
+    while True:
+        r = engine.step()
+        if engine.at_batch_start:
+            break
+    update = r  # the last UPDATE record holds the new weights of its layer
+    held = np.array(update["w"])
+    engine.run_batches(5)
+    assert np.array_equal(update["w"], held)

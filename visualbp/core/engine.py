@@ -121,13 +121,15 @@ class Engine:
         self._initial = (list(net.weights), list(net.biases))
         self._state = _State()
         self._perm_cache: tuple[int, np.ndarray] | None = None
-        self._history: deque[tuple[StepRecord, _State, list, list, int]] = deque()
+        self._history: deque[tuple[StepRecord, _State, list, list, int, bool]] = deque()
         self._history_nbytes = 0
         self.last_record: StepRecord | None = None
         self.divergence: Divergence | None = None
-        #: The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
-        #: ``net.biases``/``net.weights``; None before the first. Not part of the step history.
-        self.last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
+        self._last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
+        self._last_scaled: tuple | None = None
+        self._owned: list[np.ndarray] = []  # weight arrays the fast path may update in place
+        self._grad_buffers: list[np.ndarray] = []
+        self._pool: dict[tuple, list[np.ndarray]] = {}  # spare snapshot buffers
 
     # ----------------------------------------------------------------- settings
     @property
@@ -222,13 +224,18 @@ class Engine:
         return self._perm_cache[1]
 
     # ----------------------------------------------------------------- history
-    def _push(self, record: StepRecord, before: _State, weights: list, biases: list, nbytes: int) -> None:
-        self._history.append((record, before, weights, biases, nbytes))
+    def _push(self, record: StepRecord, before: _State, weights: list, biases: list, nbytes: int,
+              pooled: bool = False) -> None:
+        self._history.append((record, before, weights, biases, nbytes, pooled))
         self._history_nbytes += nbytes
         while self._history and (
             len(self._history) > self.history_steps or self._history_nbytes > self.history_bytes
         ):
-            self._history_nbytes -= self._history.popleft()[4]
+            old = self._history.popleft()
+            self._history_nbytes -= old[4]
+            if old[5]:  # buffers only the history held: reuse them
+                for a in old[2]:
+                    self._pool.setdefault(a.shape, []).append(a)
 
     def back(self) -> StepRecord | None:
         """Undo the last record: state, accumulators and weights return bit for bit.
@@ -237,7 +244,7 @@ class Engine:
         """
         if not self._history:
             return None
-        record, before, weights, biases, nbytes = self._history.pop()
+        record, before, weights, biases, nbytes, _ = self._history.pop()
         self._history_nbytes -= nbytes
         self._state = before
         self.net.weights, self.net.biases = list(weights), list(biases)
@@ -283,7 +290,7 @@ class Engine:
         """The weights and biases at the start of the current minibatch (what a save records)."""
         if self.at_batch_start:
             return list(self.net.weights), list(self.net.biases)
-        for record, before, weights, biases, _ in reversed(self._history):
+        for record, before, weights, biases, _, _ in reversed(self._history):
             if not before.program:
                 return list(weights), list(biases)
         return list(self.net.weights), list(self.net.biases)  # history trimmed: no update yet this batch
@@ -400,29 +407,71 @@ class Engine:
 
     # ----------------------------------------------------------------- a whole minibatch
     def _fast_batch(self) -> StepRecord:
-        """Take the next minibatch in one matrix-based pass (one BATCH record)."""
+        """Take the next minibatch in one matrix-based pass (one BATCH record).
+
+        The weights are updated in place, but only arrays this path allocated itself and
+        has handed to nobody (``_owned``); the state before is copied into pooled buffers
+        for the history, which go back to the pool when the history forgets them.
+        """
         before = self._state
         assert not before.program
         net = self.net
-        weights, biases = list(net.weights), list(net.biases)
+        if not (len(self._owned) == len(net.weights) and all(
+                a is b for a, b in zip(self._owned, net.weights + net.biases))):
+            net.weights = [w.copy() for w in net.weights]
+            net.biases = [b.copy() for b in net.biases]
+            self._owned = net.weights + net.biases
+            self._grad_buffers = [np.empty_like(w) for w in net.weights]
+        weights = [self._pooled_copy(w) for w in net.weights]
+        biases = [b.copy() for b in net.biases]
         m = self._batch_size_at(before.offset)
         rows = self._perm(before.epoch)[before.offset:before.offset + m]
         Yb = self.Y[rows].T
-        nabla_b, nabla_w, a_L = net._gradient(self.X[rows].T, Yb)
-        net._apply_gradient(nabla_b, nabla_w, self._eta, net.lmbda, self.n_train)
-        self.last_gradient = (nabla_b, nabla_w)
+        eta = self._eta
+        decay = 1.0 - eta * (net.lmbda / self.n_train) if net.lmbda else 1.0
+        bias_grads = [None] * len(net.biases)
+        a_L = net._step_in_place(self.X[rows].T, Yb, eta / m, decay, self._grad_buffers, bias_grads)
+        self._last_scaled = (bias_grads, self._grad_buffers, eta)
         cost = net.cost.fn(a_L, Yb) / m
         record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
                             freeze({"cost": np.array(cost)}))
-        stats = self._batch_stats(before, nabla_b, nabla_w, cost, mean=True) if self.batch_done else None
+        stats = None
+        if self.batch_done:
+            stats = BatchStats(
+                epoch=before.epoch, batch=before.batch, step=before.step, cost=float(cost),
+                delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in bias_grads),
+                grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in self._grad_buffers),
+            )
         s, epoch_ended = self._end_batch(replace(before, m=m, step=before.step + 1))
         self._state = s
         self.last_record = record
-        self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(net.weights, net.biases)))
+        self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(weights, biases)),
+                   pooled=True)
         self.step_taken.emit(record)
         self._check_finite(record, range(len(net.weights)), cost)
         self._after_batch(stats, epoch_ended)
         return record
+
+    def _pooled_copy(self, a: np.ndarray) -> np.ndarray:
+        pool = self._pool.get(a.shape)
+        buf = pool.pop() if pool else np.empty_like(a)
+        np.copyto(buf, a)
+        return buf
+
+    @property
+    def last_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+        """The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
+        ``net.biases``/``net.weights``; None before the first. Not part of the step history."""
+        if self._last_scaled is not None:
+            bias_grads, weight_grads, eta = self._last_scaled
+            self._last_gradient = ([b / eta for b in bias_grads], [w / eta for w in weight_grads])
+            self._last_scaled = None
+        return self._last_gradient
+
+    @last_gradient.setter
+    def last_gradient(self, value) -> None:
+        self._last_gradient = value
+        self._last_scaled = None
 
     def _batch_stats(self, s: _State, nabla_b, nabla_w, cost: float, mean: bool = False) -> BatchStats:
         """‖∂C/∂b^l‖ and ‖∂C/∂w^l‖ of the mean gradient. By l (sums) or by index (means)."""

@@ -219,34 +219,47 @@ class Network:
         into ``self.weights``/``self.biases`` in place (SGD made them its own) and into
         the gradient ``buffers``, so a minibatch allocates no weight-sized arrays.
         """
-        weights, biases = self.weights, self.biases
-        last = self.num_layers - 2
-        hidden, output, cost = self.activation, self.output_activation, self.cost
         decay = 1.0 - eta * (lmbda / n) if lmbda else 1.0
+        step = self._step_in_place
         for k in range(0, len(order), m):
             rows = order[k:k + m]  # gathered per minibatch: stays in cache, no copy of the whole set
-            A = X[rows].T
-            scale = eta / A.shape[1]
-            activations = [A]
-            zs = []
-            for i in range(last + 1):
-                z = weights[i] @ A
-                z += biases[i]
-                zs.append(z)
-                A = (output if i == last else hidden).fn(z)
-                activations.append(A)
-            delta = cost.delta(zs[-1], A, Y[rows].T, output)  # BP1
-            for i in range(last, -1, -1):
-                g = np.matmul(delta, activations[i].T, out=buffers[i])  # BP4, summed
-                g *= scale
-                gb = delta.sum(axis=1, keepdims=True)  # BP3, summed
-                gb *= scale
-                if i:  # BP2 with w^(l+1) before its update
-                    delta = (weights[i].T @ delta) * hidden.prime(zs[i - 1], activations[i])
-                if decay != 1.0:
-                    weights[i] *= decay
-                weights[i] -= g
-                biases[i] -= gb
+            step(X[rows].T, Y[rows].T, eta / len(rows), decay, buffers, None)
+
+    def _step_in_place(
+        self, A: np.ndarray, Y: np.ndarray, scale: float, decay: float, buffers: list, bias_grads: list | None
+    ) -> np.ndarray:
+        """One minibatch (examples as columns of ``A``): BP1–BP4 and the update, in place.
+
+        ``w → decay·w − scale·Σ_x ∂C_x/∂w`` with ``scale = η/m``; the scaled weight gradients
+        are left in ``buffers`` and, when ``bias_grads`` is a list, the scaled bias gradients
+        are put in it. Returns a^L for the caller's cost. Only for arrays the caller owns.
+        """
+        weights, biases = self.weights, self.biases
+        last = self.num_layers - 2
+        hidden, output = self.activation, self.output_activation
+        activations = [A]
+        zs = []
+        for i in range(last + 1):
+            z = weights[i] @ A
+            z += biases[i]
+            zs.append(z)
+            A = (output if i == last else hidden).fn(z)
+            activations.append(A)
+        delta = self.cost.delta(zs[-1], A, Y, output)  # BP1
+        for i in range(last, -1, -1):
+            g = np.matmul(delta, activations[i].T, out=buffers[i])  # BP4, summed
+            g *= scale
+            gb = delta.sum(axis=1, keepdims=True)  # BP3, summed
+            gb *= scale
+            if bias_grads is not None:
+                bias_grads[i] = gb
+            if i:  # BP2 with w^(l+1) before its update
+                delta = (weights[i].T @ delta) * hidden.prime(zs[i - 1], activations[i])
+            if decay != 1.0:
+                weights[i] *= decay
+            weights[i] -= g
+            biases[i] -= gb
+        return A
 
     # ----------------------------------------------------------------- evaluation
     def evaluate(self, test_data: Iterable[Pair]) -> int:
