@@ -55,7 +55,10 @@ def figure(times: dict[tuple[int, int], float], path: str) -> None:
     p.showGrid(x=True, y=True, alpha=0.25)
     p.setLabel("bottom", "minibatch size m")
     p.setLabel("left", "seconds per epoch (8,000 images)")
-    p.setTitle("Network.SGD on MNIST, float64, 2 cores — [784, h, 10]")
+    p.setTitle("Network.SGD on MNIST, float64, one BLAS thread — [784, h, 10]")
+    p.getAxis("bottom").setTicks([[(np.log10(m), str(m)) for m in BATCHES]])
+    y_ticks = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]
+    p.getAxis("left").setTicks([[(np.log10(v), f"{v:g}") for v in y_ticks]])
     legend = p.addLegend(offset=(-10, 10))
     colors = {30: (8, 119, 189), 100: (245, 147, 34), 300: (96, 125, 139)}
     for h in HIDDEN:
