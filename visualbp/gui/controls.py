@@ -216,11 +216,8 @@ class ControlsBar(QWidget):
         self.seed_spin.lineEdit().returnPressed.connect(self._apply_seed)
 
         self.alert_label = QLabel()
-        self.alert_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.alert_label.hide()
-
-        th = theme.current()
-        muted = f"color: {th.muted};"
+        self._group_labels: list[QLabel] = []
 
         def group(*widgets: QWidget, label: str | None = None) -> QWidget:
             box = QWidget()
@@ -229,7 +226,7 @@ class ControlsBar(QWidget):
             row.setSpacing(4)
             if label:
                 text = QLabel(label)
-                text.setStyleSheet(muted)
+                self._group_labels.append(text)
                 row.addWidget(text)
             for w in widgets:
                 row.addWidget(w)
@@ -256,7 +253,32 @@ class ControlsBar(QWidget):
         session.runningChanged.connect(self._on_running)
         session.diverged.connect(self._refresh)
         session.statusChanged.connect(self._on_status)
+        self.apply_theme()
+        theme.notifier().changed.connect(self.apply_theme)
         self.sync_from_session()
+
+    # ----------------------------------------------------------------- the look
+    def apply_theme(self, _theme: object = None) -> None:
+        """Sizes and colours from ``theme.current()``: in presentation mode big step buttons (48 px tall,
+        32 px icons) that a lecturer hits without looking; the text follows the application font."""
+        th = theme.current()
+        big = theme.scale() > 1.0
+        for b in (self.back_button, self.step_button, self.play_button, self.reset_button,
+                  self.new_weights_button, self.train_button):
+            b.setMinimumHeight(48 if big else 34)
+            b.setIconSize(QSize(32, 32) if big else QSize(20, 20))
+        self.play_button.setMinimumWidth(round(84 * theme.scale()))  # room for "Pause" so the bar does not jump
+        for w in (self.granularity_combo, self.epochs_spin, self.seed_spin):
+            w.setMinimumHeight(44 if big else 30)
+        self.epochs_spin.setMaximumWidth(round(110 * theme.scale()))
+        self.seed_spin.setMinimumWidth(round(110 * theme.scale()))
+        self.speed_slider.setMinimumWidth(round(110 * theme.scale()))
+        self.speed_slider.setMaximumWidth(round(180 * theme.scale()))
+        for label in self._group_labels:
+            label.setStyleSheet(f"color: {th.muted};")
+        alarm = "#ff6e6e" if theme.is_dark() else "#c62828"
+        self.alert_label.setStyleSheet(f"color: {alarm}; font-weight: bold;")
+        self.updateGeometry()
 
     # ----------------------------------------------------------------- public
     def shortcut_actions(self) -> list[QAction]:

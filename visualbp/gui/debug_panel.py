@@ -55,6 +55,14 @@ from visualbp.core.steps import EpochStats
 from visualbp.gui import theme
 
 ERROR_COLOR = "#c62828"  # an invalid field, and the frame of a breakpoint's sentence
+ERROR_COLOR_DARK = "#ff6e6e"  # the same on a dark theme
+
+
+def error_color() -> str:
+    """ERROR_COLOR, or a light red that reads on a dark theme."""
+    return ERROR_COLOR_DARK if theme.is_dark() else ERROR_COLOR
+
+
 MEASURE_BUDGET = 0.4  # seconds the speed measurement may take at most (it runs on the GUI thread)
 MAX_REPEATS = 100
 MIN_REPEATS = 3
@@ -162,11 +170,16 @@ class _Field(QLineEdit):
         self._check, self._on_valid, self._kept = check, on_valid, kept
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOR}; font-size: 8pt;")
         self.error.hide()
-        self.setFixedWidth(width)
+        self._width = width
+        self.apply_theme()
         self.setProperty("invalid", False)
         self.textEdited.connect(self._edited)
+
+    def apply_theme(self) -> None:
+        """Width and message type scaled with ``theme.current()``'s font_pt, in its error colour."""
+        self.setFixedWidth(round(self._width * theme.scale()))
+        self.error.setStyleSheet(f"color: {error_color()}; font-size: {theme.pt(8):g}pt;")
 
     def _edited(self, text: str) -> None:
         try:
@@ -236,11 +249,6 @@ class DebugPanel(QWidget):
         self._kept: list[tuple[str, list[list]]] = []
         self._costs: PassCosts | None = None
         self._last_hit = ""
-        t = theme.current()
-        self.setStyleSheet(
-            f"QLineEdit[invalid=\"true\"] {{ border: 2px solid {ERROR_COLOR}; border-radius: 3px; padding: 1px 3px; }}"
-            "QGroupBox { font-weight: bold; }")
-        muted = f"color: {t.muted}; font-size: 8pt;"
 
         # ------------------------------------------------------------- breakpoints
         self.cost_box = QCheckBox("pause when the training cost rises")
@@ -278,7 +286,6 @@ class DebugPanel(QWidget):
         sat_grid.addWidget(self.sat_fraction, 1, 1)
         sat_grid.addWidget(QLabel("%"), 1, 2)
         self.sat_of.setWordWrap(True)
-        self.sat_of.setStyleSheet(muted)
         sat_grid.addWidget(self.sat_fraction.error, 2, 0, 1, 3)
         sat_grid.addWidget(self.sat_of, 3, 0, 1, 3)
         self.sat_where = QLabel("where σ'(z) <")
@@ -316,8 +323,6 @@ class DebugPanel(QWidget):
         self.hit_label = QLabel()
         self.hit_label.setWordWrap(True)
         self.hit_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hit_label.setStyleSheet(
-            f"background: {t.highlight}; color: {t.text}; border-left: 3px solid {ERROR_COLOR}; padding: 4px;")
         self.hit_label.hide()
 
         bp_box = QGroupBox("Breakpoints")
@@ -337,7 +342,6 @@ class DebugPanel(QWidget):
                                        "training example on the current network (median of repeated runs)")
         self.speed_hint = QLabel()
         self.speed_hint.setWordWrap(True)
-        self.speed_hint.setStyleSheet(muted)
         self.speed_result = QLabel()
         self.speed_result.setTextFormat(Qt.TextFormat.RichText)
         self.speed_result.setWordWrap(True)
@@ -345,7 +349,6 @@ class DebugPanel(QWidget):
         self.speed_book = QLabel()
         self.speed_book.setTextFormat(Qt.TextFormat.RichText)
         self.speed_book.setWordWrap(True)
-        self.speed_book.setStyleSheet(f"color: {t.text}; font-size: 9pt;")
         speed_box = QGroupBox("Speed of backprop")
         sp = QVBoxLayout(speed_box)
         sp.setSpacing(4)
@@ -368,7 +371,6 @@ class DebugPanel(QWidget):
         self.runs_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.runs_message = QLabel(RUNS_HINT)
         self.runs_message.setWordWrap(True)
-        self.runs_message.setStyleSheet(muted)
         runs_box = QGroupBox("Compare runs")
         rl = QVBoxLayout(runs_box)
         rl.setSpacing(4)
@@ -412,7 +414,26 @@ class DebugPanel(QWidget):
         session.breakpointHit.connect(self._on_breakpoint_hit)
         session.runningChanged.connect(self._on_running_changed)
         session.epochsDone.connect(self._update_keep_button)
+        self.apply_theme()
+        theme.notifier().changed.connect(self.apply_theme)
         self._on_network_changed()
+
+    def apply_theme(self, _theme: object = None) -> None:
+        """The style sheets in ``theme.current()``'s colours, the small print scaled with its type."""
+        t = theme.current()
+        self.setStyleSheet(
+            f"QLineEdit[invalid=\"true\"] {{ border: 2px solid {error_color()}; border-radius: 3px; "
+            "padding: 1px 3px; }QGroupBox { font-weight: bold; }")
+        muted = f"color: {t.muted}; font-size: {theme.pt(8):g}pt;"
+        for label in (self.sat_of, self.speed_hint, self.runs_message):
+            label.setStyleSheet(muted)
+        self.hit_label.setStyleSheet(
+            f"background: {t.highlight}; color: {t.text}; border-left: 3px solid {error_color()}; padding: 4px;")
+        self.speed_book.setStyleSheet(f"color: {t.text}; font-size: {theme.pt(9):g}pt;")
+        if self.speed_result.styleSheet():
+            self.speed_result.setStyleSheet(f"color: {t.text};")
+        for field in (self.sat_fraction, self.sat_threshold, self.delta_value):
+            field.apply_theme()
 
     # ================================================================= breakpoints ↔ session.breakpoints
     def sync_from_session(self) -> None:

@@ -222,6 +222,11 @@ def _n(i: int) -> int:
 # --------------------------------------------------------------------------- widgets
 
 
+def side_scale() -> float:
+    """The side list's type scale: half of the theme's growth (presentation mode keeps room for the step)."""
+    return 1.0 + (theme.scale() - 1.0) / 2
+
+
 def _math_font(point_size: float, bold: bool = False) -> QFont:
     font = QFont()
     font.setFamilies(MATH_FAMILIES)
@@ -245,20 +250,29 @@ class _EquationRow(QFrame):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 2, 6, 2)
         lay.setSpacing(6)
+        self._markup = markup
         self.name = QLabel(title)
-        self.name.setMinimumWidth(86)
-        self.formula = QLabel(to_html(markup))
+        self.formula = QLabel()
         self.formula.setTextFormat(Qt.TextFormat.RichText)
-        self.formula.setFont(_math_font(10.5))
         self.formula.setToolTip(explanation)
         lay.addWidget(self.name)
         lay.addWidget(self.formula, 1)
         self.active = False
-        self.set_active(False)
+        self._strong = True
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        """Type sized and coloured by ``theme.current()`` (larger in presentation mode)."""
+        k = side_scale()
+        self.name.setMinimumWidth(round(86 * k))
+        self.formula.setFont(_math_font(round(10.5 * k, 2)))
+        self.formula.setText(to_html(self._markup))
+        self.set_active(self.active, self._strong)
 
     def set_active(self, active: bool, strong: bool = True) -> None:
         th = theme.current()
         self.active = active
+        self._strong = strong
         if active:
             bg = th.highlight if strong else th.panel
             accent = "rgb({},{},{})".format(*th.positive)
@@ -292,18 +306,17 @@ class EquationPanel(QWidget):
         self._gradient_stale = False  # engine.last_gradient may belong to an undone minibatch
         self._just_backed = False
         self._equation_plain = ""
+        self._equation_markup = ""
+        self._shrink = 1.0  # presentation mode: the step's text shrunk to fit the panel
         texts = load_texts()
-        th = theme.current()
 
         # side list -----------------------------------------------------------
-        side = QFrame()
+        self._side = side = QFrame()
         side.setObjectName("equationSide")
-        side.setStyleSheet(f"#equationSide {{ background: {th.panel}; border-right: 1px solid {th.grid}; }}")
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(4, 6, 6, 6)
         side_lay.setSpacing(1)
-        heading = QLabel("The equations of backpropagation")
-        heading.setStyleSheet(f"color: {th.muted}; font-size: 8.5pt;")
+        self._heading = heading = QLabel("The equations of backpropagation")
         side_lay.addWidget(heading)
         self.rows: dict[str, _EquationRow] = {}
         for key, title, markup in SIDE_EQUATIONS:
@@ -313,33 +326,27 @@ class EquationPanel(QWidget):
             side_lay.addWidget(row)
         self.explain_label = QLabel("Click an equation to read what it says.")
         self.explain_label.setWordWrap(True)
-        self.explain_label.setStyleSheet(f"color: {th.muted}; font-size: 8.5pt; padding: 2px 4px;")
         self.explain_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._explained = False
         side_lay.addWidget(self.explain_label)
         side_lay.addStretch(1)
-        side.setFixedWidth(300)
 
         # main area -------------------------------------------------------------
         self.title_label = QLabel()
-        self.title_label.setStyleSheet(f"color: {th.muted}; font-size: 9pt;")
         self.equation_label = QLabel()
         self.equation_label.setTextFormat(Qt.TextFormat.RichText)
-        self.equation_label.setFont(_math_font(17))
         self.equation_label.setWordWrap(True)
         self.equation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.numbers_label = QLabel()
         self.numbers_label.setTextFormat(Qt.TextFormat.RichText)
-        self.numbers_label.setFont(_math_font(12.5))
         self.numbers_label.setWordWrap(True)
         self.numbers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.which_label = QLabel()
-        self.which_label.setStyleSheet(f"color: {th.muted}; font-size: 8.5pt;")
         self.narration_label = QLabel()
         self.narration_label.setWordWrap(True)
-        self.narration_label.setStyleSheet(f"color: {th.text};")
         self.narration_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
-        main = QVBoxLayout()
+        self._main = main = QVBoxLayout()
         main.setContentsMargins(12, 6, 10, 6)
         main.setSpacing(4)
         main.addWidget(self.title_label)
@@ -356,7 +363,6 @@ class EquationPanel(QWidget):
         self.setMinimumSize(480, 150)
         self.setObjectName("equationPanel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(f"#equationPanel {{ background: {th.background}; }}")
         lay = QHBoxLayout(self)
         # The panel's minimum size is not pushed up to its window as the texts change: in a dock
         # that is the dock's business, and on its own (tests, offscreen) it would warn.
@@ -370,6 +376,8 @@ class EquationPanel(QWidget):
         session.steppedBack.connect(self._on_stepped_back)
         session.networkChanged.connect(self._on_network_changed)
         session.selectionChanged.connect(lambda _sel: self.show_record(self._record))
+        self._style()
+        theme.notifier().changed.connect(self.apply_theme)
         self.show_record(session.engine.last_record)
 
     # ----------------------------------------------------------------- public accessors
@@ -408,10 +416,110 @@ class EquationPanel(QWidget):
 
     def _explain(self, key: str) -> None:
         self.explain_label.setText(load_texts()["explain"][key])
-        self.explain_label.setStyleSheet(f"color: {theme.current().text}; font-size: 8.5pt; padding: 2px 4px;")
+        self._explained = True
+        self._style_explanation()
+
+    def _style_explanation(self) -> None:
+        th = theme.current()
+        color = th.text if self._explained else th.muted
+        size = round(8.5 * side_scale(), 2)
+        self.explain_label.setStyleSheet(f"color: {color}; font-size: {size:g}pt; padding: 2px 4px;")
+
+    # ----------------------------------------------------------------- the look
+    def apply_theme(self, _theme: object = None) -> None:
+        """Re-style in ``theme.current()``'s colours and type sizes and show the step again (presentation
+        mode: every size scales with font_pt / 10, and the narration stands out as the lecturer's script)."""
+        self._style()
+        for row in self.rows.values():
+            row.apply_theme()
+        self.show_record(self._record)
+
+    def presenting(self) -> bool:
+        """True while the theme's type is larger than the light theme's (presentation mode)."""
+        return theme.scale() > 1.0
+
+    def _style(self) -> None:
+        th = theme.current()
+        self._side.setStyleSheet(f"#equationSide {{ background: {th.panel}; border-right: 1px solid {th.grid}; }}")
+        k = side_scale()
+        self._heading.setStyleSheet(f"color: {th.muted}; font-size: {round(8.5 * k, 2):g}pt;")
+        self._style_explanation()
+        self._side.setFixedWidth(round(300 * k))
+        for label in (self.title_label, self.which_label):
+            label.setWordWrap(self.presenting())  # one line in the light theme's small type
+        self._shrink = 1.0
+        self._style_main()
+        self.setStyleSheet(f"#equationPanel {{ background: {th.background}; }}")
+
+    def _main_pt(self, size: float) -> float:
+        """A light-theme point size of the step's text, in the theme's type and shrunk to fit (presentation)."""
+        return round(theme.pt(size) * self._shrink, 2)
+
+    def _style_main(self) -> None:
+        """The type of the title, the equation, the numbers, which neuron, and the narration."""
+        th = theme.current()
+        pt = self._main_pt
+        self.title_label.setStyleSheet(f"color: {th.muted}; font-size: {pt(9):g}pt;")
+        self.equation_label.setFont(_math_font(pt(17)))
+        self.numbers_label.setFont(_math_font(pt(12.5)))
+        self.which_label.setStyleSheet(f"color: {th.muted}; font-size: {pt(8.5):g}pt;")
+        if self.presenting():  # the lecturer's script: large, bold, with the accent bar of the active equation
+            accent = "rgb({},{},{})".format(*th.positive)
+            self.narration_label.setStyleSheet(
+                f"color: {th.text}; font-size: {pt(10.5):g}pt; font-weight: 600; background: {th.panel}; "
+                f"border-left: 6px solid {accent}; padding: 4px 10px;")
+        else:
+            self.narration_label.setStyleSheet(f"color: {th.text};")
+
+    def text_scale(self) -> float:
+        """How much the step's text is shrunk to fit the panel (1 = not at all; presentation mode only)."""
+        return self._shrink
+
+    def _fit_type(self) -> None:
+        """Presentation mode: shrink the step's text (down to 60 %) until it fits the panel, so a long step
+        (a whole minibatch in matrix form) is never clipped or drawn over itself. The light theme keeps
+        its sizes."""
+        if not self.presenting() or not self.isVisible():
+            return
+        if self._shrink != 1.0:
+            self._shrink = 1.0
+            self._style_main()
+            self._set_equation_text()
+        margins = self._main.contentsMargins()
+        avail = self.height() - margins.top() - margins.bottom()
+        width = self.width() - self._side.width() - margins.left() - margins.right()
+        if avail < 60 or width < 100:
+            return
+        labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label, self.narration_label)
+        for _ in range(8):
+            need = 4 * (len(labels) - 1) + 6  # the spacing between them
+            for label in labels:
+                h = label.heightForWidth(width) if label.wordWrap() else -1
+                need += h if h >= 0 else label.sizeHint().height()
+            if need <= avail or self._shrink <= 0.6:
+                return
+            self._shrink = max(0.6, round(self._shrink * max(0.8, min(0.97, (avail / need) ** 0.6)), 3))
+            self._style_main()
+            self._set_equation_text()
+
+    def _set_equation_text(self) -> None:
+        body = to_html(self._equation_markup)
+        if self._record is not None and self._record.kind is Kind.BATCH:  # three lines: smaller
+            body = f"<span style='font-size:{self._main_pt(12.5):g}pt'>{body}</span>"
+        self.equation_label.setText(body)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.presenting() and event.size() != event.oldSize():
+            self._fit_type()
 
     def show_record(self, record: StepRecord | None) -> None:
-        """Show ``record``'s equation, one neuron's numbers and the narration (None: before any step)."""
+        """Show ``record``'s equation, one neuron's numbers and the narration (None: before any step); in
+        presentation mode, in type that fits the panel."""
+        self._show_record(record)
+        self._fit_type()
+
+    def _show_record(self, record: StepRecord | None) -> None:
         th = theme.current()
         engine = self.session.engine
         self._record = record
@@ -423,6 +531,7 @@ class EquationPanel(QWidget):
             self._set_rows(())
             eq = self._feedforward_equation(2)
             self._equation_plain = to_plain(eq)
+            self._equation_markup = eq
             self.title_label.setText("feedforward — not started")
             self.equation_label.setStyleSheet(f"color: {th.muted};")
             self.equation_label.setText(to_html(eq))
@@ -446,10 +555,11 @@ class EquationPanel(QWidget):
         self.title_label.setText(title)
         eq = self._equation(record)
         self._equation_plain = to_plain(eq)
+        self._equation_markup = eq
         self.equation_label.setStyleSheet(f"color: {th.text};")
         body = to_html(eq)
         if kind is Kind.BATCH:  # three lines: smaller, so the numbers still fit beneath
-            body = f"<span style='font-size:12.5pt'>{body}</span>"
+            body = f"<span style='font-size:{self._main_pt(12.5):g}pt'>{body}</span>"
         self.equation_label.setText(body)
         try:
             numbers, which = self._numbers(record)

@@ -49,7 +49,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QEvent, QLineF, QObject, QPointF, QRectF, QSize, Qt, QTimer
-from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QLinearGradient, QPainter, QPen, QPixmap, QTextOption
+from PyQt6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QGuiApplication, QIcon, QLinearGradient, QPainter,
+                         QPen, QPixmap, QTextOption)
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -149,6 +150,8 @@ def _glow_color() -> QColor:
     """The highlight colour, saturated enough to show as a halo on white."""
     c = QColor(T.current().highlight)
     h, s, v, _ = c.getHsv()
+    if T.is_dark():  # the dark theme's highlight is a dim olive: a halo must be brighter than the background
+        v = max(v, 200)
     return QColor.fromHsv(max(h, 0), min(255, max(150, s * 3)), v, 190)
 
 
@@ -674,13 +677,16 @@ class _GradientBar(QWidget):
 
     def set(self, labels: tuple[str, str, str], colors: C.Triple) -> None:
         self._labels, self._colors = labels, colors
+        k = T.scale()  # the numbers grow with the theme's type
+        self.setFixedSize(round(150 * k), round(30 * k))
         self.update()
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         t = T.current()
         w = self.width()
-        bar = QRectF(6, 2, w - 12, 11)
+        k = self.height() / 30.0
+        bar = QRectF(6, 2, w - 12, 11 * k)
         grad = QLinearGradient(bar.topLeft(), bar.topRight())
         for pos, rgb in zip((0.0, 0.5, 1.0), self._colors):
             grad.setColorAt(pos, QColor(*rgb))
@@ -691,7 +697,7 @@ class _GradientBar(QWidget):
         font.setPointSizeF(max(7.0, t.font_pt - 1.5))
         p.setFont(font)
         p.setPen(QColor(t.text))
-        y = 28
+        y = round(28 * k)
         fm = p.fontMetrics()
         lo, mid, hi = self._labels
         p.drawText(QPointF(0, y), lo)
@@ -727,8 +733,15 @@ class WeightHeatmap(QWidget):
         self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
         session.weightsChanged.connect(self._on_weights_changed)
         session.networkChanged.connect(self._on_network_changed)
+        T.notifier().changed.connect(self.apply_theme)
         self.resize(620, 420)
         self._on_network_changed()
+
+    def apply_theme(self, _theme: object = None) -> None:
+        """The plot and the colour bar in ``theme.current()``'s colours."""
+        _style_plot(self.plot, self._glw)
+        colors = _theme_colors()
+        self.bar.setColorMap(pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[QColor(*c) for c in colors]))
 
     def _on_network_changed(self) -> None:
         sizes = self.session.net.sizes
@@ -840,6 +853,8 @@ class NetworkView(QWidget):
         self.vb.addItem(self._neurons)
         self._images: dict[str, pg.ImageItem] = {}
         self._labels: list[pg.TextItem] = []
+        self._title_labels: list[tuple[pg.TextItem, _Col, float]] = []
+        self._neuron_labels: list[tuple[pg.TextItem, _Col, float]] = []
         self._card = pg.TextItem(anchor=(0, 1))
         self._card.setZValue(100)
         self._card.textItem.document().setDocumentMargin(6)
@@ -935,13 +950,47 @@ class NetworkView(QWidget):
         self.fit_button.clicked.connect(self.fit)
         self.saturation_box.toggled.connect(self.set_show_saturation)
 
+        T.notifier().changed.connect(self.apply_theme)
         self._on_network_changed()
         self._on_step_taken(session.engine.last_record)
 
     # ================================================================= public API
-    def apply_theme(self) -> None:
-        """Redraw everything in ``theme.current()``'s colours and line widths (presentation mode)."""
-        self._on_network_changed()
+    def apply_theme(self, _theme: object = None) -> None:
+        """Redraw everything in ``theme.current()``'s colours, line widths (× line_scale) and type sizes
+        (font_pt): presentation mode. The network, the colour scale, the selection and the step stay."""
+        if not self._cols:
+            return
+        self._style_chrome()
+        self._build_pens()
+        self._recolor_edges()
+        self._build_glow()
+        self._refresh_biases()
+        self._refresh_receptive_fields()
+        self._heat_weights = None  # the heatmaps' colours changed, not the weights
+        self._refresh_heatmaps()
+        self._build_labels()
+        ratios, norms = self._ratios, self._norms
+        self._build_ratio_labels()
+        self._ratios, self._norms = ratios, norms
+        self._update_ratio_labels()
+        self._build_heatmap_buttons()
+        self._on_step_taken(self._record)  # fills, band, saturation rings, legend, hover card
+        if self._auto_fit:
+            self.fit()
+
+    def _style_chrome(self) -> None:
+        """Background, hover card, legend swatch and colour table of ``theme.current()``."""
+        t = T.current()
+        self._colors = _theme_colors()
+        self._lut = C.lut(NBINS, self._colors)
+        self.graphics.setBackground(t.background)
+        card_fill = QColor(t.background)
+        card_fill.setAlpha(240)
+        self._card.fill = QBrush(card_fill)
+        self._card.border = pg.mkPen(t.muted, width=t.line_scale)
+        self.saturation_box.setIcon(_saturation_icon())
+        side = round(16 * T.scale())
+        self.saturation_box.setIconSize(QSize(side, side))
 
     def fit(self) -> None:
         """Fit the whole network, its labels included, into the view."""
@@ -952,9 +1001,10 @@ class NetworkView(QWidget):
         vw, vh = max(self.vb.width(), 100.0), max(self.vb.height(), 100.0)
         # room under the columns for the two-line error-ratio labels (about 36 px at 10 pt)
         ratio_px = 3.2 * T.current().font_pt + 4.0 if len(self._cols) > 1 else 0.0
-        top_px, bottom_px = 44.0, 14.0 + ratio_px
-        left_px = 48.0 if self._cols[0].kind not in ("image", "compact") else 16.0
-        right_px = 70.0 if self._cols[-1].kind != "compact" else 16.0
+        k = T.scale()  # the column titles and the x_k / class labels grow with the type
+        top_px, bottom_px = 44.0 * k, 14.0 + ratio_px
+        left_px = 48.0 * k if self._cols[0].kind not in ("image", "compact") else 16.0
+        right_px = 70.0 * k if self._cols[-1].kind != "compact" else 16.0
         scale = min((vw - left_px - right_px) / rect.width(), (vh - top_px - bottom_px) / rect.height())
         scale = max(scale, 1e-6)
         cx = rect.center().x() + (right_px - left_px) / 2 / scale
@@ -964,6 +1014,31 @@ class NetworkView(QWidget):
         y0 -= extra
         y1 -= extra
         self.vb.setRange(xRange=(cx - vw / 2 / scale, cx + vw / 2 / scale), yRange=(y0, y1), padding=0)
+        self._fit_label_sizes(scale)
+
+    def _fit_label_sizes(self, scale: float) -> None:
+        """Shrink (never grow) the labels that would overlap at ``scale`` pixels per unit: column titles
+        wider than the gap to their neighbours', neuron labels (x_k, classes) taller than the neurons'
+        spacing. A big network in the large type of presentation mode stays legible."""
+        titles = self._title_labels
+        factor = 1.0
+        for (a, ca, pa), (b, cb, pb) in zip(titles, titles[1:]):
+            need = (_label_width(a, pa) + _label_width(b, pb)) / 2 + 10.0
+            gap = (cb.x - ca.x) * scale
+            if need > gap:
+                factor = min(factor, gap / need)
+        for item, _c, base in titles:
+            _set_label_pt(item, base * max(factor, 0.6), centred=True)
+        index: dict[int, int] = {}
+        for item, c, base in self._neuron_labels:
+            height = QFontMetricsF(_with_pt(item.textItem.font(), base)).height()
+            room = max(c.s * scale, 1e-6)
+            size = min(1.0, max(room / max(height, 1.0), 0.5))
+            _set_label_pt(item, base * size)
+            # still taller than the spacing at half size: label every 2nd (3rd, …) neuron only
+            every = max(1, math.ceil(height * size / room - 0.05))
+            j = index[c.l] = index.get(c.l, -1) + 1
+            item.setVisible(j % every == 0)
 
     def set_max_edges(self, n: int | None) -> None:
         """Draw at most ``n`` edges (the strongest by |w|) of each large layer pair; None draws all."""
@@ -1196,14 +1271,7 @@ class NetworkView(QWidget):
     def _on_network_changed(self) -> None:
         s = self.session
         net, ds = s.net, s.dataset
-        t = T.current()
-        self._colors = _theme_colors()
-        self._lut = C.lut(NBINS, self._colors)
-        self.graphics.setBackground(t.background)
-        card_fill = QColor(t.background)
-        card_fill.setAlpha(240)
-        self._card.fill = QBrush(card_fill)
-        self._card.border = pg.mkPen(t.muted)
+        self._style_chrome()
         shape = ds.image_shape if ds.image_shape and int(np.prod(ds.image_shape)) == net.sizes[0] else None
         two_d = bool(ds.is_2d) and net.sizes[0] == 2
         self._cols = _layout(list(net.sizes), shape, two_d)
@@ -1233,7 +1301,6 @@ class NetworkView(QWidget):
         self._build_labels()
         self._build_ratio_labels()
         self._build_heatmap_buttons()
-        self.saturation_box.setIcon(_saturation_icon())
         self._edges_label.setVisible(any(self._lod))
         self.edges_box.setVisible(any(self._lod))
         self._sync_edges_box()
@@ -1679,6 +1746,8 @@ class NetworkView(QWidget):
         for item in self._labels:
             self.vb.removeItem(item)
         self._labels = []
+        self._title_labels = []  # (item, column, its full point size)
+        self._neuron_labels = []
         t = T.current()
         L = len(self._cols)
         top = min(c.top for c in self._cols)
@@ -1691,6 +1760,7 @@ class NetworkView(QWidget):
             text = (f"<span style='color:{t.text};font-weight:600'>l = {c.l}{role}</span><br>"
                     f"<span style='color:{t.muted}'>{size} {unit}</span>")
             item = pg.TextItem(html=text, anchor=(0.5, 1.0))
+            _label_font(item)
             doc = item.textItem.document()
             doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
             item.textItem.setTextWidth(doc.idealWidth())
@@ -1699,6 +1769,7 @@ class NetworkView(QWidget):
             item.setZValue(20)
             self.vb.addItem(item, ignoreBounds=True)
             self._labels.append(item)
+            self._title_labels.append((item, c, item.textItem.font().pointSizeF()))
             if c.kind in ("compact", "image"):
                 continue
             for j in range(c.n):
@@ -1711,10 +1782,12 @@ class NetworkView(QWidget):
                 else:
                     continue
                 item = pg.TextItem(html=f"<span style='color:{t.muted}'>{label}</span>", anchor=anchor)
+                _label_font(item)
                 item.setPos(x, float(c.ys[j]))
                 item.setZValue(20)
                 self.vb.addItem(item, ignoreBounds=True)
                 self._labels.append(item)
+                self._neuron_labels.append((item, c, item.textItem.font().pointSizeF()))
 
     def _build_ratio_labels(self) -> None:
         """One hidden label under each column l = 2..L, all on one row below the graph."""
@@ -1804,13 +1877,14 @@ class NetworkView(QWidget):
     def _build_heatmap_buttons(self) -> None:
         for b in self._heat_buttons:
             self._heat_row.removeWidget(b)
+            b.hide()  # until the event loop deletes it (a screenshot taken before would show it)
             b.deleteLater()
         self._heat_buttons = []
         sizes = self.session.net.sizes
         for l in range(2, len(sizes) + 1):
             b = QPushButton(f"w{_SUPERSCRIPT.get(l, '^' + str(l))}")
             b.setToolTip(f"Open the weight matrix w^{l} ({sizes[l - 1]} × {sizes[l - 2]}: rows j, columns k)")
-            b.setMaximumWidth(46)
+            b.setMaximumWidth(round(46 * T.scale()))
             b.clicked.connect(lambda _=False, l=l: self.show_weight_heatmap(l))
             self._heat_row.addWidget(b)
             self._heat_buttons.append(b)
@@ -2034,6 +2108,50 @@ class NetworkView(QWidget):
         self.click_at(self.vb.mapSceneToView(event.scenePos()))
 
 
+def _style_plot(plot: pg.PlotItem, widget) -> None:
+    """A small pyqtgraph plot (the inspector's, a weight heatmap's) in ``theme.current()``'s colours."""
+    t = T.current()
+    widget.setBackground(t.background)
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setPen(pg.mkPen(t.text))
+        axis.setTextPen(pg.mkPen(t.text))
+
+
+def _with_pt(font: QFont, size: float) -> QFont:
+    out = QFont(font)
+    out.setPointSizeF(size)
+    return out
+
+
+def _label_width(item: pg.TextItem, size: float) -> float:
+    """The label's width in pixels at point size ``size`` (text width grows with the type)."""
+    current = item.textItem.font().pointSizeF()
+    return item.textItem.boundingRect().width() * size / max(current, 1.0)
+
+
+def _set_label_pt(item: pg.TextItem, size: float, centred: bool = False) -> None:
+    """Give a label point size ``size`` (a no-op when it has it): a centred label keeps its width fitted."""
+    size = round(size, 1)
+    if abs(item.textItem.font().pointSizeF() - size) < 0.05:
+        return
+    if centred:
+        item.textItem.setTextWidth(-1)
+    item.setFont(_with_pt(item.textItem.font(), size))
+    if centred:
+        item.textItem.setTextWidth(item.textItem.document().idealWidth())
+    item.updateTextPos()
+
+
+def _label_font(item: pg.TextItem) -> None:
+    """The column titles and neuron labels: the default type on the light theme, scaled with the theme's
+    font_pt otherwise (presentation mode reads from the back of the room)."""
+    if T.scale() != 1.0:
+        font = QFont(item.textItem.font())
+        font.setPointSizeF(T.pt(9))
+        item.setFont(font)
+
+
 def _saturation_icon() -> QIcon:
     """The legend's swatch: a neuron in a red dashed ring, as drawn on the graph."""
     pix = QPixmap(32, 32)
@@ -2093,6 +2211,16 @@ class NeuronInspector(QWidget):
         session.stepTaken.connect(self._on_step_taken)
         session.weightsChanged.connect(self._on_weights_changed)
         session.selectionChanged.connect(self._on_selection_changed)
+        T.notifier().changed.connect(self.apply_theme)
+        self.refresh()
+
+    def apply_theme(self, _theme: object = None) -> None:
+        """The plot and the notes in ``theme.current()``'s colours (type follows the application's font)."""
+        t = T.current()
+        _style_plot(self.plot.getPlotItem(), self.plot)
+        self.caption.setStyleSheet(f"color: {t.muted}")
+        for _name, _value, note in self._rows:
+            note.setStyleSheet(f"color: {t.muted}")
         self.refresh()
 
     def _on_network_changed(self) -> None:

@@ -209,18 +209,44 @@ def class_colours(n_classes: int) -> list[tuple[int, int, int]]:
 
 
 def diverging_rgb(v: np.ndarray, wash: float = 0.0) -> np.ndarray:
-    """v in [−1, 1] (2-D) → RGB uint8 on the shared scale (orange −1, grey 0, blue +1), ``wash`` mixed with white."""
+    """v in [−1, 1] (2-D) → RGB uint8 on the shared scale (orange −1, grey 0, blue +1), ``wash`` mixed with the
+    theme's background (white on the light theme)."""
     t = theme.current()
     rgb = colors.image_rgba(v, vmax=1.0, colors=(t.negative, t.neutral, t.positive))[..., :3].astype(float)
-    return np.clip(rgb * (1.0 - wash) + 255.0 * wash + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(rgb * (1.0 - wash) + _background_rgb() * wash + 0.5, 0, 255).astype(np.uint8)
+
+
+def _background_rgb() -> np.ndarray:
+    bg = QColor(theme.current().background)
+    return np.array([bg.red(), bg.green(), bg.blue()], dtype=float)
+
+
+def themed(colour: str | tuple) -> QColor:
+    """A curve colour as drawn on the current theme: as is on a light background; lighter on a dark one
+    (the dark grey of the training curve becomes a light grey) so every curve keeps its contrast."""
+    c = QColor(colour) if isinstance(colour, str) else QColor(*colour)
+    if theme.is_dark():
+        if c.lightnessF() < 0.35 and c.hslSaturationF() < 0.3:
+            return QColor(theme.current().text)
+        return c.lighter(135)
+    return c
+
+
+def type_scale() -> float:
+    """The plots' type grows 3/4 as much as the theme's: a narrow dock beside the graph (1.525 for a
+    presentation theme's font_pt 17, 1 on the light theme)."""
+    return round(1.0 + 0.75 * (theme.scale() - 1.0), 4)
 
 
 def _pen(colour: str | tuple, width: float = 1.5, style: Qt.PenStyle = Qt.PenStyle.SolidLine,
          alpha: int = 255) -> pg.QtGui.QPen:
-    c = QColor(colour) if isinstance(colour, str) else QColor(*colour)
+    """A cosmetic pen ``width`` × the theme's line_scale wide; ``pen.spec`` keeps the arguments so
+    ``apply_theme`` can draw the curve again in another theme."""
+    c = themed(colour)
     c.setAlpha(alpha)
     pen = pg.mkPen(c, width=width * theme.current().line_scale, style=style)
     pen.setCosmetic(True)
+    pen.spec = (colour, width, style, alpha)
     return pen
 
 
@@ -236,6 +262,8 @@ class _Curve:
     unit: str = ""
     x: np.ndarray | None = None
     y: np.ndarray | None = None
+    spec: tuple | None = None  # the _pen arguments (colour, width, style, alpha): redrawn by apply_theme
+    symbol_size: float | None = None  # the marker size on the light theme
 
 
 class _Axis(pg.AxisItem):
@@ -267,35 +295,74 @@ class _Plot(pg.PlotWidget):
         super().__init__(parent=parent, background=t.background,
                          axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
         self.curves: list[_Curve] = []
+        self.keep_axis_labels = False  # in presentation mode too (the decision boundary's x1, x2)
         self.log_y = False
         self.custom_hover = None  # a callable(scene_pos) that labels this plot instead of hover_at
         self.value_format = "{:.4g}"
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.showGrid(x=True, y=True, alpha=0.18)
-        tick_font = QFont()
-        tick_font.setPointSizeF(max(7.0, t.font_pt - 2))
         for side, text in (("bottom", xlabel), ("left", ylabel)):
             axis = item.getAxis(side)
             axis.enableAutoSIPrefix(False)
-            axis.setPen(pg.mkPen(t.muted))
-            axis.setTextPen(pg.mkPen(t.text))
-            axis.setStyle(tickFont=tick_font, tickTextOffset=3)
-            axis.setLabel(text, **{"font-size": f"{max(7, t.font_pt - 1)}pt", "color": t.text})
-        item.getAxis("left").setWidth(48)
-        item.getAxis("bottom").setHeight(34)
+            axis.setLabel(text)
         item.layout.setContentsMargins(2, 4, 10, 2)
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.hover = pg.TextItem("", color=t.text, fill=pg.mkBrush(255, 255, 255, 230),
-                                 border=pg.mkPen(t.muted), anchor=(0, 1))
+        self.hover = pg.TextItem("", anchor=(0, 1))
         self.hover.setZValue(1000)
-        self.hover_dot = pg.ScatterPlotItem(size=9, pen=pg.mkPen(t.text, width=1.5), brush=pg.mkBrush(255, 255, 255))
+        self.hover_dot = pg.ScatterPlotItem(size=9)
         self.hover_dot.setZValue(999)
         item.addItem(self.hover, ignoreBounds=True)
         item.addItem(self.hover_dot, ignoreBounds=True)
         self.hide_hover()
+        self._style()
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+
+    def _style(self) -> None:
+        """Background, axes (pens, tick and label type) and the hover label in ``theme.current()``."""
+        t = theme.current()
+        k = type_scale()
+        presenting = theme.scale() > 1.0
+        self.setBackground(t.background)
+        item = self.getPlotItem()
+        tick_font = QFont()
+        tick_font.setPointSizeF(round(max(7.0, t.font_pt - 2) * k / theme.scale(), 2))
+        # presentation mode: no axis titles (the card's title names the quantity, and x is the epoch
+        # everywhere): the room goes to the curves
+        labels = not presenting or self.keep_axis_labels
+        for side in ("bottom", "left"):
+            axis = item.getAxis(side)
+            axis.setPen(pg.mkPen(t.muted, width=t.line_scale))
+            axis.setTextPen(pg.mkPen(t.text))
+            axis.setStyle(tickFont=tick_font, tickTextOffset=3)
+            size = round(max(7, t.font_pt - 1) * k / theme.scale(), 2)
+            axis.setLabel(axis.labelText, **{"font-size": f"{size:g}pt", "color": t.text})
+            axis.showLabel(labels)
+        item.getAxis("left").setWidth(round(48 * k))  # without its title, room for wider tick numbers
+        item.getAxis("bottom").setHeight(round(34 * k) - (0 if labels else round(12 * k)))
+        fill = QColor(t.background)
+        fill.setAlpha(230)
+        self.hover.fill = pg.mkBrush(fill)
+        self.hover.border = pg.mkPen(t.muted)
+        self.hover.setColor(t.text)
+        font = QFont()
+        font.setPointSizeF(theme.pt(9))
+        self.hover.setFont(font)
+        self.hover_dot.setSize(9 * t.line_scale)
+        self.hover_dot.setPen(pg.mkPen(t.text, width=1.5 * t.line_scale))
+        self.hover_dot.setBrush(pg.mkBrush(t.background))
+
+    def apply_theme(self) -> None:
+        """Re-style the plot and redraw every curve in the current theme's colours and line widths."""
+        self._style()
+        for curve in self.curves:
+            if curve.spec is not None:
+                curve.item.setPen(_pen(*curve.spec))
+                if curve.item.opts.get("symbolBrush") is not None:
+                    curve.item.setSymbolBrush(pg.mkBrush(themed(curve.spec[0])))
+            if curve.symbol_size is not None:
+                curve.item.setSymbolSize(curve.symbol_size * theme.current().line_scale)
 
     def set_log_y(self, on: bool) -> None:
         self.log_y = on
@@ -357,9 +424,14 @@ class _Plot(pg.PlotWidget):
 
     # curves
     def add_curve(self, name: str, pen: pg.QtGui.QPen | None, unit: str = "", **opts) -> _Curve:
+        size = opts.get("symbolSize")
+        if size is not None:
+            opts["symbolSize"] = size * theme.current().line_scale
+        if opts.get("symbolBrush") is not None and isinstance(opts["symbolBrush"], (str, tuple)):
+            opts["symbolBrush"] = pg.mkBrush(themed(opts["symbolBrush"]))
         item = pg.PlotDataItem(pen=pen, **opts)
         self.getPlotItem().addItem(item)
-        curve = _Curve(item, name, unit)
+        curve = _Curve(item, name, unit, spec=getattr(pen, "spec", None), symbol_size=size)
         self.curves.append(curve)
         return curve
 
@@ -379,6 +451,8 @@ class _Plot(pg.PlotWidget):
 
 def _swatch(colour: str | tuple, glyph: str, label: str) -> str:
     """A legend entry in rich text: a coloured glyph and its label."""
+    if theme.is_dark():
+        colour = themed(colour).name()
     css = colour if isinstance(colour, str) else f"rgb({colour[0]}, {colour[1]}, {colour[2]})"
     return f"<span style='color: {css}; font-weight: 700'>{glyph}</span>&nbsp;{label}"
 
@@ -392,16 +466,14 @@ class _Card(QWidget):
 
     def __init__(self, title: str, plot: QWidget, *controls: QWidget) -> None:
         super().__init__()
-        t = theme.current()
         self.plot = plot
         self.title = QLabel(title)
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setStyleSheet(f"color: {t.text}; font-weight: 600; font-size: {t.font_pt}pt;")
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.legend.setStyleSheet(f"color: {t.text}; font-size: {max(7, t.font_pt - 1)}pt;")
+        self.apply_theme()
         self.legend.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout()
         row.setContentsMargins(6, 2, 6, 0)
@@ -418,6 +490,14 @@ class _Card(QWidget):
 
     def set_legend(self, entries: Sequence[str]) -> None:
         self.legend.setText("&nbsp;&nbsp; ".join(entries))
+
+    def apply_theme(self) -> None:
+        """Title and legend in the current theme's text colour and type size."""
+        t = theme.current()
+        k = type_scale()
+        self.title.setStyleSheet(f"color: {t.text}; font-weight: 600; font-size: {round(10 * k, 2):g}pt;")
+        legend = 9 if k == 1.0 else 8  # a little smaller in presentation mode, so it stays on one line
+        self.legend.setStyleSheet(f"color: {t.text}; font-size: {round(legend * k, 2):g}pt;")
 
 
 # ---------------------------------------------------------------------------- the panel
@@ -438,11 +518,8 @@ class PlotsPanel(QWidget):
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        t = theme.current()
         self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(self.backgroundRole(), QColor(t.background))
-        self.setPalette(pal)
+        self._style_background()
 
         self._epochs: dict[int, EpochStats] = {}
         self._batch_cost = DownsamplingSeries(self.CAPACITY, 1)
@@ -500,6 +577,7 @@ class PlotsPanel(QWidget):
 
         # 5. decision boundary
         self.boundary_plot = _Plot("x<sub>1</sub>", "x<sub>2</sub>")
+        self.boundary_plot.keep_axis_labels = True
         self.boundary_plot.getPlotItem().showGrid(x=False, y=False)
         self.boundary_plot.setAspectLocked(True)
         self._image = pg.ImageItem(axisOrder="row-major")
@@ -559,10 +637,46 @@ class PlotsPanel(QWidget):
         session.epochsDone.connect(self._on_epochs)
         session.networkChanged.connect(self._on_network_changed)
         session.weightsChanged.connect(self.request_boundary)
+        theme.notifier().changed.connect(self.apply_theme)
         self._on_network_changed()
         for stats in session.epoch_history:
             self._epochs[stats.epoch] = stats
         self._redraw_epochs()
+
+    # ------------------------------------------------------------------ the look
+    def _style_background(self) -> None:
+        pal = self.palette()
+        pal.setColor(self.backgroundRole(), QColor(theme.current().background))
+        self.setPalette(pal)
+
+    def apply_theme(self, _theme: object = None) -> None:
+        """Redraw in ``theme.current()``: background, axes and their type, curve widths (× line_scale),
+        legends, and the decision boundary's colours. The curves keep their data."""
+        self._style_background()
+        for plot in self.plots():
+            plot.apply_theme()
+        for card in (self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card):
+            card.apply_theme()
+        self._cost_legend()
+        self.delta_card.set_legend([_swatch(LAYER_COLOURS[i % len(LAYER_COLOURS)], "—", f"‖δ<sup>{i + 2}</sup>‖")
+                                    for i in range(len(self._delta_curves))])
+        self.saturation_card.set_legend([_swatch(LAYER_COLOURS[i % len(LAYER_COLOURS)], "—", f"l={i + 2}")
+                                         for i in range(len(self._saturation_curves))])
+        # where the user left the plane: the target range, from which the aspect-locked view follows the
+        # plot's size (the view itself, set back in a plot of another shape, would widen at every switch)
+        view = self.boundary_plot.getViewBox().targetRange()
+        self._setup_boundary()  # the points and the plane in the theme's colours
+        if self.session.dataset.is_2d:
+            self.boundary_plot.setRange(xRange=view[0], yRange=view[1], padding=0)
+            (x0, x1), (y0, y1) = self.boundary_plot.getViewBox().viewRange()
+            self._boundary_limits = ((float(x0), float(x1)), (float(y0), float(y1)))
+            self._boundary_timer.stop()
+            self._update_boundary()
+            self._boundary_last = -1.0  # the window may change shape next (full screen): redraw then at once
+
+    def plots(self) -> list:
+        """The five plot widgets: cost, accuracy, ‖δ^l‖, saturated fraction, decision boundary."""
+        return [self.cost_plot, self.accuracy_plot, self.delta_plot, self.saturation_plot, self.boundary_plot]
 
     # ------------------------------------------------------------------ layout
     def _reflow(self, force: bool = False) -> None:
@@ -867,12 +981,15 @@ class PlotsPanel(QWidget):
             if len(X) > self.MAX_POINTS:  # an even subsample keeps big files responsive
                 pick = np.linspace(0, len(X) - 1, self.MAX_POINTS).astype(int)
                 X, y = X[pick], y[pick]
-            if filled:  # training points: filled by label, white rim
+            size = 7 * (1 + t.line_scale) / 2  # larger in presentation mode
+            if filled:  # training points: filled by label, rimmed in the background colour
                 brushes = [pg.mkBrush(*colours[c]) for c in y]
-                item.setData(X[:, 0], X[:, 1], brush=brushes, pen=pg.mkPen("w", width=1))
-            else:  # validation points: white inside, outlined by label
+                item.setData(X[:, 0], X[:, 1], brush=brushes, pen=pg.mkPen(t.background, width=1), size=size)
+            else:  # validation points: background inside, outlined by label
                 pens = [pg.mkPen(colours[c], width=2) for c in y]
-                item.setData(X[:, 0], X[:, 1], pen=pens, brush=pg.mkBrush(255, 255, 255, 235))
+                inside = QColor(t.background)
+                inside.setAlpha(235)
+                item.setData(X[:, 0], X[:, 1], pen=pens, brush=pg.mkBrush(inside), size=size)
         names = data.class_names or tuple(f"class {c}" for c in range(data.n_classes))
         if data.n_classes == 2:
             meaning = ("a<sup>L</sup><sub>2</sub> − a<sup>L</sup><sub>1</sub>: orange where the network says "
@@ -936,7 +1053,7 @@ class PlotsPanel(QWidget):
             palette = np.array(class_colours(len(a_L)), dtype=float)
             mid = np.array(theme.current().neutral, dtype=float)
             rgb = mid + (palette[winner] - mid) * values[..., None]
-            rgb = np.clip(rgb * (1 - wash) + 255 * wash + 0.5, 0, 255).astype(np.uint8)
+            rgb = np.clip(rgb * (1 - wash) + _background_rgb() * wash + 0.5, 0, 255).astype(np.uint8)
         self._boundary_values = values
         self._boundary_rgb = rgb
         self._drawn_limits = (xlim, ylim)

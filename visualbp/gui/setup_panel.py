@@ -34,6 +34,13 @@ from visualbp.gui import theme
 from visualbp.gui.session import Session
 
 ERROR_COLOR = "#c62828"
+ERROR_COLOR_DARK = "#ff6e6e"  # on a dark theme
+
+
+def error_color() -> str:
+    """The colour of what is wrong: a deep red on a light theme, a light red on a dark one."""
+    return ERROR_COLOR_DARK if theme.is_dark() else ERROR_COLOR
+
 
 #: The dataset combo: key (SessionConfig.dataset), label.
 DATASETS: tuple[tuple[str, str], ...] = (
@@ -177,13 +184,16 @@ class _Field(QWidget):
         self.widget = widget
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOR}; font-size: 8pt;")
+        self.apply_theme()
         self.error.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(1)
         lay.addWidget(widget)
         lay.addWidget(self.error)
+
+    def apply_theme(self) -> None:
+        self.error.setStyleSheet(f"color: {error_color()}; font-size: {theme.pt(8):g}pt;")
 
     def set_error(self, message: str | None) -> None:
         invalid = bool(message)
@@ -205,12 +215,7 @@ class SetupPanel(QWidget):
         self._data_seed: int | None = None  # a new data seed drawn by Regenerate, until applied
         self._combo_index = 0
         self._io: tuple[int, int] | None = None  # (inputs, outputs) of the data the combo shows
-        th = theme.current()
-        self.setStyleSheet(
-            f"QLineEdit[invalid=\"true\"], QComboBox[invalid=\"true\"] "
-            f"{{ border: 2px solid {ERROR_COLOR}; border-radius: 3px; padding: 1px 3px; }}"
-            f"QGroupBox {{ font-weight: bold; }}"
-        )
+        self._message_error = False
         self.fields: dict[str, _Field] = {}
 
         # ------------------------------------------------------------- Data
@@ -224,7 +229,6 @@ class SetupPanel(QWidget):
         self.dataset_combo.activated.connect(self._on_dataset_chosen)
         self.data_info = QLabel()
         self.data_info.setWordWrap(True)
-        self.data_info.setStyleSheet(f"color: {th.muted}; font-size: 8pt;")
         self.points_edit = self._line("points", "How many 2-D points to generate (4 … 1,000,000)")
         self.noise_edit = self._line("noise", "Standard deviation of the noise added to each point (0 … 100)")
         self.val_edit = self._line("val_fraction", "Share of the examples held out for validation (0 … 0.9)")
@@ -248,7 +252,6 @@ class SetupPanel(QWidget):
         self.sizes_edit.textChanged.connect(lambda _t: self._check_sizes())
         self.sizes_info = QLabel()
         self.sizes_info.setWordWrap(True)
-        self.sizes_info.setStyleSheet(f"color: {th.muted}; font-size: 8pt;")
         self.activation_combo = self._combo(ACTIVATIONS, "The activation σ of the hidden layers "
                                                          "(the output layer is always sigmoid)")
         self.cost_combo = self._combo(COSTS, "The cost C: quadratic (chapters 1–2) or cross-entropy (chapter 3)")
@@ -320,7 +323,24 @@ class SetupPanel(QWidget):
             edit.textChanged.connect(lambda _t, key=key: self._check(key))
 
         session.networkChanged.connect(self.sync_from_session)
+        self.apply_theme()
+        theme.notifier().changed.connect(self.apply_theme)
         self.sync_from_session()
+
+    def apply_theme(self, _theme: object = None) -> None:
+        """The panel's style sheets in ``theme.current()``'s colours, the small print scaled with its type."""
+        th = theme.current()
+        self.setStyleSheet(
+            f"QLineEdit[invalid=\"true\"], QComboBox[invalid=\"true\"] "
+            f"{{ border: 2px solid {error_color()}; border-radius: 3px; padding: 1px 3px; }}"
+            f"QGroupBox {{ font-weight: bold; }}"
+        )
+        for label in (self.data_info, self.sizes_info):
+            label.setStyleSheet(f"color: {th.muted}; font-size: {theme.pt(8):g}pt;")
+        for field in self.fields.values():
+            field.apply_theme()
+        if self.message.styleSheet():
+            self.message.setStyleSheet(f"color: {error_color() if self._message_error else th.muted};")
 
     # ----------------------------------------------------------------- building helpers
     def _form(self, box: QGroupBox) -> QFormLayout:
@@ -689,7 +709,8 @@ class SetupPanel(QWidget):
         return self.apply()
 
     def _say(self, text: str, error: bool = False) -> None:
-        color = ERROR_COLOR if error else theme.current().muted
+        self._message_error = error
+        color = error_color() if error else theme.current().muted
         self.message.setStyleSheet(f"color: {color};")
         self.message.setText(text)
         self.message.setVisible(bool(text))

@@ -82,14 +82,56 @@ THEMES = {t.name: t for t in (LIGHT, PROJECTOR, DARK)}
 _current = LIGHT
 
 
+_notifier = None
+
+
 def current() -> Theme:
     return _current
 
 
+def scale() -> float:
+    """How much larger the current theme's type is than the light theme's (1.7 in presentation mode)."""
+    return _current.font_pt / LIGHT.font_pt
+
+
+def pt(size: float) -> float:
+    """A light-theme point size in the current theme's type (8.5 → 14.45 in presentation mode)."""
+    return round(size * scale(), 2)
+
+
+def is_dark(theme: Theme | None = None) -> bool:
+    """True when the theme's background is dark (text must be light)."""
+    t = theme or _current
+    r, g, b = (int(t.background[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b < 128
+
+
+def notifier():
+    """A QObject whose ``changed(Theme)`` signal fires after ``apply`` switched the theme.
+
+    Views connect a bound method (``notifier().changed.connect(self.apply_theme)``): the connection
+    ends with the view, and holds no reference that keeps it alive. Made on first use, so importing
+    this module needs no QApplication."""
+    global _notifier
+    if _notifier is None:
+        from PyQt6.QtCore import QObject, pyqtSignal
+
+        class _Notifier(QObject):
+            changed = pyqtSignal(object)
+
+        _notifier = _Notifier()
+    return _notifier
+
+
 def apply(theme: Theme = LIGHT) -> Theme:
-    """Make ``theme`` current and set pyqtgraph's defaults (no antialiasing: dense edges stay fast)."""
+    """Make ``theme`` current and set pyqtgraph's defaults (no antialiasing: dense edges stay fast).
+
+    When the theme changes, ``notifier().changed`` tells every view to re-style."""
     global _current
+    changed = theme is not _current
     _current = theme
     pg.setConfigOptions(antialias=False, background=theme.background, foreground=theme.text,
                         imageAxisOrder="row-major")
+    if changed and _notifier is not None:
+        _notifier.changed.emit(theme)
     return theme
