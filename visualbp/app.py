@@ -264,7 +264,8 @@ def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -
         session.step()
     if demo is not None:
         window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
-        show_description(window, session, f"{demo.title}. {demo.description}")
+        if not session.status().startswith(("Breakpoint", "Diverged")):  # what stopped the steps comes first
+            show_description(window, session, f"{demo.title}. {demo.description}")
 
 
 def show_description(window, session, text: str) -> None:

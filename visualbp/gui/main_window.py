@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         session.statusChanged.connect(self._on_status_changed)
         session.errorOccurred.connect(self._on_error)
+        session.breakpointHit.connect(self._on_breakpoint_hit)
         self.files = FileActions(self, session)
         self.recovery = Recovery(session, self) if recovery else None
         self._build_menus()
@@ -243,6 +244,11 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- handlers
     def _on_status_changed(self, text: str) -> None:
         self.status_label.setText(text)
+
+    def _on_breakpoint_hit(self, text: str) -> None:
+        """Show the Debug dock, where the breakpoint that fired is highlighted."""
+        if self.debug_dock.isVisible() or not self.debug_dock.isHidden():
+            self.debug_dock.raise_()
 
     def _on_error(self, text: str) -> None:
         self.status_label.setText(text)
