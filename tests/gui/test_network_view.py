@@ -12,16 +12,10 @@ from visualbp.core.probe import activations_on_grid
 from visualbp.core.steps import BatchStats, Kind
 from visualbp.gui import colors as C
 from visualbp.gui import theme
-from visualbp.gui.network_view import (
-    NBINS,
-    SATURATION_COLOR,
-    WARNING_COLOR,
-    NetworkView,
-    NeuronInspector,
-    edge_text,
-    neuron_text,
-    sym,
-)
+from visualbp.gui.diagnostic_marks import SATURATION_COLOR, WARNING_COLOR
+from visualbp.gui.inspector import NeuronInspector
+from visualbp.gui.network_view import NBINS, NetworkView
+from visualbp.gui.notation import edge_text, neuron_text, sym
 from visualbp.gui.session import Session
 
 

@@ -12,7 +12,8 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.diagnostics import layer_saturation
 from visualbp.core.steps import BatchStats
 from visualbp.gui import theme
-from visualbp.gui.plots import DownsamplingSeries, PlotsPanel, ema
+from visualbp.gui.plots import PlotsPanel
+from visualbp.gui.series import DownsamplingSeries, ema
 from visualbp.gui.session import Session
 
 

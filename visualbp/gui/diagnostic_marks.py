@@ -1,0 +1,53 @@
+"""The debugging aids' shared rules: when a neuron counts as saturated and how warnings are coloured.
+
+A neuron is saturated when its σ'(z^l_j) is below a fraction of the derivative's largest value
+(``max_prime``), measured on a fixed probe of training rows (``probe_rows``) that the graph, the
+plot and the saturation breakpoint share. Saturation rings and error ratios ‖δ^l‖/‖δ^L‖ outside
+0.1 … 10 are drawn in ``alarm_color()``; ``ratio_color`` picks the colour of a ratio's label.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PyQt6.QtGui import QColor
+
+from visualbp.gui import theme as T
+
+PROBE_ROWS = 200  # training examples the saturation of every neuron is measured on
+SATURATION_COLOR = "#c62828"  # the dashed ring of a saturated neuron on a light theme (alarm_color() picks per theme)
+WARNING_COLOR = "#c62828"  # an error ratio ‖δ^l‖/‖δ^L‖ below 0.1 or above 10
+WARNING_COLOR_DARK = "#ff6e6e"  # both, on a dark theme
+RATIO_WARN_LOW, RATIO_WARN_HIGH = 0.1, 10.0
+
+
+_MAX_PRIME_CACHE: dict[str, float] = {}
+
+
+def max_prime(act) -> float:
+    """The largest value of the activation's derivative (σ': 1/4 at z = 0; tanh', ReLU': 1)."""
+    if act.name not in _MAX_PRIME_CACHE:
+        z = np.linspace(-8.0, 8.0, 1601).reshape(1, -1)  # z = 0 is on the grid
+        _MAX_PRIME_CACHE[act.name] = float(np.max(act.prime(z, act.fn(z))))
+    return _MAX_PRIME_CACHE[act.name]
+
+
+def probe_rows(session) -> np.ndarray:
+    """The fixed probe the saturation is measured on: the first training rows (the order is already shuffled),
+    as many as the saturation breakpoint uses, so the graph, the plot and the breakpoint agree."""
+    n = int(getattr(session.breakpoints, "probe_rows", PROBE_ROWS) or PROBE_ROWS)
+    return np.asarray(session.engine.X[:n], dtype=np.float64)
+
+
+def alarm_color() -> str:
+    """The colour of saturation rings and error-ratio warnings: a deep red on light themes, a light red on dark."""
+    return WARNING_COLOR if QColor(T.current().background).lightness() >= 128 else WARNING_COLOR_DARK
+
+
+def ratio_color(r: float) -> str:
+    """How an error ratio ‖δ^l‖/‖δ^L‖ is coloured: warning below 0.1 or above 10 (or unknown), muted near 1."""
+    t = T.current()
+    if not math.isfinite(r) or r < RATIO_WARN_LOW or r > RATIO_WARN_HIGH:
+        return alarm_color()
+    return t.muted if 0.5 <= r <= 2.0 else t.text
