@@ -88,14 +88,21 @@ def recolour_fps(config, frames: int, max_edges="default") -> float:
 
 
 def training_ratio(config, seconds: float, rounds: int = 3) -> tuple[float, float]:
-    """Minibatches per second headless (the engine alone) and with the window attached (training in
-    its worker, the window's event loop running), alternated ``rounds`` times; medians."""
+    """Minibatches per second headless and with the window attached, alternated ``rounds`` times; medians.
+
+    Headless is the same training without a window: the engine with the observers a session connects
+    (per-minibatch ‖δ^l‖ and cost, per-epoch cost and accuracy), on the main thread. Attached is a
+    Session training in its worker while the window's own event loop runs.
+    """
     from PyQt6.QtCore import QEventLoop, QTimer
 
     from visualbp.core.config import build, load_dataset
 
     data = load_dataset(config)
     _, engine = build(config, data)
+    sink: list = []
+    engine.batch_done.connect(sink.append)
+    engine.epoch_done.connect(sink.append)
     app, session, window = _window(config)
     headless, attached = [], []
     for _ in range(rounds):
@@ -104,6 +111,7 @@ def training_ratio(config, seconds: float, rounds: int = 3) -> tuple[float, floa
         while time.perf_counter() - t0 < seconds:
             engine.finish_batch()
             n += 1
+        sink.clear()
         headless.append(n / (time.perf_counter() - t0))
 
         session.train(100_000)
