@@ -175,7 +175,9 @@ class _Lines:
     """QLineF segments for one drawLines call, filled from a NumPy (n, 4) array."""
 
     def __init__(self) -> None:
-        self._array = _PrimitiveArray(QLineF, 4) if _PrimitiveArray is not None else None
+        # use_array=False: QLineF wrappers over NumPy memory, not a sip.array. With PyQt6-sip 13.13 every
+        # sip.array object (and drawargs() slices one per paint) leaks one block: ~1.8 MB/min while training.
+        self._array = _PrimitiveArray(QLineF, 4, use_array=False) if _PrimitiveArray is not None else None
         self._list: list[QLineF] = []
         self.count = 0
 

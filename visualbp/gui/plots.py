@@ -55,6 +55,7 @@ class PlotsPanel(QWidget):
     MAX_POINTS = 2500  # data points drawn per split on the boundary plot
     SATURATION_INTERVAL_MS = 300  # the saturated fraction is measured at most ~3 times a second of wall time
     SATURATION_MARKERS = 60  # up to this many measurements each gets a dot
+    EPOCH_MARKERS = 60  # up to this many epochs each gets a dot (pyqtgraph's scatter leaks on every paint)
     PROBE_ROWS = 200  # training examples it is measured on (the saturation breakpoint's probe when it has one)
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
@@ -451,6 +452,10 @@ class PlotsPanel(QWidget):
         def get(name: str) -> np.ndarray:
             return np.array([getattr(s, name) for s in rows], dtype=float)
 
+        few = len(x) <= self.EPOCH_MARKERS
+        for curve in (self._train_cost, self._val_cost, self._train_acc, self._val_acc):
+            if (curve.item.opts["symbol"] is not None) != few:  # a dot per epoch while there are few
+                curve.item.setSymbol("o" if few else None)
         self.cost_plot.set_curve(self._train_cost, x, get("train_cost"))
         self.cost_plot.set_curve(self._val_cost, x, get("val_cost"))
         self.accuracy_plot.set_curve(self._train_acc, x, 100.0 * get("train_accuracy"))
