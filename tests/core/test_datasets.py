@@ -531,3 +531,33 @@ def test_fuzz_load_idx_pair(tmp_path_factory: pytest.TempPathFactory, images: by
         _check_result(load_idx_pair(ip, lp))
     except DatasetError as exc:
         assert "fi.idx" in str(exc) or "fl.idx" in str(exc)
+
+
+# ---------------------------------------------------------------- size limits
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(datasets, "MAX_DATA_FILE_BYTES", 1000)
+    path = write(tmp_path / "big.csv", b"1,2,0\n" * 200)  # 1,200 bytes
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    with pytest.raises(DatasetError) as excinfo:
+        load_csv(path)
+    check_error(excinfo, path, "limit of 1,000 bytes")
+    assert "1,200 bytes" in str(excinfo.value) and not read
+
+
+def test_a_gzip_bomb_stops_at_the_limit(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(datasets, "MAX_DATA_FILE_BYTES", 1_000_000)
+    path = write(tmp_path / "bomb.csv.gz", b"0," * 5_000_000, gz=True)  # 10 MB in ~10 kB
+    assert path.stat().st_size < 100_000
+    with pytest.raises(DatasetError) as excinfo:
+        load_csv(path)
+    check_error(excinfo, path, "decompresses to more than the limit")
+
+
+def test_gzip_members_are_read_one_after_another(tmp_path: Path) -> None:
+    """`cat a.gz b.gz` is a valid gzip file; every member counts, as gzip itself reads it."""
+    rows = [f"{i % 7},{i % 3},{i % 2}\n".encode() for i in range(40)]
+    path = tmp_path / "two.csv.gz"
+    path.write_bytes(gzip.compress(b"".join(rows[:25])) + gzip.compress(b"".join(rows[25:])))
+    ds = load_csv(path, val_fraction=0.25)
+    assert ds.n_train + ds.n_val == 40

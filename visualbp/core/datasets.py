@@ -107,6 +107,9 @@ _CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 MAX_NOISE = 100.0
 #: Largest |feature| a dataset may hold: differences of ±1e308 overflow to inf in every range.
 MAX_FEATURE = 1e100
+#: Largest data file read, before and after gzip decompression: 512 MiB holds the whole MNIST
+#: training set as CSV (≈ 110 MB) several times over; as float64 a table this size fits in memory.
+MAX_DATA_FILE_BYTES = 512 * 1024**2
 
 class DatasetError(ValueError):
     """A dataset could not be loaded. The message names the file (if any)
@@ -505,6 +508,10 @@ def _read_bytes(path: PathLike) -> tuple[bytes, str]:
             raise DatasetError(f"{where}: is a directory, not a file")
         if not p.is_file():
             raise DatasetError(f"{where}: not a regular file")
+        size = p.stat().st_size
+        if size > MAX_DATA_FILE_BYTES:
+            raise DatasetError(f"{where}: {_mib(size)} is larger than the limit of "
+                               f"{_mib(MAX_DATA_FILE_BYTES)} for a data file")
         raw = p.read_bytes()
     except OSError as exc:
         raise DatasetError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
@@ -513,12 +520,29 @@ def _read_bytes(path: PathLike) -> tuple[bytes, str]:
     return raw, where
 
 
+def _mib(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MiB" if n >= 1024**2 else f"{n:,} bytes"
+
+
 def _gunzip(raw: bytes, where: str) -> bytes:
     if raw[:2] != _GZIP_MAGIC:
         return raw
-    try:
-        data = gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error, ValueError) as exc:
+    try:  # a decompressor with a ceiling: a small file can inflate to many gigabytes
+        parts, total, rest = [], 0, raw
+        while rest[:2] == _GZIP_MAGIC:  # one member after another, as gzip.decompress reads them
+            inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            part = inflate.decompress(rest, MAX_DATA_FILE_BYTES + 1 - total)
+            total += len(part)
+            if total > MAX_DATA_FILE_BYTES or inflate.unconsumed_tail:
+                raise DatasetError(f"{where}: decompresses to more than the limit of "
+                                   f"{_mib(MAX_DATA_FILE_BYTES)} for a data file")
+            if not inflate.eof:
+                raise DatasetError(f"{where}: bad gzip stream (corrupt or truncated): "
+                                   f"the compressed data ends early")
+            parts.append(part)
+            rest = inflate.unused_data
+        data = b"".join(parts)
+    except zlib.error as exc:
         raise DatasetError(f"{where}: bad gzip stream (corrupt or truncated): {exc}") from None
     except MemoryError:
         raise DatasetError(f"{where}: gzip stream too large to decompress in memory") from None
