@@ -136,3 +136,30 @@ def test_fuzz_random_and_damaged_bytes_only_raise_session_file_error(tmp_path, j
         load_session(path)
     except SessionFileError:
         pass
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    from visualbp.core import sessionio
+    _, _, saved = trained_session()
+    path = tmp_path / "run.vbp"
+    save_session(path, saved)
+    on_disk = path.stat().st_size
+    monkeypatch.setattr(sessionio, "MAX_FILE_BYTES", on_disk - 1)
+    with pytest.raises(SessionFileError, match=f"{on_disk:,} bytes is more than the limit"):
+        load_session(path)
+    # small on disk, large unpacked (a zip bomb): refused from the archive's directory, unread
+    sizes = (2, 3000, 2)
+    zeros = [np.zeros((n, k)) for k, n in zip(sizes[:-1], sizes[1:])]
+    biases = [np.zeros((n, 1)) for n in sizes[1:]]
+    bomb = SavedSession(SessionConfig(dataset="moons", sizes=sizes), zeros, biases, zeros, biases)
+    save_session(path, bomb)
+    on_disk = path.stat().st_size
+    monkeypatch.setattr(sessionio, "MAX_FILE_BYTES", on_disk + 1)
+    with np.load(path) as archive:
+        unpacked = sum(archive[k].nbytes for k in archive.files)
+    assert unpacked > on_disk + 1
+    unpacked_reads = []
+    monkeypatch.setattr(np, "load", lambda *a, **k: unpacked_reads.append(a))
+    with pytest.raises(SessionFileError, match="unpacks to .* more than the limit"):
+        load_session(path)
+    assert not unpacked_reads

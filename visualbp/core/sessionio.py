@@ -27,6 +27,9 @@ from visualbp.core.steps import EpochStats
 SESSION_FORMAT = "visualbp-session"
 NETWORK_FORMAT = "visualbp-network"
 VERSION = 1
+#: Largest session or network file read, on disk and unpacked: the largest network the core builds
+#: (checks.MAX_PARAMETERS, 2e7 float64) saved with its initial weights is 320 MB.
+MAX_FILE_BYTES = 1024**3
 
 
 class SessionFileError(ValueError):
@@ -81,11 +84,21 @@ def _read_npz(path: str | os.PathLike, expected_format: str) -> tuple[dict, dict
     if not p.exists():
         raise SessionFileError(f"{name}: no such file")
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SessionFileError(f"{name}: {size:,} bytes is more than the limit of {MAX_FILE_BYTES:,} bytes")
         raw = p.read_bytes()
     except OSError as exc:
         raise SessionFileError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     if not raw:
         raise SessionFileError(f"{name}: the file is empty")
+    try:  # what the archive unpacks to, from its directory, before anything is unpacked
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise SessionFileError(f"{name}: not a visualbp file, or truncated/corrupt ({type(exc).__name__})") from None
+    if unpacked > MAX_FILE_BYTES:
+        raise SessionFileError(f"{name}: unpacks to {unpacked:,} bytes, more than the limit of {MAX_FILE_BYTES:,} bytes")
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
             arrays = {k: archive[k] for k in archive.files}
