@@ -10,7 +10,8 @@ from PyQt6.QtCore import QPointF
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.diagnostics import layer_saturation
-from visualbp.core.steps import BatchStats
+from visualbp.core.epoch_history import MAX_EPOCH_POINTS
+from visualbp.core.steps import BatchStats, EpochStats
 from visualbp.gui import theme
 from visualbp.gui.plots import PlotsPanel
 from visualbp.gui.series import DownsamplingSeries, ema
@@ -303,6 +304,24 @@ def test_minibatch_history_stays_bounded_under_bulk_deliveries(qtbot):
     assert panel.batch_series_length() <= panel.CAPACITY
     x, y = panel.cost_curve_data("minibatch")
     assert x[-1] == pytest.approx(12000 / per) and len(panel.delta_curve_data(4)[0]) <= panel.CAPACITY
+
+
+def test_epoch_history_and_learning_curves_stay_bounded_over_a_long_run(qtbot):
+    """Hours of epochs (one point each) keep at most MAX_EPOCH_POINTS in the session and on the curves."""
+    session, panel = make(qtbot)
+    start = session.epoch_history[0]
+    total = 3 * MAX_EPOCH_POINTS
+    for first in range(0, total, 1000):  # as the live timer delivers them, in bunches
+        session._epochs.extend(EpochStats(e, 10 * e, 1.0 / (e + 2), 0.5, 1.0 / (e + 2), 0.5)
+                               for e in range(first, first + 1000))
+        session._deliver()
+    history = session.epoch_history
+    assert len(history) <= MAX_EPOCH_POINTS
+    assert history[0] is start and history[-1].epoch == total - 1  # the start and the newest survive
+    x, y = panel.cost_curve_data("train")
+    assert len(x) <= MAX_EPOCH_POINTS and x[0] == 0.0 and x[-1] == total
+    assert np.all(np.diff(x) > 0)
+    np.testing.assert_allclose(y[1:], 1.0 / (x[1:] + 1))  # each kept point is the right epoch's value
 
 
 # ---------------------------------------------------------------------------- the saturated fraction

@@ -35,6 +35,7 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from visualbp.core.diagnostics import DEFAULT_SATURATION, layer_saturation
+from visualbp.core.epoch_history import MAX_EPOCH_POINTS, thinned
 from visualbp.core.probe import activations_on_grid
 from visualbp.core.steps import BatchStats, EpochStats
 from visualbp.gui import theme
@@ -394,6 +395,8 @@ class PlotsPanel(QWidget):
     def _on_epochs(self, epochs: list[EpochStats]) -> None:
         for stats in epochs:
             self._epochs[stats.epoch] = stats
+        if len(self._epochs) > MAX_EPOCH_POINTS:  # bounded like the session's history
+            self._epochs = {e: self._epochs[e] for e in thinned(sorted(self._epochs))}
         self._redraw_epochs()
         if epochs:  # at the epoch's end, or (training on) where the weights are now
             self.measure_saturation(self._engine_x())

@@ -23,6 +23,7 @@ from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.datasets import Dataset
 from visualbp.core.engine import Engine
+from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 
@@ -229,7 +230,7 @@ class Session(QObject):
         self.pause()
         self.config, self.dataset = config, dataset
         self._install(net, engine)
-        self.epoch_history = list(saved.epoch_history)
+        self.epoch_history = thinned(saved.epoch_history)
         self.extra_state = dict(saved.extra)
         self.networkChanged.emit()
         if self.epoch_history:
@@ -427,7 +428,7 @@ class Session(QObject):
         if batches:
             self.batchesDone.emit(batches)
         if epochs:
-            self.epoch_history.extend(epochs)
+            self.epoch_history = thinned(self.epoch_history + epochs)  # bounded: hours of epochs fit
             self.epochsDone.emit(epochs)
         step = engine.step_index
         if step != self._last_step:
