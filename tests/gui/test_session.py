@@ -55,6 +55,35 @@ def test_train_runs_in_the_background_and_delivers_epochs(session, qtbot):
     assert session.engine.epoch == 4 and "epoch 5" in session.status()
 
 
+def test_a_heavy_epoch_step_trains_on_the_worker_and_the_window_stays_live(session, qtbot):
+    """→ at epoch granularity on MNIST: the GUI thread keeps handling events while the epoch trains."""
+    from PyQt6.QtCore import QTimer
+    from visualbp.gui.session import INLINE_EPOCH_WORK
+    session.apply_config(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
+    assert session.epoch_work() > INLINE_EPOCH_WORK
+    session.set_granularity("epoch")
+    epochs_when_the_timer_fired = []
+    QTimer.singleShot(0, lambda: epochs_when_the_timer_fired.append(session.engine.epoch))
+    assert session.step(background=True) is None and session.running
+    qtbot.waitUntil(lambda: not session.running, timeout=60_000)
+    assert epochs_when_the_timer_fired == [0]  # the event loop ran while the epoch was under way
+    assert session.engine.epoch == 1 and session.engine.at_batch_start
+    assert [e.epoch for e in session.epoch_history] == [-1, 0]
+    # Pause stops one that is under way, mid-epoch
+    session.step(background=True)
+    qtbot.waitUntil(lambda: session.engine.batch > 2, timeout=10_000)
+    session.pause()
+    assert not session.running and session.engine.epoch == 1 and session.engine.batch > 2
+
+
+def test_a_light_epoch_step_is_done_at_once_even_from_the_gui(session):
+    from visualbp.gui.session import INLINE_EPOCH_WORK
+    assert session.epoch_work() <= INLINE_EPOCH_WORK  # moons: a few thousand multiply-adds
+    session.set_granularity("epoch")
+    record = session.step(background=True)
+    assert record is not None and not session.running and session.engine.epoch == 1
+
+
 def test_pause_stops_the_worker_promptly(session, qtbot):
     session.apply_config(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
     session.train(50)

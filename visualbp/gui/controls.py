@@ -371,7 +371,7 @@ class ControlsBar(QWidget):
 
     def _step(self) -> None:
         if self.session.engine.divergence is None:
-            self.session.step()
+            self.session.step(background=True)  # a heavy epoch trains on the worker; the window stays live
         self._refresh()
 
     def _toggle_play(self) -> None:
