@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from visualbp.core.epoch_history import MAX_EPOCH_POINTS
+
 from visualbp.bench import soak
 
 #: warm-up + measured seconds; VISUALBP_SOAK_SECONDS overrides the total (e.g. 600 for a longer local run)
@@ -29,7 +31,9 @@ def test_a_short_soak_stays_flat(qtbot, tmp_path, monkeypatch, capsys):
     assert not result.diverged
     assert result.plot_points["minibatch cost"] <= result.plot_capacity
     assert result.plot_points["‖δ^l‖"] <= result.plot_capacity
-    assert result.plot_points["epoch curves"] == result.epochs_total + 1  # one point per epoch, and epoch 0
+    # one point per epoch and epoch 0, in the session and on the curves, until the bound thins them
+    assert result.epoch_history_points == result.plot_points["epoch curves"] <= MAX_EPOCH_POINTS
+    assert result.epoch_history_points == result.epochs_total + 1 or result.epochs_total >= MAX_EPOCH_POINTS
     assert result.history_steps <= result.history_limit_steps and result.history_mb <= result.history_limit_mb
     assert result.latency_samples > 0
     assert result.qt_warnings == [] and result.errors == []

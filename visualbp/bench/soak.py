@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from visualbp.core.epoch_history import MAX_EPOCH_POINTS
+
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -125,6 +127,7 @@ class SoakResult:
     latency_worst_ms: float
     plot_points: dict[str, int]  # how many points each plot history holds at the end
     plot_capacity: int  # the most a per-minibatch plot history may hold
+    epoch_history_points: int  # EpochStats the session keeps (bounded by MAX_EPOCH_POINTS)
     history_steps: int  # records the engine keeps for stepping back
     history_limit_steps: int
     history_mb: float
@@ -176,10 +179,10 @@ class SoakResult:
             ("latency samples (10 ms timer)", f"{self.latency_samples:,}", "", ""),
         ]
         for name, n in self.plot_points.items():
-            bounded = name != "epoch curves"
-            rows.append((f"plot points held: {name}", f"{n:,}",
-                         f"≤ {self.plot_capacity:,}" if bounded else "1 per epoch",
-                         verdict(n <= self.plot_capacity) if bounded else ""))
+            cap = MAX_EPOCH_POINTS if name == "epoch curves" else self.plot_capacity
+            rows.append((f"plot points held: {name}", f"{n:,}", f"≤ {cap:,}", verdict(n <= cap)))
+        rows.append(("epoch history held (session)", f"{self.epoch_history_points:,}", f"≤ {MAX_EPOCH_POINTS:,}",
+                     verdict(self.epoch_history_points <= MAX_EPOCH_POINTS)))
         rows += [
             ("step history held (for ←)", f"{self.history_steps:,} records · {self.history_mb:,.1f} MB",
              f"≤ {self.history_limit_steps:,} · {self.history_limit_mb:g} MB",
@@ -412,6 +415,7 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
         latency_worst_ms=latency.worst_ms,
         plot_points=plot_points,
         plot_capacity=plots.CAPACITY,
+        epoch_history_points=len(session.epoch_history),
         history_steps=history[0],
         history_limit_steps=history[1],
         history_mb=history[2],
