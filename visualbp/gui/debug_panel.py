@@ -53,14 +53,7 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.diagnostics import PassCosts, pass_costs
 from visualbp.core.steps import EpochStats
 from visualbp.gui import theme
-
-ERROR_COLOR = "#c62828"  # an invalid field, and the frame of a breakpoint's sentence
-ERROR_COLOR_DARK = "#ff6e6e"  # the same on a dark theme
-
-
-def error_color() -> str:
-    """ERROR_COLOR, or a light red that reads on a dark theme."""
-    return ERROR_COLOR_DARK if theme.is_dark() else ERROR_COLOR
+from visualbp.gui.field_marks import error_color, error_label, invalid_frame_css, mark, style_error_label
 
 
 MEASURE_BUDGET = 0.4  # seconds the speed measurement may take at most (it runs on the GUI thread)
@@ -168,9 +161,7 @@ class _Field(QLineEdit):
                  kept: Callable[[], str] | None = None) -> None:
         super().__init__()
         self._check, self._on_valid, self._kept = check, on_valid, kept
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         self._width = width
         self.apply_theme()
         self.setProperty("invalid", False)
@@ -179,7 +170,7 @@ class _Field(QLineEdit):
     def apply_theme(self) -> None:
         """Width and message type scaled with ``theme.current()``'s font_pt, in its error colour."""
         self.setFixedWidth(round(self._width * theme.scale()))
-        self.error.setStyleSheet(f"color: {error_color()}; font-size: {theme.pt(8):g}pt;")
+        style_error_label(self.error)
 
     def _edited(self, text: str) -> None:
         try:
@@ -197,14 +188,8 @@ class _Field(QLineEdit):
         self.set_error(None)
 
     def set_error(self, message: str | None) -> None:
-        invalid = bool(message)
-        self.error.setText(message or "")
-        self.error.setVisible(invalid)
         self.setToolTip(message or "")
-        if self.property("invalid") != invalid:
-            self.setProperty("invalid", invalid)
-            self.style().unpolish(self)
-            self.style().polish(self)
+        mark(self, self.error, message)
 
     def is_invalid(self) -> bool:
         return bool(self.property("invalid"))
@@ -422,8 +407,7 @@ class DebugPanel(QWidget):
         """The style sheets in ``theme.current()``'s colours, the small print scaled with its type."""
         t = theme.current()
         self.setStyleSheet(
-            f"QLineEdit[invalid=\"true\"] {{ border: 2px solid {error_color()}; border-radius: 3px; "
-            "padding: 1px 3px; }QGroupBox { font-weight: bold; }")
+            invalid_frame_css("QLineEdit") + "QGroupBox { font-weight: bold; }")
         muted = f"color: {t.muted}; font-size: {theme.pt(8):g}pt;"
         for label in (self.sat_of, self.speed_hint, self.runs_message):
             label.setStyleSheet(muted)

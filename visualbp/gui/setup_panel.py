@@ -31,15 +31,8 @@ from visualbp.core import checks
 from visualbp.core.config import GENERATED, SessionConfig, idx_pair_path, load_data_file, load_dataset
 from visualbp.core.datasets import Dataset, DatasetError
 from visualbp.gui import theme
+from visualbp.gui.field_marks import error_color, error_label, invalid_frame_css, mark, style_error_label
 from visualbp.gui.session import Session
-
-ERROR_COLOR = "#c62828"
-ERROR_COLOR_DARK = "#ff6e6e"  # on a dark theme
-
-
-def error_color() -> str:
-    """The colour of what is wrong: a deep red on a light theme, a light red on a dark one."""
-    return ERROR_COLOR_DARK if theme.is_dark() else ERROR_COLOR
 
 
 #: The dataset combo: key (SessionConfig.dataset), label.
@@ -182,10 +175,7 @@ class _Field(QWidget):
     def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.widget = widget
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.apply_theme()
-        self.error.hide()
+        self.error = error_label()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(1)
@@ -193,16 +183,10 @@ class _Field(QWidget):
         lay.addWidget(self.error)
 
     def apply_theme(self) -> None:
-        self.error.setStyleSheet(f"color: {error_color()}; font-size: {theme.pt(8):g}pt;")
+        style_error_label(self.error)
 
     def set_error(self, message: str | None) -> None:
-        invalid = bool(message)
-        self.error.setText(message or "")
-        self.error.setVisible(invalid)
-        if self.widget.property("invalid") != invalid:
-            self.widget.setProperty("invalid", invalid)
-            self.widget.style().unpolish(self.widget)
-            self.widget.style().polish(self.widget)
+        mark(self.widget, self.error, message)
 
 
 class SetupPanel(QWidget):
@@ -331,9 +315,7 @@ class SetupPanel(QWidget):
         """The panel's style sheets in ``theme.current()``'s colours, the small print scaled with its type."""
         th = theme.current()
         self.setStyleSheet(
-            f"QLineEdit[invalid=\"true\"], QComboBox[invalid=\"true\"] "
-            f"{{ border: 2px solid {error_color()}; border-radius: 3px; padding: 1px 3px; }}"
-            f"QGroupBox {{ font-weight: bold; }}"
+            invalid_frame_css("QLineEdit", "QComboBox") + "QGroupBox { font-weight: bold; }"
         )
         for label in (self.data_info, self.sizes_info):
             label.setStyleSheet(f"color: {th.muted}; font-size: {theme.pt(8):g}pt;")
