@@ -93,8 +93,8 @@ def torch_epoch_fn(X: np.ndarray, Y: np.ndarray, m: int, eta: float):
     except ImportError:
         return None
     torch.set_num_threads(2)
-    Xt = torch.from_numpy(X)
-    Yt = torch.from_numpy(Y)
+    Xt = torch.from_numpy(np.array(X))  # own writable copies: torch warns about read-only arrays
+    Yt = torch.from_numpy(np.array(Y))
     model = torch.nn.Sequential(torch.nn.Linear(784, 30), torch.nn.Sigmoid(),
                                 torch.nn.Linear(30, 10), torch.nn.Sigmoid()).double()
     opt = torch.optim.SGD(model.parameters(), lr=eta)

@@ -10,8 +10,9 @@ Indexing: the book's layer ``l`` runs 1..L with layer 1 the input, so
 ``weights[i]`` is ``w^(i+2)`` and ``biases[i]`` is ``b^(i+2)``.
 
 Left out, as in the book: momentum, dropout, softmax outputs, early stopping.
-Weights are never changed in place; every update binds new arrays, so step
-history can keep the old ones by reference.
+Arrays the network has handed out are never changed in place: an update binds new
+arrays, or (SGD, the engine's fast minibatches) writes only into copies it made
+itself, so step history can keep the old ones by reference.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from visualbp.core import checks
-from visualbp.core.activations import Activation, get_activation
-from visualbp.core.costs import get_cost
+from visualbp.core.activations import ACTIVATIONS, Activation, get_activation
+from visualbp.core.costs import CrossEntropyCost, QuadraticCost, get_cost
 
 INITS = ("standard", "scaled")
 
 Pair = tuple[np.ndarray, np.ndarray]
+
+# The activations SGD's fast path computes in place (a custom Activation goes through fn/prime).
+_SIGMOID, _TANH, _RELU = 1, 2, 3
+_FAST_ACTIVATIONS = {"sigmoid": _SIGMOID, "tanh": _TANH, "relu": _RELU}
+# Rows gathered at once by the fast path: a few minibatches, small enough to stay in cache.
+_CHUNK_BYTES = 1 << 18
 
 
 class Network:
@@ -190,40 +197,144 @@ class Network:
         mini_batch_size = checks.check_count("minibatch size", mini_batch_size)
         eta = checks.check_eta(eta)
         lmbda = self.lmbda if lmbda is None else checks.check_lmbda(lmbda)
-        X, Y = stack_pairs(training_data)  # pre-stacked once: examples as rows
+        X, Y = _stack_pairs_with_ones(training_data)  # pre-stacked once: rows [x^T 1]
+        if X.shape[1] != self.sizes[0] + 1 or Y.shape[1] != self.sizes[-1]:
+            raise ValueError(
+                f"the network takes {self.sizes[0]} inputs and gives {self.sizes[-1]} outputs, but the "
+                f"training examples have {X.shape[1] - 1} inputs and {Y.shape[1]} targets (y must be one-hot)"
+            )
         test = list(test_data) if test_data is not None else None
         n = len(X)
         hits = []
-        # Own copies, updated in place below: arrays anyone else holds (step history) stay intact.
-        self.weights = [w.copy() for w in self.weights]
-        self.biases = [b.copy() for b in self.biases]
-        buffers = [np.empty_like(w) for w in self.weights]
-        for j in range(epochs):
-            perm = self._shuffle_rng.permutation(n)
-            self._train_epoch_in_place(X, Y, perm, mini_batch_size, eta, lmbda, n, buffers)
-            if test is not None:
-                hits.append(self.evaluate(test))
-                if verbose:
-                    print(f"Epoch {j}: {hits[-1]} / {len(test)}")
-            elif verbose:
-                print(f"Epoch {j} complete")
+        # Own parameters, one array [w^l | b^l] per layer, updated in place below (arrays anyone
+        # else holds, such as step history, stay intact). weights/biases are views into them
+        # while training, so evaluating between epochs sees the current network.
+        params = [np.hstack((w, b)) for w, b in zip(self.weights, self.biases)]
+        self.weights = [p[:, :-1] for p in params]
+        self.biases = [p[:, -1:] for p in params]
+        decay = 1.0 - eta * (lmbda / n) if lmbda else 1.0
+        work: dict = {}
+        try:
+            for j in range(epochs):
+                perm = self._shuffle_rng.permutation(n)
+                self._train_epoch_in_place(X, Y, perm, mini_batch_size, eta, decay, params, work)
+                if test is not None:
+                    hits.append(self.evaluate(test))
+                    if verbose:
+                        print(f"Epoch {j}: {hits[-1]} / {len(test)}")
+                elif verbose:
+                    print(f"Epoch {j} complete")
+        finally:  # plain contiguous arrays again, as the book's network holds
+            self.weights = [p[:, :-1].copy() for p in params]
+            self.biases = [p[:, -1:].copy() for p in params]
         return hits
 
     def _train_epoch_in_place(
-        self, X: np.ndarray, Y: np.ndarray, order: np.ndarray, m: int, eta: float, lmbda: float,
-        n: int, buffers: list,
+        self, X: np.ndarray, Y: np.ndarray, order: np.ndarray, m: int, eta: float, decay: float,
+        params: list, work: dict,
     ) -> None:
-        """One pass over rows ``X`` (n, n_in) / ``Y`` (n, n_out), minibatches taken in ``order``.
+        """One pass over rows ``X`` (n, n_in + 1, last column all ones) / ``Y`` (n, n_out), minibatches
+        of ``m`` taken in ``order``; updates ``params`` ([w^l | b^l] per layer) in place.
 
-        The fast path of SGD: BP1–BP4 in matrix form with the update folded in, writing
-        into ``self.weights``/``self.biases`` in place (SGD made them its own) and into
-        the gradient ``buffers``, so a minibatch allocates no weight-sized arrays.
+        The fast path of SGD, the matrix form of BP1–BP4 with the update folded in:
+
+        - the bias is the last column of each parameter array, and every layer's input
+          carries a row of ones, so z^l = [w^l | b^l] [a^(l−1); 1] is one matrix multiply and
+          so is the gradient [∂C/∂w^l | ∂C/∂b^l] = δ^l [a^(l−1); 1]^T (BP3 and BP4 together);
+        - δ^L is scaled by η/m once (BP1), and BP2 is linear in δ, so every gradient comes
+          out already scaled: the update is a single in-place subtraction per layer;
+        - rows are gathered in chunks of a few minibatches, so each minibatch is a contiguous
+          block, and every intermediate lives in a buffer of ``work`` (one set per batch size)
+          written with ``out=``: a minibatch allocates nothing of its own.
         """
-        decay = 1.0 - eta * (lmbda / n) if lmbda else 1.0
-        step = self._step_in_place
-        for k in range(0, len(order), m):
-            rows = order[k:k + m]  # gathered per minibatch: stays in cache, no copy of the whole set
-            step(X[rows].T, Y[rows].T, eta / len(rows), decay, buffers, None)
+        acts = [self.layer_activation(i) for i in range(len(params))]
+        kinds = [_FAST_ACTIVATIONS.get(f.name) if f is ACTIVATIONS.get(f.name) else None for f in acts]
+        cost = self.cost
+        if type(cost) is CrossEntropyCost and kinds[-1] == _SIGMOID:
+            bp1 = 0  # σ' cancels: δ^L = a^L − y
+        elif type(cost) is QuadraticCost:
+            bp1 = 1 if kinds[-1] == _SIGMOID else 2  # (a − y) ⊙ a(1 − a), or (a − y) ⊙ f'(z)
+        else:
+            bp1 = 3
+        out_act = acts[-1]
+        grads = work.get("grads")
+        if grads is None:
+            grads = work["grads"] = [np.empty_like(p) for p in params]
+        matmul, subtract, multiply = np.matmul, np.subtract, np.multiply
+        negative, exp, reciprocal = np.negative, np.exp, np.reciprocal
+        tanh, maximum, greater, copyto = np.tanh, np.maximum, np.greater, np.copyto
+        n = len(order)
+        chunk = max(1, _CHUNK_BYTES // (X.shape[1] * X.itemsize * m)) * m
+        # Overflow stays quiet, as activations.sigmoid keeps it: e^{−z} = inf for z < −709 gives a = 0
+        # exactly; a diverging run's inf and NaN spread into the weights as they would anyway.
+        with np.errstate(over="ignore"):
+            for c in range(0, n, chunk):
+                rows = order[c:c + chunk]
+                XB = X[rows]  # a contiguous block of minibatches
+                YB = Y[rows]
+                for k in range(0, len(rows), m):
+                    xb = XB[k:k + m]
+                    mb = len(xb)
+                    plan = work.get(mb)
+                    if plan is None:
+                        plan = work[mb] = _fast_plan(self.sizes, mb, params, grads, acts, kinds, decay)
+                    forward, z, t, a, d, backward = plan
+                    # feedforward: z^l = [w^l | b^l] [a^(l−1); 1],  a^l = σ(z^l)
+                    A = xb.T
+                    for P, A_next, zl, tl, al, kind, f in forward:
+                        matmul(P, A, out=zl)
+                        if kind == _SIGMOID:  # 1 / (1 + e^{−z}); e^{−z} = inf (quietly) gives a = 0
+                            negative(zl, out=tl)
+                            exp(tl, out=tl)
+                            tl += 1.0
+                            reciprocal(tl, out=al)
+                        elif kind == _TANH:
+                            tanh(zl, out=al)
+                        elif kind == _RELU:
+                            maximum(zl, 0.0, out=al)
+                        else:
+                            copyto(al, f(zl))
+                        A = A_next
+                    # BP1: δ^L = ∇_a C ⊙ σ'(z^L), times η/m
+                    s = eta / mb
+                    yt = YB[k:k + mb].T
+                    if bp1 == 1:
+                        multiply(a, -s, out=t)
+                        t += s
+                        t *= a
+                        subtract(a, yt, out=d)
+                        d *= t
+                    else:
+                        if bp1 == 3:
+                            copyto(d, cost.delta(z, a, yt, out_act))
+                        else:
+                            subtract(a, yt, out=d)
+                        d *= s
+                        if bp1 == 2:
+                            d *= out_act.prime(z, a)
+                    for g, A_in, P, W, Wt, e, al, zl, tl, mask, kind, prime in backward:
+                        matmul(d, xb if A_in is None else A_in, out=g)  # BP3 and BP4, summed, × η/m
+                        # BP2, with w^(l+1) before its update: δ^l = (w^(l+1))^T δ^(l+1) ⊙ σ'(z^l)
+                        if e is not None:
+                            matmul(Wt, d, out=e)
+                            if kind == _SIGMOID:  # σ' = a(1 − a)
+                                e *= al
+                                subtract(1.0, al, out=tl)
+                                e *= tl
+                            elif kind == _TANH:  # 1 − a²
+                                multiply(al, al, out=tl)
+                                subtract(1.0, tl, out=tl)
+                                e *= tl
+                            elif kind == _RELU:  # 1 where z > 0
+                                greater(zl, 0.0, out=mask)
+                                multiply(e, mask, out=e)
+                            else:
+                                e *= prime(zl, al)
+                            d = e
+                        if W is not None:
+                            W *= decay
+                        # w → (1 − ηλ/n) w − η/m Σ_x ∂C_x/∂w,  b → b − η/m Σ_x ∂C_x/∂b
+                        subtract(P, g, out=P)
 
     def _step_in_place(
         self, A: np.ndarray, Y: np.ndarray, scale: float, decay: float, buffers: list, bias_grads: list | None
@@ -354,3 +465,52 @@ def stack_pairs(pairs: Iterable[Pair]) -> tuple[np.ndarray, np.ndarray]:
     except ValueError:
         raise ValueError("the examples do not all have the same shape") from None
     return X, Y
+
+
+def _stack_pairs_with_ones(pairs: Iterable[Pair]) -> tuple[np.ndarray, np.ndarray]:
+    """Like ``stack_pairs``, with a last column of ones in ``X`` (n, n_in + 1), in one copy.
+
+    The ones let one matrix multiply give z = [w | b] [a; 1] (see ``Network._train_epoch_in_place``).
+    """
+    pairs = pairs if isinstance(pairs, list) else list(pairs)
+    if not pairs:
+        raise ValueError("no examples: the data is empty")
+    try:
+        rows = [x.reshape(1, -1) if type(x) is np.ndarray else np.reshape(x, (1, -1)) for x, _ in pairs]
+        n_in = rows[0].shape[1]
+        X = np.empty((len(rows), n_in + 1))
+        X[:, n_in] = 1.0
+        np.concatenate(rows, axis=0, out=X[:, :n_in])
+        Y = np.array([y for _, y in pairs], dtype=np.float64).reshape(len(pairs), -1)
+    except ValueError:
+        raise ValueError("the examples do not all have the same shape") from None
+    return X, Y
+
+
+def _fast_plan(sizes: Sequence[int], mb: int, params: list, grads: list, acts: list, kinds: list,
+               decay: float) -> tuple:
+    """Work arrays of SGD's fast path for a minibatch of ``mb`` examples (columns), laid out per layer.
+
+    ``forward`` holds, per layer, (parameters, the next layer's input, z, scratch, where a goes,
+    activation kind, activation); a hidden layer's a^l is the top of an (n_l + 1, mb) array whose
+    last row is ones, and that array is the next layer's input. Then z^L, scratch, a^L and δ^L.
+    ``backward`` holds, from the last layer down, (gradient buffer, input transposed, parameters,
+    weights to decay or None, (w^l)^T, δ^(l−1), a^(l−1), z^(l−1), scratch, ReLU mask, kind, σ').
+    """
+    L1 = len(params)
+    Z = [np.empty((s, mb)) for s in sizes[1:]]
+    T = [np.empty((s, mb)) for s in sizes[1:]]
+    D = [np.empty((s, mb)) for s in sizes[1:]]
+    with_ones = [np.ones((s + 1, mb)) for s in sizes[1:-1]]
+    outs = [h[:-1] for h in with_ones] + [np.empty((sizes[-1], mb))]
+    masks = [np.empty((s, mb), dtype=bool) for s in sizes[1:]]
+    forward = [(params[i], with_ones[i] if i < L1 - 1 else None, Z[i], T[i], outs[i], kinds[i], acts[i].fn)
+               for i in range(L1)]
+    backward = []
+    for i in range(L1 - 1, -1, -1):
+        W = params[i][:, :-1]
+        below = (D[i - 1], outs[i - 1], Z[i - 1], T[i - 1], masks[i - 1], kinds[i - 1], acts[i - 1].prime) if i \
+            else (None,) * 7
+        backward.append((grads[i], with_ones[i - 1].T if i else None, params[i], W if decay != 1.0 else None, W.T)
+                        + below)
+    return forward, Z[-1], T[-1], outs[-1], D[-1], backward
