@@ -2,13 +2,40 @@
 
 Used to draw each neuron as a heatmap (as TensorFlow Playground does) and the
 output as the decision boundary. Feedforward only; no gradients.
+
+The grid is fed forward a block of points at a time, so what is held at once stays bounded
+(about ``CHUNK_FLOATS`` numbers per layer) however wide a layer is: a^l = σ(w^l a^(l−1) + b^l)
+needs all of a^(l−1) but only for the points of the block. ``rows`` keeps only the first
+rows of each layer (the neurons a view draws), so a 100,000-neuron layer costs its block,
+not 100,000 × resolution² numbers. ``GridProbe`` does the same work in steps, so a caller
+with an event loop can spread a big network's grid over several short slices of time.
 """
 
 from __future__ import annotations
 
+import time
+from typing import Sequence
+
 import numpy as np
 
 from visualbp.core.network import Network
+
+#: Numbers one block of the grid holds per layer (points in the block × the widest layer): 1 M floats is 8 MB.
+CHUNK_FLOATS = 1_000_000
+#: Multiply-adds (weights × points) in one block of a probe done in steps: at most ~40 ms on the largest
+#: network (a block must hold a few dozen points, or reading the weights for every block costs more than the work).
+CHUNK_WORK = 500_000_000
+
+
+def block_size(sizes: Sequence[int], max_floats: int = CHUNK_FLOATS, max_work: int | None = CHUNK_WORK) -> int:
+    """Points (or examples) per block of a feedforward over ``sizes``: at most ``max_floats`` numbers of the
+    widest layer and ``max_work`` multiply-adds through all the weights (None: no limit), and at least 1."""
+    sizes = [int(n) for n in sizes]
+    block = int(max_floats) // max(sizes)
+    if max_work is not None:
+        weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)
+        block = min(block, int(max_work) // max(1, weights))
+    return max(1, block)
 
 
 def grid_inputs(xlim: tuple[float, float], ylim: tuple[float, float], resolution: int) -> np.ndarray:
@@ -19,16 +46,94 @@ def grid_inputs(xlim: tuple[float, float], ylim: tuple[float, float], resolution
     return np.vstack([gx.ravel(), gy.ravel()])
 
 
+class GridProbe:
+    """a^l over a grid of the input plane, computed a block of points at a time.
+
+    ``rows[l − 1]`` is how many neurons (the first ones, j = 0 … rows − 1) of layer l are kept
+    (None: all of them; 0: none); the block size is chosen so that a block of the widest layer
+    holds at most ``max_floats`` numbers and costs at most ``max_work`` multiply-adds (``block_size``).
+    The weights and biases are taken when the probe is made (the list, not a copy of the arrays).
+    ``step()`` computes one block, ``run(seconds)`` computes blocks until done or until ``seconds`` have
+    passed, ``result()`` gives a list of a^l, l = 1..L, each shaped (rows_l, resolution, resolution)
+    (row = y, column = x).
+    """
+
+    def __init__(self, net: Network, xlim: tuple[float, float], ylim: tuple[float, float],
+                 resolution: int = 48, rows: Sequence[int | None] | None = None,
+                 max_floats: int = CHUNK_FLOATS, max_work: int | None = CHUNK_WORK) -> None:
+        sizes = list(net.sizes)
+        if sizes[0] != 2:
+            raise ValueError(f"a grid needs a network with 2 inputs, this one has {sizes[0]}")
+        if rows is None:
+            rows = [None] * len(sizes)
+        if len(rows) != len(sizes):
+            raise ValueError(f"rows needs one entry per layer ({len(sizes)}), got {len(rows)}")
+        self.resolution = int(resolution)
+        self.rows = [n if r is None else max(0, min(int(r), n)) for r, n in zip(rows, sizes)]
+        self._weights, self._biases = list(net.weights), list(net.biases)
+        self._acts = [net.layer_activation(i) for i in range(len(self._weights))]
+        self._x = grid_inputs(xlim, ylim, self.resolution)
+        self.points = self._x.shape[1]
+        self.block = block_size(sizes, max_floats, max_work)
+        self._out = [np.empty((r, self.points)) for r in self.rows]
+        # the last layer any kept row needs: nothing past it is computed
+        kept = [i for i, r in enumerate(self.rows) if r > 0]
+        self._depth = kept[-1] if kept else 0
+        self._next = 0
+
+    @property
+    def done(self) -> bool:
+        return self._next >= self.points
+
+    def step(self) -> bool:
+        """Feed the next block of points forward; True when every point is done."""
+        if self.done:
+            return True
+        p0, p1 = self._next, min(self._next + self.block, self.points)
+        a = self._x[:, p0:p1]
+        self._out[0][:, p0:p1] = a[:self.rows[0]]
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            for i in range(self._depth):
+                a = self._acts[i](self._weights[i] @ a + self._biases[i])
+                r = self.rows[i + 1]
+                if r:
+                    self._out[i + 1][:, p0:p1] = a[:r]
+        self._next = p1
+        return self.done
+
+    def run(self, seconds: float | None = None) -> bool:
+        """Compute blocks until done (``seconds`` None) or until ``seconds`` have passed; True when done."""
+        t_end = None if seconds is None else time.perf_counter() + seconds
+        while not self.step():
+            if t_end is not None and time.perf_counter() >= t_end:
+                return False
+        return True
+
+    def result(self) -> list[np.ndarray]:
+        """a^l for l = 1..L, each (rows_l, resolution, resolution); only meaningful once ``done``."""
+        res = self.resolution
+        return [o.reshape(len(o), res, res) for o in self._out]
+
+
 def activations_on_grid(
-    net: Network, xlim: tuple[float, float], ylim: tuple[float, float], resolution: int = 48
+    net: Network, xlim: tuple[float, float], ylim: tuple[float, float], resolution: int = 48,
+    rows: Sequence[int | None] | None = None,
 ) -> list[np.ndarray]:
-    """a^l over the grid for l = 1..L, each shaped (n_l, resolution, resolution) (row = y, column = x)."""
-    if net.sizes[0] != 2:
-        raise ValueError(f"a grid needs a network with 2 inputs, this one has {net.sizes[0]}")
-    a = grid_inputs(xlim, ylim, resolution)
-    out = [a.reshape(2, resolution, resolution)]
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        for i, (b, w) in enumerate(zip(net.biases, net.weights)):
-            a = net.layer_activation(i)(w @ a + b)
-            out.append(a.reshape(len(b), resolution, resolution))
-    return out
+    """a^l over the grid for l = 1..L, each shaped (n_l, resolution, resolution) (row = y, column = x).
+
+    With ``rows``, only the first ``rows[l − 1]`` neurons of layer l are kept (None: all), so the memory
+    is the kept rows plus one block of points, not every neuron × resolution². Done in one call, so the
+    blocks are as large as the memory bound allows (fastest)."""
+    probe = GridProbe(net, xlim, ylim, resolution, rows, max_work=None)
+    probe.run()
+    return probe.result()
+
+
+def output_on_grid(
+    net: Network, xlim: tuple[float, float], ylim: tuple[float, float], resolution: int = 48,
+) -> np.ndarray:
+    """a^L over the grid, shaped (n_L, resolution, resolution): the decision boundary's data, holding
+    no hidden layer for the whole grid (a block of points at a time)."""
+    sizes = list(net.sizes)
+    rows = [0] * (len(sizes) - 1) + [sizes[-1]]
+    return activations_on_grid(net, xlim, ylim, resolution, rows)[-1]

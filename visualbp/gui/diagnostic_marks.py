@@ -4,6 +4,8 @@ A neuron is saturated when its σ'(z^l_j) is below a fraction of the derivative'
 (``max_prime``), measured on a fixed probe of training rows (``probe_rows``) that the graph, the
 plot and the saturation breakpoint share. Saturation rings and error ratios ‖δ^l‖/‖δ^L‖ outside
 0.1 … 10 are drawn in ``alarm_color()``; ``ratio_color`` picks the colour of a ratio's label.
+``saturation_in_blocks`` measures the saturation a few probe rows at a time, so a 100,000-neuron
+layer never holds the whole probe's z^l at once and the GUI can repaint between blocks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import math
 import numpy as np
 from PyQt6.QtGui import QColor
 
+from visualbp.core.diagnostics import saturation
+from visualbp.core.probe import block_size
 from visualbp.gui import theme as T
 
 PROBE_ROWS = 200  # training examples the saturation of every neuron is measured on
@@ -38,6 +42,37 @@ def probe_rows(session) -> np.ndarray:
     as many as the saturation breakpoint uses, so the graph, the plot and the breakpoint agree."""
     n = int(getattr(session.breakpoints, "probe_rows", PROBE_ROWS) or PROBE_ROWS)
     return np.asarray(session.engine.X[:n], dtype=np.float64)
+
+
+def saturation_in_blocks(net, X: np.ndarray, threshold: float, max_floats: int = 1_000_000):
+    """``visualbp.core.diagnostics.saturation(net, X, threshold)`` a block of rows at a time (at most
+    ``max_floats`` numbers per layer and ~10 ms of work per block): a generator that yields after each block and returns
+    (``StopIteration.value``) the per-layer, per-neuron fraction of the rows on which σ'(z^l_j) is below
+    the threshold. Feedforward only."""
+    rows = len(X)
+    block = block_size(net.sizes, max_floats)
+    counts: list[np.ndarray] | None = None
+    for r0 in range(0, rows, block):
+        part = saturation(net, X[r0:r0 + block], threshold)
+        m = min(block, rows - r0)
+        if counts is None:
+            counts = [f * m for f in part]
+        else:
+            for c, f in zip(counts, part):
+                c += f * m
+        if r0 + block < rows:  # no pause after the last block: a small probe finishes in one go
+            yield
+    return [c / rows for c in counts] if counts is not None else None
+
+
+def saturation_bounded(net, X: np.ndarray, threshold: float, max_floats: int = 1_000_000) -> list[np.ndarray]:
+    """``visualbp.core.diagnostics.saturation`` in one call, with the memory of ``saturation_in_blocks``."""
+    blocks = saturation_in_blocks(net, X, threshold, max_floats)
+    while True:
+        try:
+            next(blocks)
+        except StopIteration as stop:
+            return stop.value
 
 
 def alarm_color() -> str:

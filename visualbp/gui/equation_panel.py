@@ -35,6 +35,7 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayou
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import theme
 from visualbp.gui.session import Session
+from visualbp.gui.view_limits import neurons_drawn
 
 #: Math-looking serif fonts, best first; Qt falls back along the list.
 MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral", "STIX",
@@ -622,25 +623,38 @@ class EquationPanel(QWidget):
         if sel is not None and sel[0] == l and 0 <= sel[1] < n:
             return sel[1], f"neuron j={_n(sel[1])} of layer l={l} · the selected neuron"
         j = int(np.argmax(np.abs(np.nan_to_num(np.asarray(values).ravel(), nan=0.0))))
-        return j, f"neuron j={_n(j)} of layer l={l} · largest |{what}| (click a neuron to choose)"
+        return j, f"neuron j={_n(j)} of layer l={l} · largest |{what}|{self._drawn_note(l, n, j)} (click a neuron to choose)"
+
+    def _drawn_note(self, l: int, n: int, j: int) -> str:
+        """Says so when neuron j of a wide layer is past the ones the graph draws."""
+        data, sizes = self.session.dataset, self.session.net.sizes
+        image = bool(data.image_shape) and int(np.prod(data.image_shape)) == sizes[0]
+        shown = neurons_drawn(l, n, image, bool(data.is_2d) and sizes[0] == 2)
+        return "" if j < shown else f" — not drawn: the graph shows j = 1 … {shown:,} of {n:,}"
 
     def _weight(self, l: int, scores: np.ndarray, weights: np.ndarray, what: str) -> tuple[int, int, str]:
         """A weight w^l_jk: the selected neuron's strongest incoming (or outgoing) one, else the largest |score|."""
         sel = self.session.selected
         n_out, n_in = scores.shape
-        strength = np.abs(np.nan_to_num(np.asarray(weights), nan=0.0))
+        weights = np.asarray(weights)  # only the row or column needed is read: w may hold millions
+
+        def strongest(values: np.ndarray) -> int:
+            return int(np.argmax(np.abs(np.nan_to_num(values, nan=0.0))))
+
         if sel is not None and sel[0] == l and 0 <= sel[1] < n_out:
             j = sel[1]
-            k = int(np.argmax(strength[j]))
+            k = strongest(weights[j])
             return j, k, f"the selected neuron j={_n(j)}'s strongest incoming weight, from k={_n(k)}"
         if sel is not None and sel[0] == l - 1 and 0 <= sel[1] < n_in:
             k = sel[1]
-            j = int(np.argmax(strength[:, k]))
+            j = strongest(weights[:, k])
             return j, k, f"the selected neuron k={_n(k)}'s strongest outgoing weight, to j={_n(j)}"
-        flat = int(np.argmax(np.abs(np.nan_to_num(np.asarray(scores), nan=0.0))))
-        j, k = divmod(flat, n_in)
+        magnitude = np.abs(np.asarray(scores))
+        magnitude[np.isnan(magnitude)] = 0.0
+        j, k = divmod(int(np.argmax(magnitude)), n_in)
+        note = self._drawn_note(l, n_out, j) or self._drawn_note(l - 1, n_in, k).replace("j =", "k =")
         return j, k, (f"weight from neuron k={_n(k)} of layer {l - 1} to neuron j={_n(j)} of layer {l}"
-                      f" · largest |{what}|")
+                      f" · largest |{what}|{note}")
 
     def _numbers(self, record: StepRecord) -> tuple[str, str]:
         """The record's equation for one neuron (or weight) with its numbers (markup), and which one."""

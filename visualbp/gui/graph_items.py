@@ -1,7 +1,10 @@
 """The graphics items of the network graph: the layout of the columns, the edges and the neurons.
 
 ``_layout`` places each layer l in a column (circles, compact dots, an input image, or 2-D
-heatmap tiles) and ``_edge_geometry`` gives every weight w^l_jk its segment. ``EdgeItem`` paints
+heatmap tiles) and ``_edge_segments`` gives a weight w^l_jk between drawn neurons its segment.
+A layer wider than ``DRAWN_NEURONS`` draws its first ``DRAWN_NEURONS`` neurons (j = 0 … N − 1, so
+a drawn neuron's place is its index j) and says how many more there are: the drawing, its
+geometry and every per-neuron colour stay bounded however wide the layer is. ``EdgeItem`` paints
 all drawn edges with one ``QPainter.drawLines`` per colour bin; ``NeuronItem`` paints the
 neurons' fills, bias squares, saturation rings and the selected neuron's ring.
 """
@@ -18,6 +21,7 @@ from PyQt6.QtGui import QBrush, QColor, QPainter, QPen
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
+from visualbp.gui.view_limits import DRAWN_NEURONS, DRAWN_TILES
 
 try:  # a QLineF array backed by NumPy memory: no Python object per edge
     from pyqtgraph.Qt.internals import PrimitiveArray as _PrimitiveArray
@@ -26,6 +30,7 @@ except ImportError:  # pragma: no cover - older pyqtgraph
 
 COMPACT_NEURONS = 60  # a layer with more neurons is drawn compact
 HEATMAP_RESOLUTION = 28  # grid points per side of a neuron's 2-D heatmap
+TILE_OUTLINE_PX = 9  # tiles shorter than this on screen share one frame instead of an outline each
 
 
 # ----------------------------------------------------------------- layout
@@ -34,8 +39,9 @@ class _Col:
     """One layer's column: where its neurons are and how they are drawn."""
 
     l: int
-    n: int
+    n: int  # neurons drawn: j = 0 … n − 1 (every pixel of an input image)
     kind: str  # "circle" | "compact" | "image" | "tile"
+    total: int = 0  # neurons in the layer (n_l); more than n when the layer is wider than DRAWN_NEURONS
     s: float = 1.0  # spacing between neuron centres
     r: float = 0.3  # circle radius, or half the tile side
     x: float = 0.0
@@ -55,6 +61,12 @@ class _Col:
     tile_w: float = 0.0  # mosaic tile size in view units
     tile_h: float = 0.0
     mosaic_left: float = 0.0
+    more_y: float = 0.0  # where the "… more neurons not drawn" note goes (below the last drawn neuron)
+
+    @property
+    def hidden(self) -> int:
+        """Neurons of the layer that are not drawn."""
+        return self.total - self.n
 
     def tile_rect(self, j: int) -> QRectF:
         """The mosaic tile of neuron j (receptive field or heatmap) in view coordinates."""
@@ -70,19 +82,24 @@ class _Col:
         return self.left + (k % w + 0.5) * self.px, self.top + (k // w + 0.5) * self.px
 
 
-def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool) -> list[_Col]:
-    """Columns for the layers; y grows downwards (the view is inverted), neuron 0 on top."""
+def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool,
+            drawn: int = DRAWN_NEURONS, tiles: int = DRAWN_TILES) -> list[_Col]:
+    """Columns for the layers; y grows downwards (the view is inverted), neuron 0 on top. A layer of more
+    than ``drawn`` neurons (``tiles`` heatmaps for 2-D data) draws the first of them; an input image is
+    drawn whole, as a picture."""
     cols = []
     for i, n in enumerate(sizes):
         if i == 0 and image_shape is not None:
-            kind = "image"
-        elif n > COMPACT_NEURONS:
-            kind = "compact"
-        elif two_d:
-            kind = "tile"
+            kind, shown = "image", n
         else:
-            kind = "circle"
-        cols.append(_Col(l=i + 1, n=n, kind=kind))
+            shown = min(n, tiles if two_d else drawn)  # view_limits.neurons_drawn with the defaults
+            if n > COMPACT_NEURONS:  # a wide layer keeps its compact spacing, so the narrow ones stay legible
+                kind = "compact"
+            elif two_d:
+                kind = "tile"
+            else:
+                kind = "circle"
+        cols.append(_Col(l=i + 1, n=shown, kind=kind, total=n))
     ref = max([c.n for c in cols if c.kind in ("circle", "tile")] + [4])
     for c in cols:
         if c.kind == "compact":
@@ -99,6 +116,9 @@ def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool) 
             continue
         c.ys = (np.arange(c.n) - (c.n - 1) / 2) * c.s
         c.top, c.bottom = float(c.ys[0] - c.s / 2), float(c.ys[-1] + c.s / 2)
+        if c.hidden:  # room under the drawn neurons for the note saying how many are not
+            c.more_y = c.bottom
+            c.bottom += 0.14 * height_all
         if c.kind == "tile" or (c.kind == "compact" and two_d):
             c.kind = "tile"
             res = HEATMAP_RESOLUTION
@@ -151,23 +171,28 @@ def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool) 
     return cols
 
 
-def _edge_geometry(prev: _Col, cur: _Col) -> np.ndarray:
-    """(n_l · n_(l−1), 4) segments x0, y0, x1, y1 in the order of w^l.ravel() (row j, column k)."""
-    n_prev, n_cur = prev.n, cur.n
-    if prev.kind == "image":
-        x0, y0 = prev.pixel_center(np.arange(n_prev))
-    else:
-        x0, y0 = np.full(n_prev, prev.out_x), prev.ys
-    g = np.empty((n_cur * n_prev, 4))
-    g[:, 0] = np.tile(x0, n_cur)
-    g[:, 1] = np.tile(y0, n_cur)
-    g[:, 2] = cur.in_x
-    g[:, 3] = np.repeat(cur.ys, n_prev)
+def _edge_segments(prev: _Col, cur: _Col, flat: np.ndarray) -> np.ndarray:
+    """(len(flat), 4) segments x0, y0, x1, y1 of the edges ``flat`` = j · prev.n + k between drawn neurons
+    (row j of layer l, column k of layer l − 1, both drawn): only the segments asked for are computed."""
+    flat = np.asarray(flat, dtype=np.intp)
+    j, k = np.divmod(flat, prev.n)
+    g = np.empty((len(flat), 4))
     if prev.kind == "image":
         # an edge leaves the picture's right edge at its pixel's row (the column is in the receptive
         # field and the hover text): it stays clear of the picture and is cheaper to paint
         g[:, 0] = prev.right
+        g[:, 1] = prev.pixel_center(k)[1]
+    else:
+        g[:, 0] = prev.out_x
+        g[:, 1] = prev.ys[k]
+    g[:, 2] = cur.in_x
+    g[:, 3] = cur.ys[j]
     return g
+
+
+def _edge_geometry(prev: _Col, cur: _Col) -> np.ndarray:
+    """(n_l · n_(l−1), 4) segments of every edge between drawn neurons, in the order of w^l[:n, :n_prev].ravel()."""
+    return _edge_segments(prev, cur, np.arange(prev.n * cur.n))
 
 
 # ----------------------------------------------------------------- the edges: one item, one drawLines per bin
@@ -300,6 +325,7 @@ class NeuronItem(pg.GraphicsObject):
         bias_pen = QPen(QColor(t.muted), 0.7 * scale)
         bias_pen.setCosmetic(True)
         white = QBrush(QColor(t.background))
+        unit_px = QLineF(p.transform().map(QPointF(0, 0)), p.transform().map(QPointF(0, 1))).length()
         for c in self.cols:
             fills = self.fill.get(c.l)
             biases = self.bias.get(c.l)
@@ -310,10 +336,14 @@ class NeuronItem(pg.GraphicsObject):
                 p.drawRect(QRectF(c.left, c.top, w * c.px, h * c.px))
                 continue
             if c.mosaic is not None and not (c.mosaic == "rf" and c.kind == "compact"):
-                p.setPen(outline if c.mosaic == "heat" else thin)
                 p.setBrush(Qt.BrushStyle.NoBrush)
-                for j in range(c.n):
-                    p.drawRect(c.tile_rect(j))
+                if c.tile_h * unit_px < TILE_OUTLINE_PX:  # outlines would hide tiles this small: one frame
+                    p.setPen(thin)
+                    p.drawRect(c.mosaic_rect())
+                else:
+                    p.setPen(outline if c.mosaic == "heat" else thin)
+                    for j in range(c.n):
+                        p.drawRect(c.tile_rect(j))
             if c.kind == "tile":
                 rb = 0.13 * c.s
                 p.setPen(outline)
@@ -386,6 +416,8 @@ class NeuronItem(pg.GraphicsObject):
         if not 1 <= l <= len(self.cols):
             return
         c = self.cols[l - 1]
+        if not 0 <= j < c.n:  # a neuron past the drawn ones: named by the note under the column
+            return
         ring = QPen(QColor(t.text), 2.6 * t.line_scale)
         ring.setCosmetic(True)
         p.setPen(ring)

@@ -1,7 +1,10 @@
 """The neuron inspector: the pinned neuron's incoming weights w^l_jk and its z, a, σ'(z), δ, b and ∂C/∂b.
 
 ``NeuronInspector(session)`` follows ``session.selected`` and reads every number from the engine
-and the network (``visualbp.gui.notation.neuron_facts``); ∂C/∂b^l_j = δ^l_j is BP3.
+and the network (``visualbp.gui.notation.neuron_facts``); ∂C/∂b^l_j = δ^l_j is BP3. Up to
+``view_limits.INSPECTOR_BARS`` incoming weights are one bar each; a longer row (a neuron after a
+100,000-neuron layer) is two filled curves, w > 0 in blue and w < 0 in orange, downsampled to the
+plot's pixels, so it costs the same to draw whatever its length.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 from visualbp.gui.notation import fmt, neuron_facts, notation_html, shown, sym
 from visualbp.gui.qt_helpers import _qcolor, _style_plot, _theme_colors
+from visualbp.gui.view_limits import INSPECTOR_BARS, robust_range
 
 
 class NeuronInspector(QWidget):
@@ -34,6 +38,7 @@ class NeuronInspector(QWidget):
         self.plot.setMinimumHeight(120)
         self.plot.getPlotItem().showGrid(y=True, alpha=0.25)
         self._bars: pg.BarGraphItem | None = None
+        self._curves: list[pg.PlotDataItem] = []  # a long row: w > 0 and w < 0 as filled curves
         self._image: pg.ImageItem | None = None
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.RichText)
@@ -135,6 +140,9 @@ class NeuronInspector(QWidget):
         if self._image is not None:
             self.plot.removeItem(self._image)
             self._image = None
+        for curve in self._curves:
+            self.plot.removeItem(curve)
+        self._curves = []
 
     def _show_weights(self, l: int, j: int) -> None:
         s = self.session
@@ -145,7 +153,7 @@ class NeuronInspector(QWidget):
             return
         self.plot.setVisible(True)
         w = np.asarray(s.net.weights[l - 2][j])
-        v = C.symmetric_range(w)
+        v = robust_range(w)
         colors = _theme_colors()
         shape = s.dataset.image_shape
         pi = self.plot.getPlotItem()
@@ -165,14 +173,36 @@ class NeuronInspector(QWidget):
         pi.setAspectLocked(False)
         pi.showAxis("left")
         pi.showAxis("bottom")
-        rgba = C.colors_for(w, v, colors)
-        self._bars = pg.BarGraphItem(x=np.arange(1, w.size + 1), height=w, width=0.8,
-                                     brushes=[QBrush(_qcolor(c)) for c in rgba], pen=pg.mkPen(None))
-        self.plot.addItem(self._bars)
+        if w.size <= INSPECTOR_BARS:
+            rgba = C.colors_for(w, v, colors)
+            self._bars = pg.BarGraphItem(x=np.arange(1, w.size + 1), height=w, width=0.8,
+                                         brushes=[QBrush(_qcolor(c)) for c in rgba], pen=pg.mkPen(None))
+            self.plot.addItem(self._bars)
+        else:  # one curve per sign, filled to 0: the largest and the most negative w of each run of k
+            k, top, bottom = _envelope(np.nan_to_num(w), INSPECTOR_BARS)
+            for part, color in ((top, colors[2]), (bottom, colors[0])):
+                curve = pg.PlotDataItem(k, part, pen=pg.mkPen(color, width=1), fillLevel=0.0,
+                                        brush=pg.mkBrush(*color), skipFiniteCheck=True)
+                self.plot.addItem(curve)
+                self._curves.append(curve)
         pi.setLabel("bottom", f"k (neuron of layer {l - 1})")
         # a tick at every neuron number k = 1 … n of a short row; a long row keeps pyqtgraph's spacing
         pi.getAxis("bottom").setTicks([[(k, str(k)) for k in range(1, w.size + 1)]] if w.size <= 12 else None)
         pi.setLabel("left", notation_html(sym("w", l, j, "k")))
         pi.setYRange(-v * 1.05, v * 1.05, padding=0)
         pi.setXRange(0.4, w.size + 0.6, padding=0)
-        self.caption.setText(notation_html(f"incoming weights {sym('w', l, j, 'k')}, k = 1 … {w.size}"))
+        caption = f"incoming weights {sym('w', l, j, 'k')}, k = 1 … {w.size}"
+        if w.size > INSPECTOR_BARS:
+            caption += f"; each of {INSPECTOR_BARS} runs of k shows its largest and most negative w"
+        self.caption.setText(notation_html(caption))
+
+
+def _envelope(w: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A long row w (k = 1 … n) in ``bins`` runs of k: each run's centre, max(w, 0) and min(w, 0)."""
+    n = w.size
+    size = -(-n // bins)
+    padded = np.zeros(size * bins)
+    padded[:n] = w
+    runs = padded.reshape(bins, size)
+    k = (np.arange(bins) * size + (size + 1) / 2.0).clip(1, n)
+    return k, np.maximum(runs.max(axis=1), 0.0), np.minimum(runs.min(axis=1), 0.0)

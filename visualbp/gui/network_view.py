@@ -16,6 +16,13 @@ the strongest edges are drawn as lines — every weight stays one click away in 
 weight-matrix heatmap (``show_weight_heatmap(l)``). For 2-D data every neuron is
 a small heatmap of its activation over the input plane, like TensorFlow Playground.
 
+A layer wider than ``view_limits.DRAWN_NEURONS`` (100) draws its first 100 neurons, the edges among drawn
+neurons, and under them a note "⋮ 99,900 more neurons not drawn" (hover it for which; click it for the
+weight heatmap, which holds every weight). Nothing the view computes per neuron or per edge grows past
+that: the heatmap grid keeps only the drawn neurons' rows, and the grid and the saturation probe of a big
+network are fed forward a block at a time between repaints (``view_limits.JOB_SLICE``), so a
+100,000-neuron layer opens in about a second and a step repaints in milliseconds.
+
 For someone whose network does not learn, two debugging aids sit on the graph. A saturated
 neuron — σ'(z^l_j) below 10% of its largest value, so BP1 and BP2 pass almost no error back —
 wears a red dashed ring: on the current example when its σ'(z^l) is known, otherwise when it is
@@ -59,18 +66,19 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from visualbp.core.diagnostics import DEFAULT_SATURATION, error_ratios, saturation
-from visualbp.core.probe import activations_on_grid
+from visualbp.core.diagnostics import DEFAULT_SATURATION, error_ratios
+from visualbp.core.probe import GridProbe
 from visualbp.core.steps import BatchStats, Kind, StepRecord
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import (RATIO_WARN_HIGH, RATIO_WARN_LOW, alarm_color, max_prime, probe_rows,
-                                           ratio_color)
-from visualbp.gui.graph_items import HEATMAP_RESOLUTION, EdgeItem, NeuronItem, _Col, _edge_geometry, _layout
+                                           ratio_color, saturation_in_blocks)
+from visualbp.gui.graph_items import HEATMAP_RESOLUTION, EdgeItem, NeuronItem, _Col, _edge_segments, _layout
 from visualbp.gui.inspector import NeuronInspector  # re-exported (see __all__)
 from visualbp.gui.legend import ScaleBar, _saturation_icon
 from visualbp.gui.notation import _sup_digits, edge_text, fmt, neuron_text, notation_html, prime_name, shown, sym
 from visualbp.gui.qt_helpers import _qcolor, _theme_colors
+from visualbp.gui.view_limits import JOB_SLICE, robust_range
 from visualbp.gui.weight_heatmap import WeightHeatmap  # re-exported (see __all__)
 
 __all__ = ["NetworkView", "NeuronInspector", "WeightHeatmap"]
@@ -108,7 +116,6 @@ class NetworkView(QWidget):
         self.session = session
         self._record: StepRecord | None = None
         self._cols: list[_Col] = []
-        self._geom: list[np.ndarray] = []  # per pair (l = i + 2): all segments
         self._lod: list[bool] = []
         self._drawn_idx: list[np.ndarray | None] = []  # per pair: flat indices drawn, None = all
         self._drawn_coords = np.empty((0, 4))
@@ -129,6 +136,12 @@ class NetworkView(QWidget):
         self._heat_last = 0.0
         self._heat_grids: list[np.ndarray] | None = None
         self._heat_weights: list | None = None
+        self._heat_dirty = False  # the weights changed while the grid was being computed
+        self._more_items: dict[int, pg.TextItem] = {}  # l → the note under a column drawn in part
+        self._jobs: dict[str, tuple] = {}  # name → (generator, done callback, seconds spent)
+        self._job_timer = QTimer(self)
+        self._job_timer.setSingleShot(True)
+        self._job_timer.timeout.connect(self._run_jobs)
         self._grid_lim: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._mean_input: np.ndarray | None = None
         self._heatmap_windows: dict[int, WeightHeatmap] = {}
@@ -283,8 +296,7 @@ class NetworkView(QWidget):
         self._build_glow()
         self._refresh_biases()
         self._refresh_receptive_fields()
-        self._heat_weights = None  # the heatmaps' colours changed, not the weights
-        self._refresh_heatmaps()
+        self._render_heatmaps()  # the heatmaps' colours changed, not the weights
         self._build_labels()
         ratios, norms = self._ratios, self._norms
         self._build_ratio_labels()
@@ -438,7 +450,8 @@ class NetworkView(QWidget):
         """{l: [j, …]} (0-based j) of the neurons marked on the graph now ({} while the marks are off)."""
         if not self._show_sat:
             return {}
-        return {l: [int(j) for j in np.flatnonzero(m)] for l, m in self._sat_marks.items() if m.any()}
+        marked = {l: np.flatnonzero(m[:self._cols[l - 1].n]) for l, m in self._sat_marks.items()}
+        return {l: [int(j) for j in js] for l, js in marked.items() if len(js)}
 
     def saturation_source(self, l: int) -> str | None:
         """What the marks of layer l show: 'example' (the current example's σ'(z^l)), 'probe' (saturated on at
@@ -490,17 +503,19 @@ class NetworkView(QWidget):
         return _rgba_of(self._pens[b].color())
 
     def _edge_bin(self, l: int, j: int, k: int) -> int:
-        pos = self._drawn_position(l, j * self._cols[l - 2].n + k)
+        prev, cur = self._cols[l - 2], self._cols[l - 1]
+        drawn = j < cur.n and k < prev.n  # both ends drawn
+        pos = self._drawn_position(l, j * prev.n + k) if drawn else None
         if pos is not None:
             return int(self._drawn_bins[pos])
-        if self._show_dw and self._last_dw[l - 2] is not None:
+        if self._show_dw and drawn and self._last_dw[l - 2] is not None:
             value, vmax = float(self._last_dw[l - 2][j, k]), self._dw_vmax()
         else:
             value, vmax = float(self.session.net.weights[l - 2][j, k]), self._vmax
         return int(C.bin_of(np.array([value]), vmax, NBINS)[0])
 
     def _drawn_position(self, l: int, flat: int) -> int | None:
-        """Where edge (l, flat index into w^l) is in the drawn arrays, or None when it is not drawn."""
+        """Where edge (l, flat = j · n_drawn(l−1) + k) is in the drawn arrays, or None when it is not drawn."""
         i = l - 2
         start = int(self._drawn_offsets[i])
         idx = self._drawn_idx[i]
@@ -524,22 +539,38 @@ class NetworkView(QWidget):
     def drawn_edge_count(self, l: int) -> int:
         """How many edges of w^l are drawn as lines."""
         idx = self._drawn_idx[l - 2]
-        return self._geom[l - 2].shape[0] if idx is None else len(idx)
+        return self._cols[l - 2].n * self._cols[l - 1].n if idx is None else len(idx)
 
     def uses_level_of_detail(self, l: int) -> bool:
         """True when the layer pair (l−1, l) is large and drawn with level of detail."""
         return self._lod[l - 2]
 
+    def drawn_neurons(self, l: int) -> int:
+        """How many neurons of layer l are drawn (the first ones, j = 0 … n − 1); the rest are named by a note."""
+        return self._cols[l - 1].n
+
+    def hidden_neurons_text(self, l: int) -> str:
+        """The note under column l about its neurons not drawn ('' when every neuron is drawn)."""
+        item = self._more_items.get(l)
+        return item.textItem.toPlainText() if item is not None else ""
+
+    def settle(self) -> None:
+        """Finish the heatmaps and saturation still being computed a block at a time (screenshots, tests)."""
+        while self._jobs:
+            for name in list(self._jobs):
+                if name in self._jobs:
+                    self._advance_job(name, 3600.0)
+
     def receptive_fields(self, l: int) -> np.ndarray | None:
-        """(n_l, h, w): each neuron's incoming weights w^l_j· as an image, when layer l−1 is an image."""
+        """(n, h, w): each drawn neuron's incoming weights w^l_j· as an image, when layer l−1 is an image."""
         c = self._cols[l - 1] if 1 <= l <= len(self._cols) else None
         if c is None or c.mosaic != "rf" or "rf" not in self._images:
             return None
         h, w = c.image_shape
-        return np.asarray(self.session.net.weights[l - 2]).reshape(c.n, h, w)
+        return np.asarray(self.session.net.weights[l - 2][:c.n]).reshape(c.n, h, w)
 
     def neuron_heatmaps(self, l: int) -> np.ndarray | None:
-        """(n_l, res, res): a^l_j over the input plane as drawn (2-D data), or None."""
+        """(n, res, res): a^l_j over the input plane of the drawn neurons j < n (2-D data), or None."""
         if self._heat_grids is None or not 1 <= l <= len(self._heat_grids):
             return None
         return self._heat_grids[l - 1]
@@ -556,7 +587,8 @@ class NetworkView(QWidget):
 
     def edge_point(self, l: int, j: int, k: int, t: float = 0.5) -> QPointF:
         """A point a fraction ``t`` along edge w^l_jk, in view coordinates."""
-        x0, y0, x1, y1 = self._geom[l - 2][j * self._cols[l - 2].n + k]
+        prev = self._cols[l - 2]
+        x0, y0, x1, y1 = _edge_segments(prev, self._cols[l - 1], np.array([j * prev.n + k]))[0]
         return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
 
     def view_to_scene(self, pos: QPointF) -> QPointF:
@@ -576,6 +608,9 @@ class NetworkView(QWidget):
         """What a click at ``pos`` (view coordinates) does: select the neuron there (or clear)."""
         hit = self._hit(pos)
         neuron = None
+        if hit is not None and hit[0] == "more":  # the note under a column drawn in part: every weight
+            self.show_weight_heatmap(max(2, hit[1]))
+            return None
         if hit is not None and hit[0] in ("neuron", "pixel"):
             neuron = (hit[1], hit[2])
         elif hit is not None and hit[0] == "rf":
@@ -591,9 +626,10 @@ class NetworkView(QWidget):
         self._style_chrome()
         shape = ds.image_shape if ds.image_shape and int(np.prod(ds.image_shape)) == net.sizes[0] else None
         two_d = bool(ds.is_2d) and net.sizes[0] == 2
+        self._cancel_jobs()
         self._cols = _layout(list(net.sizes), shape, two_d)
-        self._geom = [_edge_geometry(p, c) for p, c in zip(self._cols[:-1], self._cols[1:])]
-        self._lod = [p.kind == "image" or p.n * c.n > LOD_EDGES for p, c in zip(self._cols[:-1], self._cols[1:])]
+        pairs = list(zip(self._cols[:-1], self._cols[1:]))
+        self._lod = [p.kind == "image" or p.total * c.total > LOD_EDGES for p, c in pairs]
         self._weights_seen = list(net.weights)
         self._last_dw = [None] * len(net.weights)
         self._emphasis = None
@@ -609,6 +645,7 @@ class NetworkView(QWidget):
             self._grid_lim = None
         self._heat_grids = None
         self._heat_weights = None
+        self._heat_dirty = False
 
         bounds = self._content_rect()
         self._edges.set_bounds(bounds)
@@ -661,7 +698,7 @@ class NetworkView(QWidget):
             return  # a new network is on its way: networkChanged rebuilds
         for i, (w, seen) in enumerate(zip(weights, self._weights_seen)):
             if w is not seen and w.shape == seen.shape:
-                self._last_dw[i] = w - seen
+                self._last_dw[i] = self._drawn_part(i, w) - self._drawn_part(i, seen)
         self._weights_seen = weights
         self._recolor_all()
         self._request_saturation()
@@ -699,24 +736,37 @@ class NetworkView(QWidget):
 
     def _refresh_saturation(self) -> None:
         """Per neuron, the fraction of the probe's examples on which σ'(z^l_j) < threshold × max σ' (feedforward
-        only, via visualbp.core.diagnostics.saturation)."""
+        only, via visualbp.core.diagnostics.saturation), measured a block of rows at a time: a big network's
+        probe is spread over several slices of ``JOB_SLICE`` seconds, and the marks follow when it is done."""
+        if "saturation" in self._jobs:  # one under way: measured again when it is done
+            if not self._sat_timer.isActive():
+                self._sat_timer.start(int(self._sat_interval * 1000) + 1)
+            return
         net = self.session.net
         params = list(net.weights) + list(net.biases)
         if self._sat_weights is not None and len(params) == len(self._sat_weights) \
                 and all(a is b for a, b in zip(params, self._sat_weights)):
             self._update_saturation_marks()
             return
-        t0 = time.monotonic()
+        threshold = self._sat_threshold
         X = probe_rows(self.session)
-        if len(X) and X.shape[1] == net.sizes[0]:
-            self._sat_fractions = saturation(net, X, self._sat_threshold)
-            self._sat_probe = len(X)
-        else:
-            self._sat_fractions, self._sat_probe = None, 0
-        self._sat_weights = params
-        self._sat_last = time.monotonic()
-        self._sat_interval = max(SATURATION_INTERVAL, 10.0 * (self._sat_last - t0))
-        self._update_saturation_marks()
+        if not (len(X) and X.shape[1] == net.sizes[0]):
+            self._sat_fractions, self._sat_probe, self._sat_weights = None, 0, params
+            self._update_saturation_marks()
+            return
+
+        def done(fractions, spent: float) -> None:
+            if threshold != self._sat_threshold:  # changed meanwhile: measure again
+                self._sat_weights = None
+                self._request_saturation()
+                return
+            self._sat_fractions, self._sat_probe, self._sat_weights = fractions, len(X), params
+            self._sat_last = time.monotonic()
+            self._sat_interval = max(SATURATION_INTERVAL, 10.0 * spent)
+            self._update_saturation_marks()
+
+        self._sat_last = time.monotonic()  # a measurement is under way: requests wait for it
+        self._start_job("saturation", saturation_in_blocks(net, X, threshold), done)
 
     def _update_saturation_marks(self) -> None:
         """Which neurons wear the ring: for a layer whose σ'(z^l) is known for the current example, those
@@ -738,7 +788,7 @@ class NetworkView(QWidget):
                 marks[l] = self._sat_fractions[i] >= SATURATED_ON
                 source[l] = "probe"
         self._sat_marks, self._sat_source = marks, source
-        self._neurons.saturated = marks if self._show_sat else {}
+        self._neurons.saturated = marks if self._show_sat else {}  # NeuronItem rings the drawn neurons only
         self._neurons.update()
         self._update_saturation_legend()
 
@@ -783,12 +833,12 @@ class NetworkView(QWidget):
 
     # ================================================================= colours
     def _fit_vmax(self) -> float:
-        r = C.symmetric_range(self.session.net.weights)
+        r = robust_range(self.session.net.weights)
         return C.nice_ceil(r) if self._range_mode == "fixed" else r
 
     def _build_pens(self) -> None:
         t = T.current()
-        many = sum(g.shape[0] for g in self._geom) > ANTIALIAS_EDGES
+        many = sum(p.n * c.n for p, c in zip(self._cols[:-1], self._cols[1:])) > ANTIALIAS_EDGES
         lo, hi = (0.6, 2.2) if many else (0.8, 6.0)
         centres = C.bin_centers(NBINS)
         widths = C.widths_for(centres, 1.0, lo, hi) * t.line_scale
@@ -812,7 +862,7 @@ class NetworkView(QWidget):
         if self._range_mode == "auto":
             self._vmax = self._fit_vmax()
         else:
-            r = C.symmetric_range(self.session.net.weights)
+            r = robust_range(self.session.net.weights)
             if r > self._vmax * 1.0001:  # the weights left the scale: widen it (never shrink by itself)
                 self._vmax = C.nice_ceil(r)
         self._select_drawn()
@@ -823,21 +873,26 @@ class NetworkView(QWidget):
         self._request_heatmaps()
         self._update_legend()
 
+    def _drawn_part(self, i: int, matrix: np.ndarray) -> np.ndarray:
+        """The rows and columns of w^(i+2) (or of a matrix shaped like it) between drawn neurons: a view."""
+        return np.asarray(matrix)[:self._cols[i + 1].n, :self._cols[i].n]
+
     def _select_drawn(self) -> None:
-        """Choose the drawn edges: all, or the strongest max_edges by |w| for a large layer pair."""
+        """Choose the drawn edges among the drawn neurons: all, or the strongest max_edges by |w| for a large
+        layer pair. Flat indices are j · n_drawn(l−1) + k."""
         weights = self.session.net.weights
         idx_list, coords, ls, flats = [], [], [], []
-        for i, (g, lod) in enumerate(zip(self._geom, self._lod)):
-            n = g.shape[0]
+        for i, lod in enumerate(self._lod):
+            prev, cur = self._cols[i], self._cols[i + 1]
+            n = prev.n * cur.n
             if lod and self._max_edges is not None and n > self._max_edges:
-                mag = np.abs(np.nan_to_num(np.asarray(weights[i]).ravel()))
+                mag = np.abs(np.nan_to_num(self._drawn_part(i, weights[i]))).ravel()
                 idx = np.sort(np.argpartition(mag, n - self._max_edges)[n - self._max_edges:])
-                coords.append(g[idx])
                 flats.append(idx)
             else:
                 idx = None
-                coords.append(g)
                 flats.append(np.arange(n))
+            coords.append(_edge_segments(prev, cur, flats[-1]))
             idx_list.append(idx)
             ls.append(np.full(len(flats[-1]), i + 2, dtype=np.intp))
         self._drawn_idx = idx_list
@@ -851,7 +906,7 @@ class NetworkView(QWidget):
         """The value every drawn edge is coloured by (w, or Δw) and its scale's vmax."""
         parts = []
         for i, idx in enumerate(self._drawn_idx):
-            src = self.session.net.weights[i]
+            src = self._drawn_part(i, self.session.net.weights[i])
             if self._show_dw:
                 src = self._last_dw[i] if self._last_dw[i] is not None else np.zeros_like(src)
             flat = np.asarray(src).ravel()
@@ -860,7 +915,7 @@ class NetworkView(QWidget):
         return values, (self._dw_vmax() if self._show_dw else self._vmax)
 
     def _dw_vmax(self) -> float:
-        return C.symmetric_range([d for d in self._last_dw if d is not None])
+        return robust_range([d for d in self._last_dw if d is not None])
 
     def _recolor_edges(self) -> None:
         """Bin every drawn edge by its value in one NumPy call and hand the bins to the edge item."""
@@ -878,12 +933,13 @@ class NetworkView(QWidget):
             return
         l, dw = self._emphasis
         i = l - 2
-        if not 0 <= i < len(self._geom) or dw.shape != self.session.net.weights[i].shape:
+        if not 0 <= i < len(self._drawn_idx) or dw.shape != self.session.net.weights[i].shape:
             self._edges.set_glow([])
             return
         idx = self._drawn_idx[i]
-        flat = np.abs(dw).ravel()
-        coords = self._geom[i] if idx is None else self._geom[i][idx]
+        flat = np.abs(self._drawn_part(i, dw)).ravel()
+        start = int(self._drawn_offsets[i])
+        coords = self._drawn_coords[start:int(self._drawn_offsets[i + 1])]
         mag = flat if idx is None else flat[idx]
         top = float(mag.max()) if mag.size else 0.0
         if not top > 0.0:
@@ -909,7 +965,7 @@ class NetworkView(QWidget):
             c = self._cols[i + 1]
             if c.kind == "compact":
                 continue
-            rgba = C.colors_for(np.asarray(b).ravel(), self._vmax, self._colors)
+            rgba = C.colors_for(np.asarray(b).ravel()[:c.n], self._vmax, self._colors)
             bias[i + 2] = [QBrush(_qcolor(v)) for v in rgba]
         self._neurons.bias = bias
         self._neurons.update()
@@ -941,7 +997,7 @@ class NetworkView(QWidget):
             if v is None:
                 continue
             centre, half = self._fill_scale(c.l)
-            rgba = C.colors_for((np.asarray(v).ravel() - centre), half, self._colors)
+            rgba = C.colors_for((np.asarray(v).ravel()[:c.n] - centre), half, self._colors)
             fills[c.l] = [QBrush(_qcolor(x)) for x in rgba]
         self._neurons.fill = fills
         # the 2-D example's position on every tile
@@ -1011,7 +1067,7 @@ class NetworkView(QWidget):
             return
         c = self._cols[1]
         h, w = c.image_shape
-        wts = np.asarray(self.session.net.weights[0]).reshape(c.n, h, w)
+        wts = np.asarray(self.session.net.weights[0][:c.n]).reshape(c.n, h, w)
         # each field on its own symmetric range, so a neuron's pattern shows even when its weights are small
         mag = np.abs(np.nan_to_num(wts.reshape(c.n, -1)))
         vmax = np.percentile(mag, 99.0, axis=1)
@@ -1020,8 +1076,12 @@ class NetworkView(QWidget):
         item.setImage(self._mosaic(c, tiles), autoLevels=False)
 
     def _request_heatmaps(self) -> None:
-        """Refresh the 2-D heatmaps now, or within 0.1 s if they were refreshed just before (≤ ~10 Hz)."""
+        """Refresh the 2-D heatmaps now, or within 0.1 s if they were refreshed just before (≤ ~10 Hz); while a
+        big network's grid is still being computed, once more when it is done."""
         if self._grid_lim is None:
+            return
+        if "heat" in self._jobs:
+            self._heat_dirty = True
             return
         wait = HEATMAP_INTERVAL - (time.monotonic() - self._heat_last)
         if wait <= 0:
@@ -1031,21 +1091,44 @@ class NetworkView(QWidget):
             self._heat_timer.start(int(wait * 1000) + 1)
 
     def _refresh_heatmaps(self) -> None:
-        """Every neuron as a heatmap of a^l_j over the input plane (feedforward on a grid; no gradients)."""
-        if self._grid_lim is None:
+        """Every drawn neuron as a heatmap of a^l_j over the input plane (feedforward on a grid; no gradients).
+        Only the drawn neurons' rows are kept, and the grid goes through the network a block of points at a
+        time (``GridProbe``): a small network's in one go, a big one's over slices of ``JOB_SLICE`` seconds."""
+        if self._grid_lim is None or "heat" in self._jobs:
             return
         net = self.session.net
         weights = list(net.weights) + list(net.biases)
         if self._heat_weights is not None and all(a is b for a, b in zip(weights, self._heat_weights)):
             return
         self._heat_last = time.monotonic()
-        self._heat_weights = weights
+        self._heat_dirty = False
         xlim, ylim = self._grid_lim
-        grids = activations_on_grid(net, xlim, ylim, HEATMAP_RESOLUTION)
-        self._heat_grids = [g[:, ::-1, :] for g in grids]  # x2 grows upwards on screen
+        probe = GridProbe(net, xlim, ylim, HEATMAP_RESOLUTION, rows=[c.n for c in self._cols])
+
+        def blocks():
+            while not probe.step():
+                yield
+            return probe.result()
+
+        def done(grids: list[np.ndarray], spent: float) -> None:
+            self._heat_weights = weights
+            self._heat_grids = [g[:, ::-1, :] for g in grids]  # x2 grows upwards on screen
+            self._render_heatmaps()
+            if self._heat_dirty:  # the weights moved on meanwhile: again, after a pause as long as the work
+                self._heat_dirty = False
+                self._heat_last = time.monotonic() + max(0.0, spent - HEATMAP_INTERVAL)
+                self._request_heatmaps()
+
+        self._start_job("heat", blocks(), done)
+
+    def _render_heatmaps(self) -> None:
+        """Colour the computed heatmaps into each column's mosaic (a^l on the activation's own range)."""
+        if self._heat_grids is None:
+            return
+        net = self.session.net
         for c, g in zip(self._cols, self._heat_grids):
             item = self._images.get(f"heat{c.l}")
-            if item is None:
+            if item is None or len(g) != c.n:
                 continue
             if c.l == 1:
                 centre, half = 0.0, self._input_half
@@ -1058,11 +1141,53 @@ class NetworkView(QWidget):
             tiles = C._rgba((g - centre) / half, self._colors)
             item.setImage(self._mosaic(c, tiles), autoLevels=False)
 
+    # ================================================================= work in slices
+    def _start_job(self, name: str, blocks, done) -> None:
+        """Run the generator ``blocks`` (one block of work per ``next``) for up to ``JOB_SLICE`` seconds now and
+        the rest between repaints; ``done(result, seconds spent)`` gets its return value. A job of the same
+        name under way is dropped."""
+        old = self._jobs.pop(name, None)
+        if old is not None:
+            old[0].close()
+        self._jobs[name] = (blocks, done, 0.0)
+        if not self._advance_job(name, JOB_SLICE) and not self._job_timer.isActive():
+            self._job_timer.start(0)
+
+    def _advance_job(self, name: str, seconds: float) -> bool:
+        """Work on job ``name`` for about ``seconds``; True when it finished (its callback has run)."""
+        blocks, done, spent = self._jobs[name]
+        t0 = time.perf_counter()
+        try:
+            while True:
+                next(blocks)
+                if time.perf_counter() - t0 >= seconds:
+                    break
+        except StopIteration as stop:
+            del self._jobs[name]
+            done(stop.value, spent + time.perf_counter() - t0)
+            return True
+        self._jobs[name] = (blocks, done, spent + time.perf_counter() - t0)
+        return False
+
+    def _run_jobs(self) -> None:
+        for name in list(self._jobs):
+            if name in self._jobs:
+                self._advance_job(name, JOB_SLICE / max(1, len(self._jobs)))
+        if self._jobs:
+            self._job_timer.start(0)
+
+    def _cancel_jobs(self) -> None:
+        for blocks, _done, _spent in self._jobs.values():
+            blocks.close()
+        self._jobs = {}
+        self._job_timer.stop()
+
     # ================================================================= labels, band, legend
     def _build_labels(self) -> None:
         for item in self._labels:
             self.vb.removeItem(item)
         self._labels = []
+        self._more_items: dict[int, pg.TextItem] = {}
         self._title_labels = []  # (item, column, its full point size)
         self._neuron_labels = []
         t = T.current()
@@ -1072,8 +1197,8 @@ class NetworkView(QWidget):
         names = self.session.dataset
         for c in self._cols:
             role = " (input)" if c.l == 1 else (" (output)" if c.l == L else "")
-            size = f"{c.n:,} = {c.image_shape[0]}×{c.image_shape[1]}" if c.kind == "image" else f"{c.n:,}"
-            unit = "pixels" if c.kind == "image" else ("neuron" if c.n == 1 else "neurons")
+            size = f"{c.n:,} = {c.image_shape[0]}×{c.image_shape[1]}" if c.kind == "image" else f"{c.total:,}"
+            unit = "pixels" if c.kind == "image" else ("neuron" if c.total == 1 else "neurons")
             text = (f"<span style='color:{t.text};font-weight:600'>l = {c.l}{role}</span><br>"
                     f"<span style='color:{t.muted}'>{size} {unit}</span>")
             item = pg.TextItem(html=text, anchor=(0.5, 1.0))
@@ -1087,6 +1212,8 @@ class NetworkView(QWidget):
             self.vb.addItem(item, ignoreBounds=True)
             self._labels.append(item)
             self._title_labels.append((item, c, item.textItem.font().pointSizeF()))
+            if c.hidden:
+                self._build_more_label(c)
             if c.kind in ("compact", "image"):
                 continue
             for j in range(c.n):
@@ -1105,6 +1232,40 @@ class NetworkView(QWidget):
                 self.vb.addItem(item, ignoreBounds=True)
                 self._labels.append(item)
                 self._neuron_labels.append((item, c, item.textItem.font().pointSizeF()))
+
+    def _build_more_label(self, c: _Col) -> None:
+        """Under a column drawn in part: how many of its neurons are not drawn, and where to see them."""
+        t = T.current()
+        text = (f"<span style='color:{t.muted}'>⋮</span><br>"
+                f"<span style='color:{t.text};font-weight:600'>{c.hidden:,} more</span>"
+                f"<span style='color:{t.muted}'> not drawn</span>")
+        item = pg.TextItem(html=text, anchor=(0.5, 0.0))
+        _label_font(item)
+        doc = item.textItem.document()
+        doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+        item.textItem.setTextWidth(doc.idealWidth())
+        item.updateTextPos()
+        item.setPos(c.x, c.more_y)
+        item.setZValue(20)
+        self.vb.addItem(item, ignoreBounds=True)
+        self._labels.append(item)
+        self._more_items[c.l] = item
+
+    def _more_text(self, l: int) -> str:
+        """The hover text of the note under a column drawn in part."""
+        c = self._cols[l - 1]
+        w = l if l >= 2 else 2
+        return (f"layer {l} has {c.total:,} neurons: j = 1 … {c.n} are drawn, "
+                f"j = {c.n + 1:,} … {c.total:,} ({c.hidden:,} more) are not\n"
+                f"every weight is in the weight matrix w^{w} (the heatmap button w{_SUPERSCRIPT.get(w, '^' + str(w))} "
+                f"below, or click here)")
+
+    def _more_at(self, pos: QPointF) -> int | None:
+        for l, item in self._more_items.items():
+            c = self._cols[l - 1]
+            if c.left - 0.3 * c.s <= pos.x() <= c.right + 0.3 * c.s and c.more_y <= pos.y() <= c.bottom:
+                return l
+        return None
 
     def _build_ratio_labels(self) -> None:
         """One hidden label under each column l = 2..L, all on one row below the graph."""
@@ -1273,6 +1434,9 @@ class NetworkView(QWidget):
         ratio = self._ratio_at(pos)
         if ratio is not None:
             return ("ratio", ratio)
+        more = self._more_at(pos)
+        if more is not None:
+            return ("more", more)
         x, y = pos.x(), pos.y()
         for c in self._cols:
             if c.kind == "image":
@@ -1336,6 +1500,8 @@ class NetworkView(QWidget):
         kind = hit[0]
         if kind == "ratio":
             return self._ratio_text(hit[1])
+        if kind == "more":
+            return self._more_text(hit[1])
         if kind == "neuron":
             extra = self._saturation_text(hit[1], hit[2])
             return neuron_text(s, hit[1], hit[2]) + (f"\n{extra}" if extra else "")
@@ -1380,7 +1546,9 @@ class NetworkView(QWidget):
             color = QColor(*self.edge_color_of(l, j, k)[:3])
             inner = QPen(color, width + 0.5)
             inner.setCosmetic(True)
-            self._edges.set_hover([outline, inner], self._geom[l - 2][j * self._cols[l - 2].n + k])
+            prev = self._cols[l - 2]
+            segment = _edge_segments(prev, self._cols[l - 1], np.array([j * prev.n + k]))[0]
+            self._edges.set_hover([outline, inner], segment)
         else:
             self._edges.set_hover(None, None)
         self._card_plain = text

@@ -34,14 +34,16 @@ from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
-from visualbp.core.diagnostics import DEFAULT_SATURATION, layer_saturation
+from visualbp.core.diagnostics import DEFAULT_SATURATION
 from visualbp.core.epoch_history import MAX_EPOCH_POINTS, thinned
-from visualbp.core.probe import activations_on_grid
+from visualbp.core.probe import GridProbe
 from visualbp.core.steps import BatchStats, EpochStats
 from visualbp.gui import theme
 from visualbp.gui.plot_widgets import (LAYER_COLOURS, REFERENCE_COLOURS, TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve,
                                        _Plot, _background_rgb, _pen, _swatch, class_colours, diverging_rgb)
+from visualbp.gui.diagnostic_marks import saturation_bounded
 from visualbp.gui.series import DownsamplingSeries, ema
+from visualbp.gui.view_limits import JOB_SLICE
 
 # ---------------------------------------------------------------------------- the panel
 
@@ -147,6 +149,10 @@ class PlotsPanel(QWidget):
         self._boundary_timer = QTimer(self)
         self._boundary_timer.setSingleShot(True)
         self._boundary_timer.timeout.connect(self._update_boundary)
+        self._boundary_probe: tuple | None = None  # (GridProbe, xlim, ylim, seconds spent) while one is under way
+        self._boundary_step = QTimer(self)
+        self._boundary_step.setSingleShot(True)
+        self._boundary_step.timeout.connect(self._advance_boundary)
         self._saturation_timer = QTimer(self)
         self._saturation_timer.setSingleShot(True)
         self._saturation_timer.timeout.connect(self._measure_saturation_now)
@@ -418,7 +424,7 @@ class PlotsPanel(QWidget):
         if not len(X) or X.shape[1] != net.sizes[0]:
             return False
         t0 = time.perf_counter()
-        fractions = layer_saturation(net, X, self._saturation_threshold)
+        fractions = [float(f.mean()) for f in saturation_bounded(net, X, self._saturation_threshold)]
         series.append([x], [[100.0 * f for f in fractions]])
         self._saturation_last = time.perf_counter()
         self._saturation_cost_ms = (self._saturation_last - t0) * 1000.0
@@ -515,6 +521,8 @@ class PlotsPanel(QWidget):
         self._boundary_values = self._boundary_rgb = None
         self._image.clear()
         self._boundary_timer.stop()
+        self._boundary_probe = None
+        self._boundary_step.stop()
         if not data.is_2d:
             self._train_points.clear()
             self._val_points.clear()
@@ -574,6 +582,9 @@ class PlotsPanel(QWidget):
         if not self.isVisible():
             self._boundary_dirty = True
             return
+        if self._boundary_probe is not None:  # again when the one under way is done
+            self._boundary_dirty = True
+            return
         if self._boundary_timer.isActive():
             return
         wait = self.BOUNDARY_INTERVAL_MS - (time.perf_counter() - self._boundary_last) * 1000.0
@@ -583,14 +594,41 @@ class PlotsPanel(QWidget):
             self._boundary_timer.start(int(math.ceil(wait)))
 
     def _update_boundary(self) -> None:
-        """Feedforward over the plane (no gradients) and colour it: orange for class 0, blue for class 1."""
+        """Feedforward over the plane (no gradients) and colour it: orange for class 0, blue for class 1.
+        The grid goes through the network a block of points at a time keeping only a^L (``GridProbe``): a small
+        network's at once, a big one's over slices of ``JOB_SLICE`` seconds between repaints."""
         net, data = self.session.net, self.session.dataset
         if not data.is_2d or net.sizes[0] != 2:
             return
         self._boundary_dirty = False
         self._boundary_last = time.perf_counter()
         xlim, ylim = self._boundary_limits
-        a_L = activations_on_grid(net, xlim, ylim, self.BOUNDARY_RESOLUTION)[-1]
+        rows = [0] * (len(net.sizes) - 1) + [net.sizes[-1]]
+        self._boundary_probe = (GridProbe(net, xlim, ylim, self.BOUNDARY_RESOLUTION, rows), xlim, ylim, 0.0)
+        self._boundary_step.stop()
+        self._advance_boundary()
+
+    def _advance_boundary(self) -> None:
+        """Work on the boundary's grid for up to JOB_SLICE seconds; draw it when done."""
+        if self._boundary_probe is None:
+            return
+        probe, xlim, ylim, spent = self._boundary_probe
+        t0 = time.perf_counter()
+        done = probe.run(JOB_SLICE)
+        spent += time.perf_counter() - t0
+        if not done:
+            self._boundary_probe = (probe, xlim, ylim, spent)
+            self._boundary_step.start(0)
+            return
+        self._boundary_probe = None
+        self._draw_boundary(probe.result()[-1], xlim, ylim)
+        # a slow grid (a huge network) pauses as long as it took before the next: at most half the GUI thread
+        self._boundary_last = time.perf_counter() + max(0.0, spent - self.BOUNDARY_INTERVAL_MS / 1000.0)
+        if self._boundary_dirty:
+            self.request_boundary()
+
+    def _draw_boundary(self, a_L: np.ndarray, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+        """Colour the plane by a^L over the grid (n_L, res, res)."""
         wash = 0.3  # the plane a little paler than the points, as in TensorFlow Playground
         if a_L.shape[0] == 2:
             values = a_L[1] - a_L[0]

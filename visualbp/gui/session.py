@@ -26,6 +26,7 @@ from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
+from visualbp.gui.view_limits import check_drawable
 
 
 #: While the worker trains, views redraw from the latest state every LIVE_INTERVAL_MS, adapted
@@ -119,6 +120,7 @@ class Session(QObject):
         self._play = QTimer(self)
         self._play.timeout.connect(self._play_step)
         self.dataset: Dataset = load_dataset(self.config)
+        check_drawable(self.config.sizes, self.dataset)
         self.net: Network
         self.engine: Engine
         self._install(*build(self.config, self.dataset))
@@ -145,6 +147,7 @@ class Session(QObject):
             for f in ("dataset", "n", "noise", "val_fraction", "data_path", "data_seed")
         )
         new_data = (dataset if dataset is not None else load_dataset(config)) if data_changed else self.dataset
+        check_drawable(config.sizes, new_data)  # the views' bound, before anything is allocated
         net, engine = build(config, new_data)  # raises before anything is replaced
         self.pause()
         self.config, self.dataset = config, new_data
@@ -227,6 +230,7 @@ class Session(QObject):
         saved = load_session(path)
         config = saved.config
         dataset = load_dataset(config)
+        check_drawable(config.sizes, dataset)
         net, engine = build(config, dataset)
         net.weights, net.biases = list(saved.weights), list(saved.biases)
         engine.restore(saved.epoch, saved.batch, saved.offset, saved.step,

@@ -1,4 +1,9 @@
-"""The weight-matrix window: w^l as an image (rows j, columns k) with a colour bar and a hover readout."""
+"""The weight-matrix window: w^l as an image (rows j, columns k) with a colour bar and a hover readout.
+
+It shows every weight, also of a layer the graph draws only in part. A matrix of millions of weights is
+downsampled to the screen's pixels when drawn (pyqtgraph's ``autoDownsample``) and its colour range is
+measured on an even sample (``view_limits.robust_range``); the hover reads the exact w^l_jk.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 from visualbp.gui.notation import fmt, notation_html, sym
 from visualbp.gui.qt_helpers import _style_plot, _theme_colors
+from visualbp.gui.view_limits import RANGE_SAMPLE, robust_range
 
 
 class WeightHeatmap(QWidget):
@@ -68,7 +73,8 @@ class WeightHeatmap(QWidget):
         if not 2 <= self.l <= len(self.session.net.sizes):
             return
         w = self.session.net.weights[self.l - 2]
-        v = C.symmetric_range(w)
+        v = robust_range(w)
+        self.image.setAutoDownsample(np.size(w) > RANGE_SAMPLE)  # millions of cells: drawn at the screen's pixels
         self.image.setImage(np.asarray(w, dtype=np.float64), autoLevels=False)
         # cell (j, k) is centred on (k + 1, j + 1): the axes read the book's 1-based j and k
         self.image.setRect(QRectF(0.5, 0.5, w.shape[1], w.shape[0]))
