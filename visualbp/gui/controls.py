@@ -158,8 +158,8 @@ class ControlsBar(QWidget):
         self.granularity_group.setExclusive(True)
         self.granularity_actions: dict[Granularity, QAction] = {}
         for g, label, key, what in GRANULARITIES:
-            act = action(f"Step by {label}", None, key, f"Step by {label}: {what}",
-                         lambda _checked=False, g=g: self._set_granularity(g))
+            act = action(f"Step by {label}", None, key, f"Step by {label}: {what}", self._on_granularity_action)
+            act.setData(g.value)
             act.setCheckable(True)
             self.granularity_group.addAction(act)
             self.granularity_actions[g] = act
@@ -384,6 +384,10 @@ class ControlsBar(QWidget):
 
     def _new_weights(self) -> None:
         self.session.reset(new_seed=True)
+
+    def _on_granularity_action(self) -> None:
+        """A bound slot (PyQt holds it weakly), not a lambda over self: no reference cycle keeps a dropped bar."""
+        self._set_granularity(Granularity(self.sender().data()))
 
     def _set_granularity(self, granularity: Granularity) -> None:
         self.session.set_granularity(granularity)

@@ -26,6 +26,7 @@ import html
 import math
 import re
 import time
+import weakref
 from typing import Callable
 
 import numpy as np
@@ -160,7 +161,11 @@ class _Field(QLineEdit):
     def __init__(self, check: Callable[[str], float], on_valid: Callable[[float], None], width: int = 64,
                  kept: Callable[[], str] | None = None) -> None:
         super().__init__()
-        self._check, self._on_valid, self._kept = check, on_valid, kept
+        # the panel's bound methods, held weakly: the field is the panel's child, so strong references back
+        # would make a cycle that only the garbage collector frees, at any moment, even mid-paint
+        self._check = check
+        self._on_valid = weakref.WeakMethod(on_valid)
+        self._kept = weakref.WeakMethod(kept) if kept is not None else None
         self.error = error_label()
         self._width = width
         self.apply_theme()
@@ -176,10 +181,13 @@ class _Field(QLineEdit):
         try:
             value = self._check(text)
         except ValueError as exc:
-            self.set_error(str(exc) + (f" (still {self._kept()})" if self._kept is not None else ""))
+            kept = self._kept() if self._kept is not None else None
+            self.set_error(str(exc) + (f" (still {kept()})" if kept is not None else ""))
             return
         self.set_error(None)
-        self._on_valid(value)
+        on_valid = self._on_valid()
+        if on_valid is not None:
+            on_valid(value)
 
     def set_text_quietly(self, text: str) -> None:
         """Show a value from the model (no write back) and clear any mark."""
@@ -250,10 +258,8 @@ class DebugPanel(QWidget):
         self.sat_neuron.setSpecialValueText("whole layer")
         self.sat_neuron.setMinimumWidth(104)
         self.sat_neuron.setToolTip("One neuron j of layer l, or the whole layer (below 1)")
-        self.sat_fraction = _Field(_percent(0, 100, True), self._set_sat_fraction, 52,
-                                   lambda: f"{_pct_text(self.session.breakpoints.saturation_fraction)} %")
-        self.sat_threshold = _Field(_percent(0, 100, False), self._set_sat_threshold, 52,
-                                    lambda: f"{_pct_text(self.session.breakpoints.saturation_threshold)} %")
+        self.sat_fraction = _Field(_percent(0, 100, True), self._set_sat_fraction, 52, self._sat_fraction_text)
+        self.sat_threshold = _Field(_percent(0, 100, False), self._set_sat_threshold, 52, self._sat_threshold_text)
         self.sat_of = QLabel()
         sat_grid = QGridLayout()
         sat_grid.setContentsMargins(22, 0, 0, 0)
@@ -285,8 +291,7 @@ class DebugPanel(QWidget):
                                   "has stopped learning — the error vanished on its way back (BP2).")
         self.delta_layer = QSpinBox()
         self.delta_layer.setPrefix("l = ")
-        self.delta_value = _Field(_positive, self._set_delta_below, 72,
-                                  lambda: f"{self.session.breakpoints.delta_below:g}")
+        self.delta_value = _Field(_positive, self._set_delta_below, 72, self._delta_below_text)
         delta_grid = QGridLayout()
         delta_grid.setContentsMargins(22, 0, 0, 0)
         delta_grid.setHorizontalSpacing(4)
@@ -483,6 +488,15 @@ class DebugPanel(QWidget):
     def _set_sat_neuron(self, shown_j: int) -> None:
         self.session.breakpoints.saturation_neuron = None if shown_j == 0 else int(shown_j) - 1
         self._update_sat_words()
+
+    def _sat_fraction_text(self) -> str:
+        return f"{_pct_text(self.session.breakpoints.saturation_fraction)} %"
+
+    def _sat_threshold_text(self) -> str:
+        return f"{_pct_text(self.session.breakpoints.saturation_threshold)} %"
+
+    def _delta_below_text(self) -> str:
+        return f"{self.session.breakpoints.delta_below:g}"
 
     def _set_sat_fraction(self, fraction: float) -> None:
         self.session.breakpoints.saturation_fraction = fraction

@@ -376,10 +376,13 @@ class EquationPanel(QWidget):
         session.stepTaken.connect(self._on_step)
         session.steppedBack.connect(self._on_stepped_back)
         session.networkChanged.connect(self._on_network_changed)
-        session.selectionChanged.connect(lambda _sel: self.show_record(self._record))
+        session.selectionChanged.connect(self._on_selection_changed)
         self._style()
         theme.notifier().changed.connect(self.apply_theme)
         self.show_record(session.engine.last_record)
+
+    def _on_selection_changed(self, _neuron: object) -> None:
+        self.show_record(self._record)
 
     # ----------------------------------------------------------------- public accessors
     def active_equation(self) -> str:

@@ -70,9 +70,13 @@ def record_frames(session: Session, widget: QWidget, folder: str, count: int) ->
 class FileActions(QObject):
     """Builds the File menu for ``window`` and carries out its actions on ``session``."""
 
+    @property
+    def window(self):
+        """The main window: this object's Qt parent (not a Python reference, which would make a cycle)."""
+        return self.parent()
+
     def __init__(self, window, session: Session) -> None:
         super().__init__(window)
-        self.window = window
         self.session = session
         self.path: str | None = None  # the session file in use
         self.settings = QSettings("visualbp", "visualbp")
@@ -206,8 +210,12 @@ class FileActions(QObject):
         for p in items:
             a = self.recent_menu.addAction(Path(p).name)
             a.setToolTip(p)
-            a.triggered.connect(lambda checked=False, p=p: self.open(p))
+            a.setData(p)
+            a.triggered.connect(self._open_recent)
         self.recent_menu.setEnabled(bool(items))
+
+    def _open_recent(self) -> None:
+        self.open(self.sender().data())
 
     def _folder(self, name: str = "") -> str:
         base = str(Path(self.path).parent) if self.path else str(Path.home())

@@ -110,16 +110,16 @@ class MainWindow(QMainWindow):
         self.presentation_action.setCheckable(True)
         self.presentation_action.setShortcut(QKeySequence("F11"))
         self.presentation_action.setToolTip("Full screen, large type and thick lines for a projector (F11; Esc leaves)")
-        self.presentation_action.triggered.connect(lambda on: self.set_presentation(on, self.is_dark()))
+        self.presentation_action.triggered.connect(self._on_presentation_action)
         self.dark_action = QAction("&Dark presentation theme", self)
         self.dark_action.setCheckable(True)
         self.dark_action.setShortcuts([QKeySequence("Shift+F11"), QKeySequence("Ctrl+Shift+D")])
         self.dark_action.setToolTip("Presentation mode in light text on a dark background (Shift+F11)")
-        self.dark_action.triggered.connect(lambda on: self.set_presentation(True, on))
+        self.dark_action.triggered.connect(self._on_dark_action)
         self.leave_presentation_action = QAction("Leave presentation mode", self)
         self.leave_presentation_action.setShortcut(QKeySequence("Esc"))
         self.leave_presentation_action.setEnabled(False)  # Esc is free for everything else outside it
-        self.leave_presentation_action.triggered.connect(lambda: self.set_presentation(False))
+        self.leave_presentation_action.triggered.connect(self._leave_presentation)
         presentation = (self.presentation_action, self.dark_action, self.leave_presentation_action)
         for action in presentation:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -145,6 +145,17 @@ class MainWindow(QMainWindow):
     def is_dark(self) -> bool:
         """True while presentation mode shows the dark theme."""
         return self._presentation is not None and theme.current() is theme.DARK
+
+    # The actions' slots are bound methods (PyQt holds them weakly), not lambdas over self: a lambda would make
+    # a reference cycle that lets the garbage collector delete a dropped window at any moment, even mid-paint.
+    def _on_presentation_action(self, on: bool) -> None:
+        self.set_presentation(on, self.is_dark())
+
+    def _on_dark_action(self, on: bool) -> None:
+        self.set_presentation(True, on)
+
+    def _leave_presentation(self) -> None:
+        self.set_presentation(False)
 
     def set_presentation(self, on: bool, dark: bool = False) -> None:
         """Presentation mode for a lecture hall: full screen, the projector theme (or the dark one with

@@ -479,6 +479,14 @@ class NetworkView(QWidget):
             return None
         return ratio_color(self._ratios[l - 2]) if l < len(self._cols) else T.current().muted
 
+    def _forget_heatmap(self, window: QObject) -> None:
+        for l, win in list(self._heatmap_windows.items()):
+            if win is window:
+                del self._heatmap_windows[l]
+
+    def _on_heatmap_button(self) -> None:
+        self.show_weight_heatmap(int(self.sender().property("layer")))
+
     def show_weight_heatmap(self, l: int) -> WeightHeatmap:
         """Open (or raise) the heatmap of the whole matrix w^l: rows j, columns k."""
         if not 2 <= l <= len(self.session.net.sizes):
@@ -486,7 +494,7 @@ class NetworkView(QWidget):
         win = self._heatmap_windows.get(l)
         if win is None:
             win = WeightHeatmap(self.session, l, self)
-            win.destroyed.connect(lambda *_, l=l: self._heatmap_windows.pop(l, None))
+            win.destroyed.connect(self._forget_heatmap)  # a bound method: no cycle keeps a closed view alive
             win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             self._heatmap_windows[l] = win
         win.layout().activate()  # size constraints settle before the window exists (no size-hint churn)
@@ -1363,7 +1371,10 @@ class NetworkView(QWidget):
             b = QPushButton(f"w{_SUPERSCRIPT.get(l, '^' + str(l))}")
             b.setToolTip(f"Open the weight matrix w^{l} ({sizes[l - 1]} × {sizes[l - 2]}: rows j, columns k)")
             b.setMaximumWidth(round(46 * T.scale()))
-            b.clicked.connect(lambda _=False, l=l: self.show_weight_heatmap(l))
+            b.setProperty("layer", l)
+            # a bound method, not a lambda over self: PyQt holds it weakly, so no reference cycle keeps the
+            # view's wrapper for the garbage collector to delete later, perhaps in the middle of a paint
+            b.clicked.connect(self._on_heatmap_button)
             self._heat_row.addWidget(b)
             self._heat_buttons.append(b)
 

@@ -7,6 +7,7 @@ point of the nearest curve; ``_Card`` puts a title, a legend and optional contro
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -119,6 +120,15 @@ class _Axis(pg.AxisItem):
 class _Plot(pg.PlotWidget):
     """A PlotWidget with the panel's look and a hover label that follows the mouse."""
 
+    @property
+    def custom_hover(self):
+        """A bound method(scene_pos) that labels this plot instead of hover_at; held weakly (no cycle with its owner)."""
+        return self._custom_hover() if self._custom_hover is not None else None
+
+    @custom_hover.setter
+    def custom_hover(self, method) -> None:
+        self._custom_hover = None if method is None else weakref.WeakMethod(method)
+
     def __init__(self, xlabel: str, ylabel: str, parent: QWidget | None = None) -> None:
         t = theme.current()
         super().__init__(parent=parent, background=t.background,
@@ -126,7 +136,7 @@ class _Plot(pg.PlotWidget):
         self.curves: list[_Curve] = []
         self.keep_axis_labels = False  # in presentation mode too (the decision boundary's x1, x2)
         self.log_y = False
-        self.custom_hover = None  # a callable(scene_pos) that labels this plot instead of hover_at
+        self._custom_hover: weakref.WeakMethod | None = None
         self.value_format = "{:.4g}"
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -207,7 +217,8 @@ class _Plot(pg.PlotWidget):
         super().leaveEvent(event)
 
     def _mouse_moved(self, args: tuple) -> None:
-        (self.custom_hover or self.hover_at)(args[0])
+        custom = self._custom_hover() if self._custom_hover is not None else None
+        (custom or self.hover_at)(args[0])
 
     def show_label(self, text: str, x: float, y: float, dot: bool = True) -> None:
         """Put the hover label at view point (x, y), on the side that keeps it inside the plot."""

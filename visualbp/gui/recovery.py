@@ -35,10 +35,14 @@ def autosave_path() -> Path:
 class Recovery(QObject):
     """Autosaves ``session`` atomically and reports crashes in ``parent``."""
 
+    @property
+    def parent_widget(self) -> QWidget:
+        """The window crashes are reported in: this object's Qt parent (no Python reference, so no cycle)."""
+        return self.parent()
+
     def __init__(self, session: Session, parent: QWidget, interval_minutes: float = AUTOSAVE_MINUTES) -> None:
         super().__init__(parent)
         self.session = session
-        self.parent_widget = parent
         self.path = autosave_path()
         self.last_error: str | None = None
         self._timer = QTimer(self)

@@ -233,7 +233,7 @@ class SetupPanel(QWidget):
         self.sizes_edit = self._line("sizes", "The hidden layers, e.g. 4, 3 (or 'none'), or the whole list "
                                               "from input to output, e.g. 2, 4, 3, 2. The input and output "
                                               "sizes are fixed by the data.")
-        self.sizes_edit.textChanged.connect(lambda _t: self._check_sizes())
+        self.sizes_edit.textChanged.connect(self._on_sizes_edited)
         self.sizes_info = QLabel()
         self.sizes_info.setWordWrap(True)
         self.activation_combo = self._combo(ACTIVATIONS, "The activation σ of the hidden layers "
@@ -304,7 +304,8 @@ class SetupPanel(QWidget):
                           ("val_fraction", self.val_edit), ("eta", self.eta_edit),
                           ("mini_batch_size", self.batch_edit), ("epochs", self.epochs_edit),
                           ("lmbda", self.lmbda_edit), ("seed", self.seed_edit)):
-            edit.textChanged.connect(lambda _t, key=key: self._check(key))
+            edit.setProperty("field", key)
+            edit.textChanged.connect(self._on_field_edited)
 
         session.networkChanged.connect(self.sync_from_session)
         self.apply_theme()
@@ -551,6 +552,14 @@ class SetupPanel(QWidget):
         return spec, load_data_file(spec, seed=seed, val_fraction=val)
 
     # ----------------------------------------------------------------- checking
+    # Slots are bound methods, not lambdas over self: PyQt holds those weakly, so no reference cycle keeps a
+    # closed panel for the garbage collector to delete later, perhaps in the middle of a paint.
+    def _on_sizes_edited(self, _text: str) -> None:
+        self._check_sizes()
+
+    def _on_field_edited(self, _text: str) -> None:
+        self._check(self.sender().property("field"))
+
     def _check_sizes(self) -> tuple[int, ...] | None:
         io = self._io
         field = self.fields["sizes"]
