@@ -185,3 +185,25 @@ def test_a_network_past_the_views_bound_is_refused_before_it_is_built(qtbot, mon
         s.apply_config(SessionConfig(dataset="moons", sizes=(2, 500, 2), seed=1))
     assert not built and s.net is net and s.config == config
     s.shutdown()
+
+
+def test_the_weight_heatmap_of_a_wide_layer_is_downsampled_on_screen_and_exact_on_hover(qtbot):
+    """w^3 of (2, 600, 2000, 2): a matrix of more than RANGE_SAMPLE weights is averaged to the screen's pixels
+    (and says so), while the hover still reads the exact weight under the mouse."""
+    from PyQt6.QtCore import QPointF
+    from visualbp.gui.view_limits import RANGE_SAMPLE
+    s, v = make_view(qtbot, SessionConfig(dataset="moons", sizes=(2, 600, 2000, 2), seed=3))
+    win = v.show_weight_heatmap(3)  # 2,000 × 600 = 1.2 M weights
+    qtbot.addWidget(win)
+    qtbot.waitExposed(win)
+    assert s.net.weights[1].size > RANGE_SAMPLE and win.downsampled and win.image.autoDownsample
+    assert "averaged" in win.readout.text()
+    w = s.net.weights[1]
+    win._on_mouse_moved(win.plot.vb.mapViewToScene(QPointF(457 + 1, 1234 + 1)))
+    assert "<sub>1235,458</sub>" in win.readout.text()  # the book's 1-based j, k
+    from visualbp.gui import colors as C
+    assert C.format_number(float(w[1234, 457])) in win.readout.text()
+    small = v.show_weight_heatmap(4)  # 2 × 2,000: drawn cell by cell
+    qtbot.addWidget(small)
+    assert not small.downsampled and "averaged" not in small.readout.text()
+    s.shutdown()

@@ -37,6 +37,8 @@ class WeightHeatmap(QWidget):
         self.bar = pg.ColorBarItem(values=(-1, 1), colorMap=cmap, interactive=False, width=14, colorMapMenu=False)
         self.bar.setImageItem(self.image, insert_in=self.plot)
         self.readout = QLabel(notation_html("Hover over a cell to read w^l_jk."))
+        self.readout.setWordWrap(True)
+        self._hovered = False
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -74,11 +76,21 @@ class WeightHeatmap(QWidget):
             return
         w = self.session.net.weights[self.l - 2]
         v = robust_range(w)
-        self.image.setAutoDownsample(np.size(w) > RANGE_SAMPLE)  # millions of cells: drawn at the screen's pixels
+        self.downsampled = np.size(w) > RANGE_SAMPLE
+        self.image.setAutoDownsample(self.downsampled)  # millions of cells: drawn at the screen's pixels
         self.image.setImage(np.asarray(w, dtype=np.float64), autoLevels=False)
         # cell (j, k) is centred on (k + 1, j + 1): the axes read the book's 1-based j and k
         self.image.setRect(QRectF(0.5, 0.5, w.shape[1], w.shape[0]))
         self.bar.setLevels((-v, v))
+        if not self._hovered:
+            self.readout.setText(notation_html(self.hint()))
+
+    def hint(self) -> str:
+        """What the readout says before the first hover."""
+        if self.downsampled:
+            return ("Too many weights for the screen: neighbouring cells are averaged to its pixels. Zoom in "
+                    "(mouse wheel) to see single weights; hover to read the exact w^l_jk.")
+        return "Hover over a cell to read w^l_jk."
 
     def value_at(self, j: int, k: int) -> str:
         """'w^l_jk = value' for array indices j, k (written from 1, like the book)."""
@@ -92,4 +104,5 @@ class WeightHeatmap(QWidget):
         w = self.session.net.weights[self.l - 2]
         j, k = int(round(pos.y())) - 1, int(round(pos.x())) - 1
         if 0 <= j < w.shape[0] and 0 <= k < w.shape[1]:
+            self._hovered = True
             self.readout.setText(notation_html(self.value_at(j, k)))
