@@ -324,6 +324,7 @@ def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, 
     for _ in range(5):
         app.processEvents()
     window.network_view.fit()
+    window.network_view.settle()  # a big network's heatmaps, computed a block at a time, all of them now
     window.plots.settle()  # no throttled redraw left to chance: the same options give the same picture
     app.processEvents()
     ok = window.grab().save(args.screenshot)

@@ -6,6 +6,8 @@ import pytest
 from visualbp.core import Network
 from visualbp.core.activations import Activation, sigmoid, sigmoid_prime
 
+from test_network import book_update_mini_batch as book_reference  # the per-example loop, as in the book
+
 N = 23  # with batch sizes 10 and 7 the last minibatch is ragged (3 and 2 examples)
 
 
@@ -15,15 +17,8 @@ def data(sizes, n=N, seed=0):
 
 
 def book_update_mini_batch(net, mini_batch, eta, lmbda, n):
-    """Nielsen's chapter-3 update_mini_batch: backprop per example, summed."""
-    nabla_b = [np.zeros(b.shape) for b in net.biases]
-    nabla_w = [np.zeros(w.shape) for w in net.weights]
-    for x, y in mini_batch:
-        dnb, dnw = net.backprop(x, y)
-        nabla_b = [nb + d for nb, d in zip(nabla_b, dnb)]
-        nabla_w = [nw + d for nw, d in zip(nabla_w, dnw)]
-    net.weights = [(1 - eta * (lmbda / n)) * w - (eta / len(mini_batch)) * nw for w, nw in zip(net.weights, nabla_w)]
-    net.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(net.biases, nabla_b)]
+    """The per-example reference of test_network, applied to ``net``."""
+    net.weights, net.biases = book_reference(net, mini_batch, eta, lmbda, n)
 
 
 def reference_sgd(net, pairs, epochs, m, eta, lmbda, per_example=True):

@@ -207,3 +207,24 @@ def test_the_weight_heatmap_of_a_wide_layer_is_downsampled_on_screen_and_exact_o
     qtbot.addWidget(small)
     assert not small.downsampled and "averaged" not in small.readout.text()
     s.shutdown()
+
+
+def test_settle_finishes_a_wide_networks_decision_boundary(qtbot):
+    """The boundary of a big network is computed a slice at a time between repaints; settle() (before a
+    screenshot) finishes it, and it equals the network's output on the grid computed in one go."""
+    from visualbp.gui.plots import PlotsPanel
+    theme.apply()
+    s = Session(SessionConfig(dataset="moons", sizes=(2, WIDE, 2), seed=3))
+    panel = PlotsPanel(s)
+    qtbot.addWidget(panel)
+    panel.resize(450, 800)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.settle()
+    values = panel.boundary_values()
+    assert values is not None and np.isfinite(values).all()
+    assert panel._boundary_probe is None
+    xlim, ylim = panel._boundary_limits
+    a_L = activations_on_grid(s.net, xlim, ylim, panel.BOUNDARY_RESOLUTION)[-1]
+    np.testing.assert_allclose(values, a_L[1] - a_L[0], atol=1e-12)
+    s.shutdown()

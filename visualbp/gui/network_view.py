@@ -1209,16 +1209,7 @@ class NetworkView(QWidget):
             unit = "pixels" if c.kind == "image" else ("neuron" if c.total == 1 else "neurons")
             text = (f"<span style='color:{t.text};font-weight:600'>l = {c.l}{role}</span><br>"
                     f"<span style='color:{t.muted}'>{size} {unit}</span>")
-            item = pg.TextItem(html=text, anchor=(0.5, 1.0))
-            _label_font(item)
-            doc = item.textItem.document()
-            doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
-            item.textItem.setTextWidth(doc.idealWidth())
-            item.updateTextPos()
-            item.setPos(c.x, top - lift)
-            item.setZValue(20)
-            self.vb.addItem(item, ignoreBounds=True)
-            self._labels.append(item)
+            item = self._centred_label(text, (0.5, 1.0), c.x, top - lift)
             self._title_labels.append((item, c, item.textItem.font().pointSizeF()))
             if c.hidden:
                 self._build_more_label(c)
@@ -1247,17 +1238,21 @@ class NetworkView(QWidget):
         text = (f"<span style='color:{t.muted}'>⋮</span><br>"
                 f"<span style='color:{t.text};font-weight:600'>{c.hidden:,} more</span>"
                 f"<span style='color:{t.muted}'> not drawn</span>")
-        item = pg.TextItem(html=text, anchor=(0.5, 0.0))
+        self._more_items[c.l] = self._centred_label(text, (0.5, 0.0), c.x, c.more_y)
+
+    def _centred_label(self, html: str, anchor: tuple[float, float], x: float, y: float) -> pg.TextItem:
+        """A label of centred lines at (x, y) in view coordinates, above the graph, rebuilt with the network."""
+        item = pg.TextItem(html=html, anchor=anchor)
         _label_font(item)
         doc = item.textItem.document()
         doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
         item.textItem.setTextWidth(doc.idealWidth())
         item.updateTextPos()
-        item.setPos(c.x, c.more_y)
+        item.setPos(x, y)
         item.setZValue(20)
         self.vb.addItem(item, ignoreBounds=True)
         self._labels.append(item)
-        self._more_items[c.l] = item
+        return item
 
     def _more_text(self, l: int) -> str:
         """The hover text of the note under a column drawn in part."""

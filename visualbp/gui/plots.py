@@ -608,13 +608,13 @@ class PlotsPanel(QWidget):
         self._boundary_step.stop()
         self._advance_boundary()
 
-    def _advance_boundary(self) -> None:
-        """Work on the boundary's grid for up to JOB_SLICE seconds; draw it when done."""
+    def _advance_boundary(self, budget: float = JOB_SLICE) -> None:
+        """Work on the boundary's grid for up to ``budget`` seconds (a repaint's slice); draw it when done."""
         if self._boundary_probe is None:
             return
         probe, xlim, ylim, spent = self._boundary_probe
         t0 = time.perf_counter()
-        done = probe.run(JOB_SLICE)
+        done = probe.run(budget)
         spent += time.perf_counter() - t0
         if not done:
             self._boundary_probe = (probe, xlim, ylim, spent)
@@ -678,6 +678,8 @@ class PlotsPanel(QWidget):
         self.flush()
         if self.boundary_visible():
             self._update_boundary()
+            while self._boundary_probe is not None:  # a big network's grid, all of it now
+                self._advance_boundary(budget=3600.0)
 
     def cost_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, cost C) of 'train', 'validation' or 'minibatch' (EMA-smoothed), as drawn."""
