@@ -223,7 +223,7 @@ def test_settle_finishes_a_wide_networks_decision_boundary(qtbot):
     panel.settle()
     values = panel.boundary_values()
     assert values is not None and np.isfinite(values).all()
-    assert panel._boundary_probe is None
+    assert "boundary" not in panel._jobs
     xlim, ylim = panel._boundary_limits
     a_L = activations_on_grid(s.net, xlim, ylim, panel.BOUNDARY_RESOLUTION)[-1]
     np.testing.assert_allclose(values, a_L[1] - a_L[0], atol=1e-12)

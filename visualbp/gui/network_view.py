@@ -78,7 +78,8 @@ from visualbp.gui.inspector import NeuronInspector  # re-exported (see __all__)
 from visualbp.gui.legend import ScaleBar, _saturation_icon
 from visualbp.gui.notation import _sup_digits, edge_text, fmt, neuron_text, notation_html, prime_name, shown, sym
 from visualbp.gui.qt_helpers import _qcolor, _theme_colors
-from visualbp.gui.view_limits import JOB_SLICE, robust_range
+from visualbp.gui.sliced_jobs import SlicedJobs
+from visualbp.gui.view_limits import robust_range
 from visualbp.gui.weight_heatmap import WeightHeatmap  # re-exported (see __all__)
 
 __all__ = ["NetworkView", "NeuronInspector", "WeightHeatmap"]
@@ -138,10 +139,7 @@ class NetworkView(QWidget):
         self._heat_weights: list | None = None
         self._heat_dirty = False  # the weights changed while the grid was being computed
         self._more_items: dict[int, pg.TextItem] = {}  # l → the note under a column drawn in part
-        self._jobs: dict[str, tuple] = {}  # name → (generator, done callback, seconds spent)
-        self._job_timer = QTimer(self)
-        self._job_timer.setSingleShot(True)
-        self._job_timer.timeout.connect(self._run_jobs)
+        self._jobs = SlicedJobs(self)  # heatmaps and saturation of a big network, between repaints
         self._grid_lim: tuple[tuple[float, float], tuple[float, float]] | None = None
         self._mean_input: np.ndarray | None = None
         self._heatmap_windows: dict[int, WeightHeatmap] = {}
@@ -564,10 +562,7 @@ class NetworkView(QWidget):
 
     def settle(self) -> None:
         """Finish the heatmaps and saturation still being computed a block at a time (screenshots, tests)."""
-        while self._jobs:
-            for name in list(self._jobs):
-                if name in self._jobs:
-                    self._advance_job(name, 3600.0)
+        self._jobs.settle()
 
     def receptive_fields(self, l: int) -> np.ndarray | None:
         """(n, h, w): each drawn neuron's incoming weights w^l_j· as an image, when layer l−1 is an image."""
@@ -634,7 +629,7 @@ class NetworkView(QWidget):
         self._style_chrome()
         shape = ds.image_shape if ds.image_shape and int(np.prod(ds.image_shape)) == net.sizes[0] else None
         two_d = bool(ds.is_2d) and net.sizes[0] == 2
-        self._cancel_jobs()
+        self._jobs.cancel()
         self._cols = _layout(list(net.sizes), shape, two_d)
         pairs = list(zip(self._cols[:-1], self._cols[1:]))
         self._lod = [p.kind == "image" or p.total * c.total > LOD_EDGES for p, c in pairs]
@@ -774,7 +769,7 @@ class NetworkView(QWidget):
             self._update_saturation_marks()
 
         self._sat_last = time.monotonic()  # a measurement is under way: requests wait for it
-        self._start_job("saturation", saturation_in_blocks(net, X, threshold), done)
+        self._jobs.start("saturation", saturation_in_blocks(net, X, threshold), done)
 
     def _update_saturation_marks(self) -> None:
         """Which neurons wear the ring: for a layer whose σ'(z^l) is known for the current example, those
@@ -1127,7 +1122,7 @@ class NetworkView(QWidget):
                 self._heat_last = time.monotonic() + max(0.0, spent - HEATMAP_INTERVAL)
                 self._request_heatmaps()
 
-        self._start_job("heat", blocks(), done)
+        self._jobs.start("heat", blocks(), done)
 
     def _render_heatmaps(self) -> None:
         """Colour the computed heatmaps into each column's mosaic (a^l on the activation's own range)."""
@@ -1148,47 +1143,6 @@ class NetworkView(QWidget):
                     centre, half = 0.0, C.nice_ceil(C.symmetric_range(g))
             tiles = C._rgba((g - centre) / half, self._colors)
             item.setImage(self._mosaic(c, tiles), autoLevels=False)
-
-    # ================================================================= work in slices
-    def _start_job(self, name: str, blocks, done) -> None:
-        """Run the generator ``blocks`` (one block of work per ``next``) for up to ``JOB_SLICE`` seconds now and
-        the rest between repaints; ``done(result, seconds spent)`` gets its return value. A job of the same
-        name under way is dropped."""
-        old = self._jobs.pop(name, None)
-        if old is not None:
-            old[0].close()
-        self._jobs[name] = (blocks, done, 0.0)
-        if not self._advance_job(name, JOB_SLICE) and not self._job_timer.isActive():
-            self._job_timer.start(0)
-
-    def _advance_job(self, name: str, seconds: float) -> bool:
-        """Work on job ``name`` for about ``seconds``; True when it finished (its callback has run)."""
-        blocks, done, spent = self._jobs[name]
-        t0 = time.perf_counter()
-        try:
-            while True:
-                next(blocks)
-                if time.perf_counter() - t0 >= seconds:
-                    break
-        except StopIteration as stop:
-            del self._jobs[name]
-            done(stop.value, spent + time.perf_counter() - t0)
-            return True
-        self._jobs[name] = (blocks, done, spent + time.perf_counter() - t0)
-        return False
-
-    def _run_jobs(self) -> None:
-        for name in list(self._jobs):
-            if name in self._jobs:
-                self._advance_job(name, JOB_SLICE / max(1, len(self._jobs)))
-        if self._jobs:
-            self._job_timer.start(0)
-
-    def _cancel_jobs(self) -> None:
-        for blocks, _done, _spent in self._jobs.values():
-            blocks.close()
-        self._jobs = {}
-        self._job_timer.stop()
 
     # ================================================================= labels, band, legend
     def _build_labels(self) -> None:

@@ -43,7 +43,7 @@ from visualbp.gui.plot_widgets import (LAYER_COLOURS, REFERENCE_COLOURS, TRAIN_C
                                        _Plot, _background_rgb, _pen, _swatch, class_colours, diverging_rgb)
 from visualbp.gui.diagnostic_marks import saturation_bounded
 from visualbp.gui.series import DownsamplingSeries, ema
-from visualbp.gui.view_limits import JOB_SLICE
+from visualbp.gui.sliced_jobs import SlicedJobs
 
 # ---------------------------------------------------------------------------- the panel
 
@@ -149,10 +149,7 @@ class PlotsPanel(QWidget):
         self._boundary_timer = QTimer(self)
         self._boundary_timer.setSingleShot(True)
         self._boundary_timer.timeout.connect(self._update_boundary)
-        self._boundary_probe: tuple | None = None  # (GridProbe, xlim, ylim, seconds spent) while one is under way
-        self._boundary_step = QTimer(self)
-        self._boundary_step.setSingleShot(True)
-        self._boundary_step.timeout.connect(self._advance_boundary)
+        self._jobs = SlicedJobs(self)  # a big network's decision boundary, between repaints
         self._saturation_timer = QTimer(self)
         self._saturation_timer.setSingleShot(True)
         self._saturation_timer.timeout.connect(self._measure_saturation_now)
@@ -521,8 +518,7 @@ class PlotsPanel(QWidget):
         self._boundary_values = self._boundary_rgb = None
         self._image.clear()
         self._boundary_timer.stop()
-        self._boundary_probe = None
-        self._boundary_step.stop()
+        self._jobs.cancel()
         if not data.is_2d:
             self._train_points.clear()
             self._val_points.clear()
@@ -582,7 +578,7 @@ class PlotsPanel(QWidget):
         if not self.isVisible():
             self._boundary_dirty = True
             return
-        if self._boundary_probe is not None:  # again when the one under way is done
+        if "boundary" in self._jobs:  # again when the one under way is done
             self._boundary_dirty = True
             return
         if self._boundary_timer.isActive():
@@ -604,24 +600,18 @@ class PlotsPanel(QWidget):
         self._boundary_last = time.perf_counter()
         xlim, ylim = self._boundary_limits
         rows = [0] * (len(net.sizes) - 1) + [net.sizes[-1]]
-        self._boundary_probe = (GridProbe(net, xlim, ylim, self.BOUNDARY_RESOLUTION, rows), xlim, ylim, 0.0)
-        self._boundary_step.stop()
-        self._advance_boundary()
+        probe = GridProbe(net, xlim, ylim, self.BOUNDARY_RESOLUTION, rows)
 
-    def _advance_boundary(self, budget: float = JOB_SLICE) -> None:
-        """Work on the boundary's grid for up to ``budget`` seconds (a repaint's slice); draw it when done."""
-        if self._boundary_probe is None:
-            return
-        probe, xlim, ylim, spent = self._boundary_probe
-        t0 = time.perf_counter()
-        done = probe.run(budget)
-        spent += time.perf_counter() - t0
-        if not done:
-            self._boundary_probe = (probe, xlim, ylim, spent)
-            self._boundary_step.start(0)
-            return
-        self._boundary_probe = None
-        self._draw_boundary(probe.result()[-1], xlim, ylim)
+        def blocks():
+            while not probe.step():
+                yield
+            return probe.result()[-1]
+
+        self._jobs.start("boundary", blocks(), lambda a_L, spent: self._boundary_done(a_L, xlim, ylim, spent))
+
+    def _boundary_done(self, a_L: np.ndarray, xlim: tuple[float, float], ylim: tuple[float, float],
+                       spent: float) -> None:
+        self._draw_boundary(a_L, xlim, ylim)
         # a slow grid (a huge network) pauses as long as it took before the next: at most half the GUI thread
         self._boundary_last = time.perf_counter() + max(0.0, spent - self.BOUNDARY_INTERVAL_MS / 1000.0)
         if self._boundary_dirty:
@@ -678,8 +668,7 @@ class PlotsPanel(QWidget):
         self.flush()
         if self.boundary_visible():
             self._update_boundary()
-            while self._boundary_probe is not None:  # a big network's grid, all of it now
-                self._advance_boundary(budget=3600.0)
+            self._jobs.settle()  # a big network's grid, all of it now
 
     def cost_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, cost C) of 'train', 'validation' or 'minibatch' (EMA-smoothed), as drawn."""
