@@ -226,3 +226,23 @@ def test_two_digit_indices_are_separated_by_a_comma(qtbot):
     want = f"{3}{k + 1}" if k + 1 < 10 else f"3,{k + 1}"
     assert w.numbers_text().startswith(to_plain(f"∂C/∂w^{{2}}_{{{want}}} = "))
     session.shutdown()
+
+
+def test_without_a_selection_the_gradient_shown_is_the_largest_one(qtbot):
+    """BP4 for one example is δ a^T: the weight shown is where |∂C/∂w| is largest (found from δ and a, the
+    matrix unread), and the update step shows the weight that moved most."""
+    theme.apply()
+    session = Session(SessionConfig(dataset="digits", sizes=(64, 12, 10), seed=2))
+    w = EquationPanel(session)
+    qtbot.addWidget(w)
+    for l in (3, 2):
+        gw = step_to(session, Kind.GRADIENT_W, l)
+        nw = np.abs(gw["nabla_w"])
+        j, k = np.unravel_index(int(np.argmax(nw)), nw.shape)
+        assert f"weight from neuron k={k + 1} of layer {l - 1} to neuron j={j + 1} of layer {l}" in w.which_label.text()
+        assert w.numbers_text().endswith(format_number(gw["nabla_w"][j, k]))
+    up = step_to(session, Kind.UPDATE, 3)
+    dw = np.abs(up["dw"])
+    j, k = np.unravel_index(int(np.argmax(dw)), dw.shape)
+    assert f"to neuron j={j + 1} of layer 3" in w.which_label.text() and "moved most" in w.which_label.text()
+    session.shutdown()

@@ -635,8 +635,11 @@ class EquationPanel(QWidget):
         shown = neurons_drawn(l, n, image, bool(data.is_2d) and sizes[0] == 2)
         return "" if j < shown else f" — not drawn: the graph shows j = 1 … {shown:,} of {n:,}"
 
-    def _weight(self, l: int, scores: np.ndarray, weights: np.ndarray, what: str) -> tuple[int, int, str]:
-        """A weight w^l_jk: the selected neuron's strongest incoming (or outgoing) one, else the largest |score|."""
+    def _weight(self, l: int, scores: np.ndarray, weights: np.ndarray, what: str,
+                rank1: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[int, int, str]:
+        """A weight w^l_jk: the selected neuron's strongest incoming (or outgoing) one, else the largest |score|.
+        With ``rank1`` = (δ^l, a^(l−1)), scores = δ a^T (BP4 for one example): its largest |score| is at the
+        largest |δ_j| and the largest |a_k|, found without reading the matrix."""
         sel = self.session.selected
         n_out, n_in = scores.shape
         weights = np.asarray(weights)  # only the row or column needed is read: w may hold millions
@@ -652,9 +655,13 @@ class EquationPanel(QWidget):
             k = sel[1]
             j = strongest(weights[:, k])
             return j, k, f"the selected neuron k={_n(k)}'s strongest outgoing weight, to j={_n(j)}"
-        magnitude = np.abs(np.asarray(scores))
-        magnitude[np.isnan(magnitude)] = 0.0
-        j, k = divmod(int(np.argmax(magnitude)), n_in)
+        if rank1 is not None:
+            delta, a_prev = (np.abs(np.nan_to_num(np.ravel(v), nan=np.inf)) for v in rank1)
+            j, k = int(np.argmax(delta)), int(np.argmax(a_prev))
+        else:  # the largest |score| from the largest and the smallest score: no copy of a matrix of millions
+            scores = np.asarray(scores)  # (a NaN, if any, is found first: it is the number to show)
+            hi, lo = int(np.argmax(scores)), int(np.argmin(scores))
+            j, k = divmod(lo if abs(scores.flat[lo]) > abs(scores.flat[hi]) else hi, n_in)
         note = self._drawn_note(l, n_out, j) or self._drawn_note(l - 1, n_in, k).replace("j =", "k =")
         return j, k, (f"weight from neuron k={_n(k)} of layer {l - 1} to neuron j={_n(j)} of layer {l}"
                       f" · largest |{what}|{note}")
@@ -721,9 +728,10 @@ class EquationPanel(QWidget):
             return text, which
         if kind is Kind.GRADIENT_W:
             nw, total = r["nabla_w"], r["sum_w"]
-            j, k, which = self._weight(l, nw, net.weights[l - 2], "∂C/∂w")
-            JK = _idx(j, k)
             a_prev, delta = engine.current("a", l - 1), engine.current("delta", l)
+            rank1 = (delta, a_prev) if a_prev is not None and delta is not None else None
+            j, k, which = self._weight(l, nw, net.weights[l - 2], "∂C/∂w", rank1)
+            JK = _idx(j, k)
             text = f"∂C/∂w^{{{l}}}_{{{JK}}} = a^{{{l - 1}}}_{{{_idx(k)}}} δ^{{{l}}}_{{{_idx(j)}}} = "
             if a_prev is not None and delta is not None:
                 text += f"({n(a_prev[k, 0])})({n(delta[j, 0])}) = "
