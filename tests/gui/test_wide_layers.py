@@ -225,6 +225,17 @@ def test_settle_finishes_a_wide_networks_decision_boundary(qtbot):
     assert values is not None and np.isfinite(values).all()
     assert "boundary" not in panel._jobs
     xlim, ylim = panel._boundary_limits
-    a_L = activations_on_grid(s.net, xlim, ylim, panel.BOUNDARY_RESOLUTION)[-1]
+    res = panel.boundary_resolution()
+    assert values.shape == (res, res)
+    a_L = activations_on_grid(s.net, xlim, ylim, res)[-1]
     np.testing.assert_allclose(values, a_L[1] - a_L[0], atol=1e-12)
     s.shutdown()
+
+
+def test_a_huge_network_gets_a_coarser_decision_boundary():
+    """The boundary's grid costs at most BOUNDARY_WORK multiply-adds, between 24 and 96 points a side."""
+    from visualbp.gui.view_limits import BOUNDARY_WORK, boundary_resolution
+    assert boundary_resolution((2, 4, 3, 2)) == 96 and boundary_resolution((2, WIDE, 2)) == 96
+    res = boundary_resolution((2, 100_000, 2))  # 400,000 weights
+    assert res < 96 and res ** 2 * 400_000 <= BOUNDARY_WORK < (res + 1) ** 2 * 400_000
+    assert boundary_resolution((2, 4000, 4000, 2)) == 24  # 16 M weights: the coarsest, not fewer

@@ -44,6 +44,7 @@ from visualbp.gui.plot_widgets import (LAYER_COLOURS, REFERENCE_COLOURS, TRAIN_C
 from visualbp.gui.diagnostic_marks import saturation_bounded
 from visualbp.gui.series import DownsamplingSeries, ema
 from visualbp.gui.sliced_jobs import SlicedJobs
+from visualbp.gui.view_limits import boundary_resolution
 
 # ---------------------------------------------------------------------------- the panel
 
@@ -600,7 +601,7 @@ class PlotsPanel(QWidget):
         self._boundary_last = time.perf_counter()
         xlim, ylim = self._boundary_limits
         rows = [0] * (len(net.sizes) - 1) + [net.sizes[-1]]
-        probe = GridProbe(net, xlim, ylim, self.BOUNDARY_RESOLUTION, rows)
+        probe = GridProbe(net, xlim, ylim, self.boundary_resolution(), rows)
 
         def blocks():
             while not probe.step():
@@ -638,6 +639,10 @@ class PlotsPanel(QWidget):
         self._image.setImage(rgb, autoLevels=False, levels=(0, 255))
         self._image.setRect(QRectF(xlim[0], ylim[0], xlim[1] - xlim[0], ylim[1] - ylim[0]))
 
+    def boundary_resolution(self) -> int:
+        """Grid points per side of the boundary: BOUNDARY_RESOLUTION, coarser for a huge network."""
+        return boundary_resolution(self.session.net.sizes, finest=self.BOUNDARY_RESOLUTION)
+
     def _boundary_hover(self, scene_pos: QPointF) -> None:
         """Label the point under the mouse with its x and the output there."""
         plot = self.boundary_plot
@@ -647,7 +652,7 @@ class PlotsPanel(QWidget):
             return
         p = vb.mapSceneToView(scene_pos)
         (x0, x1), (y0, y1) = self._drawn_limits
-        res = self.BOUNDARY_RESOLUTION
+        res = len(self._boundary_values)
         col = int(round((p.x() - x0) / (x1 - x0) * (res - 1)))
         row = int(round((p.y() - y0) / (y1 - y0) * (res - 1)))
         if not (0 <= col < res and 0 <= row < res):

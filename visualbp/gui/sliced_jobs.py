@@ -77,8 +77,11 @@ class SlicedJobs(QObject):
         self._timer.stop()
 
     def _run(self) -> None:
-        for name in list(self._jobs):
-            if name in self._jobs:
-                self.advance(name, JOB_SLICE / max(1, len(self._jobs)))
+        """One job's slice per pass of the event loop, the jobs in turn: a block of a huge network's grid can
+        take longer than a slice, and two of them back to back would double the wait for a key press."""
+        name = next(iter(self._jobs))
+        blocks, done, spent = self._jobs.pop(name)
+        self._jobs[name] = (blocks, done, spent)  # to the back of the queue
+        self.advance(name, JOB_SLICE)
         if self._jobs:
             self._timer.start(0)

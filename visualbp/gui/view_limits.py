@@ -21,6 +21,7 @@ check guards the views if those limits grow.
 
 from __future__ import annotations
 
+import math
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -36,6 +37,9 @@ DRAWN_TILES = 60
 RANGE_SAMPLE = 1_000_000
 #: Seconds of computing between two repaints for a big network's heatmaps and saturation probe.
 JOB_SLICE = 0.02
+#: Multiply-adds the decision boundary's grid may cost each time it is drawn: a bigger network gets a coarser
+#: grid (``boundary_resolution``), so live training never queues seconds of it.
+BOUNDARY_WORK = 2_000_000_000
 #: A neuron's incoming weights are drawn one bar each up to this many.
 INSPECTOR_BARS = 400
 #: Bytes the network view may hold for its drawing (beyond the network and the engine).
@@ -52,6 +56,13 @@ def neurons_drawn(l: int, n: int, image_input: bool, two_d: bool) -> int:
     if l == 1 and image_input:
         return n
     return min(n, DRAWN_TILES if two_d else DRAWN_NEURONS)
+
+
+def boundary_resolution(sizes: Sequence[int], finest: int = 96, coarsest: int = 24) -> int:
+    """Grid points per side of the decision boundary: ``finest``, or fewer so that the grid costs at most
+    BOUNDARY_WORK multiply-adds through the network's weights, but never fewer than ``coarsest``."""
+    weights = sum(int(a) * int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+    return max(coarsest, min(finest, math.isqrt(BOUNDARY_WORK // max(1, weights))))
 
 
 def view_bytes(sizes: Sequence[int], image_shape: tuple[int, int] | None = None, two_d: bool = False) -> int:
