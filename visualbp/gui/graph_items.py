@@ -21,7 +21,7 @@ from PyQt6.QtGui import QBrush, QColor, QPainter, QPen
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
-from visualbp.gui.view_limits import DRAWN_NEURONS, DRAWN_TILES
+from visualbp.gui.view_limits import neurons_drawn
 
 try:  # a QLineF array backed by NumPy memory: no Python object per edge
     from pyqtgraph.Qt.internals import PrimitiveArray as _PrimitiveArray
@@ -82,17 +82,16 @@ class _Col:
         return self.left + (k % w + 0.5) * self.px, self.top + (k // w + 0.5) * self.px
 
 
-def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool,
-            drawn: int = DRAWN_NEURONS, tiles: int = DRAWN_TILES) -> list[_Col]:
+def _layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool) -> list[_Col]:
     """Columns for the layers; y grows downwards (the view is inverted), neuron 0 on top. A layer of more
-    than ``drawn`` neurons (``tiles`` heatmaps for 2-D data) draws the first of them; an input image is
-    drawn whole, as a picture."""
+    than DRAWN_NEURONS neurons (DRAWN_TILES heatmaps for 2-D data) draws the first of them
+    (``view_limits.neurons_drawn``); an input image is drawn whole, as a picture."""
     cols = []
     for i, n in enumerate(sizes):
         if i == 0 and image_shape is not None:
             kind, shown = "image", n
         else:
-            shown = min(n, tiles if two_d else drawn)  # view_limits.neurons_drawn with the defaults
+            shown = neurons_drawn(i + 1, n, False, two_d)
             if n > COMPACT_NEURONS:  # a wide layer keeps its compact spacing, so the narrow ones stay legible
                 kind = "compact"
             elif two_d:
@@ -188,11 +187,6 @@ def _edge_segments(prev: _Col, cur: _Col, flat: np.ndarray) -> np.ndarray:
     g[:, 2] = cur.in_x
     g[:, 3] = cur.ys[j]
     return g
-
-
-def _edge_geometry(prev: _Col, cur: _Col) -> np.ndarray:
-    """(n_l · n_(l−1), 4) segments of every edge between drawn neurons, in the order of w^l[:n, :n_prev].ravel()."""
-    return _edge_segments(prev, cur, np.arange(prev.n * cur.n))
 
 
 # ----------------------------------------------------------------- the edges: one item, one drawLines per bin
