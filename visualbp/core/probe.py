@@ -109,6 +109,13 @@ class GridProbe:
                 return False
         return True
 
+    def blocks(self):
+        """A generator computing one block per ``next`` and returning ``result()`` when done: for a caller that
+        spreads the work over slices of time (``visualbp.gui.sliced_jobs``)."""
+        while not self.step():
+            yield
+        return self.result()
+
     def result(self) -> list[np.ndarray]:
         """a^l for l = 1..L, each (rows_l, resolution, resolution); only meaningful once ``done``."""
         res = self.resolution

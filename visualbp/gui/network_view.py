@@ -1108,11 +1108,6 @@ class NetworkView(QWidget):
         xlim, ylim = self._grid_lim
         probe = GridProbe(net, xlim, ylim, HEATMAP_RESOLUTION, rows=[c.n for c in self._cols])
 
-        def blocks():
-            while not probe.step():
-                yield
-            return probe.result()
-
         def done(grids: list[np.ndarray], spent: float) -> None:
             self._heat_weights = weights
             self._heat_grids = [g[:, ::-1, :] for g in grids]  # x2 grows upwards on screen
@@ -1122,7 +1117,7 @@ class NetworkView(QWidget):
                 self._heat_last = time.monotonic() + max(0.0, spent - HEATMAP_INTERVAL)
                 self._request_heatmaps()
 
-        self._jobs.start("heat", blocks(), done)
+        self._jobs.start("heat", probe.blocks(), done)
 
     def _render_heatmaps(self) -> None:
         """Colour the computed heatmaps into each column's mosaic (a^l on the activation's own range)."""

@@ -602,13 +602,7 @@ class PlotsPanel(QWidget):
         xlim, ylim = self._boundary_limits
         rows = [0] * (len(net.sizes) - 1) + [net.sizes[-1]]
         probe = GridProbe(net, xlim, ylim, self.boundary_resolution(), rows)
-
-        def blocks():
-            while not probe.step():
-                yield
-            return probe.result()[-1]
-
-        self._jobs.start("boundary", blocks(), lambda a_L, spent: self._boundary_done(a_L, xlim, ylim, spent))
+        self._jobs.start("boundary", probe.blocks(), lambda a, spent: self._boundary_done(a[-1], xlim, ylim, spent))
 
     def _boundary_done(self, a_L: np.ndarray, xlim: tuple[float, float], ylim: tuple[float, float],
                        spent: float) -> None:
