@@ -46,6 +46,13 @@ from visualbp.gui.series import DownsamplingSeries, ema
 from visualbp.gui.sliced_jobs import SlicedJobs
 from visualbp.gui.view_limits import boundary_resolution
 
+
+def _layer_look(i: int) -> tuple[str, Qt.PenStyle]:
+    """Colour and line style of layer l = i + 2's curves (‖δ^l‖, saturated fraction): past the palette, dashed."""
+    style = Qt.PenStyle.SolidLine if i < len(LAYER_COLOURS) else Qt.PenStyle.DashLine
+    return LAYER_COLOURS[i % len(LAYER_COLOURS)], style
+
+
 # ---------------------------------------------------------------------------- the panel
 
 
@@ -206,9 +213,9 @@ class PlotsPanel(QWidget):
         for card in (self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card):
             card.apply_theme()
         self._cost_legend()
-        self.delta_card.set_legend([_swatch(LAYER_COLOURS[i % len(LAYER_COLOURS)], "—", f"‖δ<sup>{i + 2}</sup>‖")
+        self.delta_card.set_legend([_swatch(_layer_look(i)[0], "—", f"‖δ<sup>{i + 2}</sup>‖")
                                     for i in range(len(self._delta_curves))])
-        self.saturation_card.set_legend([_swatch(LAYER_COLOURS[i % len(LAYER_COLOURS)], "—", f"l={i + 2}")
+        self.saturation_card.set_legend([_swatch(_layer_look(i)[0], "—", f"l={i + 2}")
                                          for i in range(len(self._saturation_curves))])
         # where the user left the plane: the target range, from which the aspect-locked view follows the
         # plot's size (the view itself, set back in a plot of another shape, would widen at every switch)
@@ -296,8 +303,7 @@ class PlotsPanel(QWidget):
         entries = []
         for i in range(layers):
             l = i + 2
-            style = Qt.PenStyle.SolidLine if i < len(LAYER_COLOURS) else Qt.PenStyle.DashLine
-            colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
+            colour, style = _layer_look(i)
             self._delta_curves.append(self.delta_plot.add_curve(
                 f"‖δ^{l}‖", _pen(colour, 1, style), autoDownsample=True, downsampleMethod="peak", clipToView=True,
                 skipFiniteCheck=True))
@@ -322,8 +328,7 @@ class PlotsPanel(QWidget):
         entries = []
         for i in range(layers):
             l = i + 2
-            style = Qt.PenStyle.SolidLine if i < len(LAYER_COLOURS) else Qt.PenStyle.DashLine
-            colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
+            colour, style = _layer_look(i)
             self._saturation_curves.append(self.saturation_plot.add_curve(
                 f"layer {l} saturated", _pen(colour, 1.5, style), unit=" %", clipToView=True, skipFiniteCheck=True,
                 symbol="o", symbolSize=4, symbolPen=None, symbolBrush=colour))
