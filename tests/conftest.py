@@ -1,8 +1,21 @@
 """Test setup: Qt draws offscreen (no display on CI), and the core stays deterministic."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The suite never touches the user's own settings, autosave or data: Qt's QSettings and QStandardPaths follow
+# the XDG folders, the autosave VISUALBP_DATA_DIR. All of them point into one scratch folder, removed at exit
+# (subprocesses the tests start inherit them).
+_PRIVATE_HOME = tempfile.mkdtemp(prefix="visualbp-tests-")
+atexit.register(shutil.rmtree, _PRIVATE_HOME, ignore_errors=True)
+for _name, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                    ("XDG_STATE_HOME", "state"), ("VISUALBP_DATA_DIR", "visualbp-data")):
+    os.environ[_name] = os.path.join(_PRIVATE_HOME, _sub)
+    os.makedirs(os.environ[_name], exist_ok=True)
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app runs (visualbp/core/blas.py)
 
 from visualbp.core.blas import limit_blas_threads  # noqa: E402

@@ -17,6 +17,7 @@ WARMUP = min(10.0, TOTAL / 3)
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(TOTAL + soak.MAX_EXTRA_WARMUP + 120)  # the warm-up may wait for the step history
 def test_a_short_soak_stays_flat(qtbot, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("VISUALBP_DATA_DIR", str(tmp_path / "data"))  # the window's autosave goes here
     result = soak.run(TOTAL - WARMUP, WARMUP)
