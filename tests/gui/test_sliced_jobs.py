@@ -57,3 +57,24 @@ def test_cancel_drops_the_jobs_under_way(qtbot):
     jobs.cancel()
     qtbot.wait(50)
     assert closed == [50] and results == [] and len(jobs) == 0
+
+
+def test_a_job_replaced_by_one_that_finishes_at_once_leaves_the_timer_nothing_to_do(qtbot):
+    """The timer started for a long job may fire after every job is gone (replaced by a short one of the
+    same name that finished in its first slice): it must do nothing, not raise StopIteration in Qt's loop."""
+    import sys
+
+    owner = QObject()
+    jobs = SlicedJobs(owner)
+    results, errors = [], []
+    jobs.start("a", slow(8, []), lambda value, spent: results.append(value))
+    assert "a" in jobs  # not done in its first slice: the timer is running
+    jobs.start("a", slow(1, [], 0.0), lambda value, spent: results.append(value))
+    assert results == [10] and len(jobs) == 0
+    hook = sys.excepthook
+    sys.excepthook = lambda *exc: errors.append(exc[1])
+    try:
+        qtbot.wait(50)  # the timer fires with no job left
+    finally:
+        sys.excepthook = hook
+    assert errors == [] and results == [10]

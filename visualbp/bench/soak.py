@@ -24,6 +24,7 @@ import os
 import platform
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -243,7 +244,7 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
     called about every 10 s. Needs a QApplication (one is made if there is none); the window is closed
     at the end.
     """
-    from PyQt6.QtCore import QEventLoop, Qt, QTimer, qInstallMessageHandler
+    from PyQt6.QtCore import QEventLoop, QMetaObject, Qt, QTimer, qInstallMessageHandler
     from PyQt6.QtWidgets import QApplication
 
     from visualbp.core.config import SessionConfig
@@ -292,18 +293,27 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
     def fire() -> None:
         latency.add((time.perf_counter() - state["armed"]) * 1000.0 - PROBE_MS)
         state["armed"] = time.perf_counter()
+        if state["armed"] > deadline:  # the timers that should have ended the soak came too late
+            finish()
+            return
         probe.start(PROBE_MS)
 
     probe.timeout.connect(fire)
 
     def keep_training(running: bool) -> None:
-        if not running and state["soaking"] and session.engine.divergence is None:
+        if not running and time.perf_counter() > deadline:
+            finish()
+        elif not running and state["soaking"] and session.engine.divergence is None:
             state["restarts"] += 1
             QTimer.singleShot(0, lambda: state["soaking"] and not session.running and session.train(epochs_per_run))
 
     session.runningChanged.connect(keep_training)
 
     t_start = time.perf_counter()
+    #: Past this moment the soak ends whatever its timers do: a starved event loop (or a training thread
+    #: that never lets go) must not hang a test run. Checked by the probe and the restarts, and by a thread
+    #: that posts the loop's quit (posted events are delivered even when timers are not).
+    deadline = t_start + warmup + (MAX_EXTRA_WARMUP if wait_for_history else 0.0) + seconds + 30.0
     marks: dict[str, float] = {}
 
     def history_full() -> bool:
@@ -354,6 +364,12 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
         QTimer.singleShot(int(seconds * 1000), Qt.TimerType.PreciseTimer, finish)
 
     def finish() -> None:
+        if "t1" in marks:
+            return
+        state["soaking"] = False
+        if "t0" not in marks:  # ended before the warm-up did: measure nothing, say so in the table
+            marks.update(t0=time.perf_counter(), rss0=rss_mb(), step0=session.engine.step_index,
+                         epoch0=session.engine.epoch)
         marks["t1"] = time.perf_counter()
         marks["rss1"] = rss_mb()
         marks["step1"] = session.engine.step_index
@@ -365,9 +381,19 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
     probe.start(PROBE_MS)
     sampler.start()
     QTimer.singleShot(int(warmup * 1000), Qt.TimerType.PreciseTimer, begin_measuring)
+    def watchdog() -> None:
+        if not stopped.wait(max(0.0, deadline + 5.0 - time.perf_counter())):
+            QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
+
+    stopped = threading.Event()
+    guard = threading.Thread(target=watchdog, name="soak deadline", daemon=True)
+    guard.start()
     try:
         loop.exec()
     finally:
+        stopped.set()
+        if "t1" not in marks:
+            finish()
         state["soaking"] = False
         probe.stop()
         sampler.stop()

@@ -9,13 +9,14 @@ most ~60 times a second, so the GUI never waits on training.
 from __future__ import annotations
 
 import random
+import sys
 import threading
 import time
 from collections import deque
 from dataclasses import replace
 from enum import Enum
 
-from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, pyqtSignal
 
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
@@ -40,6 +41,19 @@ GUI_SHARE = 0.10
 #: worker thread, so the window stays live and Pause can stop it: [784, 30, 10] on MNIST is 1.9e8,
 #: ~0.3 s; the 2-D sets and the 8×8 digits stay well below and step at once.
 INLINE_EPOCH_WORK = 20_000_000
+#: While the worker trains, the GIL changes hands after this many seconds instead of Python's 5 ms. Every
+#: Python method Qt calls from its event loop (a pyqtgraph item's paint, a slot) takes the GIL anew; with the
+#: worker holding it, each waited for the switch interval: a repaint of 200 Python items went from 1 ms to
+#: 270 ms, and a timer or a key press waited seconds on an idle machine. At 0.2 ms: 18 ms. The worker loses
+#: nothing while the GUI is idle (the GIL only changes hands when another thread asks for it).
+TRAINING_SWITCH_INTERVAL = 0.0002
+#: The worker waits (without the GIL) while the GUI thread delivers and repaints a live tick, but never
+#: longer than this many seconds, whatever the GUI does.
+GUI_TURN_MAX_S = 0.5
+
+
+#: The event that hands the turn back to the worker once a live tick has been painted.
+_TRAIN_TURN = QEvent.Type(QEvent.registerEventType())
 
 
 class Granularity(str, Enum):
@@ -54,21 +68,25 @@ class Granularity(str, Enum):
 class _Worker(QThread):
     """Takes minibatches on the engine until told to stop, a target epoch, or divergence."""
 
-    def __init__(self, engine: Engine, target_epoch: int | None, delay: callable, per_epoch: bool) -> None:
+    def __init__(self, engine: Engine, target_epoch: int | None, delay: callable, per_epoch: bool,
+                 gui_turn: threading.Event) -> None:
         super().__init__()
         self.engine = engine
         self.target_epoch = target_epoch
         self.delay = delay
         self.per_epoch = per_epoch
         self.stop_event = threading.Event()
+        self.gui_turn = gui_turn  # set: the worker may train; cleared while the GUI thread repaints a tick
         self.error: BaseException | None = None
 
     def run(self) -> None:
-        engine, stop = self.engine, self.stop_event
+        engine, stop, gui_turn = self.engine, self.stop_event, self.gui_turn
         try:
             while not stop.is_set() and engine.divergence is None:
                 if self.target_epoch is not None and engine.epoch >= self.target_epoch:
                     break
+                if not gui_turn.is_set():
+                    gui_turn.wait(GUI_TURN_MAX_S)  # the GIL is free: the tick's repaint runs at full speed
                 epoch = engine.epoch
                 engine.finish_batch()
                 wait = self.delay()
@@ -109,6 +127,9 @@ class Session(QObject):
         self._batches: deque[BatchStats] = deque()
         self._epochs: deque[EpochStats] = deque()
         self._worker: _Worker | None = None
+        self._train_turn = threading.Event()  # cleared from a live tick's delivery until its repaint is done
+        self._train_turn.set()
+        self._switch_interval = sys.getswitchinterval()
         self._last_step = -1
         self._reported: Divergence | None = None
         self._rate = (time.perf_counter(), 0)
@@ -334,9 +355,11 @@ class Session(QObject):
         worker = self._worker
         if worker is not None:
             worker.stop_event.set()
+            self._train_turn.set()
             worker.wait()
             self._worker = None
             self._tick.stop()
+            sys.setswitchinterval(self._switch_interval)
             self._deliver()
             if worker.error is not None:
                 self.errorOccurred.emit(f"Training stopped: {worker.error!r}")
@@ -398,9 +421,12 @@ class Session(QObject):
         self._break = None
         self.breakpoints.reset(self.epoch_history[-1].train_cost if self.epoch_history else None)
         delay = self._batch_delay if paced else (lambda: 0.0)
-        self._worker = _Worker(self.engine, target_epoch, delay, per_epoch)
+        self._train_turn.set()
+        self._worker = _Worker(self.engine, target_epoch, delay, per_epoch, self._train_turn)
         self._worker.finished.connect(self._on_worker_finished)
         self._rate = (time.perf_counter(), self.engine.step_index)
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, TRAINING_SWITCH_INTERVAL))
         self._worker.start()
         self._tick.setInterval(LIVE_INTERVAL_MS)
         self._tick_clock = (time.perf_counter(), time.thread_time())
@@ -417,8 +443,16 @@ class Session(QObject):
         self._deliver()
 
     def _on_tick(self) -> None:
-        """A live-training tick: deliver, then slow the ticks down if the GUI thread got too busy."""
-        self._deliver()
+        """A live-training tick: deliver, then slow the ticks down if the GUI thread got too busy.
+
+        The worker holds back from the delivery until the repaints it asks for are done (an event posted
+        behind them, at their low priority, gives the worker its turn back): painting needs the GIL for every
+        Python item, and a worker in full swing would make each wait."""
+        self._train_turn.clear()
+        try:
+            self._deliver()
+        finally:
+            QCoreApplication.postEvent(self, QEvent(_TRAIN_TURN), Qt.EventPriority.LowEventPriority.value)
         wall0, cpu0 = self._tick_clock
         wall, cpu = time.perf_counter(), time.thread_time()
         self._tick_clock = (wall, cpu)
@@ -431,6 +465,12 @@ class Session(QObject):
         elif share < GUI_SHARE / 2:
             interval = max(LIVE_INTERVAL_MS, int(interval * 0.8))
         self._tick.setInterval(interval)
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == _TRAIN_TURN:
+            self._train_turn.set()
+            return True
+        return super().event(event)
 
     @property
     def live_interval_ms(self) -> int:

@@ -79,6 +79,8 @@ class SlicedJobs(QObject):
     def _run(self) -> None:
         """One job's slice per pass of the event loop, the jobs in turn: a block of a huge network's grid can
         take longer than a slice, and two of them back to back would double the wait for a key press."""
+        if not self._jobs:  # every job finished or was replaced since the timer was started
+            return
         name = next(iter(self._jobs))
         blocks, done, spent = self._jobs.pop(name)
         self._jobs[name] = (blocks, done, spent)  # to the back of the queue
