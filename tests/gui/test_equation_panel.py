@@ -9,8 +9,10 @@ import pytest
 from visualbp.core.config import SessionConfig
 from visualbp.core.steps import Kind
 from visualbp.gui import theme
-from visualbp.gui.equation_panel import (EquationPanel, format_number, load_texts, narration_for, to_html,
-                                         to_plain)
+from visualbp.gui.equation_panel import EquationPanel, to_html
+from visualbp.gui.narration import BUILT_IN, load_texts, narration_for, read_texts
+from visualbp.gui.notation import equation_number as format_number
+from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 
 
@@ -22,6 +24,11 @@ def panel(qtbot):
     qtbot.addWidget(widget)
     widget.resize(960, 230)
     return session, widget
+
+
+def shown(w):
+    """Every text the panel shows now."""
+    return (w.title_label.text(), w.equation_text(), w.numbers_text(), w.which_label.text(), w.narration_text())
 
 
 def step_to(session, kind, l=None, limit=500):
@@ -129,17 +136,20 @@ def test_cross_entropy_bp1_is_a_minus_y(qtbot):
     assert "cross-entropy" in w.narration_text()
 
 
-def test_narration_follows_the_kind_and_comes_from_the_json(panel):
+def test_narration_follows_the_kind_and_the_shipped_file_is_the_built_in_text(panel):
     session, w = panel
-    data = json.loads((Path(__file__).resolve().parents[2] / "resources" / "narration.json").read_text("utf-8"))
-    assert data == load_texts()  # the packaged copy is the repo's file
-    assert {k.value for k in Kind} <= set(data["narration"])
+    repo_file = Path(__file__).resolve().parents[2] / "resources" / "narration.json"
+    texts, problems = read_texts(repo_file)
+    assert problems == [] and texts == BUILT_IN  # the shipped file says what the built-in text says
+    assert {k.value for k in Kind} <= set(texts["narration"])
+    data = load_texts()
     L = session.net.num_layers
     seen = {}
     for _ in range(60):
         record = session.step()
+        f = session.net.layer_activation(record.l - 2).symbol if record.l >= 2 else "σ"
         expected = data["narration"][record.kind.value].format(
-            l=record.l, L=L, next=record.l + 1, prev=record.l - 1, m=record.batch_size)
+            l=record.l, L=L, next=record.l + 1, prev=record.l - 1, m=record.batch_size, f=f)
         assert w.narration_text() == expected
         assert w.narration_label.text() == expected
         seen[record.kind] = w.narration_text()
@@ -156,10 +166,11 @@ def test_a_whole_minibatch_lights_every_equation_and_back_follows(panel):
     assert all(row.active for row in w.rows.values())
     assert w.numbers_text().startswith(f"C = 1/m Σₓ Cₓ = {format_number(float(record['cost']))}")
     assert "moved by" in w.numbers_text()  # the engine's mean gradient of this very minibatch
+    first = shown(w)
     session.step()
-    session.back()  # the previous minibatch again: its gradient is no longer the engine's last
-    assert w.active_equation() == "minibatch"
-    assert "moved by" not in w.numbers_text()
+    assert shown(w) != first
+    session.back()  # the first minibatch again, its own gradient restored by the engine
+    assert shown(w) == first
     session.back()
     assert w.active_equation() == ""
 
