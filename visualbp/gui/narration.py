@@ -188,13 +188,30 @@ def narration_for(kind: Kind | None, l: int, L: int, m: int, cross_entropy: bool
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+_CLAUSE = re.compile(r"(: |; )")
+
+
+def _without_presses(sentence: str) -> str:
+    """The sentence without its clauses (between ': ' and '; ') that say what → does."""
+    parts = _CLAUSE.split(sentence)  # clause, separator, clause, …
+    kept: list[str] = []
+    for i in range(0, len(parts), 2):
+        if "→" in parts[i]:
+            continue
+        if kept:
+            kept.append(parts[i - 1])
+        kept.append(parts[i])
+    text = "".join(kept).strip()
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    return text[:1].upper() + text[1:]
 
 
 def lesson_text(description: str, written_for: str, granularity: str, L: int, m: int, batches: int) -> str:
     """A lesson's paragraph, true at the current ``granularity``: when it differs from the one the lesson
-    was ``written_for``, the sentences about what → does are replaced by what it does now."""
+    was ``written_for``, the clauses about what → does give way to what it does now."""
     if granularity == written_for:
         return description
-    kept = [s for s in _SENTENCE.split(description) if "→" not in s]
+    kept = [t for t in (_without_presses(s) for s in _SENTENCE.split(description)) if t]
     now = press_text(granularity, L, m, batches)
     return " ".join(kept + [f"Now: {now} (The lesson was written for one {written_for} per →.)"])
