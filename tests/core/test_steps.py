@@ -1,10 +1,10 @@
 """Step records' status line: every record kind named once, with where it is."""
 
+import numpy as np
+
 from visualbp.core import Network
 from visualbp.core.engine import Engine
 from visualbp.core.steps import Kind
-
-import numpy as np
 
 
 def test_describe_never_repeats_the_phase_and_names_a_whole_minibatch():

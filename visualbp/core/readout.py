@@ -12,10 +12,10 @@ Indices are 0-based array indices like the engine's (``j``, ``k``); the book's l
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 

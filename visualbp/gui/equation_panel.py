@@ -22,8 +22,7 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayou
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import equation_text as text
-from visualbp.gui import narration, theme
-from visualbp.gui import notation
+from visualbp.gui import narration, notation, theme
 from visualbp.gui.narration import load_texts, narration_for
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
@@ -232,10 +231,10 @@ class EquationPanel(QWidget):
         self.show_record(self.session.engine.last_record)
 
     def _on_status(self, _status: str) -> None:
-        narration = self._narration_now(self._record)
-        if narration != self._narration:
-            self._narration = narration
-            self.narration_label.setText(narration)
+        words = self._narration_now(self._record)
+        if words != self._narration:
+            self._narration = words
+            self.narration_label.setText(words)
 
     def set_lesson(self, title: str, description: str, granularity: str) -> None:
         """Show a lesson's paragraph in the narration area at the position it opens at (until a step moves

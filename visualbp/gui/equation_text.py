@@ -7,7 +7,7 @@ neuron or weight with every number, the line saying which one and why, and the p
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from visualbp.core.readout import Readout, Why
 from visualbp.core.steps import Kind
@@ -173,8 +173,9 @@ def _batch_numbers(r: Readout) -> str:
     if r.choice is None or "g" not in v:
         return text
     l, JK = r.choice.l, indices(r.choice.j, r.choice.k)
-    text += (f"\n∂C/∂w^{{{l}}}_{{{JK}}} = {num(v['g'])} (mean over x), "
-             f"so w^{{{l}}}_{{{JK}}} moved by −η·{num(v['g'])} = {num(v['step'])}")
+    g = num(v["g"])
+    text += (f"\n∂C/∂w^{{{l}}}_{{{JK}}} = {g} (mean over x), "
+             f"so w^{{{l}}}_{{{JK}}} moved by −η·{f'({g})' if g.startswith('−') else g} = {num(v['step'])}")
     if r.lmbda:
         text += " (plus the weight decay)"
     return text + f" to *{{{num(v['w'])}}}"

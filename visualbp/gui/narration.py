@@ -15,9 +15,9 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from visualbp.core.steps import Kind
 
