@@ -141,8 +141,9 @@ class EquationPanel(QWidget):
             row.clicked.connect(self._explain)
             self.rows[key] = row
             side_lay.addWidget(row)
-        problems = narration.problems()  # an edited narration file that is wrong: say so, in one line each
-        self.explain_label = QLabel("\n".join(problems) if problems else "Click an equation to read what it says.")
+        problem = narration.summary()  # an edited narration file that is wrong: say so (full lines on hover)
+        self.explain_label = QLabel(problem or "Click an equation to read what it says.")
+        self.explain_label.setToolTip("\n".join(narration.problems()))
         self.explain_label.setWordWrap(True)
         self.explain_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._explained = False

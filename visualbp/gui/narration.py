@@ -154,6 +154,18 @@ def problems() -> tuple[str, ...]:
     return _loaded()[1]
 
 
+def summary() -> str:
+    """The problems in one short line for the window (the file's name, the first problem, how many more);
+    '' when there are none. ``problems()`` has the full lines."""
+    found = problems()
+    if not found:
+        return ""
+    path = str(_resource_path())
+    first = found[0][len(path) + 2:] if found[0].startswith(path + ": ") else found[0]
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return f"{FILE_NAME}: {first}{more}"
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
