@@ -263,3 +263,43 @@ def test_a_fast_batch_never_writes_into_arrays_a_record_holds():
     held = np.array(update["w"])
     engine.run_batches(5)
     assert np.array_equal(update["w"], held)
+
+
+def _gradient(engine):
+    g = engine.last_gradient
+    return None if g is None else [a.copy() for a in g[0] + g[1]]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_back_restores_the_last_minibatch_gradient(fast):
+    """After ← past the update that finished a minibatch, last_gradient is the previous minibatch's again
+    (exact for a stepped minibatch, to rounding for a whole-minibatch pass), and None before the first."""
+    engine, _, _ = make(m=5)
+    seen = [_gradient(engine)]
+    for _ in range(3):
+        if fast:
+            engine.finish_batch()
+        else:
+            engine.step()
+            while not engine.at_batch_start:
+                engine.step()
+        seen.append(_gradient(engine))
+    assert all(g is not None for g in seen[1:]) and not same(seen[1], seen[2])
+    engine.step()  # into the next minibatch: the gradient is still the last finished one's
+    assert same(_gradient(engine), seen[-1])
+    engine.back()
+    assert same(_gradient(engine), seen[-1])
+    for expected in reversed(seen[:-1]):
+        engine.back()
+        while not engine.at_batch_start:  # a stepped minibatch: undo its records one by one
+            got = _gradient(engine)
+            assert got is expected is None or same(got, expected)
+            engine.back()
+        got = _gradient(engine)
+        if expected is None:
+            assert got is None
+        elif fast:
+            for a, b in zip(got, expected):
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+        else:
+            assert same(got, expected)

@@ -9,9 +9,24 @@ import pytest
 from visualbp.core.config import SessionConfig
 from visualbp.core.steps import Kind
 from visualbp.gui import theme
-from visualbp.gui.equation_panel import (EquationPanel, format_number, load_texts, narration_for, to_html,
-                                         to_plain)
+from visualbp.gui.equation_panel import EquationPanel, to_html
+from visualbp.gui.narration import BUILT_IN, load_texts, narration_for, read_texts
+from visualbp.gui.notation import equation_number as format_number
+from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
+
+
+REPO_NARRATION = Path(__file__).resolve().parents[2] / "resources" / "narration.json"
+
+
+@pytest.fixture(autouse=True)
+def repo_narration(monkeypatch):
+    """The narration file of this checkout (``visualbp.resources`` may resolve to another one)."""
+    from visualbp.gui import narration
+    monkeypatch.setattr(narration, "_resource_path", lambda: REPO_NARRATION)
+    narration._loaded.cache_clear()
+    yield
+    narration._loaded.cache_clear()
 
 
 @pytest.fixture
@@ -22,6 +37,11 @@ def panel(qtbot):
     qtbot.addWidget(widget)
     widget.resize(960, 230)
     return session, widget
+
+
+def shown(w):
+    """Every text the panel shows now."""
+    return (w.title_label.text(), w.equation_text(), w.numbers_text(), w.which_label.text(), w.narration_text())
 
 
 def step_to(session, kind, l=None, limit=500):
@@ -129,17 +149,19 @@ def test_cross_entropy_bp1_is_a_minus_y(qtbot):
     assert "cross-entropy" in w.narration_text()
 
 
-def test_narration_follows_the_kind_and_comes_from_the_json(panel):
+def test_narration_follows_the_kind_and_the_shipped_file_is_the_built_in_text(panel):
     session, w = panel
-    data = json.loads((Path(__file__).resolve().parents[2] / "resources" / "narration.json").read_text("utf-8"))
-    assert data == load_texts()  # the packaged copy is the repo's file
-    assert {k.value for k in Kind} <= set(data["narration"])
+    texts, problems = read_texts(REPO_NARRATION)
+    assert problems == [] and texts == BUILT_IN  # the shipped file says what the built-in text says
+    assert {k.value for k in Kind} <= set(texts["narration"])
+    data = load_texts()
     L = session.net.num_layers
     seen = {}
     for _ in range(60):
         record = session.step()
+        f = session.net.layer_activation(record.l - 2).symbol if record.l >= 2 else "σ"
         expected = data["narration"][record.kind.value].format(
-            l=record.l, L=L, next=record.l + 1, prev=record.l - 1, m=record.batch_size)
+            l=record.l, L=L, next=record.l + 1, prev=record.l - 1, m=record.batch_size, f=f)
         assert w.narration_text() == expected
         assert w.narration_label.text() == expected
         seen[record.kind] = w.narration_text()
@@ -156,10 +178,11 @@ def test_a_whole_minibatch_lights_every_equation_and_back_follows(panel):
     assert all(row.active for row in w.rows.values())
     assert w.numbers_text().startswith(f"C = 1/m Σₓ Cₓ = {format_number(float(record['cost']))}")
     assert "moved by" in w.numbers_text()  # the engine's mean gradient of this very minibatch
+    first = shown(w)
     session.step()
-    session.back()  # the previous minibatch again: its gradient is no longer the engine's last
-    assert w.active_equation() == "minibatch"
-    assert "moved by" not in w.numbers_text()
+    assert shown(w) != first
+    session.back()  # the first minibatch again, its own gradient restored by the engine
+    assert shown(w) == first
     session.back()
     assert w.active_equation() == ""
 
@@ -246,3 +269,127 @@ def test_without_a_selection_the_gradient_shown_is_the_largest_one(qtbot):
     j, k = np.unravel_index(int(np.argmax(dw)), dw.shape)
     assert f"to neuron j={j + 1} of layer 3" in w.which_label.text() and "moved most" in w.which_label.text()
     session.shutdown()
+
+
+def test_after_back_the_panel_shows_every_number_it_showed(panel):
+    """← after → gives back the very texts, across the update that ends a minibatch (the panel once hid
+    the engine's stale gradient behind flags and fell back to 'w + Δw')."""
+    session, w = panel
+    history = []
+    for _ in range(140):  # past the first minibatch's updates, into the second
+        session.step()
+        history.append(shown(w))
+    assert any("η/m Σₓ ∂Cₓ/∂w" in text[2] for text in history)
+    for expected in reversed(history[:-1]):
+        session.back()
+        assert shown(w) == expected
+    session.set_granularity("minibatch")  # ← undoes one whole-minibatch pass
+    session.step()
+    first = shown(w)
+    session.step()
+    session.back()
+    assert shown(w) == first
+
+
+def test_a_tanh_network_is_written_with_tanh_everywhere(qtbot):
+    theme.apply()
+    session = Session(SessionConfig(seed=3, activation="tanh"))
+    w = EquationPanel(session)
+    qtbot.addWidget(w)
+    record = step_to(session, Kind.BACKPROP_ERROR)
+    assert "tanh'(z" in w.equation_text() and "tanh'(z" in w.numbers_text() and "tanh'(z)" in w.narration_text()
+    session.set_granularity("minibatch")
+    while not session.engine.at_batch_start:
+        session.back()
+    session.step()
+    eq = w.equation_text()
+    assert "tanh(wˡAˡ⁻¹ + bˡ) (σ at l = 4)" in eq and "tanh'(Zˡ)" in eq and "σ'(Z⁴)" in eq
+    assert record.l >= 2
+    session.shutdown()
+
+
+def test_the_narration_says_what_one_press_does_at_each_granularity(panel):
+    session, w = panel
+    texts = load_texts()
+    assert w.narration_text().startswith("Nothing has happened yet. Each → is one line")
+    session.set_granularity("epoch")  # no step yet: the narration follows at once
+    assert "Each → is one epoch" in w.narration_text() and "one training example x" not in w.narration_text()
+    session.step()
+    assert w.narration_text() == texts["narration"]["epoch"].format(epoch=1, batches=session.engine.batches_per_epoch)
+    session.set_granularity("minibatch")
+    session.step()
+    assert w.narration_text().startswith("A whole minibatch of 10 examples")
+
+
+def test_a_lesson_is_told_in_the_narration_area_true_to_the_granularity(qtbot):
+    from visualbp.core.demos import get_demo
+    theme.apply()
+    demo = get_demo("slow-quadratic")
+    session = Session(demo.config())
+    w = EquationPanel(session)
+    qtbot.addWidget(w)
+    session.set_granularity(demo.granularity)
+    w.set_lesson(demo.title, demo.description, demo.granularity)
+    assert w.lesson_shown() and w.narration_label.text() == f"{demo.title}. {demo.description}"
+    session.set_granularity("layer")  # the paragraph said each → is one epoch: no longer
+    text = w.narration_text()
+    assert "each → is one epoch" not in text and "σ'(z) ≈ 0" in text
+    assert "Now: Each → is one line of the book's pseudocode" in text and "one epoch per →" in text
+    session.step()
+    assert not w.lesson_shown() and w.narration_text().startswith("Put one training example x")
+    session.back()  # back where the lesson opened: its paragraph again
+    assert w.lesson_shown() and w.narration_text() == text
+    session.shutdown()
+
+
+@pytest.mark.parametrize("content,key", [
+    ("{not json", "not valid JSON"),
+    ('["a list"]', "must hold a JSON object"),
+    (None, "key 'narration.update' is missing"),
+    ({"narration": {"update": 3}}, "key 'narration.update' must be text, got int"),
+    ({"narration": {"update": "a { brace"}}, "key 'narration.update' has a broken {placeholder}"),
+    ({"explain": "text"}, "key 'explain' must be an object"),
+    ({"start_hint": ["x"]}, "key 'start_hint' must be text"),
+])
+def test_a_broken_narration_file_names_the_file_and_the_key_and_the_built_in_text_is_used(
+        qtbot, tmp_path, monkeypatch, content, key):
+    from visualbp.gui import narration
+    data = json.loads(json.dumps(BUILT_IN))
+    if content is None:
+        del data["narration"]["update"]
+    elif isinstance(content, dict):
+        for section, value in content.items():
+            if isinstance(value, dict):
+                data[section].update(value)
+            else:
+                data[section] = value
+    path = tmp_path / "narration.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(data), "utf-8")
+    texts, problems = read_texts(path)
+    assert len(problems) == 1 and str(path) in problems[0] and key in problems[0], problems
+    assert texts == BUILT_IN  # every broken text replaced by the built-in one
+    # the window: the message in the panel, and every kind of step narrated (no KeyError at the first)
+    monkeypatch.setattr(narration, "_resource_path", lambda: path)
+    narration._loaded.cache_clear()
+    try:
+        theme.apply()
+        session = Session(SessionConfig(seed=3))
+        w = EquationPanel(session)
+        qtbot.addWidget(w)
+        assert key in w.explain_label.text() and "narration.json" in w.explain_label.text()
+        for _ in range(40):
+            session.step()
+            assert w.narration_text() and "{" not in w.narration_text()
+        session.shutdown()
+    finally:
+        narration._loaded.cache_clear()
+
+
+def test_a_narration_path_that_is_not_a_regular_file_is_refused_unread(tmp_path):
+    import os
+    fifo = tmp_path / "narration.json"
+    os.mkfifo(fifo)
+    texts, problems = read_texts(fifo)  # would block forever if opened
+    assert texts == BUILT_IN and "not a regular file" in problems[0] and str(fifo) in problems[0]
+    texts, problems = read_texts(tmp_path / "missing.json")
+    assert texts == BUILT_IN and "not found" in problems[0]

@@ -47,6 +47,11 @@ def _put(t: tuple, i: int, value: object) -> tuple:
     return t[:i] + (value,) + t[i + 1:]
 
 
+def _finishes_batch(record: StepRecord, before: "_State") -> bool:
+    """True for a record that ends a minibatch: a whole-minibatch pass, or the last update of a stepped one."""
+    return record.kind is Kind.BATCH or (bool(before.program) and before.pos == len(before.program) - 1)
+
+
 @dataclass(frozen=True)
 class _State:
     """Where the engine is and what the current minibatch has computed so far."""
@@ -257,8 +262,29 @@ class Engine:
         self.net.weights, self.net.biases = list(weights), list(biases)
         self.last_record = self._history[-1][0] if self._history else None
         self.divergence = None
+        if _finishes_batch(record, before):  # the minibatch finished before it is the last one again
+            self.last_gradient = self._gradient_at_history_end()
         self.stepped_back.emit(record, self.last_record)
         return record
+
+    def _gradient_at_history_end(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+        """The mean gradient of the last minibatch the history finished, from what the history keeps:
+        a stepped minibatch's sums Σ_x ∂C_x/∂b, Σ_x ∂C_x/∂w (exact), or a whole-minibatch pass redone at
+        its starting weights (BP1–BP4 in matrix form, equal to rounding). None when no minibatch in the
+        history was finished (the start, or a history trimmed since)."""
+        L = self.net.num_layers
+        for record, before, weights, biases, _, _ in reversed(self._history):
+            if record.kind is Kind.BATCH:
+                rows = self._perm(before.epoch)[before.offset:before.offset + record.batch_size]
+                net = self.net.copy()
+                net.weights, net.biases = list(weights), list(biases)
+                with _quiet_fp():
+                    return net.backprop_batch(self.X[rows].T, self.Y[rows].T)
+            if _finishes_batch(record, before):
+                inv = 1.0 / before.m
+                return ([before.sum_b[l] * inv for l in range(2, L + 1)],
+                        [before.sum_w[l] * inv for l in range(2, L + 1)])
+        return None
 
     def clear_history(self) -> None:
         self._history.clear()
@@ -468,7 +494,8 @@ class Engine:
     @property
     def last_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
         """The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
-        ``net.biases``/``net.weights``; None before the first. Not part of the step history."""
+        ``net.biases``/``net.weights``; None before the first. ``back()`` past the update that finished
+        a minibatch brings back the one before (what a readout of the position then shows)."""
         if self._last_scaled is not None:
             bias_grads, weight_grads, eta = self._last_scaled
             self._last_gradient = ([b / eta for b in bias_grads], [w / eta for w in weight_grads])

@@ -104,9 +104,16 @@ class StepRecord:
         return sum(a.nbytes for a in self.arrays.values())
 
     def describe(self) -> str:
-        """A status line: 'BP2 · layer l=2 · example 3/10 · minibatch 5 · epoch 1'."""
-        where = f"layer l={self.l}" if self.kind is not Kind.BATCH else "all layers"
-        parts = [f"{self.equation.label} ({self.phase})", where]
+        """A status line: 'BP2 (backpropagation) · layer l=2 · example 3/10 · minibatch 5 · epoch 1'.
+
+        The phase is added in brackets only where it says more than the equation's name (never
+        'feedforward (feedforward)'); a whole-minibatch pass names what it applied.
+        """
+        if self.kind is Kind.BATCH:
+            parts = ["minibatch (feedforward, BP1–BP4, update)", "all layers"]
+        else:
+            name, phase = self.equation.label, self.phase
+            parts = [name if phase == name else f"{name} ({phase})", f"layer l={self.l}"]
         if self.example is not None:
             parts.append(f"example {self.example + 1}/{self.batch_size}")
         parts.append(f"minibatch {self.batch + 1}")

@@ -1,7 +1,8 @@
 """The neuron inspector: the pinned neuron's incoming weights w^l_jk and its z, a, σ'(z), δ, b and ∂C/∂b.
 
-``NeuronInspector(session)`` follows ``session.selected`` and reads every number from the engine
-and the network (``visualbp.gui.notation.neuron_facts``); ∂C/∂b^l_j = δ^l_j is BP3. Up to
+``NeuronInspector(session)`` follows ``session.selected``; its rows are the core's readout of the
+neuron (``visualbp.core.readout.neuron_readout``) as ``visualbp.gui.cards`` formats it, so they say what
+the graph's hover card says; ∂C/∂b^l_j = δ^l_j is BP3. Up to
 ``view_limits.INSPECTOR_BARS`` incoming weights are one bar each; a longer row (a neuron after a
 100,000-neuron layer) is two filled curves, w > 0 in blue and w < 0 in orange, downsampled to the
 plot's pixels, so it costs the same to draw whatever its length.
@@ -17,7 +18,9 @@ from PyQt6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidg
 
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
-from visualbp.gui.notation import fmt, neuron_facts, notation_html, shown, sym
+from visualbp.core.readout import neuron_readout
+from visualbp.gui.cards import neuron_rows
+from visualbp.gui.notation import notation_html, number, shown, sym
 from visualbp.gui.qt_helpers import _qcolor, _style_plot, _theme_colors
 from visualbp.gui.view_limits import INSPECTOR_BARS, robust_range
 
@@ -102,8 +105,8 @@ class NeuronInspector(QWidget):
         L = len(s.net.sizes)
         role = "input" if l == 1 else ("output" if l == L else "hidden")
         self.title.setText(f"<b>Neuron j = {shown(j)} of layer l = {l}</b> <span style='color:{t.muted}'>({role})</span>")
-        facts = neuron_facts(s, l, j)
-        self._set_rows([(label, fmt(v), note) for label, v, note in facts])
+        rows = neuron_rows(neuron_readout(s.engine, l, j))
+        self._set_rows([(label, number(v), note) for label, v, note in rows])
         self._show_weights(l, j)
 
     def _set_rows(self, rows: list[tuple[str, str, str]]) -> None:
@@ -167,7 +170,7 @@ class NeuronInspector(QWidget):
             pi.setLabel("left", "")
             pi.autoRange(padding=0.02)
             self.caption.setText(notation_html(f"incoming weights {sym('w', l, j, 'k')} as a {shape[0]}×{shape[1]} image "
-                                               f"(receptive field); scale ±{fmt(v, 2)}"))
+                                               f"(receptive field); scale ±{number(v, 2)}"))
             return
         pi.invertY(False)
         pi.setAspectLocked(False)

@@ -1,137 +1,203 @@
-"""The book's notation as text: symbols like w^3_24 from array indices, their HTML, and the hover texts.
+"""The one notation of the window: the book's symbols as markup, superscripts and subscripts, and numbers.
 
-Every index shown to a person is the book's, counted from 1: the layer l (1 = input) and the
-neurons j and k (w^3_24 is the weight from the 4th neuron of layer 2 to the 2nd neuron of layer 3).
-The helpers take 0-based array indices and add 1 only when they write text. What a neuron or
-weight shows (``neuron_facts``, ``edge_text``) is read from the engine and the network, never computed.
+**Markup.** One small language for every formula and label: ``^`` a superscript and ``_`` a subscript,
+each followed by ``{…}`` (anything but braces: ``δ^{x,l}``), ``(…)`` (``a^(l−1)``) or a run of letters
+and digits (``w^3_24``, ``w^2_12,406``); ``*{…}`` the bold, sign-coloured result of an equation;
+``~{…}`` a small grey note; a newline a line break. ``to_html`` renders it as Qt rich text,
+``to_plain`` as Unicode text (``δ²₃``) for tests, the clipboard and accessibility.
+
+**Indices.** Every index shown is the book's, counted from 1: the layer l (1 = input) and the neurons
+j and k (w^3_24 is the weight from the 4th neuron of layer 2 to the 2nd neuron of layer 3). The
+helpers take 0-based array indices and add 1 only when they write text.
+
+**Numbers.** ``number`` prints every value of the window: significant digits, a real minus sign, and
+×10ⁿ outside 0.001 … 10⁵; ``equation_number`` is the equation panel's finer style.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 
-import numpy as np
+# --------------------------------------------------------------------------- superscripts and subscripts
 
-from visualbp.gui import colors as C
+_SUP = dict(zip("0123456789+−-()=nilLTxkj", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾⁼ⁿⁱˡᴸᵀˣᵏʲ"))
+_SUB = dict(zip("0123456789+−-()=aeoxhklmnpstj", "₀₁₂₃₄₅₆₇₈₉₊₋₋₍₎₌ₐₑₒₓₕₖₗₘₙₚₛₜⱼ"))
 
 
-def _sup(l: int | str) -> str:
-    s = str(l)
-    return f"^{s}" if len(s) == 1 else f"^({s})"
+def superscript(text: object) -> str | None:
+    """``text`` in Unicode superscript characters ('12' → '¹²', '-5' → '⁻⁵'); None if one has none."""
+    s = str(text)
+    return "".join(_SUP[c] for c in s) if all(c in _SUP for c in s) else None
 
+
+def subscript(text: object) -> str | None:
+    """``text`` in Unicode subscript characters ('24' → '₂₄'; commas kept); None if one has none."""
+    s = str(text)
+    return "".join(_SUB.get(c, c) for c in s) if all(c in _SUB or c == "," for c in s) else None
+
+
+def _sup_digits(l: int) -> str:
+    """A layer number as superscript digits: 2 → '²', 12 → '¹²'."""
+    return superscript(int(l)) or str(l)
+
+
+# --------------------------------------------------------------------------- indices and symbols
 
 def shown(i: int) -> int:
     """The book's 1-based neuron number of 0-based array index ``i``."""
     return int(i) + 1
 
 
-def _sub(*idx: int | str) -> str:
-    """Subscripts jk in the book's numbering: array indices (ints) are shown from 1, letters as they are.
+def indices(*idx: int | str) -> str:
+    """Subscript text for array indices (ints, shown from 1 like the book) and letters (str, as they are).
 
-    Written together ('24') while every index is one character, else separated by commas ('12,406').
+    ``indices(1, 3)`` → '24'; written together while every part is one character, else with commas:
+    ``indices(11, 405)`` → '12,406', ``indices(9, 'k')`` → '10,k'.
     """
     parts = [i if isinstance(i, str) else str(shown(i)) for i in idx]
-    return "_" + ("".join(parts) if all(len(p) == 1 for p in parts) else ",".join(parts))
+    return ("" if all(len(p) == 1 for p in parts) else ",").join(parts)
 
 
 def sym(base: str, l: int | str, *idx: int | str) -> str:
-    """Plain book notation from array indices: sym('w', 3, 1, 3) → 'w^3_24'; sym('δ', 3, 0) → 'δ^3_1';
-    sym('w', 2, 11, 405) → 'w^2_12,406'; sym('w', 3, 1, 'k') → 'w^3_2k'."""
-    return f"{base}{_sup(l)}{_sub(*idx) if idx else ''}"
+    """A symbol in markup from array indices: sym('w', 3, 1, 3) → 'w^3_24'; sym('δ', 3, 0) → 'δ^3_1';
+    sym('w', 2, 11, 405) → 'w^2_12,406'; sym('w', 3, 1, 'k') → 'w^3_2k'; sym('a', 'l−1') → 'a^(l−1)'."""
+    s = str(l)
+    sup = f"^{s}" if len(s) == 1 or s.isalnum() else f"^({s})"
+    return f"{base}{sup}" + (f"_{indices(*idx)}" if idx else "")
 
 
-_SUP_RE = re.compile(r"\^(\([^)]*\)|[0-9A-Za-z]+)")
-_SUB_RE = re.compile(r"_(\([^)]*\)|[0-9A-Za-z]+(?:,[0-9A-Za-z]+)*)")  # 'w^2_12,406' but not 'w^3_2k, k'
-
-
-def notation_html(text: str) -> str:
-    """Plain 'w^2_31' notation as HTML with <sup>/<sub> (escaped; newlines become <br>)."""
-    s = html.escape(text)
-    s = _SUP_RE.sub(lambda m: f"<sup>{m.group(1).strip('()')}</sup>", s)
-    s = _SUB_RE.sub(lambda m: f"<sub>{m.group(1).strip('()')}</sub>", s)
-    return s.replace("\n", "<br>")
-
-
-fmt = C.format_number
-
-
-# ----------------------------------------------------------------- what is known about a neuron / weight
-def _value(arr: np.ndarray | None, j: int, k: int = 0) -> float | None:
-    if arr is None:
-        return None
-    return float(arr[j, k])
-
-
-def neuron_facts(session, l: int, j: int) -> list[tuple[str, float | None, str]]:
-    """(plain label, value or None, note) for neuron j of layer l: z, a, σ'(z), δ, b, ∂C/∂b.
-
-    Read from the engine's current example (``engine.current``) and the network;
-    ∂C/∂b^l_j = δ^l_j is BP3. Between minibatches the last minibatch's mean gradient is shown.
-    """
-    engine, net = session.engine, session.net
-    if l == 1:
-        return [(sym("a", 1, j), _value(engine.current("a", 1), j), f"= x{_sub(j)}, the input")]
-    i = l - 2
-    act = net.layer_activation(i)
-    sp_name = "σ'" if act.name == "sigmoid" else f"{act.symbol}'"
-    facts = [
-        (sym("z", l, j), _value(engine.current("z", l), j), "weighted input"),
-        (sym("a", l, j), _value(engine.current("a", l), j), f"{act.symbol}(z), activation"),
-        (f"{sp_name}({sym('z', l, j)})", _value(engine.current("sp", l), j), ""),
-        (sym("δ", l, j), _value(engine.current("delta", l), j), "BP1" if l == net.num_layers else "BP2"),
-        (sym("b", l, j), float(net.biases[i][j, 0]), "bias"),
-    ]
-    nb = _value(engine.current("nabla_b", l), j)
-    note = "BP3, this example"
-    if nb is None and engine.current("delta", l) is not None:
-        nb, note = _value(engine.current("delta", l), j), "BP3: = δ, this example"
-    if nb is None and engine.last_gradient is not None:
-        nb, note = float(engine.last_gradient[0][i][j, 0]), "BP3, mean over the last minibatch"
-    facts.append((f"∂C/∂{sym('b', l, j)}", nb, note))
-    return facts
-
-
-def edge_text(session, l: int, j: int, k: int, dw: float | None = None) -> str:
-    """The hover text of weight w^l_jk (array indices j, k; shown from 1): its value and ∂C/∂w^l_jk = a^(l−1)_k δ^l_j (BP4) with numbers."""
-    engine, net = session.engine, session.net
-    w = float(net.weights[l - 2][j, k])
-    name = sym("w", l, j, k)
-    lines = [f"{name} = {fmt(w)}",
-             f"from neuron k={shown(k)} of layer {l - 1} to neuron j={shown(j)} of layer {l}"]
-    delta, a_prev = engine.current("delta", l), engine.current("a", l - 1)
-    if delta is not None and a_prev is not None:
-        nabla_w = engine.current("nabla_w", l)
-        a_k, d_j = float(a_prev[k, 0]), float(delta[j, 0])
-        g = float(nabla_w[j, k]) if nabla_w is not None else a_k * d_j
-        lines.append(f"∂C/∂{name} = {sym('a', l - 1, k)} {sym('δ', l, j)} = ({fmt(a_k)})({fmt(d_j)}) = {fmt(g)}"
-                     "   (BP4, this example)")
-    elif engine.last_gradient is not None:
-        g = float(engine.last_gradient[1][l - 2][j, k])
-        lines.append(f"∂C/∂{name} = {fmt(g)}   (BP4, mean over the last minibatch)")
-    else:
-        lines.append(f"∂C/∂{name}: not known yet — step through backpropagation (BP4)")
-    if dw is not None and dw != 0.0:
-        lines.append(f"last change Δ{name} = {fmt(dw)}")
-    return "\n".join(lines)
-
-
-def neuron_text(session, l: int, j: int) -> str:
-    """The hover text of neuron j (array index; shown from 1) in layer l: every known quantity, '—' for what is not known yet."""
-    L = session.net.num_layers
-    role = "input" if l == 1 else ("output" if l == L else "hidden")
-    lines = [f"neuron j={shown(j)} of layer l={l} ({role})"]
-    for label, value, note in neuron_facts(session, l, j):
-        lines.append(f"{label} = {fmt(value)}" + (f"   ({note})" if note and value is not None else ""))
-    return "\n".join(lines)
-
-
-# ----------------------------------------------------------------- derivatives and layer numbers as text
 def prime_name(act) -> str:
-    """How the derivative is written: σ' for sigmoid, tanh' and ReLU' otherwise."""
+    """How the derivative of an activation is written: σ' for sigmoid, tanh' and ReLU' otherwise."""
     return "σ'" if act.name == "sigmoid" else f"{act.symbol}'"
 
 
-def _sup_digits(l: int) -> str:
-    """l as Unicode superscript digits: 2 → '²', 12 → '¹²'."""
-    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+# --------------------------------------------------------------------------- markup
+
+_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|\(([^()]*)\)|([0-9A-Za-z]+(?:,[0-9A-Za-z]+)*))")
+_BOLD = re.compile(r"\*\{([^{}]*)\}")
+_NOTE = re.compile(r"~\{([^{}]*)\}")
+_LETTER = re.compile(r"(?<![A-Za-z&#])([A-Za-z])(?![A-Za-z;])")
+
+
+def _script_body(m: re.Match) -> str:
+    return next(g for g in (m.group(2), m.group(3), m.group(4)) if g is not None)
+
+
+def _plain_script(m: re.Match) -> str:
+    mark, body = m.group(1), _script_body(m)
+    text = superscript(body) if mark == "^" else subscript(body)
+    if text is not None:
+        return text
+    return f"{mark}({body})" if len(body) > 1 else f"{mark}{body}"
+
+
+def to_plain(markup: str) -> str:
+    """Markup → plain Unicode: ``δ^{2}_{3}`` → ``δ²₃``, ``w^3_24`` → ``w³₂₄``; a newline → `` ; ``."""
+    text = _SCRIPT.sub(_plain_script, markup)
+    text = _BOLD.sub(lambda m: m.group(1), text)
+    text = _NOTE.sub(lambda m: m.group(1), text)
+    return text.replace("\n", " ; ")
+
+
+def _italic(text: str) -> str:
+    return _LETTER.sub(r"<i>\1</i>", text)
+
+
+def to_html(markup: str, italic: bool = True, positive: tuple = (30, 100, 200), negative: tuple = (200, 90, 30),
+            muted: str = "#777") -> str:
+    """Markup → Qt rich text: ``<sup>``/``<sub>``, single-letter variables in italics (``italic``), the
+    ``*{…}`` result in bold in the colour of its sign (``positive``/``negative`` RGB, darkened), ``~{…}``
+    small in ``muted``. Text is escaped; runs of spaces are kept."""
+    keep = _italic if italic else (lambda s: s)
+    out = []
+    pos = 0
+    for m in _SCRIPT.finditer(markup):
+        out.append(keep(html.escape(markup[pos:m.start()], quote=False)))
+        body = html.escape(_script_body(m), quote=False)
+        body = body if body == "T" else keep(body)
+        tag = "sup" if m.group(1) == "^" else "sub"
+        out.append(f"<{tag}>{body}</{tag}>")
+        pos = m.end()
+    out.append(keep(html.escape(markup[pos:], quote=False)))
+    text = "".join(out)
+
+    def bold(m: re.Match) -> str:
+        body = m.group(1)
+        rgb = negative if body.lstrip().startswith("−") else positive
+        dark = tuple(int(c * 0.8) for c in rgb)
+        return f"<b style='color:rgb{dark}'>{body}</b>"
+
+    text = _BOLD.sub(bold, text)
+    text = _NOTE.sub(lambda m: f"<span style='color:{muted}; font-size:small'>{m.group(1)}</span>", text)
+    text = re.sub(r"  +", lambda m: "&nbsp;" * len(m.group(0)), text)
+    return text.replace("\n", "<br>")
+
+
+def notation_html(text: str) -> str:
+    """Markup as HTML for labels and hover cards: scripts as ``<sup>``/``<sub>``, letters upright."""
+    return to_html(text, italic=False)
+
+
+# --------------------------------------------------------------------------- numbers
+
+def number(value: float | None, digits: int = 3) -> str:
+    """A value as the window prints it: ``digits`` significant digits, a real minus sign, ×10ⁿ outside
+    0.001 … 10⁵ (``2.50×10⁻⁵``); whole numbers bare (2, η = 3) and whole numbers above 10^digits in full
+    (12346); a value that only rounds to a whole number keeps its zeros (0.99999 → 1.00); '—' if unknown."""
+    if value is None:
+        return "—"
+    v = float(value)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if 1e-3 <= a < 1e5:
+        s = format(v, f".{digits}g")
+        if "e" in s:  # more whole digits than ``digits``: 'g' would switch to 1.235e+04
+            s = format(v, ".0f")
+        elif v != round(v) and float(s) == round(float(s)):
+            s = format(v, f"#.{digits}g").rstrip(".")
+    else:
+        mantissa, exponent = f"{v:.{max(digits, 1) - 1}e}".split("e")
+        s = f"{mantissa}×10{superscript(int(exponent))}"
+    return s.replace("-", "−")
+
+
+def equation_number(value: float | None) -> str:
+    """The equation panel's numbers: 4 significant digits from 1 up, 3 below (so both show ~3 decimals)."""
+    if value is None:
+        return "—"
+    v = float(value)
+    return number(v, 4 if math.isfinite(v) and abs(v) >= 1 else 3)
+
+
+def signed_term(value: float) -> str:
+    """``+ 0.2`` or ``− 0.2``: a term added to a sum."""
+    text = equation_number(value)
+    return f"− {text[1:]}" if text.startswith("−") else f"+ {text}"
+
+
+#: The name the views have imported so far (legend, weight_heatmap, network_view).
+fmt = number
+
+
+# --------------------------------------------------------------------------- hover texts
+# network_view.py imports these from here; their home is visualbp.gui.cards (formatting core.readout).
+
+def edge_text(session, l: int, j: int, k: int, dw: float | None = None) -> str:
+    """The hover card of weight w^l_jk: see ``visualbp.gui.cards.edge_text``."""
+    from visualbp.gui import cards
+
+    return cards.edge_text(session, l, j, k, dw)
+
+
+def neuron_text(session, l: int, j: int) -> str:
+    """The hover card of neuron j of layer l: see ``visualbp.gui.cards.neuron_text``."""
+    from visualbp.gui import cards
+
+    return cards.neuron_text(session, l, j)
