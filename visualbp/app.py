@@ -174,6 +174,15 @@ def settings_from_args(args: argparse.Namespace) -> tuple[SessionConfig, Demo | 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run visualbp; the exit code: 0, 2 for a bad option, 1 when Qt cannot start, 128 + N after signal N."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl+C before the event loop runs: loading data, --steps, --screenshot
+        print("visualbp: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     limit_blas_threads()
     try:
         args = build_parser().parse_args(argv)
@@ -189,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(exc)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from visualbp.display_check import display_problem
+
+    problem = display_problem()  # before Qt starts: Qt itself would abort (SIGABRT) with a misleading message
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
 
     from PyQt6.QtWidgets import QApplication
 
@@ -220,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(0, shown)
-    return app.exec()
+        return app.exec()
+    from visualbp.gui.signals import quit_on_signals
+
+    with quit_on_signals(app, window):  # Ctrl+C and SIGTERM close the window, the autosave kept
+        return app.exec()
 
 
 def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | None):
