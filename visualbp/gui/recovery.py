@@ -169,6 +169,7 @@ class Recovery(QObject):
         self._writer = _Writer()
         self._writer.signals.written.connect(self._on_written)
         self._finalizer = weakref.finalize(self, _release, self._writer, self._instance)
+        self._finalizer.atexit = False  # a process that ends without closing the window keeps its autosave
         seconds = interval_seconds() if interval_minutes is None else interval_minutes * 60
         self._timer = QTimer(self)
         self._timer.setInterval(max(100, int(seconds * 1000)))
