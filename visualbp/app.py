@@ -188,6 +188,15 @@ def _main(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a one-line usage error (already printed)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    from visualbp.display_check import display_problem
+
+    if args.screenshot and ("QT_QPA_PLATFORM" not in os.environ or display_problem()):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no display
+    # before any work, and before Qt starts: Qt itself would abort (SIGABRT) with a misleading message
+    problem = None if args.list_demos or args.demo == "list" else display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         if args.list_demos or args.demo == "list":
             print(demo_listing())
@@ -196,14 +205,6 @@ def _main(argv: list[str] | None) -> int:
         size = parse_size(args.size) if args.screenshot else None
     except (ValueError, DatasetError) as exc:
         return _fail(exc)
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from visualbp.display_check import display_problem
-
-    problem = display_problem()  # before Qt starts: Qt itself would abort (SIGABRT) with a misleading message
-    if problem:
-        print(problem, file=sys.stderr)
-        return 1
 
     from PyQt6.QtWidgets import QApplication
 

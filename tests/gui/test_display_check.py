@@ -66,6 +66,8 @@ def test_headless_paths_need_no_display(tmp_path):
     assert out.stat().st_size > 10_000
     for args in (["--version"], ["--help"], ["--list-demos"]):
         assert run(*args).returncode == 0
+    done = run("--screenshot", str(out), QT_QPA_PLATFORM="xcb")  # a desktop's setting, no display here
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("env, expected", [
