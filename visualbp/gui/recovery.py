@@ -162,7 +162,8 @@ class Recovery(QObject):
             _latest[data] = self.path
         except OSError as exc:
             where = exc.filename or os.environ.get("VISUALBP_DATA_DIR") or "the data folder"
-            self.unavailable = f"Autosave is off: {where} cannot be written ({exc.strerror or exc})."
+            self.unavailable = (f"Autosave is off: {where} cannot be written ({exc.strerror or exc}). "
+                                "Save with Ctrl+S to keep your work.")
         self._reported: str | None = None
         self._keep_reason: str | None = None
         self._last_key: tuple | None = None
