@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import visualbp
 from visualbp.core.blas import limit_blas_threads
-from visualbp.core import checks
+from visualbp.core import checks, limits
 from visualbp.core.config import GENERATED, SessionConfig, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
@@ -38,31 +38,29 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_layers(text: str) -> list[int]:
     """'784, 30, 10' → [784, 30, 10]; a ValueError that names the problem otherwise."""
-    parts = [p.strip() for p in text.replace(";", ",").split(",")]
-    parts = [p for p in parts if p]
-    if not parts:
-        raise ValueError("layers must be whole numbers separated by commas, e.g. '2, 4, 3, 2'")
-    sizes = []
-    for i, p in enumerate(parts, start=1):
+    return limits.parse_layers(text)
+
+
+def _typed(parse, metavar: str | None = None):
+    """An argparse ``type`` from a parser of ``visualbp.core.limits``: its ValueError becomes the one line
+    ``visualbp: argument --x: <message>``."""
+    def convert(text: str):
         try:
-            n = int(p)
-        except ValueError:
-            raise ValueError(f"layer size {p!r} is not a whole number") from None
-        if n < 1:
-            raise ValueError(f"layer {i} must have at least 1 neuron, got {n}")
-        sizes.append(n)
-    return sizes
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = metavar or parse.__name__
+    return convert
 
 
-def _count(text: str) -> int:
-    """argparse type: a whole number ≥ 0 (``--steps``)."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
-    return n
+def _real(text: str) -> float:
+    return limits.parse_real(text)
+
+
+def _named(text: str) -> str:
+    if not text.strip():
+        raise ValueError("the name is empty ('--demo list' lists the lessons)")
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,23 +71,29 @@ def build_parser() -> argparse.ArgumentParser:
                "opens one ready to present.",
     )
     p.add_argument("--version", action="version", version=f"visualbp {visualbp.__version__}")
-    p.add_argument("--demo", metavar="NAME",
+    p.add_argument("--demo", metavar="NAME", type=_typed(_named),
                    help="open a scripted lesson with its network, data, seed and settings fixed "
                         "('--demo list' lists them); other options override the lesson's")
     p.add_argument("--list-demos", action="store_true", help="list the scripted lessons and exit")
     p.add_argument("--lecture", action="store_true", help="open in presentation mode (large type, for a projector)")
     p.add_argument("--dataset", choices=BUILTIN, help="built-in dataset (default: moons)")
-    p.add_argument("--layers", help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
+    p.add_argument("--layers", type=_typed(limits.parse_layers),
+                   help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
     p.add_argument("--activation", choices=("sigmoid", "tanh", "relu"))
     p.add_argument("--cost", choices=("quadratic", "cross-entropy"))
     p.add_argument("--init", choices=("standard", "scaled"))
-    p.add_argument("--eta", type=float, help="learning rate η")
-    p.add_argument("--batch", type=int, help="minibatch size m")
-    p.add_argument("--epochs", type=int, help="epochs for 'Train'")
-    p.add_argument("--lmbda", type=float, help="L2 regularisation λ")
-    p.add_argument("--seed", type=int, help="seed of the initial weights")
-    p.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to PNG and exit")
-    p.add_argument("--steps", type=_count, default=0, help="steps to take first (after a demo's own)")
+    p.add_argument("--eta", type=_typed(_real), help="learning rate η")
+    p.add_argument("--batch", type=_typed(limits.parse_mini_batch_size),
+                   help=f"minibatch size m (1 … {limits.MAX_MINI_BATCH:,})")
+    p.add_argument("--epochs", type=_typed(limits.parse_epochs),
+                   help=f"epochs for 'Train' (1 … {limits.MAX_EPOCHS:,})")
+    p.add_argument("--lmbda", type=_typed(_real), help="L2 regularisation λ")
+    p.add_argument("--seed", type=_typed(limits.parse_seed),
+                   help=f"seed of the initial weights (0 … {limits.MAX_SEED:,})")
+    p.add_argument("--screenshot", metavar="PNG", type=_typed(limits.parse_png_output),
+                   help="render the window offscreen to PNG and exit (no display needed)")
+    p.add_argument("--steps", type=_typed(limits.parse_steps), default=0,
+                   help=f"steps to take first, after a demo's own (0 … {limits.MAX_STEPS:,})")
     p.add_argument("--granularity", choices=GRANULARITIES,
                    help="what one step is (default: layer, or the demo's)")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, e.g. 1600x1000")
@@ -103,8 +107,8 @@ _OPTIONS = (
     ("cost", "cost", None),
     ("init", "init", None),
     ("eta", "eta", checks.check_eta),
-    ("batch", "mini_batch_size", lambda v: checks.check_count("minibatch size m", v)),
-    ("epochs", "epochs", lambda v: checks.check_count("epochs", v)),
+    ("batch", "mini_batch_size", checks.check_mini_batch_size),
+    ("epochs", "epochs", checks.check_epochs),
     ("lmbda", "lmbda", checks.check_lmbda),
     ("seed", "seed", checks.check_seed),
 )
@@ -130,11 +134,7 @@ def config_from_args(args: argparse.Namespace, base: SessionConfig | None = None
         changes[field] = value
     config = replace(config, **changes)
     if args.layers:
-        try:
-            sizes = tuple(checks.check_sizes(parse_layers(args.layers)))
-        except ValueError as exc:
-            raise UsageError(f"--layers: {exc}") from None
-        config = replace(config, sizes=sizes)
+        config = replace(config, sizes=tuple(args.layers))  # checked by limits.parse_layers
     elif args.dataset and (base is None or args.dataset != base.dataset):
         if base is None and args.dataset in GENERATED:
             pass  # the default (2, 4, 3, 2) fits every 2-D set
@@ -174,11 +174,29 @@ def settings_from_args(args: argparse.Namespace) -> tuple[SessionConfig, Demo | 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run visualbp; the exit code: 0, 2 for a bad option, 1 when Qt cannot start, 128 + N after signal N."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl+C before the event loop runs: loading data, --steps, --screenshot
+        print("visualbp: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     limit_blas_threads()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a one-line usage error (already printed)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    from visualbp.display_check import display_problem
+
+    if args.screenshot and ("QT_QPA_PLATFORM" not in os.environ or display_problem()):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no display
+    # before any work, and before Qt starts: Qt itself would abort (SIGABRT) with a misleading message
+    problem = None if args.list_demos or args.demo == "list" else display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         if args.list_demos or args.demo == "list":
             print(demo_listing())
@@ -187,8 +205,6 @@ def main(argv: list[str] | None = None) -> int:
         size = parse_size(args.size) if args.screenshot else None
     except (ValueError, DatasetError) as exc:
         return _fail(exc)
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
     from PyQt6.QtWidgets import QApplication
 
@@ -220,7 +236,11 @@ def main(argv: list[str] | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(0, shown)
-    return app.exec()
+        return app.exec()
+    from visualbp.gui.signals import quit_on_signals
+
+    with quit_on_signals(app, window):  # Ctrl+C and SIGTERM close the window, the autosave kept
+        return app.exec()
 
 
 def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | None):

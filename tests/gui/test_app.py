@@ -1,6 +1,7 @@
 """The command line: demos, --lecture, and one-line errors for bad values (exit code 2, no traceback)."""
 
 import os
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -64,12 +65,25 @@ def test_an_unknown_demo_exits_2_listing_the_names(capsys):
     (["--layers", "2,-3,2"], ["--layers", "layer 2", "at least 1"]),
     (["--eta", "nan"], ["--eta", "finite"]),
     (["--eta", "-1"], ["--eta", "greater than 0"]),
-    (["--eta", "fast"], ["--eta", "invalid float"]),
-    (["--batch", "0"], ["--batch", "at least 1"]),
-    (["--epochs", "0"], ["--epochs", "at least 1"]),
+    (["--eta", "fast"], ["--eta", "'fast' is not a number"]),
+    (["--batch", "0"], ["--batch", "from 1 to 1,000,000"]),
+    (["--epochs", "0"], ["--epochs", "from 1 to 100,000"]),
+    (["--epochs", "3000000000"], ["--epochs", "from 1 to 100,000", "3,000,000,000"]),
     (["--seed", "-5"], ["--seed", "-5"]),
+    (["--seed", "4294967296"], ["--seed", "4,294,967,295"]),
     (["--lmbda", "-0.5"], ["--lmbda", "≥ 0"]),
-    (["--steps", "-1"], ["--steps", "0 or more"]),
+    (["--lmbda", "inf"], ["--lmbda", "finite"]),
+    (["--steps", "-1"], ["--steps", "from 0 to 10,000"]),
+    (["--steps", "1000000000"], ["--steps", "from 0 to 10,000"]),
+    (["--steps", "1e3"], ["--steps", "'1e3' is not a whole number"]),
+    (["--layers", ""], ["--layers", "separated by commas"]),
+    (["--layers", " , "], ["--layers", "separated by commas"]),
+    (["--layers", "2," * 100 + "2"], ["--layers", "limit of 64"]),
+    (["--layers", "9" * 400], ["--layers", "not a whole number"]),
+    (["--demo", ""], ["--demo", "empty"]),
+    (["--screenshot", ""], ["--screenshot", "empty"]),
+    (["--screenshot", "/no/such/folder/x.png"], ["--screenshot", "'/no/such/folder' does not exist"]),
+    (["--screenshot", "picture.jpg"], ["--screenshot", "must end in .png"]),
     (["--dataset", "cifar"], ["--dataset", "invalid choice"]),
     (["--granularity", "layers"], ["--granularity", "invalid choice"]),
     (["--size", "big", "--screenshot", "x.png"], ["--size", "1600x1000"]),
@@ -207,3 +221,38 @@ def test_python_m_visualbp_writes_a_screenshot(argv, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert out.exists() and out.stat().st_size > 20_000
+
+
+# ----------------------------------------------------------------- bounds shared with the core
+@pytest.mark.parametrize("option, field, low, high", [
+    ("--epochs", "epochs", "MIN_EPOCHS", "MAX_EPOCHS"),
+    ("--batch", "mini_batch_size", "MIN_MINI_BATCH", "MAX_MINI_BATCH"),
+    ("--seed", "seed", "MIN_SEED", "MAX_SEED"),
+])
+def test_the_command_line_and_the_core_config_share_one_set_of_bounds(option, field, low, high, capsys):
+    from dataclasses import replace
+
+    from visualbp.core import limits
+    from visualbp.core.config import SessionConfig
+
+    low, high = getattr(limits, low), getattr(limits, high)
+    for value in (low, high):  # accepted by both, and the same number arrives in the config
+        assert getattr(config_from_args(args_of(option, str(value))), field) == value
+        assert getattr(replace(SessionConfig(), **{field: value}).validated(), field) == value
+    for value in (low - 1, high + 1):  # refused by both
+        assert main([option, str(value)]) == 2
+        assert f"{high:,}" in one_error_line(capsys)
+        with pytest.raises(ValueError, match=f"{high:,}"):
+            replace(SessionConfig(), **{field: value}).validated()
+
+
+def test_the_screenshot_path_is_checked_before_any_step_is_taken(tmp_path, capsys):
+    """A wrong output path is refused at once, not after the steps: 10,000 MNIST epochs would take an hour."""
+    t0 = time.perf_counter()
+    assert main(["--dataset", "mnist", "--granularity", "epoch", "--steps", "10000",
+                 "--screenshot", str(tmp_path / "missing" / "out.png")]) == 2
+    assert time.perf_counter() - t0 < 10  # the limit is for a loaded machine; a step is ~0.3 s, 10,000 are an hour
+    assert "missing" in one_error_line(capsys)
+    (tmp_path / "folder.png").mkdir()
+    assert main(["--screenshot", str(tmp_path / "folder.png")]) == 2
+    assert "is a folder" in one_error_line(capsys)

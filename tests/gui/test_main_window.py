@@ -88,11 +88,14 @@ def test_autosave_on_pause_and_restore_offer(window, qtbot, monkeypatch):
     s.train(2)
     qtbot.waitUntil(lambda: not s.running, timeout=10_000)
     path = recovery.autosave_path()
-    assert path.exists()
+    qtbot.waitUntil(path.exists, timeout=10_000)  # written off the GUI thread
     saved = load_session(path)
     assert saved.epoch == 2
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     other = Session(SessionConfig(dataset="xor", sizes=(2, 3, 2), seed=5))
+    assert not recovery.offer_restore(window, lambda p: (other.open(p), True)[1])  # a live instance's: not offered
+    window.recovery.keep_on_exit("a test")  # the window ends as on SIGTERM: its autosave is kept
+    window.close()
     assert recovery.offer_restore(window, lambda p: (other.open(p), True)[1])
     assert other.config == s.config and other.engine.epoch == 2
     other.shutdown()

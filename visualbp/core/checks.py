@@ -10,6 +10,8 @@ import math
 import numbers
 from typing import Sequence
 
+from visualbp.core import limits
+
 #: Largest network we agree to build: 20 million parameters is 160 MB of float64
 #: weights, before the gradients and the step history that go with them.
 MAX_PARAMETERS = 20_000_000
@@ -96,12 +98,29 @@ def check_count(name: str, value: object, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_bounded(name: str, value: object, low: int, high: int) -> int:
+    """A whole number in ``low`` … ``high``."""
+    if not _is_int(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return int(value)
+
+
+def check_mini_batch_size(m: object) -> int:
+    """The minibatch size m: 1 … ``limits.MAX_MINI_BATCH``."""
+    return check_bounded("minibatch size m", m, limits.MIN_MINI_BATCH, limits.MAX_MINI_BATCH)
+
+
+def check_epochs(epochs: object) -> int:
+    """Epochs one Train runs: 1 … ``limits.MAX_EPOCHS``."""
+    return check_bounded("epochs", epochs, limits.MIN_EPOCHS, limits.MAX_EPOCHS)
+
+
 def check_seed(seed: object) -> int | None:
     """A seed: None (fresh randomness) or a whole number in 0 … 2³²−1."""
     if seed is None:
         return None
-    if not _is_int(seed) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
+    if not _is_int(seed) or not limits.MIN_SEED <= seed <= limits.MAX_SEED:
+        raise ValueError(f"seed must be a whole number from {limits.MIN_SEED} to {limits.MAX_SEED:,}, got {seed!r}")
     return int(seed)
 
 

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import replace
 from enum import Enum
+from functools import partial
 
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, pyqtSignal
 
@@ -27,6 +28,7 @@ from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
+from visualbp.gui.live_snapshot import SnapshotRequests, live_snapshot
 from visualbp.gui.view_limits import check_drawable
 
 
@@ -78,6 +80,7 @@ class _Worker(QThread):
         self.stop_event = threading.Event()
         self.gui_turn = gui_turn  # set: the worker may train; cleared while the GUI thread repaints a tick
         self.error: BaseException | None = None
+        self.snapshots = SnapshotRequests()
 
     def run(self) -> None:
         engine, stop, gui_turn = self.engine, self.stop_event, self.gui_turn
@@ -89,11 +92,13 @@ class _Worker(QThread):
                     gui_turn.wait(GUI_TURN_MAX_S)  # the GIL is free: the tick's repaint runs at full speed
                 epoch = engine.epoch
                 engine.finish_batch()
+                self.snapshots.serve()  # a live autosave's numbers, between two minibatches
                 wait = self.delay()
                 if wait and (not self.per_epoch or engine.epoch != epoch):
                     stop.wait(wait)
         except BaseException as exc:  # reported on the GUI thread, never lost
             self.error = exc
+        self.snapshots.serve(final=True)
 
 
 class Session(QObject):
@@ -239,6 +244,14 @@ class Session(QObject):
         return SavedSession(self.config, weights, biases, initial_w, initial_b, epoch=epoch, batch=batch,
                             offset=offset, step=step, epoch_history=list(self.epoch_history),
                             extra=dict(self.extra_state))
+
+    def request_snapshot(self, deliver) -> None:
+        """Hand ``deliver`` a SavedSession of now without pausing (live autosave): while the worker trains, it
+        is taken between two minibatches and delivered on the worker's thread; otherwise here, at once."""
+        take = partial(live_snapshot, self.engine, self.config, list(self.epoch_history), dict(self.extra_state),
+                       deliver)
+        if self._worker is None or not self._worker.snapshots.ask(take):
+            take()
 
     def save(self, path: str) -> None:
         """Save atomically to ``path`` (training pauses first so the numbers are consistent)."""
