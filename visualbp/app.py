@@ -284,6 +284,7 @@ def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -
         session.step()
     if demo is not None:
         window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
+        window.equations.set_lesson(demo.title, demo.description, demo.granularity)  # the narration area
         if not session.status().startswith(("Breakpoint", "Diverged")):  # what stopped the steps comes first
             show_description(window, session, f"{demo.title}. {demo.description}")
 

@@ -256,3 +256,15 @@ def test_the_screenshot_path_is_checked_before_any_step_is_taken(tmp_path, capsy
     (tmp_path / "folder.png").mkdir()
     assert main(["--screenshot", str(tmp_path / "folder.png")]) == 2
     assert "is a folder" in one_error_line(capsys)
+
+
+def test_a_lesson_opened_from_the_command_line_explains_itself_in_the_narration_area(qtbot, tmp_path):
+    from visualbp.app import start_lesson
+
+    window, session, demo = lesson(qtbot, tmp_path, "--demo", "slow-quadratic")
+    start_lesson(window, session, demo, args_of("--demo", "slow-quadratic"))
+    assert window.equations.lesson_shown()
+    assert window.equations.narration_text().startswith(demo.title)
+    session.step()  # the first → moves on to the step's own narration
+    assert not window.equations.lesson_shown()
+    session.shutdown()
