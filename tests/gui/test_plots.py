@@ -480,3 +480,25 @@ def test_boundary_markers_shrink_with_more_points(qtbot):
     side = panel.boundary.box.side()
     assert panel.boundary.marker_px() == pytest.approx(marker_size(400, side), abs=0.25)
     assert panel.boundary.marker_px() < 7  # the spiral's arms stay apart
+
+
+def test_a_short_laptop_dock_folds_the_layer_plots_into_tabs_and_keeps_the_boundary_square(qtbot):
+    from visualbp.core.config import defaults_for
+    session, panel = make(qtbot, defaults_for("spiral"), show=True)
+    panel.resize(360, 540)  # the plots dock of a 1366×768 window
+    qtbot.wait(20)
+    tabs = panel._pair
+    assert tabs.isVisible() and tabs.count() == 2 and tabs.widget(0) is panel.delta_card
+    assert panel.cost_card.isVisible() and panel.accuracy_card.isVisible() and panel.boundary_card.isVisible()
+    rect = panel.boundary_plot.getViewBox().sceneBoundingRect()
+    assert rect.width() >= 120 and abs(rect.width() - rect.height()) <= 2
+    assert panel.minimumSizeHint().height() <= 540  # it fits the laptop's dock
+    panel.resize(360, 800)  # a taller dock: one column, every card on its own
+    qtbot.wait(20)
+    assert not tabs.isVisible() and tabs.count() == 0
+    assert panel.delta_card.isVisible() and panel.saturation_card.isVisible()
+    assert panel.boundary_plot.getViewBox().sceneBoundingRect().width() > rect.width()
+    assert panel.minimumSizeHint().height() < 2 * 360  # shrinking the dock reaches the compact layout
+    panel.resize(900, 600)  # wide: two columns
+    qtbot.wait(20)
+    assert not tabs.isVisible() and panel.delta_card.isVisible() and panel.saturation_card.isVisible()

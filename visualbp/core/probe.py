@@ -41,8 +41,10 @@ def block_size(sizes: Sequence[int], max_floats: int = CHUNK_FLOATS, max_work: i
 #: The margin around the data on the input plane, as a share of the data's extent on each side.
 PLANE_MARGIN = 0.1
 
+Plane = tuple[tuple[float, float], tuple[float, float]]  # (xlim, ylim): x1 from … to, x2 from … to
 
-def square_plane(xlim: tuple[float, float], ylim: tuple[float, float]) -> tuple[tuple[float, float], tuple[float, float]]:
+
+def square_plane(xlim: tuple[float, float], ylim: tuple[float, float]) -> Plane:
     """The square with the centre of the rectangle xlim × ylim and its longer side: x1 and x2 at one scale, so a
     square tile or an equal-aspect plot shows a circle of inputs as a circle."""
     (x0, x1), (y0, y1) = (float(xlim[0]), float(xlim[1])), (float(ylim[0]), float(ylim[1]))
@@ -51,7 +53,7 @@ def square_plane(xlim: tuple[float, float], ylim: tuple[float, float]) -> tuple[
     return (cx - half, cx + half), (cy - half, cy + half)
 
 
-def input_plane(X: np.ndarray, margin: float = PLANE_MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:
+def input_plane(X: np.ndarray, margin: float = PLANE_MARGIN) -> Plane:
     """THE input plane of 2-D data X (n, 2): the bounding box of the points widened by ``margin`` × its extent on
     every side, then made square (``square_plane``). The decision boundary's home view and the graph's neuron
     tiles both show this plane (the tiles through ``GridProbe``, which squares what it is given the same way)."""

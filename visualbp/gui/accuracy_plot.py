@@ -35,7 +35,7 @@ class AccuracyCard(_Card):
         plot.setYRange(-7, 107, padding=0)  # room for the 0 and 100 labels
         plot.getPlotItem().enableAutoRange(axis="y", enable=False)
         plot.getPlotItem().setLimits(yMin=-10, yMax=110)
-        plot.setMinimumHeight(70)
+        plot.setMinimumHeight(60)
         self.set_references([])
 
     def set_references(self, entries: list[str]) -> None:

@@ -181,7 +181,7 @@ class _Plot(pg.PlotWidget):
             axis.enableAutoSIPrefix(False)
             axis.setLabel(text)
         item.layout.setContentsMargins(2, 4, 10, 2)
-        self.setMinimumHeight(80)
+        self.setMinimumHeight(74)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.hover = pg.TextItem("", anchor=(0, 1))
         self.hover.setZValue(1000)

@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import QCheckBox, QGridLayout, QWidget
+from PyQt6.QtWidgets import QCheckBox, QGridLayout, QTabWidget, QWidget
 
 from visualbp.core.epoch_history import MAX_EPOCH_POINTS, thinned
 from visualbp.core.example_log import ExampleLog
@@ -65,9 +65,8 @@ class PlotsPanel(QWidget):
         self._style_background()
 
         self._epochs: dict[int, EpochStats] = {}
-        self._batch_cost = DownsamplingSeries(self.CAPACITY, 1)
-        self._cost_ema: np.ndarray | None = None
-        self._deltas = DownsamplingSeries(self.CAPACITY, 1)
+        self._batch_cost, self._deltas = DownsamplingSeries(self.CAPACITY, 1), DownsamplingSeries(self.CAPACITY, 1)
+        self._cost_ema: np.ndarray | None = None  # the EMAs' last values (cost; ‖δ^l‖ per layer)
         self._delta_ema: np.ndarray | None = None
         self._columns = 0
 
@@ -96,7 +95,7 @@ class PlotsPanel(QWidget):
         self._delta_curves: list[_Curve] = []
         self._ex_deltas: list[_Curve] = []
         self.log_box = QCheckBox("log scale", checked=True, toggled=self.set_log_scale,
-                                 toolTip="‖δ^l‖ on a logarithmic axis: shows how the error shrinks layer by layer (BP2)")
+                                 toolTip="‖δ^l‖ on a log axis: how the error shrinks layer by layer (BP2)")
         self.delta_plot.set_log_y(True)
 
         # 4. saturated fraction per layer
@@ -104,8 +103,7 @@ class PlotsPanel(QWidget):
         self.saturation_plot = self.saturation_card.plot
 
         # 5. decision boundary
-        self.boundary = BoundaryCard(session)
-        self.boundary_card = self.boundary
+        self.boundary = self.boundary_card = BoundaryCard(session)
         self.boundary_plot = self.boundary.plot
         self._batches_dirty, self._batches_last = False, -1.0
         self._batch_timer = QTimer(self, singleShot=True, timeout=self._redraw_batches)
@@ -120,14 +118,13 @@ class PlotsPanel(QWidget):
         self.cost_card = _Card("Cost C", self.cost_plot)
         self._references = ReferenceRuns(self.cost_plot, self.accuracy_plot)
         self._cost_legend()
-        self.cost_card.legend.setToolTip("Per epoch on all training / validation data (epoch 0: before training); "
-                                         "the faint line is each minibatch's cost, smoothed by an exponential "
-                                         "moving average; stepping example by example, each dot is one "
-                                         "example's cost C_x")
+        self.cost_card.legend.setToolTip("Per epoch on all training / validation data (epoch 0: before training); the "
+                                         "faint line: each minibatch's cost, smoothed; a dot: one example's C_x")
         self.delta_card = _Card("Error ‖δ<sup>l</sup>‖", self.delta_plot, self.log_box)
         self.delta_card.title.setToolTip("‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean error, one curve per "
                                          "layer l, smoothed. Small values in early layers: their error vanished "
                                          "on the way back (BP2 multiplies by σ'(z^l)).")
+        self._pair = QTabWidget(self, documentMode=True, visible=False)  # ‖δ^l‖ | saturated, in a short dock
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(4, 4, 4, 4)
         self._grid.setHorizontalSpacing(10)
@@ -173,24 +170,25 @@ class PlotsPanel(QWidget):
     # ------------------------------------------------------------------ layout
     def _reflow(self, force: bool = False) -> None:
         """One column in a narrow dock; two when wide (``visualbp.gui.plots_layout``)."""
-        columns = columns_for(self.width(), self.height())
+        columns = columns_for(self.width(), self.height(), self.session.dataset.is_2d)
         if columns == self._columns and not force:
             return
         self._columns = columns
         cards = [self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card]
-        arrange(self._grid, cards, columns, self.session.dataset.is_2d, self.width(), self.height())
+        arrange(self._grid, cards, self._pair, columns, self.session.dataset.is_2d, self.width(), self.height())
         self.delta_plot.setXLink(self.cost_plot)
         self.saturation_plot.setXLink(self.cost_plot)
         # "epoch" once under each column of x-linked plots
         for plot, shown in zip((self.cost_plot, self.accuracy_plot, self.delta_plot, self.saturation_plot),
-                               ((False, False, False, True) if columns == 1 else (False, False, True, True))):
+                               ((False, False, True, True) if columns != 1 else (False, False, False, True))):
             plot.show_x_label(shown)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._reflow()
-        if self._columns == 1 and self.session.dataset.is_2d:
-            self._grid.setRowStretch(4, boundary_stretch(self.width(), self.height()))
+        if self._columns != 2 and self.session.dataset.is_2d:  # the boundary's row is the last
+            row = 4 if self._columns == 1 else 3
+            self._grid.setRowStretch(row, boundary_stretch(self.width(), self.height(), self._columns))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -332,7 +330,10 @@ class PlotsPanel(QWidget):
         log = self._log
         if log is not None:
             self._drawn_examples = (len(log), log.last_step())
+            had = self._ex_cost.x is not None and len(self._ex_cost.x) > 0
             self.cost_plot.set_curve(self._ex_cost, *log.points(0))
+            if had != (len(self._ex_cost.x) > 0):  # the legend names the example dots while there are any
+                self._cost_legend()
             positive = self.log_box.isChecked()
             for i, curve in enumerate(self._ex_deltas):
                 self.delta_plot.set_curve(curve, *log.points(i + 2), positive=positive)
@@ -419,8 +420,9 @@ class PlotsPanel(QWidget):
 
     def _cost_legend(self) -> None:
         refs = self._references.legend()
+        examples = [_swatch("#546e7a", "·", "example")] if self._ex_cost.x is not None and len(self._ex_cost.x) else []
         self.cost_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
-                                   _swatch("#9aa4a9", "—", "minibatch"), _swatch("#546e7a", "·", "example")] + refs)
+                                   _swatch("#9aa4a9", "—", "minibatch")] + examples + refs)
         self.accuracy_card.set_references(refs)
 
     # ------------------------------------------------------------------ accessors (tests, other views)

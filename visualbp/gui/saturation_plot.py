@@ -42,7 +42,7 @@ class SaturationCard(_Card):
         plot.setYRange(-7, 107, padding=0)
         plot.getPlotItem().enableAutoRange(axis="y", enable=False)
         plot.getPlotItem().setLimits(yMin=-10, yMax=110)
-        plot.setMinimumHeight(70)
+        plot.setMinimumHeight(60)
         super().__init__("Saturated fraction", plot)
         self.session = session
         self.curves: list[_Curve] = []
