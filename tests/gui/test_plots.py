@@ -397,7 +397,7 @@ def test_before_the_first_step_the_axes_read_and_empty_plots_say_press_to_start(
     assert panel.delta_plot.hint().startswith("press → to start")
     (d0, d1) = _view(panel.delta_plot)[1]
     assert d0 <= -3 + 0.2 and d1 >= -0.2  # an empty log axis over 10⁻³ … 1, not 1 … 10
-    assert panel.accuracy_text() == f"validation {100 * start.val_accuracy:.1f} %"
+    assert panel.accuracy_text() == f"val {100 * start.val_accuracy:.1f} %"
     assert "before training" in panel.accuracy_card.value.toolTip()
 
 
@@ -448,7 +448,7 @@ def test_accuracy_is_a_number_on_screen_after_every_epoch(qtbot):
     session, panel = make(qtbot)
     train_now(session, 2)
     last = session.epoch_history[-1]
-    assert panel.accuracy_text() == f"validation {100 * last.val_accuracy:.1f} %"
+    assert panel.accuracy_text() == f"val {100 * last.val_accuracy:.1f} %"
     assert "epoch 2" in panel.accuracy_card.value.toolTip() and f"train {100 * last.train_accuracy:.1f} %" in \
         panel.accuracy_card.value.toolTip()
 

@@ -61,7 +61,7 @@ class AccuracyCard(_Card):
             self.value.setToolTip("")
             return
         val, train = 100.0 * stats.val_accuracy, 100.0 * stats.train_accuracy
-        which, shown = ("validation", val) if math.isfinite(val) else ("train", train)
+        which, shown = ("val", val) if math.isfinite(val) else ("train", train)  # short: it never wraps
         when = "before training" if stats.epoch < 0 else f"epoch {stats.epoch + 1}"
         self.value.setText(f"{which} <b>{shown:.1f} %</b>")
         detail = f"validation {val:.1f} %, " if math.isfinite(val) else ""

@@ -14,8 +14,8 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtGui import QColor, QFont, QFontMetrics
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PyQt6.QtGui import QColor, QFont, QFontMetrics, QTextDocument
+from PyQt6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.gui import colors, theme
 
@@ -381,10 +381,10 @@ def _swatch(colour: str | tuple, glyph: str, label: str) -> str:
 
 
 class _Card(QWidget):
-    """A header row (title, legend, optional controls) above a plot.
+    """A header (title, legend, optional controls) above a plot.
 
-    The legend sits in the header rather than over the data, so nothing covers a curve
-    in a narrow dock.
+    The legend sits in the header rather than over the data, so nothing covers a curve in a narrow dock;
+    where it does not fit on the title's line it takes a line of its own below (not three wrapped lines).
     """
 
     def __init__(self, title: str, plot: QWidget, *controls: QWidget) -> None:
@@ -398,18 +398,58 @@ class _Card(QWidget):
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.apply_theme()
         self.legend.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 2, 6, 0)
-        row.setSpacing(10)
-        row.addWidget(self.title)
-        row.addWidget(self.legend, 1)
-        for c in controls:
-            row.addWidget(c)
+        self._controls = controls
+        self._header = QGridLayout()
+        self._header.setContentsMargins(6, 2, 6, 0)
+        self._header.setHorizontalSpacing(10)
+        self._header.setVerticalSpacing(0)
+        self._legend_below: bool | None = None
+        self._place_legend(False)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
-        box.addLayout(row)
+        box.addLayout(self._header)
         box.addWidget(plot, 1)
+
+    def _place_legend(self, below: bool) -> None:
+        """The legend beside the title, or on a line of its own under title and controls."""
+        if below == self._legend_below:
+            return
+        self._legend_below = below
+        for w in (self.title, self.legend, *self._controls):
+            self._header.removeWidget(w)
+        self._header.addWidget(self.title, 0, 0)
+        for i, c in enumerate(self._controls):
+            self._header.addWidget(c, 0, 2 + i)
+        if below:
+            self._header.addWidget(self.legend, 1, 0, 1, 2 + len(self._controls))
+        else:
+            self._header.addWidget(self.legend, 0, 1)
+        self._header.setColumnStretch(1, 1)
+
+    def _legend_doc(self) -> QTextDocument:
+        """The legend laid out in the type size its style sheet sets (known before Qt re-polishes the label)."""
+        font = QFont(self.legend.font())
+        font.setPointSizeF(self._legend_pt)
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(font)
+        doc.setHtml(self.legend.text())
+        return doc
+
+    def _fit_legend(self) -> None:
+        room = self.width() - 12 - 10 * (1 + len(self._controls)) - self.title.sizeHint().width()
+        room -= sum(c.sizeHint().width() for c in self._controls)
+        doc = self._legend_doc()
+        below = bool(self.legend.text()) and doc.idealWidth() > room
+        self._place_legend(below)
+        # the lines a wrapped legend needs (the card reports no height-for-width: see hasHeightForWidth)
+        doc.setTextWidth(max(40, self.width() - 12 if below else room))
+        self.legend.setMinimumHeight(math.ceil(doc.size().height()) if self.legend.text() else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_legend()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
         """No: a wrapped legend would make the panel's grid reserve every plot's full size hint (480 px) and
@@ -418,6 +458,7 @@ class _Card(QWidget):
 
     def set_legend(self, entries: Sequence[str]) -> None:
         self.legend.setText("&nbsp;&nbsp; ".join(entries))
+        self._fit_legend()
 
     def apply_theme(self) -> None:
         """Title and legend in the current theme's text colour and type size."""
@@ -425,4 +466,7 @@ class _Card(QWidget):
         k = type_scale()
         self.title.setStyleSheet(f"color: {t.text}; font-weight: 600; font-size: {round(10 * k, 2):g}pt;")
         legend = 9 if k == 1.0 else 8  # a little smaller in presentation mode, so it stays on one line
-        self.legend.setStyleSheet(f"color: {t.text}; font-size: {round(legend * k, 2):g}pt;")
+        self._legend_pt = round(legend * k, 2)
+        self.legend.setStyleSheet(f"color: {t.text}; font-size: {self._legend_pt:g}pt;")
+        if getattr(self, "_controls", None) is not None:
+            self._fit_legend()
