@@ -18,7 +18,7 @@ from typing import NoReturn
 import visualbp
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core import checks, limits
-from visualbp.core.config import GENERATED, SessionConfig, fit_sizes
+from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
 
@@ -118,7 +118,7 @@ def config_from_args(args: argparse.Namespace, base: SessionConfig | None = None
     """A validated SessionConfig from the options over ``base`` (a demo's config, or the defaults).
 
     Raises UsageError (a ValueError) naming the option and the problem, or DatasetError."""
-    config = base or SessionConfig()
+    config = base or defaults_for(args.dataset or SessionConfig().dataset)  # a 2-D set's own settings
     changes = {}
     if args.dataset:
         changes["dataset"] = args.dataset
@@ -137,7 +137,7 @@ def config_from_args(args: argparse.Namespace, base: SessionConfig | None = None
         config = replace(config, sizes=tuple(args.layers))  # checked by limits.parse_layers
     elif args.dataset and (base is None or args.dataset != base.dataset):
         if base is None and args.dataset in GENERATED:
-            pass  # the default (2, 4, 3, 2) fits every 2-D set
+            pass  # its own defaults (DATASET_DEFAULTS) fit it
         else:
             data = load(args.dataset, seed=config.data_seed)
             hidden = config.sizes[1:-1] if base is not None else ((30,) if args.dataset == "mnist" else (16,))

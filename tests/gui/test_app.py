@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from visualbp.app import build_parser, config_from_args, main, open_lesson, settings_from_args
-from visualbp.core.config import build, load_dataset
+from visualbp.core.config import build, defaults_for, load_dataset
 from visualbp.core.demos import get_demo, list_demos
 from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
@@ -112,8 +112,10 @@ def test_help_and_version_exit_0(capsys):
 
 # ----------------------------------------------------------------- options, with and without a demo
 def test_the_plain_options_still_build_the_configs_they_did():
-    assert config_from_args(args_of()).sizes == (2, 4, 3, 2)
-    assert config_from_args(args_of("--dataset", "xor")).sizes == (2, 4, 3, 2)
+    assert config_from_args(args_of()) == defaults_for("moons").validated()  # the 2-D sets' own settings
+    assert config_from_args(args_of("--dataset", "xor")) == defaults_for("xor").validated()
+    assert config_from_args(args_of("--dataset", "spiral", "--eta", "0.5")).eta == 0.5  # an option still wins
+    assert config_from_args(args_of("--dataset", "spiral", "--eta", "0.5")).sizes == (2, 16, 16, 2)
     assert config_from_args(args_of("--dataset", "digits")).sizes == (64, 16, 10)
     assert config_from_args(args_of("--dataset", "mnist")).sizes == (784, 30, 10)
     config = config_from_args(args_of("--layers", "2; 8, 2", "--eta", "0.5", "--batch", "4", "--seed", "7",

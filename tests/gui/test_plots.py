@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -209,7 +208,7 @@ def test_hover_labels_the_nearest_point(qtbot):
     bp = panel.boundary_plot
     bp._mouse_moved((bp.getViewBox().mapViewToScene(QPointF(0.5, -0.25)),))
     res = panel.BOUNDARY_RESOLUTION
-    (x0, x1), (y0, y1) = panel._drawn_limits
+    (x0, x1), (y0, y1) = panel.boundary.drawn_limits
     v = panel.boundary_values()[round((-0.25 - y0) / (y1 - y0) * (res - 1)), round((0.5 - x0) / (x1 - x0) * (res - 1))]
     assert bp.hover_text() == f"x = (0.50, -0.25) · a^L_1 − a^L_0 {v:+.3f}"
 
@@ -222,9 +221,11 @@ def test_boundary_visible_for_2d_data_and_hidden_for_digits(qtbot):
     assert not panel.boundary_visible() and panel.boundary_image() is None
     session.apply_config(SessionConfig(dataset="circles", sizes=(2, 4, 2)))
     assert panel.boundary_visible()
-    # the heatmap covers the whole view (aspect-locked, so wider than the data) and the data lie inside it
-    (x0, x1), (y0, y1) = panel._drawn_limits
-    np.testing.assert_allclose(panel.boundary_plot.getViewBox().viewRange(), [[x0, x1], [y0, y1]])
+    # the heatmap covers the whole view (the square around it) and the data lie inside it
+    (x0, x1), (y0, y1) = panel.boundary.drawn_limits
+    (v0, v1), (w0, w1) = panel.boundary_plot.getViewBox().viewRange()
+    assert x0 <= v0 + 1e-9 and v1 <= x1 + 1e-9 and y0 <= w0 + 1e-9 and w1 <= y1 + 1e-9
+    assert x1 - x0 == pytest.approx(y1 - y0)
     X = session.dataset.X_train
     assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
     _, digits = make(qtbot, SessionConfig(dataset="digits", sizes=(64, 10, 10)))
@@ -242,7 +243,7 @@ def test_boundary_colours_follow_the_output_and_change_after_training(qtbot):
     qtbot.waitUntil(lambda: not np.array_equal(panel.boundary_image(), before), timeout=2000)
     # after training the boundary separates the training points: class 1 on the blue side mostly
     after = panel.boundary_values()
-    (x0, x1), (y0, y1) = panel._drawn_limits
+    (x0, x1), (y0, y1) = panel.boundary.drawn_limits
     X, y = session.dataset.X_train, session.dataset.y_train
     cols = np.clip(np.round((X[:, 0] - x0) / (x1 - x0) * (res - 1)).astype(int), 0, res - 1)
     rows = np.clip(np.round((X[:, 1] - y0) / (y1 - y0) * (res - 1)).astype(int), 0, res - 1)
@@ -260,22 +261,23 @@ def test_boundary_colours_follow_the_output_and_change_after_training(qtbot):
 def test_boundary_redraws_are_throttled(qtbot):
     session, panel = make(qtbot, show=True)
     calls = []
-    original = panel._update_boundary
+    boundary = panel.boundary
+    original = boundary.update_now
 
     def counting():
         calls.append(1)
         original()
 
-    panel._boundary_timer.timeout.disconnect()
-    panel._boundary_timer.timeout.connect(counting)
-    panel._update_boundary = counting
+    boundary._timer.timeout.disconnect()
+    boundary._timer.timeout.connect(counting)
+    boundary.update_now = counting
     qtbot.wait(300)  # any redraw pending from showing the panel is done and 100 ms old
     calls.clear()
     for _ in range(50):
         session.weightsChanged.emit()
-    assert len(calls) == 1 and panel._boundary_timer.isActive()  # one now, the rest coalesced
+    assert len(calls) == 1 and boundary._timer.isActive()  # one now, the rest coalesced
     qtbot.wait(200)
-    assert len(calls) == 2 and not panel._boundary_timer.isActive()
+    assert len(calls) == 2 and not boundary._timer.isActive()
     # a steady stream (as while training, ~60 Hz) still redraws, about every 100 ms, never more often
     calls.clear()
     for _ in range(30):
@@ -353,7 +355,7 @@ def test_saturated_fraction_follows_large_weights_and_is_throttled_while_trainin
     assert len(x) >= 2 and x[-1] == pytest.approx(3.0)
     # a burst of minibatches delivered within a few milliseconds is measured once, not once per delivery
     session.reset()
-    panel._saturation_last = time.perf_counter()
+    panel.saturation_card.hold_off()
     for _ in range(10):
         session.finish_batch()
     assert len(panel.saturation_curve_data(2)[0]) == 1
@@ -376,3 +378,127 @@ def test_reference_run_is_overlaid_on_accuracy_too(qtbot):
     assert "quadratic" in panel.accuracy_card.legend.text()
     panel.clear_reference_runs()
     assert all("quadratic" not in c.name for c in panel.accuracy_plot.curves + panel.cost_plot.curves)
+
+
+# ---------------------------------------------------------------------------- from the first step
+def _view(plot):
+    return plot.getViewBox().viewRange()
+
+
+def test_before_the_first_step_the_axes_read_and_empty_plots_say_press_to_start(qtbot):
+    session, panel = make(qtbot, show=True)
+    panel.grab()
+    per = session.engine.batches_per_epoch
+    (x0, x1), (y0, y1) = _view(panel.cost_plot)
+    assert -0.1 / per < x0 <= 0 and 1 / per <= x1 < 1.2 / per  # one minibatch from 0, never −0.4 … 0.4
+    start = session.epoch_history[0]
+    assert y0 <= 0 < start.train_cost <= y1 < 1.2 * max(start.train_cost, start.val_cost)  # the cost from 0
+    assert panel.cost_plot.hint() == ""  # the untrained network's cost at epoch 0 is something to show
+    assert panel.delta_plot.hint().startswith("press → to start")
+    (d0, d1) = _view(panel.delta_plot)[1]
+    assert d0 <= -3 + 0.2 and d1 >= -0.2  # an empty log axis over 10⁻³ … 1, not 1 … 10
+    assert panel.accuracy_text() == f"val {100 * start.val_accuracy:.1f} %"
+    assert "before training" in panel.accuracy_card.value.toolTip()
+
+
+def test_stepping_record_by_record_draws_each_examples_cost_and_delta_at_once(qtbot):
+    session, panel = make(qtbot, show=True)
+    records = [session.step() for _ in range(5)]  # input, feedforward ×3 (C_x), BP1 (δ^4)
+    c = panel.cost_plot.curves[3].y  # the example dots
+    assert panel.cost_plot.curves[3].name == "example cost C_x"
+    assert list(c) == [float(records[3]["cost"])]
+    names = [curve.name for curve in panel.delta_plot.curves]
+    dots = panel.delta_plot.curves[names.index("example ‖δ^4‖")]
+    assert dots.y == pytest.approx([np.linalg.norm(records[4]["delta"])])
+    assert panel.delta_plot.hint() == ""
+    panel.grab()
+    (y0, y1) = _view(panel.delta_plot)[1]  # whole decades around the value
+    v = np.log10(dots.y[0])
+    assert np.floor(v) - 0.1 <= y0 <= v <= y1 <= np.ceil(v) + 0.3
+    session.back()  # BP1 undone: its dot goes
+    assert dots.y is None or len(dots.y) == 0
+    assert panel.delta_plot.hint().startswith("press → to start")
+
+
+def test_log_ticks_read_as_powers_of_ten():
+    from visualbp.gui.plot_widgets import decade_label, log_tick_label
+    assert [decade_label(n) for n in (-5, -3, -2, -1, 0, 1, 2, 3)] == ["10⁻⁵", "10⁻³", "10⁻²", "0.1", "1", "10",
+                                                                      "100", "10³"]
+    assert log_tick_label(-3.0, 3) == "10⁻³"
+    assert log_tick_label(np.log10(0.002), 3) == ""  # between decades: unlabelled when decades are in view
+    assert log_tick_label(np.log10(0.002), 1) == "0.002"
+    assert log_tick_label(np.log10(5e-6), 1) == "5·10⁻⁶"
+
+
+def test_axis_titles_are_clear_of_their_tick_labels(qtbot):
+    session, panel = make(qtbot, show=True)
+    train_now(session, 2)
+    panel.grab()
+    for plot in (panel.cost_plot, panel.accuracy_plot, panel.delta_plot, panel.saturation_plot):
+        axis = plot.getPlotItem().getAxis("left")
+        needed = axis.textWidth + axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"])
+        if axis.label.isVisible():
+            needed += axis.label.boundingRect().height() * 0.8
+        assert needed <= axis.width(), plot
+    widths = {plot.getPlotItem().getAxis("left").width() for plot in panel.plots()[:4]}
+    assert len(widths) == 1  # one width: the x-linked epochs line up
+
+
+def test_accuracy_is_a_number_on_screen_after_every_epoch(qtbot):
+    session, panel = make(qtbot)
+    train_now(session, 2)
+    last = session.epoch_history[-1]
+    assert panel.accuracy_text() == f"val {100 * last.val_accuracy:.1f} %"
+    assert "epoch 2" in panel.accuracy_card.value.toolTip() and f"train {100 * last.train_accuracy:.1f} %" in \
+        panel.accuracy_card.value.toolTip()
+
+
+# ---------------------------------------------------------------------------- the boundary's plane
+@pytest.mark.parametrize("name", ["moons", "spiral"])
+def test_boundary_shows_the_data_plane_at_equal_aspect(qtbot, name):
+    from visualbp.core.config import defaults_for
+    from visualbp.core.probe import input_plane
+    session, panel = make(qtbot, defaults_for(name), show=True)
+    panel.resize(360, 770)
+    qtbot.wait(20)
+    panel.settle()
+    vb = panel.boundary_plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    rect = vb.sceneBoundingRect()
+    assert rect.width() / (x1 - x0) == pytest.approx(rect.height() / (y1 - y0), rel=1e-3)  # equal aspect
+    assert 0.9 < rect.width() / rect.height() < 1.1 and rect.width() >= 150  # a square, not a strip
+    (p0, p1), (q0, q1) = input_plane(session.dataset.X_train)
+    assert x0 <= p0 + 1e-9 and p1 <= x1 + 1e-9 and y0 <= q0 + 1e-9 and q1 <= y1 + 1e-9
+    assert (x1 - x0) < 1.15 * (p1 - p0) and (y1 - y0) < 1.15 * (q1 - q0)  # fitted: not −5 … 5 for ±1
+
+
+def test_boundary_markers_shrink_with_more_points(qtbot):
+    from visualbp.gui.boundary import marker_size
+    assert marker_size(100, 250) > marker_size(400, 250) > marker_size(2500, 250) >= 2.5
+    assert marker_size(20, 250) == 9.0 and marker_size(400, 500) > marker_size(400, 250)
+    session, panel = make(qtbot, SessionConfig(dataset="spiral", sizes=(2, 8, 2), n=400), show=True)
+    side = panel.boundary.box.side()
+    assert panel.boundary.marker_px() == pytest.approx(marker_size(400, side), abs=0.25)
+    assert panel.boundary.marker_px() < 7  # the spiral's arms stay apart
+
+
+def test_a_short_laptop_dock_folds_the_layer_plots_into_tabs_and_keeps_the_boundary_square(qtbot):
+    from visualbp.core.config import defaults_for
+    session, panel = make(qtbot, defaults_for("spiral"), show=True)
+    panel.resize(360, 540)  # the plots dock of a 1366×768 window
+    qtbot.wait(20)
+    tabs = panel._pair
+    assert tabs.isVisible() and tabs.count() == 2 and tabs.widget(0) is panel.delta_card
+    assert panel.cost_card.isVisible() and panel.accuracy_card.isVisible() and panel.boundary_card.isVisible()
+    rect = panel.boundary_plot.getViewBox().sceneBoundingRect()
+    assert rect.width() >= 120 and abs(rect.width() - rect.height()) <= 2
+    assert panel.minimumSizeHint().height() <= 540  # it fits the laptop's dock
+    panel.resize(360, 800)  # a taller dock: one column, every card on its own
+    qtbot.wait(20)
+    assert not tabs.isVisible() and tabs.count() == 0
+    assert panel.delta_card.isVisible() and panel.saturation_card.isVisible()
+    assert panel.boundary_plot.getViewBox().sceneBoundingRect().width() > rect.width()
+    assert panel.minimumSizeHint().height() < 2 * 360  # shrinking the dock reaches the compact layout
+    panel.resize(900, 600)  # wide: two columns
+    qtbot.wait(20)
+    assert not tabs.isVisible() and panel.delta_card.isVisible() and panel.saturation_card.isVisible()

@@ -223,8 +223,8 @@ def test_settle_finishes_a_wide_networks_decision_boundary(qtbot):
     panel.settle()
     values = panel.boundary_values()
     assert values is not None and np.isfinite(values).all()
-    assert "boundary" not in panel._jobs
-    xlim, ylim = panel._boundary_limits
+    assert not panel.boundary.busy()
+    xlim, ylim = panel.boundary.limits
     res = panel.boundary_resolution()
     assert values.shape == (res, res)
     a_L = activations_on_grid(s.net, xlim, ylim, res)[-1]

@@ -63,6 +63,31 @@ class SessionConfig:
         return d
 
 
+#: Per generated 2-D set, the settings it learns with: each reaches at least 90 % validation accuracy in its
+#: epochs, noise included (tests/core/test_dataset_defaults.py trains every one). Measured over 3 data seeds × 3
+#: weight seeds with ``Network.SGD`` (worst / mean validation accuracy): xor 97.5 / 98.5 %, circles 97.5 /
+#: 98.8 %, moons 95 / 98.2 %, spiral 95 / 97.1 %. The spiral's arms overlap at noise 0.1 (at best 71–86 %), so
+#: its noise is 0.03; tanh and the cross-entropy cost keep a deeper net learning where sigmoid + quadratic crawls.
+DATASET_DEFAULTS: dict[str, dict] = {
+    "xor": dict(sizes=(2, 8, 2), activation="sigmoid", cost="cross-entropy", eta=1.0, mini_batch_size=10,
+                epochs=60, noise=0.05),
+    "circles": dict(sizes=(2, 8, 2), activation="sigmoid", cost="cross-entropy", eta=1.0, mini_batch_size=10,
+                    epochs=60, noise=0.05),
+    "moons": dict(sizes=(2, 8, 8, 2), activation="tanh", cost="cross-entropy", eta=0.3, mini_batch_size=10,
+                  epochs=30, noise=0.1),
+    "spiral": dict(sizes=(2, 16, 16, 2), activation="tanh", cost="cross-entropy", eta=0.1, mini_batch_size=10,
+                   epochs=200, noise=0.03),
+}
+
+
+def defaults_for(dataset: str, base: "SessionConfig | None" = None) -> "SessionConfig":
+    """``base`` (default: ``SessionConfig()``) switched to ``dataset`` with that set's own defaults (layers,
+    activation, cost, η, m, epochs, noise) where it has them (``DATASET_DEFAULTS``); otherwise only the name
+    changes. The initial weights' seed, λ, init and the data's size and split stay as in ``base``."""
+    base = base if base is not None else SessionConfig()
+    return replace(base, dataset=dataset, **DATASET_DEFAULTS.get(dataset, {}))
+
+
 def fit_sizes(sizes: tuple[int, ...], dataset: Dataset) -> tuple[int, ...]:
     """Make the input and output layers match the data, keeping the hidden layers as chosen."""
     sizes = tuple(sizes)

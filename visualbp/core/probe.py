@@ -38,6 +38,33 @@ def block_size(sizes: Sequence[int], max_floats: int = CHUNK_FLOATS, max_work: i
     return max(1, block)
 
 
+#: The margin around the data on the input plane, as a share of the data's extent on each side.
+PLANE_MARGIN = 0.1
+
+Plane = tuple[tuple[float, float], tuple[float, float]]  # (xlim, ylim): x1 from … to, x2 from … to
+
+
+def square_plane(xlim: tuple[float, float], ylim: tuple[float, float]) -> Plane:
+    """The square with the centre of the rectangle xlim × ylim and its longer side: x1 and x2 at one scale, so a
+    square tile or an equal-aspect plot shows a circle of inputs as a circle."""
+    (x0, x1), (y0, y1) = (float(xlim[0]), float(xlim[1])), (float(ylim[0]), float(ylim[1]))
+    half = max(x1 - x0, y1 - y0, 1e-9) / 2.0
+    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    return (cx - half, cx + half), (cy - half, cy + half)
+
+
+def input_plane(X: np.ndarray, margin: float = PLANE_MARGIN) -> Plane:
+    """THE input plane of 2-D data X (n, 2): the bounding box of the points widened by ``margin`` × its extent on
+    every side, then made square (``square_plane``). The decision boundary's home view and the graph's neuron
+    tiles both show this plane (the tiles through ``GridProbe``, which squares what it is given the same way)."""
+    X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+    if not len(X):
+        return (-1.0, 1.0), (-1.0, 1.0)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    return square_plane((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+
+
 def grid_inputs(xlim: tuple[float, float], ylim: tuple[float, float], resolution: int) -> np.ndarray:
     """Columns (2, resolution²) of the grid points, row-major from (xlim[0], ylim[0])."""
     xs = np.linspace(xlim[0], xlim[1], resolution)
@@ -53,6 +80,9 @@ class GridProbe:
     (None: all of them; 0: none); the block size is chosen so that a block of the widest layer
     holds at most ``max_floats`` numbers and costs at most ``max_work`` multiply-adds (``block_size``).
     The weights and biases are taken when the probe is made (the list, not a copy of the arrays).
+    The plane is made square by default (``square_plane``: the shorter side widened about its centre), so what a
+    square tile shows has x1 and x2 at one scale; ``xlim``/``ylim`` are the plane actually probed. An
+    equal-aspect plot that covers exactly its (non-square) view passes ``square=False``.
     ``step()`` computes one block, ``run(seconds)`` computes blocks until done or until ``seconds`` have
     passed, ``result()`` gives a list of a^l, l = 1..L, each shaped (rows_l, resolution, resolution)
     (row = y, column = x).
@@ -60,7 +90,7 @@ class GridProbe:
 
     def __init__(self, net: Network, xlim: tuple[float, float], ylim: tuple[float, float],
                  resolution: int = 48, rows: Sequence[int | None] | None = None,
-                 max_floats: int = CHUNK_FLOATS, max_work: int | None = CHUNK_WORK) -> None:
+                 max_floats: int = CHUNK_FLOATS, max_work: int | None = CHUNK_WORK, square: bool = True) -> None:
         sizes = list(net.sizes)
         if sizes[0] != 2:
             raise ValueError(f"a grid needs a network with 2 inputs, this one has {sizes[0]}")
@@ -72,7 +102,10 @@ class GridProbe:
         self.rows = [n if r is None else max(0, min(int(r), n)) for r, n in zip(rows, sizes)]
         self._weights, self._biases = list(net.weights), list(net.biases)
         self._acts = [net.layer_activation(i) for i in range(len(self._weights))]
-        self._x = grid_inputs(xlim, ylim, self.resolution)
+        if square:
+            xlim, ylim = square_plane(xlim, ylim)
+        self.xlim, self.ylim = (float(xlim[0]), float(xlim[1])), (float(ylim[0]), float(ylim[1]))
+        self._x = grid_inputs(self.xlim, self.ylim, self.resolution)
         self.points = self._x.shape[1]
         self.block = block_size(sizes, max_floats, max_work)
         self._out = [np.empty((r, self.points)) for r in self.rows]

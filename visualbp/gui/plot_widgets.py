@@ -14,8 +14,8 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtGui import QColor, QFont
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PyQt6.QtGui import QColor, QFont, QFontMetrics, QTextDocument
+from PyQt6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.gui import colors, theme
 
@@ -95,9 +95,41 @@ class _Curve:
     spec: tuple | None = None  # the _pen arguments (colour, width, style, alpha): redrawn by apply_theme
     symbol_size: float | None = None  # the marker size on the light theme
 
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) as drawn (copies; empty before any)."""
+        if self.x is None:
+            return np.empty(0), np.empty(0)
+        return self.x.copy(), self.y.copy()
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(exponent: int) -> str:
+    """10^n as a tick reads: 0.1, 1, 10, 100 near 1, else 10⁻³, 10⁴ (never 1e-05)."""
+    if -1 <= exponent <= 2:
+        return f"{10.0 ** exponent:g}"
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def log_tick_label(v: float, decades_shown: int) -> str:
+    """The label of a log-axis tick at log10(value) = v: a decade as ``decade_label``; a 2 or 5 between decades
+    only when fewer than two decades are in view (then as a plain number), else no label."""
+    n = round(v)
+    if abs(v - n) < 1e-6:
+        return decade_label(int(n))
+    if decades_shown >= 2:
+        return ""
+    value = float(f"{10.0 ** v:.1g}")
+    exponent = math.floor(math.log10(value))
+    if -3 <= exponent <= 3:
+        return f"{value:g}"
+    return f"{value / 10.0 ** exponent:g}·" + decade_label(exponent)
+
 
 class _Axis(pg.AxisItem):
-    """An axis whose log-mode ticks stay readable in a short plot: decades, plus 2 and 5 when there is room."""
+    """An axis whose log-mode ticks stay readable in a short plot: decades (10⁻³, 10⁻², …), plus 2 and 5
+    when there is room."""
 
     def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: list) -> list:  # noqa: N802
         span = maxVal - minVal
@@ -114,7 +146,9 @@ class _Axis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if not self.logMode:
             return super().tickStrings(values, scale, spacing)
-        return [f"{float(f'{10.0 ** v:.1g}'):g}" for v in values]
+        lo, hi = self.range
+        decades = sum(1 for k in range(math.ceil(min(lo, hi) - 1e-6), math.floor(max(lo, hi) + 1e-6) + 1))
+        return [log_tick_label(v, decades) for v in values]
 
 
 class _Plot(pg.PlotWidget):
@@ -135,6 +169,7 @@ class _Plot(pg.PlotWidget):
                          axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
         self.curves: list[_Curve] = []
         self.keep_axis_labels = False  # in presentation mode too (the decision boundary's x1, x2)
+        self.x_label_shown = True  # the x axis's title ("epoch"): once under a column of x-linked plots is enough
         self.log_y = False
         self._custom_hover: weakref.WeakMethod | None = None
         self.value_format = "{:.4g}"
@@ -146,7 +181,7 @@ class _Plot(pg.PlotWidget):
             axis.enableAutoSIPrefix(False)
             axis.setLabel(text)
         item.layout.setContentsMargins(2, 4, 10, 2)
-        self.setMinimumHeight(110)
+        self.setMinimumHeight(74)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.hover = pg.TextItem("", anchor=(0, 1))
         self.hover.setZValue(1000)
@@ -155,6 +190,15 @@ class _Plot(pg.PlotWidget):
         item.addItem(self.hover, ignoreBounds=True)
         item.addItem(self.hover_dot, ignoreBounds=True)
         self.hide_hover()
+        # an invisible curve that the auto-range includes: the span the axes must show (see set_frame)
+        self._frame = pg.PlotCurveItem(pen=pg.mkPen(None))
+        item.addItem(self._frame)
+        self._hint = QLabel("", self)  # "press → to start" while there is nothing to plot
+        self._hint.setTextFormat(Qt.TextFormat.RichText)
+        self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._hint.setWordWrap(True)
+        self._hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._hint.hide()
         self._style()
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
 
@@ -177,9 +221,17 @@ class _Plot(pg.PlotWidget):
             axis.setStyle(tickFont=tick_font, tickTextOffset=3)
             size = round(max(7, t.font_pt - 1) * k / theme.scale(), 2)
             axis.setLabel(axis.labelText, **{"font-size": f"{size:g}pt", "color": t.text})
-            axis.showLabel(labels)
-        item.getAxis("left").setWidth(round(48 * k))  # without its title, room for wider tick numbers
-        item.getAxis("bottom").setHeight(round(34 * k) - (0 if labels else round(12 * k)))
+            axis.showLabel(labels and (side == "left" or self.x_label_shown))
+        # the left axis: room for its title and the widest tick label these plots show ("0.005", "10⁻³", "100")
+        # beside each other, never over each other; one width for every plot, so x-linked epochs line up
+        label_font = QFont()
+        label_font.setPointSizeF(size)
+        room = QFontMetrics(tick_font).horizontalAdvance("0.005") + 3 + 5 + 4
+        if labels:
+            room += QFontMetrics(label_font).height()
+        item.getAxis("left").setWidth(room)
+        x_label = labels and self.x_label_shown
+        item.getAxis("bottom").setHeight(round(34 * k) - (0 if x_label else round(12 * k)))
         fill = QColor(t.background)
         fill.setAlpha(230)
         self.hover.fill = pg.mkBrush(fill)
@@ -191,6 +243,7 @@ class _Plot(pg.PlotWidget):
         self.hover_dot.setSize(9 * t.line_scale)
         self.hover_dot.setPen(pg.mkPen(t.text, width=1.5 * t.line_scale))
         self.hover_dot.setBrush(pg.mkBrush(t.background))
+        self._hint.setStyleSheet(f"color: {t.muted}; font-size: {round(10 * k, 2):g}pt; background: transparent;")
 
     def apply_theme(self) -> None:
         """Re-style the plot and redraw every curve in the current theme's colours and line widths."""
@@ -202,6 +255,36 @@ class _Plot(pg.PlotWidget):
                     curve.item.setSymbolBrush(pg.mkBrush(themed(curve.spec[0])))
             if curve.symbol_size is not None:
                 curve.item.setSymbolSize(curve.symbol_size * theme.current().line_scale)
+
+    def show_x_label(self, on: bool) -> None:
+        """Show the x axis's title or not (the ticks stay)."""
+        if on != self.x_label_shown:
+            self.x_label_shown = on
+            self._style()
+
+    def set_frame(self, x: tuple[float, float], y: tuple[float, float]) -> None:
+        """Make the auto-range include x[0]..x[1] and y[0]..y[1] (view coordinates: log10 on a log axis) besides
+        the curves: the cost from 0, a fresh run over at least one minibatch."""
+        self._frame.setData([float(x[0]), float(x[1])], [float(y[0]), float(y[1])])
+
+    def set_hint(self, text: str) -> None:
+        """A short note in the middle of the plot ('' hides it): what to do when there is nothing to show."""
+        self._hint.setText(text)
+        self._hint.setVisible(bool(text))
+        self._place_hint()
+
+    def hint(self) -> str:
+        """The note shown in the plot, '' when none."""
+        return self._hint.text() if not self._hint.isHidden() else ""
+
+    def _place_hint(self) -> None:
+        hint = self.__dict__.get("_hint")  # resizeEvent comes once before __init__ made it
+        if hint is not None:
+            hint.setGeometry(self.rect().adjusted(12, 8, -12, -8))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._place_hint()
 
     def set_log_y(self, on: bool) -> None:
         self.log_y = on
@@ -298,10 +381,10 @@ def _swatch(colour: str | tuple, glyph: str, label: str) -> str:
 
 
 class _Card(QWidget):
-    """A header row (title, legend, optional controls) above a plot.
+    """A header (title, legend, optional controls) above a plot.
 
-    The legend sits in the header rather than over the data, so nothing covers a curve
-    in a narrow dock.
+    The legend sits in the header rather than over the data, so nothing covers a curve in a narrow dock;
+    where it does not fit on the title's line it takes a line of its own below (not three wrapped lines).
     """
 
     def __init__(self, title: str, plot: QWidget, *controls: QWidget) -> None:
@@ -315,21 +398,67 @@ class _Card(QWidget):
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.apply_theme()
         self.legend.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 2, 6, 0)
-        row.setSpacing(10)
-        row.addWidget(self.title)
-        row.addWidget(self.legend, 1)
-        for c in controls:
-            row.addWidget(c)
+        self._controls = controls
+        self._header = QGridLayout()
+        self._header.setContentsMargins(6, 2, 6, 0)
+        self._header.setHorizontalSpacing(10)
+        self._header.setVerticalSpacing(0)
+        self._legend_below: bool | None = None
+        self._place_legend(False)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
-        box.addLayout(row)
+        box.addLayout(self._header)
         box.addWidget(plot, 1)
+
+    def _place_legend(self, below: bool) -> None:
+        """The legend beside the title, or on a line of its own under title and controls."""
+        if below == self._legend_below:
+            return
+        self._legend_below = below
+        for w in (self.title, self.legend, *self._controls):
+            self._header.removeWidget(w)
+        self._header.addWidget(self.title, 0, 0)
+        for i, c in enumerate(self._controls):
+            self._header.addWidget(c, 0, 2 + i)
+        if below:
+            self._header.addWidget(self.legend, 1, 0, 1, 2 + len(self._controls))
+        else:
+            self._header.addWidget(self.legend, 0, 1)
+        self._header.setColumnStretch(1, 1)
+
+    def _legend_doc(self) -> QTextDocument:
+        """The legend laid out in the type size its style sheet sets (known before Qt re-polishes the label)."""
+        font = QFont(self.legend.font())
+        font.setPointSizeF(self._legend_pt)
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(font)
+        doc.setHtml(self.legend.text())
+        return doc
+
+    def _fit_legend(self) -> None:
+        room = self.width() - 12 - 10 * (1 + len(self._controls)) - self.title.sizeHint().width()
+        room -= sum(c.sizeHint().width() for c in self._controls)
+        doc = self._legend_doc()
+        below = bool(self.legend.text()) and doc.idealWidth() > room
+        self._place_legend(below)
+        # the lines a wrapped legend needs (the card reports no height-for-width: see hasHeightForWidth)
+        doc.setTextWidth(max(40, self.width() - 12 if below else room))
+        self.legend.setMinimumHeight(math.ceil(doc.size().height()) if self.legend.text() else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+        """No: a wrapped legend would make the panel's grid reserve every plot's full size hint (480 px) and
+        overflow a short dock; the card takes the height the grid's stretch gives it."""
+        return False
 
     def set_legend(self, entries: Sequence[str]) -> None:
         self.legend.setText("&nbsp;&nbsp; ".join(entries))
+        self._fit_legend()
 
     def apply_theme(self) -> None:
         """Title and legend in the current theme's text colour and type size."""
@@ -337,4 +466,7 @@ class _Card(QWidget):
         k = type_scale()
         self.title.setStyleSheet(f"color: {t.text}; font-weight: 600; font-size: {round(10 * k, 2):g}pt;")
         legend = 9 if k == 1.0 else 8  # a little smaller in presentation mode, so it stays on one line
-        self.legend.setStyleSheet(f"color: {t.text}; font-size: {round(legend * k, 2):g}pt;")
+        self._legend_pt = round(legend * k, 2)
+        self.legend.setStyleSheet(f"color: {t.text}; font-size: {self._legend_pt:g}pt;")
+        if getattr(self, "_controls", None) is not None:
+            self._fit_legend()

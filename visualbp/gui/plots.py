@@ -2,24 +2,23 @@
 
 ``PlotsPanel(session)`` listens to the session and draws what training produced:
 
-1. **Cost** C per epoch on the training and validation data, and the per-minibatch
-   cost (smoothed by an exponential moving average) as a faint line, all against
-   epochs (a minibatch b of epoch e sits at x = e + (b + 1) / batches per epoch).
-2. **Accuracy** per epoch, 0–100 %.
+1. **Cost** C per epoch on the training and validation data (from the untrained network at
+   epoch 0 on), the per-minibatch cost (smoothed by an exponential moving average) as a faint
+   line, and — stepping example by example — each example's cost C_x as a small dot, all against
+   epochs (a minibatch b of epoch e sits at x = e + (b + 1) / batches per epoch). The y axis
+   starts at 0, the x axis spans at least one minibatch: the first dots read from the first step.
+2. **Accuracy** per epoch and the latest as a number (``visualbp.gui.accuracy_plot``).
 3. **Error per layer** ‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean gradient,
-   l = 2..L, on a log scale by default: where a person sees the error vanish in
-   the early layers (BP2 multiplies by σ'(z^l) ≤ 1/4 at every layer it goes back).
-4. **Saturated fraction** per layer l = 2..L, 0–100 %: the share of (neuron, example)
-   pairs of a fixed probe of training examples where σ'(z^l_j) is below 10 % of its
-   largest value (``visualbp.core.diagnostics.layer_saturation``, feedforward only),
-   measured a few times a second while training and at every epoch's end.
-5. For 2-D data, the **decision boundary**: a^L_1 − a^L_0 over the input plane
-   (feedforward only, via ``visualbp.core.probe``) behind the data points.
+   l = 2..L, on a log scale by default (ticks at whole decades, 10⁻³, 10⁻², …): where a person
+   sees the error vanish in the early layers (BP2 multiplies by σ'(z^l) ≤ 1/4 at every layer it
+   goes back). Stepping example by example, each example's ‖δ^(x,l)‖ (BP1, BP2) is a dot.
+4. **Saturated fraction** per layer (``visualbp.gui.saturation_plot``).
+5. For 2-D data, the **decision boundary** (``visualbp.gui.boundary``), on the graph tiles' plane.
 
-The panel never computes gradients; it reads BatchStats and EpochStats. Per-minibatch
-history is kept in ``visualbp.gui.series.DownsamplingSeries``, a bounded store that halves its
-resolution when full, so an hour-long run keeps a fixed amount of memory. The plots themselves are
-built from ``visualbp.gui.plot_widgets``.
+The panel never computes gradients; it reads BatchStats, EpochStats and the per-example points of
+``visualbp.core.example_log.ExampleLog``. A plot with nothing to show yet says "press → to start". Per-minibatch
+history is kept in ``visualbp.gui.series.DownsamplingSeries`` (bounded: it halves its resolution when full).
+The cards are placed by ``visualbp.gui.plots_layout``; the plots are built from ``visualbp.gui.plot_widgets``.
 """
 
 from __future__ import annotations
@@ -29,28 +28,22 @@ import time
 from typing import Sequence
 
 import numpy as np
-import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer
+from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import QCheckBox, QGridLayout, QWidget
+from PyQt6.QtWidgets import QCheckBox, QGridLayout, QTabWidget, QWidget
 
-from visualbp.core.diagnostics import DEFAULT_SATURATION
 from visualbp.core.epoch_history import MAX_EPOCH_POINTS, thinned
-from visualbp.core.probe import GridProbe
+from visualbp.core.example_log import ExampleLog
 from visualbp.core.steps import BatchStats, EpochStats
 from visualbp.gui import theme
-from visualbp.gui.plot_widgets import (LAYER_COLOURS, REFERENCE_COLOURS, TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve,
-                                       _Plot, _background_rgb, _pen, _swatch, class_colours, diverging_rgb)
-from visualbp.gui.diagnostic_marks import saturation_bounded
+from visualbp.gui.accuracy_plot import AccuracyCard
+from visualbp.gui.boundary import BoundaryCard
+from visualbp.gui.plot_widgets import (TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve,
+                                       _Plot, _pen, _swatch)
+from visualbp.gui.reference_runs import ReferenceRuns
+from visualbp.gui.plots_layout import arrange, boundary_stretch, columns_for
+from visualbp.gui.saturation_plot import SaturationCard, layer_look
 from visualbp.gui.series import DownsamplingSeries, ema
-from visualbp.gui.sliced_jobs import SlicedJobs
-from visualbp.gui.view_limits import boundary_resolution
-
-
-def _layer_look(i: int) -> tuple[str, Qt.PenStyle]:
-    """Colour and line style of layer l = i + 2's curves (‖δ^l‖, saturated fraction): past the palette, dashed."""
-    style = Qt.PenStyle.SolidLine if i < len(LAYER_COLOURS) else Qt.PenStyle.DashLine
-    return LAYER_COLOURS[i % len(LAYER_COLOURS)], style
 
 
 # ---------------------------------------------------------------------------- the panel
@@ -60,14 +53,10 @@ class PlotsPanel(QWidget):
     """Cost, accuracy, ‖δ^l‖ per layer and (for 2-D data) the decision boundary, drawn live."""
 
     CAPACITY = 4000  # per-minibatch points kept per series before halving
-    BOUNDARY_INTERVAL_MS = 100  # the boundary redraws at most ~10 times a second
     CURVES_INTERVAL_MS = 50  # per-minibatch curves redraw at most ~20 times a second
-    BOUNDARY_RESOLUTION = 96
-    MAX_POINTS = 2500  # data points drawn per split on the boundary plot
-    SATURATION_INTERVAL_MS = 300  # the saturated fraction is measured at most ~3 times a second of wall time
-    SATURATION_MARKERS = 60  # up to this many measurements each gets a dot
+    BOUNDARY_RESOLUTION = BoundaryCard.RESOLUTION
+    EXAMPLE_POINTS = 2000  # per-example dots kept (stepping example by example)
     EPOCH_MARKERS = 60  # up to this many epochs each gets a dot (pyqtgraph's scatter leaks on every paint)
-    PROBE_ROWS = 200  # training examples it is measured on (the saturation breakpoint's probe when it has one)
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,19 +65,13 @@ class PlotsPanel(QWidget):
         self._style_background()
 
         self._epochs: dict[int, EpochStats] = {}
-        self._batch_cost = DownsamplingSeries(self.CAPACITY, 1)
-        self._cost_ema: np.ndarray | None = None
-        self._deltas = DownsamplingSeries(self.CAPACITY, 1)
+        self._batch_cost, self._deltas = DownsamplingSeries(self.CAPACITY, 1), DownsamplingSeries(self.CAPACITY, 1)
+        self._cost_ema: np.ndarray | None = None  # the EMAs' last values (cost; ‖δ^l‖ per layer)
         self._delta_ema: np.ndarray | None = None
-        self._references: list[tuple[str, str, list[_Curve]]] = []
         self._columns = 0
-        self._saturation = DownsamplingSeries(self.CAPACITY, 1)
-        self._saturation_last = -1.0
-        self._saturation_cost_ms = 0.0
-        self._saturation_threshold = DEFAULT_SATURATION
 
         # 1. cost
-        self.cost_plot = _Plot("epoch", "cost C")
+        self.cost_plot = _Plot("epoch", "C")  # the card names the quantity: short titles leave room
         marker = dict(symbol="o", symbolSize=5, symbolPen=None)
         dense = dict(autoDownsample=True, downsampleMethod="peak", clipToView=True, skipFiniteCheck=True)
         # dense curves are drawn 1 px wide: wider strokes cost 3–5× as much to paint, on every delivery
@@ -97,91 +80,51 @@ class PlotsPanel(QWidget):
                                                     symbolBrush=TRAIN_COLOUR, **marker)
         self._val_cost = self.cost_plot.add_curve("validation cost", _pen(VALIDATION_COLOUR, 1.8),
                                                   symbolBrush=VALIDATION_COLOUR, **marker)
+        dots = dict(symbol="o", symbolSize=4, symbolPen=None)
+        self._ex_cost = self.cost_plot.add_curve("example cost C_x", None, symbolBrush=(84, 110, 122, 150), **dots)
+        self._log: ExampleLog | None = None
+        self._drawn_examples = (0, -1)  # (points, newest record) of the example log as drawn
 
         # 2. accuracy
-        self.accuracy_plot = _Plot("epoch", "accuracy %")
-        self.accuracy_plot.value_format = "{:.1f}"
-        self._train_acc = self.accuracy_plot.add_curve("train accuracy", _pen(TRAIN_COLOUR, 1.8), unit=" %",
-                                                       symbolBrush=TRAIN_COLOUR, **marker)
-        self._val_acc = self.accuracy_plot.add_curve("validation accuracy", _pen(VALIDATION_COLOUR, 1.8), unit=" %",
-                                                     symbolBrush=VALIDATION_COLOUR, **marker)
-        self.accuracy_plot.setYRange(-7, 107, padding=0)  # room for the 0 and 100 labels
-        self.accuracy_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
-        self.accuracy_plot.getPlotItem().setLimits(yMin=-10, yMax=110)
-        self.accuracy_plot.setMinimumHeight(95)
+        self.accuracy_card = AccuracyCard()
+        self.accuracy_plot = self.accuracy_card.plot
 
         # 3. ‖δ^l‖ per layer
-        self.delta_plot = _Plot("epoch", "‖δ<sup>l</sup>‖")
+        self.delta_plot = _Plot("epoch", "norm")  # a rotated ‖ renders as a grey bar
         self.delta_plot.value_format = "{:.3g}"
         self._delta_curves: list[_Curve] = []
-        self.log_box = QCheckBox("log scale")
-        self.log_box.setToolTip("‖δ^l‖ on a logarithmic axis: shows how the error shrinks layer by layer (BP2)")
-        self.log_box.setChecked(True)
-        self.log_box.toggled.connect(self.set_log_scale)
+        self._ex_deltas: list[_Curve] = []
+        self.log_box = QCheckBox("log scale", checked=True, toggled=self.set_log_scale,
+                                 toolTip="‖δ^l‖ on a log axis: how the error shrinks layer by layer (BP2)")
         self.delta_plot.set_log_y(True)
 
         # 4. saturated fraction per layer
-        self.saturation_plot = _Plot("epoch", "saturated %")
-        self.saturation_plot.value_format = "{:.1f}"
-        self._saturation_curves: list[_Curve] = []
-        self.saturation_plot.setYRange(-7, 107, padding=0)
-        self.saturation_plot.getPlotItem().enableAutoRange(axis="y", enable=False)
-        self.saturation_plot.getPlotItem().setLimits(yMin=-10, yMax=110)
-        self.saturation_plot.setMinimumHeight(95)
+        self.saturation_card = SaturationCard(session)
+        self.saturation_plot = self.saturation_card.plot
 
         # 5. decision boundary
-        self.boundary_plot = _Plot("x<sub>1</sub>", "x<sub>2</sub>")
-        self.boundary_plot.keep_axis_labels = True
-        self.boundary_plot.getPlotItem().showGrid(x=False, y=False)
-        self.boundary_plot.setAspectLocked(True)
-        self._image = pg.ImageItem(axisOrder="row-major")
-        self._image.setZValue(-10)
-        self.boundary_plot.getPlotItem().addItem(self._image, ignoreBounds=True)
-        self._train_points = pg.ScatterPlotItem(size=7, symbol="o")
-        self._val_points = pg.ScatterPlotItem(size=7, symbol="o")
-        self.boundary_plot.addItem(self._train_points)
-        self.boundary_plot.addItem(self._val_points)
-        self.boundary_plot.custom_hover = self._boundary_hover
-        self.boundary_plot.getViewBox().sigRangeChanged.connect(self._view_moved)
-        self._boundary_values: np.ndarray | None = None
-        self._boundary_rgb: np.ndarray | None = None
-        self._boundary_limits: tuple[tuple[float, float], tuple[float, float]] = ((-1, 1), (-1, 1))
-        self._drawn_limits = self._boundary_limits
-        self._boundary_dirty = False
-        self._boundary_last = -1.0
-        self._batches_dirty = False
-        self._batches_last = -1.0
-        self._batch_timer = QTimer(self)
-        self._batch_timer.setSingleShot(True)
-        self._batch_timer.timeout.connect(self._redraw_batches)
-        self._boundary_timer = QTimer(self)
-        self._boundary_timer.setSingleShot(True)
-        self._boundary_timer.timeout.connect(self._update_boundary)
-        self._jobs = SlicedJobs(self)  # a big network's decision boundary, between repaints
-        self._saturation_timer = QTimer(self)
-        self._saturation_timer.setSingleShot(True)
-        self._saturation_timer.timeout.connect(self._measure_saturation_now)
-
+        self.boundary = self.boundary_card = BoundaryCard(session)
+        self.boundary_plot = self.boundary.plot
+        self._batches_dirty, self._batches_last = False, -1.0
+        self._batch_timer = QTimer(self, singleShot=True, timeout=self._redraw_batches)
         self.accuracy_plot.setXLink(self.cost_plot)  # same width in every layout: epochs line up
+        # x follows the run (the cost plot's auto-range, which the linked plots copy) until the user drags or
+        # zooms one of them; a new run or the plot's "A" button follows again
+        self._follow = True
+        for plot in (self.cost_plot, self.accuracy_plot, self.delta_plot, self.saturation_plot):
+            plot.getViewBox().sigRangeChangedManually.connect(self._stop_following)
+            plot.getPlotItem().autoBtn.clicked.connect(self._start_following)
 
         self.cost_card = _Card("Cost C", self.cost_plot)
-        self.cost_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
-                                   _swatch("#9aa4a9", "—", "minibatch")])
-        self.cost_card.legend.setToolTip("Per epoch on all training / validation data; the faint line is each "
-                                         "minibatch's cost, smoothed by an exponential moving average")
-        self.accuracy_card = _Card("Accuracy", self.accuracy_plot)
-        self.accuracy_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"),
-                                       _swatch(VALIDATION_COLOUR, "●", "validation")])
+        self._references = ReferenceRuns(self.cost_plot, self.accuracy_plot)
+        self._cost_legend()
+        self.cost_card.legend.setToolTip("Per epoch on all training / validation data (epoch 0: before training); the "
+                                         "faint line: each minibatch's cost, smoothed; a dot: one example's C_x")
         self.delta_card = _Card("Error ‖δ<sup>l</sup>‖", self.delta_plot, self.log_box)
         self.delta_card.title.setToolTip("‖δ^l‖ = ‖∂C/∂b^l‖ (BP3) of each minibatch's mean error, one curve per "
                                          "layer l, smoothed. Small values in early layers: their error vanished "
                                          "on the way back (BP2 multiplies by σ'(z^l)).")
-        self.saturation_card = _Card("Saturated fraction", self.saturation_plot)
-        self.saturation_card.title.setToolTip(
-            "Per layer l, the share of neurons × examples (a fixed probe of training examples) where σ'(z^l_j) "
-            "is below 10% of its largest value. BP1 and BP2 multiply the error by σ'(z), so a saturated "
-            "neuron passes almost no error back and learns slowly.")
-        self.boundary_card = _Card("Decision boundary", self.boundary_plot)
+        self._pair = QTabWidget(self, documentMode=True, visible=False)  # ‖δ^l‖ | saturated, in a short dock
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(4, 4, 4, 4)
         self._grid.setHorizontalSpacing(10)
@@ -192,6 +135,8 @@ class PlotsPanel(QWidget):
         session.epochsDone.connect(self._on_epochs)
         session.networkChanged.connect(self._on_network_changed)
         session.weightsChanged.connect(self.request_boundary)
+        session.stepTaken.connect(self._on_step)
+        self.saturation_card.redrawn.connect(self._fit_axes)
         theme.notifier().changed.connect(self.apply_theme)
         self._on_network_changed()
         for stats in session.epoch_history:
@@ -213,21 +158,10 @@ class PlotsPanel(QWidget):
         for card in (self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card):
             card.apply_theme()
         self._cost_legend()
-        self.delta_card.set_legend([_swatch(_layer_look(i)[0], "—", f"‖δ<sup>{i + 2}</sup>‖")
+        self.delta_card.set_legend([_swatch(layer_look(i)[0], "—", f"‖δ<sup>{i + 2}</sup>‖")
                                     for i in range(len(self._delta_curves))])
-        self.saturation_card.set_legend([_swatch(_layer_look(i)[0], "—", f"l={i + 2}")
-                                         for i in range(len(self._saturation_curves))])
-        # where the user left the plane: the target range, from which the aspect-locked view follows the
-        # plot's size (the view itself, set back in a plot of another shape, would widen at every switch)
-        view = self.boundary_plot.getViewBox().targetRange()
-        self._setup_boundary()  # the points and the plane in the theme's colours
-        if self.session.dataset.is_2d:
-            self.boundary_plot.setRange(xRange=view[0], yRange=view[1], padding=0)
-            (x0, x1), (y0, y1) = self.boundary_plot.getViewBox().viewRange()
-            self._boundary_limits = ((float(x0), float(x1)), (float(y0), float(y1)))
-            self._boundary_timer.stop()
-            self._update_boundary()
-            self._boundary_last = -1.0  # the window may change shape next (full screen): redraw then at once
+        self.saturation_card.restyle_legend()
+        self.boundary.restyle()  # the points and the plane in the theme's colours, where the user left it
 
     def plots(self) -> list:
         """The five plot widgets: cost, accuracy, ‖δ^l‖, saturated fraction, decision boundary."""
@@ -235,56 +169,41 @@ class PlotsPanel(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _reflow(self, force: bool = False) -> None:
-        """One column in a narrow dock; two when wide (cost | accuracy, ‖δ^l‖ | saturated, then the boundary)."""
-        columns = 2 if self.width() >= 820 and self.width() >= 1.1 * self.height() else 1
+        """One column in a narrow dock; two when wide (``visualbp.gui.plots_layout``)."""
+        columns = columns_for(self.width(), self.height(), self.session.dataset.is_2d)
         if columns == self._columns and not force:
             return
         self._columns = columns
         cards = [self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card]
-        for card in cards:
-            self._grid.removeWidget(card)
-        for r in range(len(cards)):
-            self._grid.setRowStretch(r, 0)
-        for c in range(2):
-            self._grid.setColumnStretch(c, 0)
-        boundary = self.session.dataset.is_2d
+        arrange(self._grid, cards, self._pair, columns, self.session.dataset.is_2d, self.width(), self.height())
         self.delta_plot.setXLink(self.cost_plot)
         self.saturation_plot.setXLink(self.cost_plot)
-        if columns == 1:
-            for r, (card, stretch) in enumerate(zip(cards, (4, 3, 4, 3, 8))):
-                self._grid.addWidget(card, r, 0)
-                self._grid.setRowStretch(r, stretch if (card is not self.boundary_card or boundary) else 0)
-            self._grid.setColumnStretch(0, 1)
-        else:
-            self._grid.addWidget(self.cost_card, 0, 0)
-            self._grid.addWidget(self.accuracy_card, 0, 1)
-            if boundary:  # the boundary beside the two plots of the layers, about square
-                self._grid.addWidget(self.delta_card, 1, 0)
-                self._grid.addWidget(self.saturation_card, 2, 0)
-                self._grid.addWidget(self.boundary_card, 1, 1, 2, 1)
-                self._grid.setRowStretch(2, 1)
-            else:
-                self._grid.addWidget(self.delta_card, 1, 0)
-                self._grid.addWidget(self.saturation_card, 1, 1)
-                self._grid.addWidget(self.boundary_card, 2, 0)
-            self._grid.setRowStretch(0, 1)
-            self._grid.setRowStretch(1, 1)
-            self._grid.setColumnStretch(0, 1)
-            self._grid.setColumnStretch(1, 1)
+        # "epoch" once under each column of x-linked plots
+        for plot, shown in zip((self.cost_plot, self.accuracy_plot, self.delta_plot, self.saturation_plot),
+                               ((False, False, True, True) if columns != 1 else (False, False, False, True))):
+            plot.show_x_label(shown)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._reflow()
+        if self._columns != 2 and self.session.dataset.is_2d:  # the boundary's row is the last
+            row = 4 if self._columns == 1 else 3
+            self._grid.setRowStretch(row, boundary_stretch(self.width(), self.height(), self._columns))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
-        if self._boundary_dirty:
+        if self.boundary.dirty:
             self.request_boundary()
 
     # ------------------------------------------------------------------ session events
     def _on_network_changed(self) -> None:
+        engine = self.session.engine
+        if self._log is None or self._log.engine is not engine:  # a new engine: listen to it instead
+            if self._log is not None:
+                self._log.detach()
+            self._log = ExampleLog(engine, self.EXAMPLE_POINTS)
         self.clear()
-        self._setup_boundary()
+        self.boundary.setup()
         self._reflow(force=True)
 
     def clear(self) -> None:
@@ -297,53 +216,33 @@ class PlotsPanel(QWidget):
         self._delta_ema = None
         self._batch_timer.stop()
         self._batches_dirty = False
-        for curve in self._delta_curves:
+        if self._log is not None:
+            self._log.clear()
+        for curve in self._delta_curves + self._ex_deltas:
             self.delta_plot.remove_curve(curve)
-        self._delta_curves = []
+        self._delta_curves, self._ex_deltas = [], []
         entries = []
         for i in range(layers):
             l = i + 2
-            colour, style = _layer_look(i)
+            colour, style = layer_look(i)
             self._delta_curves.append(self.delta_plot.add_curve(
                 f"‖δ^{l}‖", _pen(colour, 1, style), autoDownsample=True, downsampleMethod="peak", clipToView=True,
                 skipFiniteCheck=True))
+            self._ex_deltas.append(self.delta_plot.add_curve(
+                f"example ‖δ^{l}‖", None, symbol="o", symbolSize=4, symbolPen=None, symbolBrush=colour))
             entries.append(_swatch(colour, "—", f"‖δ<sup>{l}</sup>‖"))
         self.delta_card.set_legend(entries)
-        self._rebuild_saturation(layers)
-        for curve in (self._mb_cost, self._train_cost, self._val_cost, self._train_acc, self._val_acc):
+        self.saturation_card.rebuild(layers)
+        for curve in (self._mb_cost, self._ex_cost, self._train_cost, self._val_cost, self.accuracy_card.train,
+                      self.accuracy_card.validation):
             self.cost_plot.set_curve(curve, [], [])  # set_curve only touches the curve itself
         for plot in (self.cost_plot, self.accuracy_plot, self.delta_plot, self.saturation_plot):
             plot.hide_hover()
         self.cost_plot.enableAutoRange()
         self.delta_plot.enableAutoRange()
-
-    def _rebuild_saturation(self, layers: int) -> None:
-        """A fresh store and one saturated-fraction curve per layer l = 2..L, then the first point."""
-        self._saturation = DownsamplingSeries(self.CAPACITY, layers)
-        self._saturation_last = -1.0
-        self._saturation_timer.stop()
-        for curve in self._saturation_curves:
-            self.saturation_plot.remove_curve(curve)
-        self._saturation_curves = []
-        entries = []
-        for i in range(layers):
-            l = i + 2
-            colour, style = _layer_look(i)
-            self._saturation_curves.append(self.saturation_plot.add_curve(
-                f"layer {l} saturated", _pen(colour, 1.5, style), unit=" %", clipToView=True, skipFiniteCheck=True,
-                symbol="o", symbolSize=4, symbolPen=None, symbolBrush=colour))
-            entries.append(_swatch(colour, "—", f"l={l}"))
-        self.saturation_card.set_legend(entries)
-        self.measure_saturation(self._engine_x())
-
-    def _measure_saturation_now(self) -> None:
-        self.measure_saturation(self._engine_x())
-
-    def _engine_x(self) -> float:
-        """Where the engine's weights are, in epochs: epoch + finished minibatches / minibatches per epoch."""
-        engine = self.session.engine
-        epoch, batch = engine.position[:2]
-        return epoch + batch / max(1, engine.batches_per_epoch)
+        self.accuracy_card.show_value(None)
+        self._follow = True
+        self._fit_axes()
 
     def _x_of(self, stats: Sequence[BatchStats]) -> np.ndarray:
         """x = epoch + (minibatch + 1) / minibatches per epoch: the end of that minibatch, in epochs."""
@@ -377,12 +276,7 @@ class PlotsPanel(QWidget):
             smoothed, self._delta_ema = ema(deltas, alpha, self._delta_ema)
             self._deltas.append(x, smoothed)
         self._batches_dirty = True
-        interval = max(self.SATURATION_INTERVAL_MS, 10.0 * self._saturation_cost_ms)  # ≤ ~10% of the GUI thread
-        wait = interval - (time.perf_counter() - self._saturation_last) * 1000.0
-        if wait <= 0:
-            self.measure_saturation(self._engine_x())
-        elif not self._saturation_timer.isActive():  # the trailing edge: the weights a run stops at are measured
-            self._saturation_timer.start(int(math.ceil(wait)))
+        self.saturation_card.after_batches()
         if self._batch_timer.isActive():
             return
         wait = self.CURVES_INTERVAL_MS - (time.perf_counter() - self._batches_last) * 1000.0
@@ -392,9 +286,9 @@ class PlotsPanel(QWidget):
             self._batch_timer.start(int(math.ceil(wait)))
 
     def _forget_from(self, x0: float) -> None:
-        for series in (self._batch_cost, self._deltas, self._saturation):
+        for series in (self._batch_cost, self._deltas):
             series.drop_from(x0)
-        self._redraw_saturation()
+        self.saturation_card.forget_from(x0)
         self._cost_ema = self._batch_cost.data()[1][-1] if len(self._batch_cost) else None
         self._delta_ema = self._deltas.data()[1][-1] if len(self._deltas) else None
         for e in [e for e in self._epochs if e + 1 >= x0]:
@@ -408,39 +302,7 @@ class PlotsPanel(QWidget):
             self._epochs = {e: self._epochs[e] for e in thinned(sorted(self._epochs))}
         self._redraw_epochs()
         if epochs:  # at the epoch's end, or (training on) where the weights are now
-            self.measure_saturation(self._engine_x())
-
-    # ------------------------------------------------------------------ saturated fraction
-    def measure_saturation(self, x: float) -> bool:
-        """Measure layer_saturation on the probe with the current weights and add it at ``x`` (in epochs);
-        False when nothing was added (x not after the last point, or no probe)."""
-        self._saturation_timer.stop()
-        self._saturation_last = time.perf_counter()
-        series = self._saturation
-        if series.last_x is not None and x <= series.last_x:
-            return False
-        net = self.session.net
-        if len(net.weights) != series.width:
-            return False
-        rows = int(getattr(self.session.breakpoints, "probe_rows", self.PROBE_ROWS) or self.PROBE_ROWS)
-        X = np.asarray(self.session.engine.X[:rows], dtype=np.float64)
-        if not len(X) or X.shape[1] != net.sizes[0]:
-            return False
-        t0 = time.perf_counter()
-        fractions = [float(f.mean()) for f in saturation_bounded(net, X, self._saturation_threshold)]
-        series.append([x], [[100.0 * f for f in fractions]])
-        self._saturation_last = time.perf_counter()
-        self._saturation_cost_ms = (self._saturation_last - t0) * 1000.0
-        self._redraw_saturation()
-        return True
-
-    def _redraw_saturation(self) -> None:
-        x, y = self._saturation.data()
-        few = len(x) <= self.SATURATION_MARKERS
-        for i, curve in enumerate(self._saturation_curves):
-            if (curve.item.opts["symbol"] is not None) != few:  # a dot per measurement while there are few
-                curve.item.setSymbol("o" if few else None)
-            self.saturation_plot.set_curve(curve, x, y[:, i] if len(y) else y)
+            self.saturation_card.measure_now()
 
     # ------------------------------------------------------------------ drawing
     def _redraw_batches(self) -> None:
@@ -456,6 +318,62 @@ class PlotsPanel(QWidget):
         log = self.log_box.isChecked()
         for i, curve in enumerate(self._delta_curves):
             self.delta_plot.set_curve(curve, x, y[:, i], positive=log)
+        self._redraw_examples()
+
+    def _on_step(self, _record) -> None:
+        """A step was taken (or undone): the per-example dots follow the example log."""
+        if self._log is not None and (len(self._log), self._log.last_step()) != self._drawn_examples:
+            self._redraw_examples()
+
+    def _redraw_examples(self) -> None:
+        """Each example's C_x and ‖δ^(x,l)‖ as dots (stepping example by example), then the axes."""
+        log = self._log
+        if log is not None:
+            self._drawn_examples = (len(log), log.last_step())
+            had = self._ex_cost.x is not None and len(self._ex_cost.x) > 0
+            self.cost_plot.set_curve(self._ex_cost, *log.points(0))
+            if had != (len(self._ex_cost.x) > 0):  # the legend names the example dots while there are any
+                self._cost_legend()
+            positive = self.log_box.isChecked()
+            for i, curve in enumerate(self._ex_deltas):
+                self.delta_plot.set_curve(curve, *log.points(i + 2), positive=positive)
+        self._fit_axes()
+
+    def _stop_following(self, *args) -> None:
+        self._follow = False
+
+    def _start_following(self, *args) -> None:
+        self._follow = True
+        self._fit_axes()
+
+    def _fit_axes(self) -> None:
+        """Axes that fit what there is: x from 0 to the newest point (at least one minibatch), the cost from 0,
+        ‖δ^l‖ over whole decades on a log axis; a short hint where a plot has nothing yet."""
+        per_epoch = max(1, self.session.engine.batches_per_epoch)
+        ends = [1.0 / per_epoch]
+        for plot in (self.cost_plot, self.delta_plot, self.saturation_plot):
+            ends += [float(c.x[-1]) for c in plot.curves if c.x is not None and len(c.x)]
+        x_end = max(ends)
+        hint = "press → to start"
+        costs = [c.y for c in self.cost_plot.curves if c.y is not None and len(c.y)]
+        self.cost_plot.set_frame((0.0, x_end), (0.0, 0.0) if costs else (0.0, 1.0))
+        self.cost_plot.set_hint("" if costs else hint)
+        self.accuracy_plot.set_frame((0.0, x_end), (50.0, 50.0))  # a fixed 0–100 % axis
+        self.saturation_plot.set_frame((0.0, x_end), (50.0, 50.0))
+        deltas = [c.y for c in self.delta_plot.curves if c.y is not None and len(c.y)]
+        if deltas and self.log_box.isChecked():
+            values = np.concatenate(deltas)
+            values = values[values > 0]
+            lo, hi = math.floor(math.log10(values.min())), math.ceil(math.log10(values.max()))
+            self.delta_plot.set_frame((0.0, x_end), (float(lo), float(max(hi, lo + 1))))
+        elif deltas:
+            self.delta_plot.set_frame((0.0, x_end), (0.0, 0.0))
+        else:  # nothing yet: an empty axis that reads (10⁻³ … 1), not pyqtgraph's 1 … 10 with ticks 2 and 5
+            self.delta_plot.set_frame((0.0, x_end), (-3.0, 0.0) if self.log_box.isChecked() else (0.0, 1.0))
+        if self._follow:  # a linked plot's range change turns the cost plot's x auto-range off: on again
+            self.cost_plot.getViewBox().enableAutoRange(axis="x")
+        self.delta_plot.set_hint("" if deltas else f"{hint}<br><small>‖δ<sup>l</sup>‖ appears at the first BP1 "
+                                                             "step</small>")
 
     def _redraw_epochs(self) -> None:
         rows = [self._epochs[e] for e in sorted(self._epochs)]
@@ -465,201 +383,47 @@ class PlotsPanel(QWidget):
             return np.array([getattr(s, name) for s in rows], dtype=float)
 
         few = len(x) <= self.EPOCH_MARKERS
-        for curve in (self._train_cost, self._val_cost, self._train_acc, self._val_acc):
+        for curve in (self._train_cost, self._val_cost, self.accuracy_card.train, self.accuracy_card.validation):
             if (curve.item.opts["symbol"] is not None) != few:  # a dot per epoch while there are few
                 curve.item.setSymbol("o" if few else None)
         self.cost_plot.set_curve(self._train_cost, x, get("train_cost"))
         self.cost_plot.set_curve(self._val_cost, x, get("val_cost"))
-        self.accuracy_plot.set_curve(self._train_acc, x, 100.0 * get("train_accuracy"))
-        self.accuracy_plot.set_curve(self._val_acc, x, 100.0 * get("val_accuracy"))
+        self.accuracy_card.draw(rows, x)
+        self._fit_axes()
+
+    def accuracy_text(self) -> str:
+        """The accuracy number shown in the header, as plain text ('' before any)."""
+        return self.accuracy_card.text()
 
     def set_log_scale(self, on: bool) -> None:
         """‖δ^l‖ on a log axis (values ≤ 0 are left out there, never plotted as −∞)."""
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)  # comes back here through toggled
             return
-        self._redraw_deltas()
         self.delta_plot.set_log_y(on)
+        self._redraw_deltas()
         self.delta_plot.hide_hover()
         self.delta_plot.enableAutoRange()
 
     # ------------------------------------------------------------------ reference runs
     def add_reference_run(self, label: str, epochs: Sequence[EpochStats]) -> None:
         """Overlay another run's training (dashed) and validation (dotted) cost and accuracy per epoch."""
-        colour = REFERENCE_COLOURS[len(self._references) % len(REFERENCE_COLOURS)]
-        rows = sorted(epochs, key=lambda s: s.epoch)
-        x = np.array([s.epoch + 1.0 for s in rows])
-        curves = []
-        for plot, what, scale, unit in ((self.cost_plot, "cost", 1.0, ""), (self.accuracy_plot, "accuracy", 100.0, " %")):
-            train = plot.add_curve(f"{label}: train {what}", _pen(colour, 1.5, Qt.PenStyle.DashLine), unit=unit)
-            val = plot.add_curve(f"{label}: validation {what}", _pen(colour, 1.3, Qt.PenStyle.DotLine), unit=unit)
-            field = "cost" if what == "cost" else "accuracy"
-            plot.set_curve(train, x, scale * np.array([getattr(s, f"train_{field}") for s in rows], dtype=float))
-            plot.set_curve(val, x, scale * np.array([getattr(s, f"val_{field}") for s in rows], dtype=float))
-            curves += [(plot, train), (plot, val)]
-        self._references.append((label, colour, curves))
+        self._references.add(label, epochs)
         self._cost_legend()
 
     def clear_reference_runs(self) -> None:
-        for _, _, curves in self._references:
-            for plot, curve in curves:
-                plot.remove_curve(curve)
         self._references.clear()
         self._cost_legend()
 
     def reference_labels(self) -> list[str]:
-        return [label for label, _, _ in self._references]
+        return self._references.labels()
 
     def _cost_legend(self) -> None:
-        refs = [_swatch(colour, "- -", label) for label, colour, _ in self._references]
+        refs = self._references.legend()
+        examples = [_swatch("#546e7a", "·", "example")] if self._ex_cost.x is not None and len(self._ex_cost.x) else []
         self.cost_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"), _swatch(VALIDATION_COLOUR, "●", "validation"),
-                                   _swatch("#9aa4a9", "—", "minibatch")] + refs)
-        self.accuracy_card.set_legend([_swatch(TRAIN_COLOUR, "●", "train"),
-                                       _swatch(VALIDATION_COLOUR, "●", "validation")] + refs)
-
-    # ------------------------------------------------------------------ decision boundary
-    def _setup_boundary(self) -> None:
-        data = self.session.dataset
-        self.boundary_card.setVisible(data.is_2d)
-        self._boundary_values = self._boundary_rgb = None
-        self._image.clear()
-        self._boundary_timer.stop()
-        self._jobs.cancel()
-        if not data.is_2d:
-            self._train_points.clear()
-            self._val_points.clear()
-            return
-        t = theme.current()
-        both = np.vstack([data.X_train, data.X_val]) if data.n_val else data.X_train
-        lo, hi = both.min(axis=0), both.max(axis=0)
-        pad = 0.08 * float(max(hi - lo)) + 1e-9
-        xlim = (float(lo[0] - pad), float(hi[0] + pad))
-        ylim = (float(lo[1] - pad), float(hi[1] + pad))
-        colours = class_colours(data.n_classes)
-        for item, X, y, filled in ((self._train_points, data.X_train, data.y_train, True),
-                                   (self._val_points, data.X_val, data.y_val, False)):
-            if len(X) > self.MAX_POINTS:  # an even subsample keeps big files responsive
-                pick = np.linspace(0, len(X) - 1, self.MAX_POINTS).astype(int)
-                X, y = X[pick], y[pick]
-            size = 7 * (1 + t.line_scale) / 2  # larger in presentation mode
-            if filled:  # training points: filled by label, rimmed in the background colour
-                brushes = [pg.mkBrush(*colours[c]) for c in y]
-                item.setData(X[:, 0], X[:, 1], brush=brushes, pen=pg.mkPen(t.background, width=1), size=size)
-            else:  # validation points: background inside, outlined by label
-                pens = [pg.mkPen(colours[c], width=2) for c in y]
-                inside = QColor(t.background)
-                inside.setAlpha(235)
-                item.setData(X[:, 0], X[:, 1], pen=pens, brush=pg.mkBrush(inside), size=size)
-        names = data.class_names or tuple(f"class {c}" for c in range(data.n_classes))
-        if data.n_classes == 2:
-            meaning = ("a<sup>L</sup><sub>2</sub> − a<sup>L</sup><sub>1</sub>: orange where the network says "
-                       "class 0, blue where it says class 1, grey on the boundary")
-        else:
-            meaning = ("the colour of the class j with the largest a<sup>L</sup><sub>j</sub>, paler where the "
-                       "runner-up is close")
-        self.boundary_card.title.setToolTip(
-            f"<p>The network's output over the input plane (feedforward only): {meaning}. "
-            "Filled points: training data; outlined: validation data. "
-            "Drag or scroll to explore the plane.</p>")
-        self.boundary_card.set_legend(
-            [_swatch(c, "■", name) for c, name in zip(colours, names)]
-            + [_swatch(t.node_outline, "●", "train"), _swatch(t.node_outline, "○", "validation")])
-        self.boundary_plot.setRange(xRange=xlim, yRange=ylim, padding=0)
-        (x0, x1), (y0, y1) = self.boundary_plot.getViewBox().viewRange()  # wider than the data: aspect locked
-        self._boundary_limits = ((float(x0), float(x1)), (float(y0), float(y1)))
-        self._boundary_last = -1.0
-        self._update_boundary()
-
-    def _view_moved(self, *args) -> None:
-        """The heatmap covers exactly what the view shows (so zooming and panning explore the plane)."""
-        (x0, x1), (y0, y1) = self.boundary_plot.getViewBox().viewRange()
-        self._boundary_limits = ((float(x0), float(x1)), (float(y0), float(y1)))
-        if self._boundary_limits != self._drawn_limits:
-            self.request_boundary()
-
-    def request_boundary(self) -> None:
-        """Redraw the boundary soon: at once if the last redraw was ≥ 100 ms ago, else when that has passed."""
-        if not self.session.dataset.is_2d:
-            return
-        if not self.isVisible():
-            self._boundary_dirty = True
-            return
-        if "boundary" in self._jobs:  # again when the one under way is done
-            self._boundary_dirty = True
-            return
-        if self._boundary_timer.isActive():
-            return
-        wait = self.BOUNDARY_INTERVAL_MS - (time.perf_counter() - self._boundary_last) * 1000.0
-        if self._boundary_last < 0 or wait <= 0:
-            self._update_boundary()
-        else:
-            self._boundary_timer.start(int(math.ceil(wait)))
-
-    def _update_boundary(self) -> None:
-        """Feedforward over the plane (no gradients) and colour it: orange for class 0, blue for class 1.
-        The grid goes through the network a block of points at a time keeping only a^L (``GridProbe``): a small
-        network's at once, a big one's over slices of ``JOB_SLICE`` seconds between repaints."""
-        net, data = self.session.net, self.session.dataset
-        if not data.is_2d or net.sizes[0] != 2:
-            return
-        self._boundary_dirty = False
-        self._boundary_last = time.perf_counter()
-        xlim, ylim = self._boundary_limits
-        rows = [0] * (len(net.sizes) - 1) + [net.sizes[-1]]
-        probe = GridProbe(net, xlim, ylim, self.boundary_resolution(), rows)
-        self._jobs.start("boundary", probe.blocks(), lambda a, spent: self._boundary_done(a[-1], xlim, ylim, spent))
-
-    def _boundary_done(self, a_L: np.ndarray, xlim: tuple[float, float], ylim: tuple[float, float],
-                       spent: float) -> None:
-        self._draw_boundary(a_L, xlim, ylim)
-        # a slow grid (a huge network) pauses as long as it took before the next: at most half the GUI thread
-        self._boundary_last = time.perf_counter() + max(0.0, spent - self.BOUNDARY_INTERVAL_MS / 1000.0)
-        if self._boundary_dirty:
-            self.request_boundary()
-
-    def _draw_boundary(self, a_L: np.ndarray, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
-        """Colour the plane by a^L over the grid (n_L, res, res)."""
-        wash = 0.3  # the plane a little paler than the points, as in TensorFlow Playground
-        if a_L.shape[0] == 2:
-            values = a_L[1] - a_L[0]
-            rgb = diverging_rgb(values, wash=wash)
-        else:
-            a_L = np.nan_to_num(a_L)
-            winner = np.argmax(a_L, axis=0)
-            top = np.sort(a_L, axis=0)
-            values = np.clip(top[-1] - top[-2], 0.0, 1.0) if len(a_L) > 1 else np.clip(a_L[0], 0.0, 1.0)
-            palette = np.array(class_colours(len(a_L)), dtype=float)
-            mid = np.array(theme.current().neutral, dtype=float)
-            rgb = mid + (palette[winner] - mid) * values[..., None]
-            rgb = np.clip(rgb * (1 - wash) + _background_rgb() * wash + 0.5, 0, 255).astype(np.uint8)
-        self._boundary_values = values
-        self._boundary_rgb = rgb
-        self._drawn_limits = (xlim, ylim)
-        self._image.setImage(rgb, autoLevels=False, levels=(0, 255))
-        self._image.setRect(QRectF(xlim[0], ylim[0], xlim[1] - xlim[0], ylim[1] - ylim[0]))
-
-    def boundary_resolution(self) -> int:
-        """Grid points per side of the boundary: BOUNDARY_RESOLUTION, coarser for a huge network."""
-        return boundary_resolution(self.session.net.sizes, finest=self.BOUNDARY_RESOLUTION)
-
-    def _boundary_hover(self, scene_pos: QPointF) -> None:
-        """Label the point under the mouse with its x and the output there."""
-        plot = self.boundary_plot
-        vb = plot.getViewBox()
-        if self._boundary_values is None or not vb.sceneBoundingRect().contains(scene_pos):
-            plot.hide_hover()
-            return
-        p = vb.mapSceneToView(scene_pos)
-        (x0, x1), (y0, y1) = self._drawn_limits
-        res = len(self._boundary_values)
-        col = int(round((p.x() - x0) / (x1 - x0) * (res - 1)))
-        row = int(round((p.y() - y0) / (y1 - y0) * (res - 1)))
-        if not (0 <= col < res and 0 <= row < res):
-            plot.hide_hover()
-            return
-        v = float(self._boundary_values[row, col])
-        what = "a^L_1 − a^L_0" if self.session.dataset.n_classes == 2 else "margin"
-        plot.show_label(f"x = ({p.x():.2f}, {p.y():.2f}) · {what} {v:+.3f}", p.x(), p.y(), dot=False)
+                                   _swatch("#9aa4a9", "—", "minibatch")] + examples + refs)
+        self.accuracy_card.set_references(refs)
 
     # ------------------------------------------------------------------ accessors (tests, other views)
     def flush(self) -> None:
@@ -671,18 +435,25 @@ class PlotsPanel(QWidget):
         """Draw everything a throttle is holding back, the decision boundary too (before a screenshot)."""
         self.flush()
         if self.boundary_visible():
-            self._update_boundary()
-            self._jobs.settle()  # a big network's grid, all of it now
+            self.boundary.settle()
+
+    def request_boundary(self) -> None:
+        """Redraw the decision boundary soon (at most ~10 times a second)."""
+        self.boundary.request()
+
+    def boundary_resolution(self) -> int:
+        """Grid points per side of the boundary: BOUNDARY_RESOLUTION, coarser for a huge network."""
+        return self.boundary.resolution()
 
     def cost_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, cost C) of 'train', 'validation' or 'minibatch' (EMA-smoothed), as drawn."""
         curve = {"train": self._train_cost, "validation": self._val_cost, "minibatch": self._mb_cost}[which]
         self.flush()
-        return _copy(curve)
+        return curve.data()
 
     def accuracy_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, accuracy in %) of 'train' or 'validation'."""
-        return _copy({"train": self._train_acc, "validation": self._val_acc}[which])
+        return {"train": self.accuracy_card.train, "validation": self.accuracy_card.validation}[which].data()
 
     def delta_curve_count(self) -> int:
         """One ‖δ^l‖ curve per layer l = 2..L."""
@@ -691,7 +462,7 @@ class PlotsPanel(QWidget):
     def delta_curve_data(self, l: int) -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, smoothed ‖δ^l‖) for book layer l ≥ 2, as drawn (≤ 0 left out on a log axis)."""
         self.flush()
-        return _copy(self._delta_curves[l - 2])
+        return self._delta_curves[l - 2].data()
 
     def delta_curve_names(self) -> list[str]:
         return [c.name for c in self._delta_curves]
@@ -701,15 +472,15 @@ class PlotsPanel(QWidget):
 
     def saturation_curve_count(self) -> int:
         """One saturated-fraction curve per layer l = 2..L."""
-        return len(self._saturation_curves)
+        return len(self.saturation_card.curves)
 
     def saturation_curve_data(self, l: int) -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, % of layer l's (neuron, example) pairs saturated) for book layer l ≥ 2, as drawn."""
-        return _copy(self._saturation_curves[l - 2])
+        return self.saturation_card.curves[l - 2].data()
 
     def reference_runs(self) -> list[tuple[str, str]]:
         """(label, colour) of every reference run on the cost plot, oldest first."""
-        return [(label, colour) for label, colour, _ in self._references]
+        return self._references.runs()
 
     def boundary_visible(self) -> bool:
         """Shown for 2-D data, hidden otherwise (independent of whether the panel itself is on screen)."""
@@ -717,18 +488,13 @@ class PlotsPanel(QWidget):
 
     def boundary_image(self) -> np.ndarray | None:
         """The boundary's RGB image (res, res, 3), row = x2, column = x1, or None."""
-        return None if self._boundary_rgb is None else self._boundary_rgb.copy()
+        return self.boundary.image()
 
     def boundary_values(self) -> np.ndarray | None:
         """a^L_1 − a^L_0 over the grid (2 classes) or the winning margin (more classes)."""
-        return None if self._boundary_values is None else self._boundary_values.copy()
+        return self.boundary.values()
 
     def batch_series_length(self) -> int:
         """Points kept for the per-minibatch cost (bounded by CAPACITY)."""
         return len(self._batch_cost)
 
-
-def _copy(curve: _Curve) -> tuple[np.ndarray, np.ndarray]:
-    if curve.x is None:
-        return np.empty(0), np.empty(0)
-    return curve.x.copy(), curve.y.copy()
