@@ -138,9 +138,12 @@ class MainWindow(QMainWindow):
             saved = None
         if geometry is None or state is None or saved != here:
             return
-        before = (self.saveGeometry(), self.saveState())
+        before, before_state = self.saveGeometry(), self.windowState()
+        self.setWindowState(Qt.WindowState.WindowNoState)  # restoreGeometry sets it again if it was saved
         if not (self.restoreGeometry(geometry) and window_fit.fits(self.frameGeometry(), here)):
-            self.restoreGeometry(before[0])
+            self.setWindowState(Qt.WindowState.WindowNoState)
+            self.restoreGeometry(before)
+            self.setWindowState(before_state)
             return
         self.restoreState(state)
 

@@ -10,6 +10,7 @@ from PyQt6.QtGui import QColor, QPalette
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from visualbp.core.steps import EQUATION_OF
+from visualbp.gui.notation import notation_html
 from visualbp.gui.session import Granularity, Session
 
 CLICKER_KEYS = (
@@ -27,7 +28,8 @@ CLICKER_KEYS = (
 
 
 def next_step_text(session: Session) -> str:
-    """What the next → does, in words, for the presenter view."""
+    """What the next → does, in words (HTML: the equation with its super- and subscripts), for the presenter
+    view."""
     e = session.engine
     g = session.granularity
     if g is Granularity.EPOCH:
@@ -39,7 +41,7 @@ def next_step_text(session: Session) -> str:
     if g is Granularity.EXAMPLE:
         return f"Example {x + 1} of minibatch {e.batch + 1}: feedforward, BP1–BP4"
     equation = EQUATION_OF[kind]
-    return f"{equation.label} at layer l={l}, example {x + 1}:  {equation.value}"
+    return f"{equation.label} at layer l={l}, example {x + 1}:  {notation_html(equation.value)}"
 
 
 class BlankScreen(QWidget):
@@ -113,6 +115,7 @@ class PresenterView(QWidget):
         self.script_label.setStyleSheet("font-size: 18pt;")
         self.script_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.next_label.setStyleSheet("font-size: 15pt;")
+        self.next_label.setTextFormat(Qt.TextFormat.RichText)
         self.keys_label.setStyleSheet("font-size: 11pt;")
         self.addActions(window.actions())  # the clicker works whichever window has the focus
         self._elapsed = QElapsedTimer()

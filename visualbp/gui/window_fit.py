@@ -56,9 +56,15 @@ def plan_for(available: QSize) -> Plan:
     )
 
 
+#: Room left for a window manager's frame (title bar, borders) when the screen is smaller than the minimum.
+FRAME_ALLOWANCE = QSize(16, 40)
+
+
 def minimum_for(available: QSize) -> QSize:
-    """The window's minimum size: MIN_WIDTH×MIN_HEIGHT, or the whole screen where that is smaller."""
-    return QSize(min(MIN_WIDTH, available.width()), min(MIN_HEIGHT, available.height()))
+    """The window's minimum size: MIN_WIDTH×MIN_HEIGHT, or, where the screen is smaller, the screen less room
+    for the window's frame (the minimum is the inside of the window; the frame must fit too)."""
+    return QSize(min(MIN_WIDTH, available.width() - FRAME_ALLOWANCE.width()),
+                 min(MIN_HEIGHT, available.height() - FRAME_ALLOWANCE.height()))
 
 
 def fits(frame: QRect, available: QRect) -> bool:
