@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         session.selectionChanged.connect(self._on_selection_changed)
         self.files = FileActions(self, session)
         self.recovery = Recovery(session, self) if recovery else None
+        self._dock_plan: window_fit.Plan | None = None  # dock sizes to apply once shown
         self.presentation = Presentation(self)
         self.presentation_action = self.presentation.toggle_action
         self.dark_action = self.presentation.dark_action
@@ -120,10 +121,20 @@ class MainWindow(QMainWindow):
         self.setup_dock.raise_()
         self.setMinimumSize(window_fit.minimum_for(available))
         self.resize(plan.size)
-        widths = [plan.side_width] + ([plan.plots_width] if plan.plots_beside else [])
-        self.resizeDocks(side[:1] + ([self.plots_dock] if plan.plots_beside else []), widths, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.equation_dock], [plan.equation_height], Qt.Orientation.Vertical)
+        self._dock_plan = plan
+        self._size_docks()  # and again once shown: before that Qt shares the space out its own way
         return plan
+
+    def _size_docks(self) -> None:
+        plan = self._dock_plan
+        if plan is None:
+            return
+        docks, widths = [self.setup_dock], [plan.side_width]
+        if plan.plots_beside:
+            docks.append(self.plots_dock)
+            widths.append(plan.plots_width)
+        self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.equation_dock], [plan.equation_height], Qt.Orientation.Vertical)
 
     def _restore_layout(self, screen: QScreen) -> None:
         """The layout remembered at the last close, only if it was made on a screen of this size and the
@@ -240,6 +251,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
+        if self._dock_plan is not None and not self.is_presenting():
+            self._size_docks()
+        self._dock_plan = None  # from now on the docks are the user's to size
         self.presentation.window_shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -276,7 +290,8 @@ class _Scrolling(QScrollArea):
         widget.resize(max(width, widget.minimumWidth()), height)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return QSize(self.widget().minimumSizeHint().width(), 120)
+        widget = self.widget()
+        return QSize(max(widget.minimumSizeHint().width(), widget.minimumWidth()), 120)
 
 
 KEYS_HELP = (
