@@ -215,6 +215,7 @@ class ControlsBar(QWidget):
         self.seed_spin.setMinimumWidth(110)
         self.seed_spin.lineEdit().returnPressed.connect(self._apply_seed)
 
+        self._compact = False
         self.alert_label = QLabel()
         self.alert_label.hide()
         self._group_labels: list[QLabel] = []
@@ -281,8 +282,7 @@ class ControlsBar(QWidget):
         self.speed_slider.setMaximumWidth(round(180 * theme.scale()))
         for label in self._group_labels:
             label.setStyleSheet(f"color: {th.muted};")
-        for box in self._secondary:  # presentation mode: one row of what a lecture uses (keys do the rest)
-            box.setVisible(not big)
+        self._show_secondary()
         alarm = "#ff6e6e" if theme.is_dark() else "#c62828"
         self.alert_label.setStyleSheet(f"color: {alarm}; font-weight: bold;")
         self.updateGeometry()
@@ -296,6 +296,20 @@ class ControlsBar(QWidget):
     def install_shortcuts(self, window: QWidget) -> None:
         """Also add the shortcut actions to ``window``, so the keys work even while the bar is hidden."""
         window.addActions(self.shortcut_actions())
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact (a short window): one row without new weights, speed and seed — Shift+R, the play speed
+        and Setup's seed still reach them — so the graph keeps its height."""
+        self._compact = compact
+        self._show_secondary()
+
+    def is_compact(self) -> bool:
+        return self._compact or theme.scale() > 1.0
+
+    def _show_secondary(self) -> None:
+        """Presentation mode and a short window: one row of what a lecture uses (the keys do the rest)."""
+        for box in self._secondary:
+            box.setVisible(not self.is_compact())
 
     def set_digit_keys(self, on: bool) -> None:
         """Keys 1–4 choose the granularity (on), or are left to the window (off: presentation mode reads a

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
+        self.controls.set_compact(self.height() < window_fit.COMPACT_BELOW)
         self.presentation.window_resized()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)

@@ -18,6 +18,8 @@ MIN_WIDTH, MIN_HEIGHT = 900, 500
 PLOTS_BESIDE_FROM = 1250
 #: Below this width the side column starts closed (View menu or Ctrl+B opens it) so the graph keeps its width.
 SIDE_OPEN_FROM = 1000
+#: Below this window height the step controls fold to one row (new weights, speed and seed stay on keys/Setup).
+COMPACT_BELOW = 650
 #: The size a window opens at where the screen has room for more.
 PREFERRED = QSize(1600, 1000)
 
@@ -52,7 +54,7 @@ def plan_for(available: QSize) -> Plan:
         side_open=width >= SIDE_OPEN_FROM,
         side_width=300 if width < 1500 else 330,
         plots_width=(330 if width < 1500 else 440) if plots_beside else 0,
-        equation_height=max(160, min(280, round((0.33 if width < 1500 else 0.28) * size.height()))),
+        equation_height=max(185, min(280, round((0.33 if width < 1500 else 0.28) * size.height()))),
     )
 
 
