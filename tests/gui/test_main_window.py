@@ -184,3 +184,23 @@ def test_the_window_opens_inside_the_screen_with_the_main_parts_visible(window, 
         top_left = part.mapToGlobal(part.rect().topLeft())
         assert screen.contains(QRect(top_left, part.size())), part
     fresh.session.shutdown()
+
+
+def test_a_short_window_folds_the_controls_to_one_row(window, qtbot):
+    controls = window.controls
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: window.height() == 900)
+    assert controls.seed_spin.isVisible() and controls.speed_slider.isVisible()
+    window.resize(1000, 560)
+    qtbot.waitUntil(lambda: window.height() == 560)
+    assert not controls.seed_spin.isVisible() and not controls.new_weights_button.isVisible()
+    assert controls.step_button.isVisible() and controls.train_button.isVisible()
+    qtbot.waitUntil(lambda: controls.height() < 60)  # one row
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)  # new weights still on its key
+    assert window.session.config.seed != 1
+
+
+def test_a_long_status_line_does_not_widen_the_window(window):
+    window.status_label.setText("a status line far longer than any window is wide " * 20)
+    assert window.minimumSizeHint().width() <= 1000 and window.minimumWidth() <= 1000

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QRect, QSettings, QSize, Qt
+from PyQt6.QtCore import QRect, QSettings, QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PyQt6.QtWidgets import (QDockWidget, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QSizePolicy,
                              QVBoxLayout, QWidget)
@@ -51,8 +51,8 @@ class MainWindow(QMainWindow):
         self.equations = EquationPanel(session)
         self.inspector = NeuronInspector(session)
         self.debug = DebugPanel(session, plots=self.plots)
-        self.setup_panel.setMinimumWidth(280)
-        self.plots.setMinimumWidth(300)
+        self.setup_panel.setMinimumWidth(240)  # with the graph's and the equation's, a minimum under 1000 px
+        self.plots.setMinimumWidth(250)
         self.setup_dock = self._dock("Setup", self.setup_panel)
         self.plots_dock = self._dock("Plots", _Scrolling(self.plots))
         self.equation_dock = self._dock("Equation", self.equations)
@@ -119,7 +119,10 @@ class MainWindow(QMainWindow):
             dock.setVisible(plan.side_open or dock in (self.equation_dock,) or
                             (dock is self.plots_dock and plan.plots_beside))
         self.setup_dock.raise_()
-        self.setMinimumSize(window_fit.minimum_for(available))
+        # The layout's own minimum (≤ 1000×700 in every plan), unless the screen is smaller still.
+        floor = window_fit.minimum_for(available)
+        self.setMinimumSize(floor if floor.width() < window_fit.MIN_WIDTH or floor.height() < window_fit.MIN_HEIGHT
+                            else QSize(0, 0))
         self.resize(plan.size)
         self._dock_plan = plan
         self._size_docks()  # and again once shown: before that Qt shares the space out its own way
@@ -254,8 +257,15 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._dock_plan is not None and not self.is_presenting():
             self._size_docks()
-        self._dock_plan = None  # from now on the docks are the user's to size
+            QTimer.singleShot(0, self._size_docks_once_laid_out)  # the first layout pass comes after this event
+        else:
+            self._dock_plan = None
         self.presentation.window_shown()
+
+    def _size_docks_once_laid_out(self) -> None:
+        if not self.is_presenting():
+            self._size_docks()
+        self._dock_plan = None  # from now on the docks are the user's to size
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.presentation.end()  # the application's font, palette and theme back; the layout saved as it was
