@@ -327,32 +327,62 @@ def show_description(window, session, text: str) -> None:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """'1600x1000' → (1600, 1000); ValueError naming the option otherwise."""
+    """'1600x1000' → (1600, 1000); UsageError naming the option otherwise, or when it is smaller than the
+    window's minimum (visualbp.gui.window_fit: the size at which graph, controls and equation all show)."""
+    from visualbp.gui.window_fit import MIN_HEIGHT, MIN_WIDTH
+
     try:
-        width, height = (int(v) for v in text.lower().split("x"))
+        width, height = (int(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
         raise UsageError(f"--size must look like 1600x1000, got {text!r}") from None
-    if not (200 <= width <= 10000 and 200 <= height <= 10000):
-        raise UsageError(f"--size must be between 200x200 and 10000x10000, got {text!r}")
+    if width < MIN_WIDTH or height < MIN_HEIGHT:
+        raise UsageError(f"--size {text} is smaller than the window's minimum {MIN_WIDTH}x{MIN_HEIGHT}")
+    if width > 10000 or height > 10000:
+        raise UsageError(f"--size must be at most 10000x10000, got {text!r}")
     return width, height
 
 
+def _quiet_platform_notes() -> None:
+    """Qt's offscreen platform notes that it cannot pass size hints to a window manager (it has none): not
+    a problem of the picture, so not printed. Every other Qt message still is."""
+    from PyQt6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "does not support propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, int] | None = None) -> int:
-    """Lay the window out at ``--size`` (steps were taken already) and save it as PNG."""
+    """Lay the window out for exactly ``--size`` (steps were taken already) and save it as PNG."""
+    from PyQt6.QtCore import QSize, Qt
+
+    _quiet_platform_notes()
     width, height = size or parse_size(args.size)
+    if not window.is_presenting():
+        window.fit_to(QSize(width, height))  # the panels placed as on a screen of that size
+    window.setWindowState(Qt.WindowState.WindowNoState)  # exactly --size, whatever the offscreen screen's
     window.resize(width, height)
     window.show()
     for _ in range(5):
+        app.processEvents()
+    if (window.width(), window.height()) != (width, height):
+        window.resize(width, height)
+        app.processEvents()
+    if not window.is_presenting():
+        window.fit_to(QSize(width, height))  # the docks sized again at the window's final size
         app.processEvents()
     window.network_view.fit()
     window.network_view.settle()  # a big network's heatmaps, computed a block at a time, all of them now
     window.plots.settle()  # no throttled redraw left to chance: the same options give the same picture
     app.processEvents()
+    shown = (window.width(), window.height())
     ok = window.grab().save(args.screenshot)
     session.shutdown()
     window.close()
     if not ok:
         print(f"visualbp: could not write {args.screenshot}", file=sys.stderr)
         return 1
-    print(f"wrote {args.screenshot} ({width}×{height}) after {session.engine.step_index} steps: {session.status()}")
+    print(f"wrote {args.screenshot} ({shown[0]}×{shown[1]}) after {session.engine.step_index} steps: {session.status()}")
     return 0

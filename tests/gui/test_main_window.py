@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QRect, QSettings, Qt
+from PyQt6.QtGui import QGuiApplication
 from PyQt6.QtWidgets import QMessageBox
 
 from visualbp.core.config import SessionConfig
@@ -124,3 +125,85 @@ def test_closing_while_training_stops_the_worker_within_a_second(window, qtbot):
     assert time.perf_counter() - t0 < 1.0
     assert not s.running and s._worker is None
     assert not recovery.autosave_path().exists()  # a clean exit leaves nothing to recover
+
+
+def _remembering_window(qtbot) -> MainWindow:
+    w = MainWindow(Session(SessionConfig(dataset="moons", sizes=(2, 4, 3, 2), seed=1)), remember_layout=True,
+                   recovery=False)
+    qtbot.addWidget(w)
+    return w
+
+
+def test_a_remembered_layout_comes_back_only_where_it_fits(qtbot):
+    settings = QSettings("visualbp", "visualbp")
+    settings.clear()
+    screen = QGuiApplication.primaryScreen().availableGeometry()
+    first = _remembering_window(qtbot)
+    first.setWindowState(Qt.WindowState.WindowNoState)
+    first.show()
+    qtbot.waitExposed(first)
+    inside = QRect(screen.x() + 4, screen.y() + 24, screen.width() - 12, screen.height() - 60)
+    assert inside.width() >= first.minimumWidth() and inside.height() >= first.minimumHeight()
+    first.setGeometry(inside)
+    first.equation_dock.hide()
+    qtbot.waitUntil(lambda: first.geometry() == inside)
+    first.close()
+    assert settings.value("window/screen") is not None
+
+    again = _remembering_window(qtbot)
+    assert again.geometry() == inside and again.equation_dock.isHidden()
+    again.close()
+
+    settings.setValue("window/screen", [0, 0, screen.width() + 640, screen.height() + 360])  # another screen
+    elsewhere = _remembering_window(qtbot)
+    assert elsewhere.geometry() != inside and not elsewhere.equation_dock.isHidden()
+    elsewhere.session.shutdown()
+
+    too_big = _remembering_window(qtbot)
+    too_big.setWindowState(Qt.WindowState.WindowNoState)
+    too_big.show()
+    too_big.setGeometry(QRect(0, 0, screen.width() + 400, screen.height() + 300))  # larger than the screen
+    too_big.close()
+    settings.sync()
+    fresh = _remembering_window(qtbot)
+    frame = fresh.frameGeometry()
+    assert screen.contains(frame) or fresh.isMaximized(), frame
+    assert fresh.width() <= screen.width() and fresh.height() <= screen.height()
+    fresh.session.shutdown()
+    settings.clear()
+
+
+def test_the_window_opens_inside_the_screen_with_the_main_parts_visible(window, qtbot):
+    fresh = MainWindow(Session(SessionConfig(dataset="moons", sizes=(2, 4, 3, 2), seed=1)), remember_layout=False,
+                       recovery=False)
+    qtbot.addWidget(fresh)
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    screen = fresh.screen().availableGeometry()
+    qtbot.waitUntil(lambda: screen.contains(fresh.frameGeometry()))  # a maximised window settles after showing
+    assert fresh.minimumWidth() <= 1000 and fresh.minimumHeight() <= 700
+    for part in (fresh.network_view, fresh.controls, fresh.equations, fresh.status_label):
+        assert part.isVisible()
+        top_left = part.mapToGlobal(part.rect().topLeft())
+        assert screen.contains(QRect(top_left, part.size())), part
+    fresh.session.shutdown()
+
+
+def test_a_short_window_folds_the_controls_to_one_row(window, qtbot):
+    controls = window.controls
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: window.height() == 900)
+    assert controls.seed_spin.isVisible() and controls.speed_slider.isVisible()
+    window.resize(1000, 560)
+    qtbot.waitUntil(lambda: window.height() == 560)
+    assert not controls.seed_spin.isVisible() and not controls.new_weights_button.isVisible()
+    assert controls.step_button.isVisible() and controls.train_button.isVisible()
+    qtbot.waitUntil(lambda: controls.height() < 60)  # one row
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)  # new weights still on its key
+    assert window.session.config.seed != 1
+
+
+def test_a_long_status_line_does_not_widen_the_window(window):
+    window.status_label.setText("a status line far longer than any window is wide " * 20)
+    assert window.minimumSizeHint().width() <= 1000 and window.minimumWidth() <= 1000

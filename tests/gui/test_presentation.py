@@ -2,7 +2,8 @@
 
 import pytest
 from PyQt6 import sip
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtGui import QFontInfo
 from PyQt6.QtGui import QImage, QPalette
 from PyQt6.QtWidgets import QApplication, QDockWidget, QWidget
 
@@ -10,6 +11,7 @@ import visualbp.app as app_module
 from visualbp.core.config import SessionConfig
 from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
+from visualbp.gui.presentation import app_font_factor
 from visualbp.gui.session import Granularity, Session
 
 
@@ -17,7 +19,8 @@ def _open(qtbot, config: SessionConfig) -> MainWindow:
     theme.apply()
     window = MainWindow(Session(config), remember_layout=False, recovery=False)
     qtbot.addWidget(window)
-    window.resize(1600, 1000)  # a projector's resolution
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.fit_to(QSize(1600, 1000))  # laid out as on a large screen, whatever the test screen is
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -50,6 +53,25 @@ def _look(w: MainWindow) -> dict:
     }
 
 
+def _present(w: MainWindow, qtbot, dark: bool = False, size: tuple[int, int] = (1280, 720)) -> None:
+    """Presentation mode on a projector of ``size`` (the offscreen test screen is smaller: the window is
+    sized as full screen would size it there)."""
+    w.set_presentation(True, dark)
+    _as_projector(w, qtbot, size)
+
+
+def _as_projector(w: MainWindow, qtbot, size: tuple[int, int] = (1280, 720)) -> None:
+    w.setWindowState(Qt.WindowState.WindowNoState)
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=2000)
+    qtbot.wait(1)
+
+
+def _step_labels(w: MainWindow) -> list:
+    eq = w.equations
+    return [eq.title_label, eq.equation_label, eq.numbers_label, eq.which_label, eq.narration_label]
+
+
 def _widget_look(w: MainWindow) -> list[tuple[QWidget, float, str, bool]]:
     return [(c, c.font().pointSizeF(), c.styleSheet(), c.isVisible()) for c in w.findChildren(QWidget)]
 
@@ -63,24 +85,29 @@ def test_f11_turns_presentation_on_and_back_exactly(window, qtbot):
     assert before["theme"] is theme.LIGHT and before["setup_visible"]
 
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    qtbot.wait(1)  # the docks take their new sizes
+    _as_projector(window, qtbot)
     on = _look(window)
     assert window.is_presenting() and window.presentation_action.isChecked()
-    assert on["theme"] is theme.PROJECTOR
-    assert not on["setup_visible"] and on["plots_visible"]
+    fitted = theme.current()
+    assert fitted.name == "projector" and fitted.font_pt > theme.LIGHT.font_pt
+    assert not on["setup_visible"] and not on["plots_visible"]  # the network and the equation (P, S bring them)
     assert not window.inspector_dock.isVisible() and not window.debug_dock.isVisible()
-    assert on["app_font"] == pytest.approx(before["app_font"] * 1.7, abs=0.06)
+    assert not window.menuBar().isVisible()
+    assert on["app_font"] == pytest.approx(before["app_font"] * app_font_factor(fitted), abs=0.06)
+    assert on["app_font"] > before["app_font"]
     assert on["edge_width"] >= 1.9 * before["edge_width"]
     assert on["curve_width"] == pytest.approx(2 * before["curve_width"])
-    assert on["tick_pt"] > 1.4 * before["tick_pt"]
-    assert on["equation_pt"] > 1.5 * before["equation_pt"]
-    assert on["narration_pt"] > 1.7 * before["narration_pt"]
+    assert on["equation_pt"] > before["equation_pt"] and on["narration_pt"] > before["narration_pt"]
+    smallest = min(QFontInfo(label.font()).pixelSize() for label in _step_labels(window) if label.text())
+    assert smallest >= window.height() / 50  # readable from the back of the hall
     assert window.equations.narration_label.font().bold()  # the lecturer's script stands out
-    assert on["step_button"] >= 48 and window.controls.step_button.iconSize().height() >= 32
+    assert on["step_button"] >= 32 * theme.scale() - 1 and window.controls.step_button.iconSize().height() >= 24
+    assert not window.controls.seed_spin.isVisible() and window.controls.step_button.isVisible()
     for label in window.controls._group_labels:  # styled labels follow the application's font too
-        assert label.font().pointSizeF() == pytest.approx(on["app_font"])
+        if label.isVisible():
+            assert label.font().pointSizeF() == pytest.approx(on["app_font"])
     assert window.status_label.font().pointSizeF() == pytest.approx(on["app_font"])
-    assert window.equation_dock.height() > 0.25 * window.height()
+    assert window.equation_dock.height() > 0.3 * window.height()
 
     qtbot.keyClick(window, Qt.Key.Key_F11)
     qtbot.wait(1)
@@ -100,7 +127,7 @@ def test_dark_theme_sets_the_palette_and_the_plots_and_puts_them_back(window, qt
     qtbot.keyClick(window, Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier)
     dark = _look(window)
     assert window.is_dark() and window.dark_action.isChecked()
-    assert dark["theme"] is theme.DARK
+    assert dark["theme"].name == "dark"
     assert dark["window_color"] == theme.DARK.panel
     assert dark["plot_background"] == theme.DARK.background
     assert window.network_view.graphics.backgroundBrush().color().name() == theme.DARK.background
@@ -109,7 +136,7 @@ def test_dark_theme_sets_the_palette_and_the_plots_and_puts_them_back(window, qt
 
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     light = _look(window)
-    assert theme.current() is theme.PROJECTOR and window.is_presenting()
+    assert theme.current().name == "projector" and window.is_presenting()
     assert light["window_color"] == original["window_color"]
     assert light["plot_background"] == theme.PROJECTOR.background
 
@@ -121,7 +148,7 @@ def test_dark_theme_sets_the_palette_and_the_plots_and_puts_them_back(window, qt
 
 def test_the_keys_drive_the_engine_in_presentation_mode(window, qtbot):
     s = window.session
-    window.set_presentation(True)
+    _present(window, qtbot)
     qtbot.keyClick(window, Qt.Key.Key_Right)
     qtbot.keyClick(window, Qt.Key.Key_Right)
     assert s.engine.step_index == 2
@@ -141,8 +168,7 @@ def test_the_keys_drive_the_engine_in_presentation_mode(window, qtbot):
 
 
 def test_a_whole_minibatch_fits_the_equation_panel_without_overlap(window, qtbot):
-    window.set_presentation(True)
-    qtbot.wait(1)
+    _present(window, qtbot)
     s = window.session
     s.set_granularity("minibatch")
     s.step()
@@ -164,8 +190,7 @@ def test_a_whole_minibatch_fits_the_equation_panel_without_overlap(window, qtbot
 def test_labels_of_a_big_network_do_not_overlap_in_presentation_mode(qtbot):
     w = _open(qtbot, SessionConfig(dataset="mnist", sizes=(784, 30, 10)))
     try:
-        w.set_presentation(True)
-        qtbot.wait(1)
+        _present(w, qtbot)
         view = w.network_view
 
         def glyphs(item):  # the text's box on screen, without the document's margin
@@ -199,8 +224,72 @@ def test_lecture_opens_in_presentation_mode_and_renders_a_screenshot(qapp, tmp_p
     theme.apply()
     out = tmp_path / "lecture.png"
     assert app_module.main(["--lecture", "--steps", "7", "--screenshot", str(out), "--size", "1200x800"]) == 0
-    assert seen == {"presenting": True, "theme": theme.PROJECTOR, "setup": True}
+    assert seen["theme"].name == "projector"
+    assert seen == {"presenting": True, "theme": seen["theme"], "setup": True}
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1200, 800)
     assert theme.current() is theme.LIGHT  # closing the window ended the mode
     assert "after 7 steps" in capsys.readouterr().out
+
+
+def test_the_clicker_steps_resets_blanks_and_jumps(window, qtbot):
+    s = window.session
+    reference = Session(SessionConfig(dataset="moons", sizes=(2, 4, 3, 2), seed=1))
+    try:
+        for _ in range(12):
+            reference.step()
+        _present(window, qtbot)
+        qtbot.keyClick(window, Qt.Key.Key_PageDown)
+        qtbot.keyClick(window, Qt.Key.Key_PageDown)
+        assert s.engine.step_index == 2
+        qtbot.keyClick(window, Qt.Key.Key_PageUp)
+        assert s.engine.step_index == 1
+        qtbot.keyClick(window, Qt.Key.Key_Home)
+        assert s.engine.step_index == 0
+
+        for key, colour in ((Qt.Key.Key_B, "#000000"), (Qt.Key.Key_Period, "#000000"), (Qt.Key.Key_W, "#ffffff")):
+            qtbot.keyClick(window, key)
+            blank = window.presentation.blank
+            assert blank.colour() is not None and blank.colour().name() == colour
+            assert blank.geometry() == window.rect()
+            image = window.grab().toImage()
+            assert image.pixelColor(image.width() // 2, image.height() // 3).name() == colour
+            qtbot.keyClick(blank, Qt.Key.Key_Right)  # any key returns, and does nothing else
+            assert blank.colour() is None and s.engine.step_index == 0
+
+        qtbot.keyClicks(window, "12")
+        qtbot.keyClick(window, Qt.Key.Key_Return)
+        assert s.granularity is Granularity.RECORD  # the digits' own granularity choice undone by Enter
+        assert s.engine.step_index == reference.engine.step_index == 12
+        assert window.equations.active_equation() == reference.engine.last_record.equation.label
+        assert [w.tolist() for w in s.net.weights] == [w.tolist() for w in reference.net.weights]
+
+        assert not window.plots_dock.isVisible()
+        qtbot.keyClick(window, Qt.Key.Key_P)
+        assert window.plots_dock.isVisible() and window.plots_dock.width() < 0.35 * window.width()
+        qtbot.keyClick(window, Qt.Key.Key_S)
+        assert window.setup_dock.isVisible()
+        qtbot.keyClick(window, Qt.Key.Key_P)
+        qtbot.keyClick(window, Qt.Key.Key_S)
+        assert not window.plots_dock.isVisible() and not window.setup_dock.isVisible()
+    finally:
+        reference.shutdown()
+
+
+def test_clicker_keys_are_free_outside_presentation_mode(window, qtbot):
+    s = window.session
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert s.engine.step_index == 0 and window.presentation.blank.colour() is None
+    qtbot.keyClick(window, Qt.Key.Key_2)  # the granularity keys work as ever
+    assert s.granularity is Granularity.EXAMPLE
+
+
+def test_the_type_follows_the_screen_height():
+    small, large = theme.fitted(theme.PROJECTOR, 720), theme.fitted(theme.PROJECTOR, 2160)
+    for t, height in ((small, 720), (large, 2160)):
+        smallest_px = theme.SMALLEST_PT * t.font_pt / theme.LIGHT.font_pt * 96 / 72
+        assert smallest_px >= height / 50
+    assert large.font_pt == pytest.approx(3 * small.font_pt, rel=0.02)
+    assert theme.fitted(theme.DARK, 400).font_pt == pytest.approx(1.1 * theme.LIGHT.font_pt)  # never below
+    assert large.name == "projector" and theme.fitted(theme.DARK, 720).background == theme.DARK.background

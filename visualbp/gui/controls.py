@@ -215,6 +215,7 @@ class ControlsBar(QWidget):
         self.seed_spin.setMinimumWidth(110)
         self.seed_spin.lineEdit().returnPressed.connect(self._apply_seed)
 
+        self._compact = False
         self.alert_label = QLabel()
         self.alert_label.hide()
         self._group_labels: list[QLabel] = []
@@ -237,11 +238,14 @@ class ControlsBar(QWidget):
         lay.setSizeConstraint(QHBoxLayout.SizeConstraint.SetNoConstraint)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(group(self.back_button, self.step_button, self.play_button))
-        lay.addWidget(group(self.reset_button, self.new_weights_button))
+        lay.addWidget(group(self.reset_button))
+        self._secondary = [group(self.new_weights_button), group(self.speed_slider, label="Speed"),
+                           group(self.seed_spin, label="Seed")]  # folded away in presentation mode
+        lay.addWidget(self._secondary[0])
         lay.addWidget(group(self.granularity_combo, label="Step by"))
-        lay.addWidget(group(self.speed_slider, label="Speed"))
+        lay.addWidget(self._secondary[1])
         lay.addWidget(group(self.train_button, self.epochs_spin))
-        lay.addWidget(group(self.seed_spin, label="Seed"))
+        lay.addWidget(self._secondary[2])
         lay.addWidget(self.alert_label)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -259,23 +263,26 @@ class ControlsBar(QWidget):
 
     # ----------------------------------------------------------------- the look
     def apply_theme(self, _theme: object = None) -> None:
-        """Sizes and colours from ``theme.current()``: in presentation mode big step buttons (48 px tall,
-        32 px icons) that a lecturer hits without looking; the text follows the application font."""
+        """Sizes and colours from ``theme.current()``: in presentation mode big step buttons (their height
+        and icons grow with the type: 48 px tall at 1.5×) that a lecturer hits without looking, on one row without new weights, speed and seed
+        (Shift+R, Setup); the text follows the application font."""
         th = theme.current()
         big = theme.scale() > 1.0
         for b in (self.back_button, self.step_button, self.play_button, self.reset_button,
                   self.new_weights_button, self.train_button):
-            b.setMinimumHeight(48 if big else 34)
-            b.setIconSize(QSize(32, 32) if big else QSize(20, 20))
+            b.setMinimumHeight(round(32 * theme.scale()) if big else 34)  # 48 px at 1.5×, in step with the type
+            icon = round(24 * theme.scale()) if big else 20
+            b.setIconSize(QSize(icon, icon))
         self.play_button.setMinimumWidth(round(84 * theme.scale()))  # room for "Pause" so the bar does not jump
         for w in (self.granularity_combo, self.epochs_spin, self.seed_spin):
-            w.setMinimumHeight(44 if big else 30)
+            w.setMinimumHeight(round(30 * theme.scale()) if big else 30)
         self.epochs_spin.setMaximumWidth(round(110 * theme.scale()))
         self.seed_spin.setMinimumWidth(round(110 * theme.scale()))
         self.speed_slider.setMinimumWidth(round(110 * theme.scale()))
         self.speed_slider.setMaximumWidth(round(180 * theme.scale()))
         for label in self._group_labels:
             label.setStyleSheet(f"color: {th.muted};")
+        self._show_secondary()
         alarm = "#ff6e6e" if theme.is_dark() else "#c62828"
         self.alert_label.setStyleSheet(f"color: {alarm}; font-weight: bold;")
         self.updateGeometry()
@@ -289,6 +296,26 @@ class ControlsBar(QWidget):
     def install_shortcuts(self, window: QWidget) -> None:
         """Also add the shortcut actions to ``window``, so the keys work even while the bar is hidden."""
         window.addActions(self.shortcut_actions())
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact (a short window): one row without new weights, speed and seed — Shift+R, the play speed
+        and Setup's seed still reach them — so the graph keeps its height."""
+        self._compact = compact
+        self._show_secondary()
+
+    def is_compact(self) -> bool:
+        return self._compact or theme.scale() > 1.0
+
+    def _show_secondary(self) -> None:
+        """Presentation mode and a short window: one row of what a lecture uses (the keys do the rest)."""
+        for box in self._secondary:
+            box.setVisible(not self.is_compact())
+
+    def set_digit_keys(self, on: bool) -> None:
+        """Keys 1–4 choose the granularity (on), or are left to the window (off: presentation mode reads a
+        typed step number, and chooses the granularity itself for a lone 1–4)."""
+        for g, _label, key, _what in GRANULARITIES:
+            self.granularity_actions[g].setShortcut(QKeySequence(key) if on else QKeySequence())
 
     def speed_tooltip(self) -> str:
         """What the speed slider means now: steps (or minibatches) per second."""

@@ -388,7 +388,7 @@ class DebugPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(240)  # shares the side column with Setup; the window's minimum stays under 1000 px
 
         # ------------------------------------------------------------- wiring
         self.cost_box.toggled.connect(self._set_cost_rises)

@@ -1,29 +1,33 @@
-"""The main window: assembles the views around one Session and connects them. No logic of its own."""
+"""The main window: assembles the views around one Session and connects them, sized to the screen it opens on
+(visualbp.gui.window_fit). Presentation mode lives in visualbp.gui.presentation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PyQt6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt
-from PyQt6.QtGui import QAction, QCloseEvent, QColor, QFont, QGuiApplication, QKeySequence, QPalette
-from PyQt6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PyQt6.QtCore import QRect, QSettings, QSize, Qt, QTimer
+from PyQt6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
+from PyQt6.QtWidgets import (QDockWidget, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QSizePolicy,
+                             QVBoxLayout, QWidget)
 
 import visualbp
-from visualbp.gui import theme
+from visualbp.gui import window_fit
 from visualbp.gui.controls import ControlsBar
 from visualbp.gui.debug_panel import DebugPanel
 from visualbp.gui.equation_panel import EquationPanel
 from visualbp.gui.files import FileActions
 from visualbp.gui.inspector import NeuronInspector
-from visualbp.gui.recovery import Recovery
 from visualbp.gui.network_view import NetworkView
 from visualbp.gui.plots import PlotsPanel
+from visualbp.gui.presentation import Presentation, dark_palette  # noqa: F401 (dark_palette: re-exported)
+from visualbp.gui.recovery import Recovery
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import SetupPanel
 
+Area = Qt.DockWidgetArea
+
 
 class MainWindow(QMainWindow):
-    """Network graph in the centre; setup on the left; plots on the right; equations below."""
+    """Network graph in the centre with the step controls above it and the equation panel below; Setup,
+    Neuron and Debug as tabs of a side column; the plots in a right column (or a tab, on a narrow screen)."""
 
     def __init__(self, session: Session, remember_layout: bool = True, recovery: bool = True) -> None:
         super().__init__()
@@ -37,6 +41,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(4)
         self.controls = ControlsBar(session)
         self.network_view = NetworkView(session)
+        self.network_view.setMinimumSize(QSize(320, 160))  # the window's minimum leaves the graph this much
         layout.addWidget(self.controls)
         layout.addWidget(self.network_view, 1)
         self.setCentralWidget(central)
@@ -44,50 +49,126 @@ class MainWindow(QMainWindow):
         self.setup_panel = SetupPanel(session)
         self.plots = PlotsPanel(session)
         self.equations = EquationPanel(session)
-        self.setup_dock = self._dock("Setup", self.setup_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.equation_dock = self._dock("Equation", self.equations, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.inspector = NeuronInspector(session)
-        self.inspector_dock = self._dock("Neuron", self.inspector, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.splitDockWidget(self.setup_dock, self.inspector_dock, Qt.Orientation.Vertical)
         self.debug = DebugPanel(session, plots=self.plots)
-        self.debug_dock = self._dock("Debug", self.debug, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.tabifyDockWidget(self.inspector_dock, self.debug_dock)
-        self.inspector_dock.raise_()
+        self.setup_panel.setMinimumWidth(240)  # with the graph's and the equation's, a minimum under 1000 px
+        self.plots.setMinimumWidth(250)
+        self.setup_dock = self._dock("Setup", self.setup_panel)
+        self.plots_dock = self._dock("Plots", _Scrolling(self.plots))
+        self.equation_dock = self._dock("Equation", self.equations)
+        self.inspector_dock = self._dock("Neuron", self.inspector)
+        self.debug_dock = self._dock("Debug", self.debug)
+        # the side columns run from the menu bar to the status line; the equation spans the graph's width
+        self.setCorner(Qt.Corner.BottomLeftCorner, Area.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
         self.controls.install_shortcuts(self)
 
-        self.resizeDocks([self.setup_dock, self.plots_dock], [330, 440], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.equation_dock], [210], Qt.Orientation.Vertical)
-        self.setup_panel.setMinimumWidth(300)
-        self.plots.setMinimumWidth(360)
-
-        self._presentation: _Saved | None = None  # what presentation mode changed, to put back
-        self._dark_style: _DarkStyle | None = None
-        self._dock_sizes_pending = False
         self.status_label = QLabel()
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
         session.statusChanged.connect(self._on_status_changed)
         session.errorOccurred.connect(self._on_error)
         session.breakpointHit.connect(self._on_breakpoint_hit)
+        session.selectionChanged.connect(self._on_selection_changed)
         self.files = FileActions(self, session)
         self.recovery = Recovery(session, self) if recovery else None
+        self._dock_plan: window_fit.Plan | None = None  # dock sizes to apply once shown
+        self.presentation = Presentation(self)
+        self.presentation_action = self.presentation.toggle_action
+        self.dark_action = self.presentation.dark_action
+        self.leave_presentation_action = self.presentation.leave_action
         self._build_menus()
         self._on_status_changed(session.status())
-        self.resize(1600, 1000)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        if self.fit_to(available.size()).maximized:  # its frame fits the screen, whatever the frame is
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        else:  # centred on a large screen
+            self.move(available.center() - self.rect().center())
         if remember_layout:
-            self._restore_layout()
+            self._restore_layout(screen)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
         return dock
 
+    # ----------------------------------------------------------------- fitting the screen
+    def fit_to(self, available: QSize) -> window_fit.Plan:
+        """Lay the panels out for a window of at most ``available`` and take the plan's size: the plots beside
+        the graph or as a tab, the side column open or not. (The window opens maximised where the plan says.)"""
+        plan = window_fit.plan_for(available)
+        for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
+            self.removeDockWidget(dock)
+        self.addDockWidget(Area.BottomDockWidgetArea, self.equation_dock)
+        self.addDockWidget(Area.LeftDockWidgetArea, self.setup_dock)
+        side = [self.setup_dock]
+        if plan.plots_beside:
+            self.addDockWidget(Area.RightDockWidgetArea, self.plots_dock)
+        else:
+            side.append(self.plots_dock)
+        side += [self.inspector_dock, self.debug_dock]
+        for dock in side[1:]:
+            self.tabifyDockWidget(self.setup_dock, dock)
+        for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
+            dock.setVisible(plan.side_open or dock in (self.equation_dock,) or
+                            (dock is self.plots_dock and plan.plots_beside))
+        self.setup_dock.raise_()
+        # The layout's own minimum (≤ 1000×700 in every plan), unless the screen is smaller still.
+        floor = window_fit.minimum_for(available)
+        self.setMinimumSize(floor if floor.width() < window_fit.MIN_WIDTH or floor.height() < window_fit.MIN_HEIGHT
+                            else QSize(0, 0))
+        self.resize(plan.size)
+        self._dock_plan = plan
+        self._size_docks()  # and again once shown: before that Qt shares the space out its own way
+        return plan
+
+    def _size_docks(self) -> None:
+        plan = self._dock_plan
+        if plan is None:
+            return
+        docks, widths = [self.setup_dock], [plan.side_width]
+        if plan.plots_beside:
+            docks.append(self.plots_dock)
+            widths.append(plan.plots_width)
+        self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.equation_dock], [plan.equation_height], Qt.Orientation.Vertical)
+
+    def _restore_layout(self, screen: QScreen) -> None:
+        """The layout remembered at the last close, only if it was made on a screen of this size and the
+        window fits it (a laptop's layout never comes back on a projector, nor a large screen's on a laptop)."""
+        settings = QSettings("visualbp", "visualbp")
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        saved_on = settings.value("window/screen")
+        here = screen.availableGeometry()
+        try:
+            saved = QRect(*(int(v) for v in saved_on)) if saved_on is not None else None
+        except (TypeError, ValueError):
+            saved = None
+        if geometry is None or state is None or saved != here:
+            return
+        before, before_state = self.saveGeometry(), self.windowState()
+        self.setWindowState(Qt.WindowState.WindowNoState)  # restoreGeometry sets it again if it was saved
+        if not (self.restoreGeometry(geometry) and window_fit.fits(self.frameGeometry(), here)):
+            self.setWindowState(Qt.WindowState.WindowNoState)
+            self.restoreGeometry(before)
+            self.setWindowState(before_state)
+            return
+        self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        settings = QSettings("visualbp", "visualbp")
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/screen", window_fit.rect_to_list(screen.availableGeometry()))
+
+    # ----------------------------------------------------------------- menus
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -103,164 +184,54 @@ class MainWindow(QMainWindow):
         fit.triggered.connect(self.network_view.fit)
         view.addAction(fit)
         view.addSeparator()
-        for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
-            view.addAction(dock.toggleViewAction())
+        keys = {self.setup_dock: "Ctrl+1", self.plots_dock: "Ctrl+2", self.equation_dock: "Ctrl+3",
+                self.inspector_dock: "Ctrl+4", self.debug_dock: "Ctrl+5"}
+        for dock, key in keys.items():
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(QKeySequence(key))
+            view.addAction(toggle)
+        self.addActions([dock.toggleViewAction() for dock in keys])  # the keys work with the menu bar hidden
         view.addSeparator()
-        self.presentation_action = QAction("&Presentation mode", self)
-        self.presentation_action.setCheckable(True)
-        self.presentation_action.setShortcut(QKeySequence("F11"))
-        self.presentation_action.setToolTip("Full screen, large type and thick lines for a projector (F11; Esc leaves)")
-        self.presentation_action.triggered.connect(self._on_presentation_action)
-        self.dark_action = QAction("&Dark presentation theme", self)
-        self.dark_action.setCheckable(True)
-        self.dark_action.setShortcuts([QKeySequence("Shift+F11"), QKeySequence("Ctrl+Shift+D")])
-        self.dark_action.setToolTip("Presentation mode in light text on a dark background (Shift+F11)")
-        self.dark_action.triggered.connect(self._on_dark_action)
-        self.leave_presentation_action = QAction("Leave presentation mode", self)
-        self.leave_presentation_action.setShortcut(QKeySequence("Esc"))
-        self.leave_presentation_action.setEnabled(False)  # Esc is free for everything else outside it
-        self.leave_presentation_action.triggered.connect(self._leave_presentation)
-        presentation = (self.presentation_action, self.dark_action, self.leave_presentation_action)
-        for action in presentation:
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            view.addAction(action)
-        self.addActions(presentation)  # the keys work even with the menu bar hidden
+        self.presentation.populate(view)
 
         step = bar.addMenu("&Step")
         for action in self.controls.shortcut_actions():
             step.addAction(action)
 
         help_menu = bar.addMenu("&Help")
-        keys = QAction("&Keyboard shortcuts", self)
-        keys.triggered.connect(self._show_keys)
-        help_menu.addAction(keys)
+        keys_action = QAction("&Keyboard shortcuts", self)
+        keys_action.triggered.connect(self._show_keys)
+        help_menu.addAction(keys_action)
         about = QAction("&About visualbp", self)
         about.triggered.connect(self._show_about)
         help_menu.addAction(about)
 
     # ----------------------------------------------------------------- presentation mode
     def is_presenting(self) -> bool:
-        return self._presentation is not None
+        return self.presentation.active()
 
     def is_dark(self) -> bool:
         """True while presentation mode shows the dark theme."""
-        return self._presentation is not None and theme.current() is theme.DARK
-
-    # The actions' slots are bound methods (PyQt holds them weakly), not lambdas over self: a lambda would make
-    # a reference cycle that lets the garbage collector delete a dropped window at any moment, even mid-paint.
-    def _on_presentation_action(self, on: bool) -> None:
-        self.set_presentation(on, self.is_dark())
-
-    def _on_dark_action(self, on: bool) -> None:
-        self.set_presentation(True, on)
-
-    def _leave_presentation(self) -> None:
-        self.set_presentation(False)
+        return self.presentation.dark()
 
     def set_presentation(self, on: bool, dark: bool = False) -> None:
-        """Presentation mode for a lecture hall: full screen, the projector theme (or the dark one with
-        ``dark``), large type, thick lines and big step buttons; the setup, neuron and debug docks fold away
-        and the equation panel grows, its narration (the lecturer's script) set off in large bold type.
-        The keys keep driving everything (→ ← Space R 1–4; F11 toggles, Shift+F11 dark, Esc leaves).
-
-        Off puts back exactly what it changed: the theme, the application's font, palette and style, the
-        docks (visibility, places and sizes) and the window state."""
-        app = QApplication.instance()
-        if not on:
-            self._end_presentation()
-            return
-        entering = self._presentation is None
-        if entering:
-            self._presentation = _Saved(theme=theme.current(), font=QFont(app.font()),
-                                        dock_state=self.saveState(), window_state=self.windowState(),
-                                        corner=self.corner(Qt.Corner.BottomRightCorner))
-        target = theme.DARK if dark else theme.PROJECTOR
-        base = self._presentation.font
-        font = QFont(base)
-        factor = target.font_pt / theme.LIGHT.font_pt
-        if base.pointSizeF() > 0:
-            font.setPointSizeF(round(base.pointSizeF() * factor, 1))
-        else:
-            font.setPixelSize(round(base.pixelSize() * factor))
-        self._set_dark_style(dark)  # the palette and the font first: the views read them as they re-style
-        _set_app_font(font)
-        theme.apply(target)
-        if entering:
-            for dock in (self.setup_dock, self.inspector_dock, self.debug_dock):
-                dock.hide()
-            self.plots_dock.show()
-            self.equation_dock.show()
-            # the plots take the full height on the right; the equation spans the graph's width below it
-            self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-            self._dock_sizes_pending = True
-            if _can_go_full_screen():
-                self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
-        self._size_presentation_docks()
-        self._sync_presentation_actions()
-
-    def _end_presentation(self) -> None:
-        saved = self._presentation
-        if saved is None:
-            return
-        self._presentation = None
-        self._set_dark_style(False)
-        _set_app_font(saved.font)
-        theme.apply(saved.theme)
-        self.setCorner(Qt.Corner.BottomRightCorner, saved.corner)
-        self.restoreState(saved.dock_state)
-        if _can_go_full_screen():
-            self.setWindowState(saved.window_state)
-        self._sync_presentation_actions()
-
-    def _size_presentation_docks(self) -> None:
-        """The equation panel a third of the height, the plots 28 % of the width (again once the window
-        has its full-screen size)."""
-        if self._presentation is None or not self.isVisible():
-            return
-        self.resizeDocks([self.equation_dock], [round(self.height() * 0.33)], Qt.Orientation.Vertical)
-        self.resizeDocks([self.plots_dock], [round(self.width() * 0.28)], Qt.Orientation.Horizontal)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._dock_sizes_pending:  # turned on before the window was shown (visualbp --lecture)
-            self._size_presentation_docks()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        if self._presentation is not None and self._dock_sizes_pending and self.isVisible():
-            self._dock_sizes_pending = False  # the first resize is going full screen; later ones are the user's
-            self._size_presentation_docks()
-
-    def _set_dark_style(self, dark: bool) -> None:
-        """The application's palette dark (Fusion style, which follows it everywhere) or back as it was."""
-        app = QApplication.instance()
-        if dark and self._dark_style is None:
-            self._dark_style = _DarkStyle(palette=QPalette(app.palette()), style=app.style().name())
-            if self._dark_style.style.lower() != "fusion":
-                app.setStyle("Fusion")
-            app.setPalette(dark_palette(theme.DARK))
-        elif not dark and self._dark_style is not None:
-            saved, self._dark_style = self._dark_style, None
-            if saved.style.lower() != "fusion":
-                app.setStyle(saved.style)
-            app.setPalette(saved.palette)
-
-    def _sync_presentation_actions(self) -> None:
-        on = self._presentation is not None
-        for action, checked in ((self.presentation_action, on), (self.dark_action, self.is_dark())):
-            action.blockSignals(True)
-            action.setChecked(checked)
-            action.blockSignals(False)
-        self.leave_presentation_action.setEnabled(on)
+        """Presentation mode on (``dark``: its dark theme) or off; see visualbp.gui.presentation."""
+        self.presentation.set(on, dark)
 
     # ----------------------------------------------------------------- handlers
     def _on_status_changed(self, text: str) -> None:
         self.status_label.setText(text)
+        self.status_label.setToolTip(text)  # the whole line, where the window is too narrow for it
 
     def _on_breakpoint_hit(self, text: str) -> None:
         """Show the Debug dock, where the breakpoint that fired is highlighted."""
         if self.debug_dock.isVisible() or not self.debug_dock.isHidden():
             self.debug_dock.raise_()
+
+    def _on_selection_changed(self, neuron: object) -> None:
+        """A neuron pinned: bring its tab forward (the inspector shares the side column with Setup)."""
+        if neuron is not None and not self.inspector_dock.isHidden() and not self.is_presenting():
+            self.inspector_dock.raise_()
 
     def _on_error(self, text: str) -> None:
         self.status_label.setText(text)
@@ -277,27 +248,61 @@ class MainWindow(QMainWindow):
             "8×8 digits: Alpaydin &amp; Kaynak, UCI (CC BY 4.0).",
         )
 
-    # ----------------------------------------------------------------- layout memory
-    def _restore_layout(self) -> None:
-        settings = QSettings("visualbp", "visualbp")
-        geometry = settings.value("window/geometry")
-        state = settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.controls.set_compact(self.height() < window_fit.COMPACT_BELOW)
+        self.presentation.window_resized()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._dock_plan is not None and not self.is_presenting():
+            self._size_docks()
+            QTimer.singleShot(0, self._size_docks_once_laid_out)  # the first layout pass comes after this event
+        else:
+            self._dock_plan = None
+        self.presentation.window_shown()
+
+    def _size_docks_once_laid_out(self) -> None:
+        if not self.is_presenting():
+            self._size_docks()
+        self._dock_plan = None  # from now on the docks are the user's to size
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._end_presentation()  # the application's font, palette and theme back; the layout saved as it was
+        self.presentation.end()  # the application's font, palette and theme back; the layout saved as it was
         self.session.shutdown()
         if self.recovery is not None:
             self.recovery.discard()
             self.recovery.uninstall_excepthook()
         if self._remember:
-            settings = QSettings("visualbp", "visualbp")
-            settings.setValue("window/geometry", self.saveGeometry())
-            settings.setValue("window/state", self.saveState())
+            self._save_layout()
         super().closeEvent(event)
+
+
+class _Scrolling(QScrollArea):
+    """A panel that fills the dock's height, or scrolls where the dock is shorter than the panel's minimum
+    (a short screen scrolls the plots rather than pushing the window taller than the screen)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.setWidget(widget)
+        self.setWidgetResizable(False)  # sized here: Qt's resizable mode would follow the panel's height-for-width
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        widget, view = self.widget(), self.viewport()
+        height = max(view.height(), widget.minimumSizeHint().height(), widget.minimumHeight())
+        scroll = height > view.height()
+        width = self.width() - (self.verticalScrollBar().sizeHint().width() if scroll else 0)
+        widget.resize(max(width, widget.minimumWidth()), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        widget = self.widget()
+        return QSize(max(widget.minimumSizeHint().width(), widget.minimumWidth()), 120)
 
 
 KEYS_HELP = (
@@ -306,61 +311,9 @@ KEYS_HELP = (
     "Shift+R  new weights (new seed)\n"
     "1 2 3 4  step by layer / example / minibatch / epoch\n"
     "F  fit the network in the view\n"
+    "Ctrl+1 … Ctrl+5  show or hide Setup, Plots, Equation, Neuron, Debug\n"
     "F11  presentation mode   Shift+F11  its dark theme   Esc  leave it\n"
+    "In presentation mode: PageDown / PageUp step, Home resets, B or . blank to black, W to white,\n"
+    "    a number then Enter goes to that step, P plots, S setup\n"
     "Ctrl+Q  quit"
 )
-
-
-@dataclass
-class _Saved:
-    """What presentation mode changes, as it was before."""
-
-    theme: theme.Theme
-    font: QFont
-    dock_state: QByteArray
-    window_state: Qt.WindowState
-    corner: Qt.DockWidgetArea
-
-
-@dataclass
-class _DarkStyle:
-    """The application's palette and style before the dark theme replaced them."""
-
-    palette: QPalette
-    style: str
-
-
-def _set_app_font(font: QFont) -> None:
-    """The application's font, passed on to every widget at once. Qt passes it on by itself only once the
-    event loop runs (``exec``), and a widget with a style sheet keeps the font it had when last polished."""
-    QApplication.setFont(font)
-    for widget in QApplication.topLevelWidgets():
-        QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.ApplicationFontChange))
-    for widget in QApplication.allWidgets():  # Qt skips a styled widget whose parent has no style sheet
-        if widget.testAttribute(Qt.WidgetAttribute.WA_StyleSheet):
-            widget.style().polish(widget)
-
-
-def _can_go_full_screen() -> bool:
-    """Not on the offscreen platform (tests, screenshots): there the window keeps its size."""
-    return QGuiApplication.platformName() != "offscreen"
-
-
-def dark_palette(t: theme.Theme) -> QPalette:
-    """An application palette in the dark theme's colours: dark window and fields, light text."""
-    pal = QPalette()
-    role, group = QPalette.ColorRole, QPalette.ColorGroup
-    text, muted = QColor(t.text), QColor(t.muted)
-    accent = QColor(*t.positive)
-    for r, c in ((role.Window, QColor(t.panel)), (role.WindowText, text), (role.Base, QColor(t.background)),
-                 (role.AlternateBase, QColor(t.panel)), (role.ToolTipBase, QColor(t.panel)),
-                 (role.ToolTipText, text), (role.PlaceholderText, muted), (role.Text, text),
-                 (role.Button, QColor(t.grid)), (role.ButtonText, text), (role.BrightText, QColor("#ff6e6e")),
-                 (role.Link, accent), (role.Highlight, accent), (role.HighlightedText, QColor(t.background)),
-                 (role.Light, QColor(t.grid).lighter(130)), (role.Midlight, QColor(t.grid)),
-                 (role.Mid, QColor(t.panel)), (role.Dark, QColor(t.background).darker(130)),
-                 (role.Shadow, QColor("#000000"))):
-        pal.setColor(r, c)
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        pal.setColor(group.Disabled, r, QColor(t.muted).darker(140))
-    return pal

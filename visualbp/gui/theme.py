@@ -5,7 +5,7 @@ Views take their colours from here so presentation mode can switch them in one p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
 
@@ -78,6 +78,20 @@ DARK = Theme(
 )
 
 THEMES = {t.name: t for t in (LIGHT, PROJECTOR, DARK)}
+
+#: The smallest type any view sets, in light-theme points (the equation panel's "which neuron" line).
+SMALLEST_PT = 8.5
+#: Presentation mode: the smallest text at least this fraction of the screen's height (read from the back).
+TEXT_SHARE = 1 / 50
+
+
+def fitted(base: Theme, height_px: float, dpi: float = 96.0) -> Theme:
+    """``base`` (a presentation theme) with its type scaled so the smallest text, SMALLEST_PT light-theme
+    points, is at least TEXT_SHARE of ``height_px`` (the screen's height, logical pixels at ``dpi``) —
+    with 5 % to spare, and never below 1.1 times the light theme's type."""
+    needed = height_px * TEXT_SHARE * 72.0 / dpi / SMALLEST_PT * 1.05
+    font_pt = round(LIGHT.font_pt * max(1.1, needed), 1)
+    return replace(base, font_pt=font_pt)
 
 _current = LIGHT
 

@@ -1,0 +1,154 @@
+"""The presenter's side of presentation mode: the blank screen (B, ., W) and the presenter view on the
+laptop's screen — the narration script, the next step, the key map and the elapsed time."""
+
+from __future__ import annotations
+
+import weakref
+
+from PyQt6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
+from PyQt6.QtGui import QColor, QPalette
+from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from visualbp.core.steps import EQUATION_OF
+from visualbp.gui.notation import notation_html
+from visualbp.gui.session import Granularity, Session
+
+CLICKER_KEYS = (
+    ("PageDown / →", "step forward"),
+    ("PageUp / ←", "step back"),
+    ("Home / R", "reset to the initial weights"),
+    ("B or .", "blank the screen to black"),
+    ("W", "blank the screen to white (any key returns)"),
+    ("12 Enter", "go to step 12 (→ presses from the start)"),
+    ("1 2 3 4", "step by layer / example / minibatch / epoch"),
+    ("Space", "play / pause"),
+    ("P / S", "show or hide the plots / the setup"),
+    ("F11 or Esc", "leave presentation mode"),
+)
+
+
+def next_step_text(session: Session) -> str:
+    """What the next → does, in words (HTML: the equation with its super- and subscripts), for the presenter
+    view."""
+    e = session.engine
+    g = session.granularity
+    if g is Granularity.EPOCH:
+        return f"Epoch {e.epoch + 1}: all {e.batches_per_epoch} minibatches, then the validation cost"
+    if g is Granularity.MINIBATCH:
+        return (f"Minibatch {e.batch + 1} of {e.batches_per_epoch} (epoch {e.epoch + 1}): each example fed "
+                "forward and back, then the update")
+    kind, l, x = e.next_op
+    if g is Granularity.EXAMPLE:
+        return f"Example {x + 1} of minibatch {e.batch + 1}: feedforward, BP1–BP4"
+    equation = EQUATION_OF[kind]
+    return f"{equation.label} at layer l={l}, example {x + 1}:  {notation_html(equation.value)}"
+
+
+class BlankScreen(QWidget):
+    """A black or white sheet over the whole window (B, ., W); any key or click takes it away."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setAutoFillBackground(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.hide()
+
+    def show_colour(self, colour: QColor) -> None:
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Window, colour)
+        self.setPalette(pal)
+        self.cover()
+        self.show()
+        self.raise_()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def colour(self) -> QColor | None:
+        """The sheet's colour while blanked, None otherwise."""
+        return self.palette().color(QPalette.ColorRole.Window) if self.isVisible() else None
+
+    def cover(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+
+    def leave(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:  # the key is the blank screen's, not a shortcut's
+            event.accept()
+            return True
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self.leave()
+            return True
+        return super().event(event)
+
+
+class PresenterView(QWidget):
+    """The laptop's screen while the projector shows the graph: the narration script, the next step, the key
+    map and the elapsed time. It takes the same keys as the main window."""
+
+    def __init__(self, window) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setWindowTitle("visualbp — presenter view")
+        self.setObjectName("presenterView")
+        self._window = weakref.ref(window)
+        self.session: Session = window.session
+        self.clock = QLabel()
+        self.now_label = QLabel()
+        self.script_label = QLabel()
+        self.next_label = QLabel()
+        self.keys_label = QLabel("<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>"
+                                                     for k, v in CLICKER_KEYS) + "</table>")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(12)
+        for heading, label in (("Elapsed", self.clock), ("Now", self.now_label), ("Script", self.script_label),
+                               ("Next →", self.next_label), ("Keys", self.keys_label)):
+            title = QLabel(heading)
+            title.setStyleSheet("color: #78909c; font-size: 11pt; font-weight: 600;")
+            label.setWordWrap(True)
+            layout.addWidget(title)
+            layout.addWidget(label, 1 if label is self.script_label else 0)
+        self.clock.setStyleSheet("font-size: 28pt; font-weight: 600;")
+        self.now_label.setStyleSheet("font-size: 13pt;")
+        self.script_label.setStyleSheet("font-size: 18pt;")
+        self.script_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.next_label.setStyleSheet("font-size: 15pt;")
+        self.next_label.setTextFormat(Qt.TextFormat.RichText)
+        self.keys_label.setStyleSheet("font-size: 11pt;")
+        self.addActions(window.actions())  # the clicker works whichever window has the focus
+        self._elapsed = QElapsedTimer()
+        self._elapsed.start()
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_time)
+        self._tick.start()
+        self.session.stepTaken.connect(self.refresh)
+        self.session.steppedBack.connect(self.refresh)
+        self.session.statusChanged.connect(self.refresh)
+        self.session.networkChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self, *_args: object) -> None:
+        self.now_label.setText(self.session.status())
+        window = self._window()
+        self.script_label.setText(window.equations.narration_text() if window is not None else "")
+        self.next_label.setText(next_step_text(self.session))
+        self._show_time()
+
+    def elapsed_text(self) -> str:
+        seconds = self._elapsed.elapsed() // 1000
+        return f"{seconds // 60:d}:{seconds % 60:02d}"
+
+    def _show_time(self) -> None:
+        self.clock.setText(self.elapsed_text())
+
+    def stop(self) -> None:
+        self._tick.stop()
+        for signal in (self.session.stepTaken, self.session.steppedBack, self.session.statusChanged,
+                       self.session.networkChanged):
+            try:
+                signal.disconnect(self.refresh)
+            except TypeError:
+                pass
