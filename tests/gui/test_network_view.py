@@ -444,3 +444,25 @@ def test_error_ratio_colours_warn_when_vanishing_or_exploding(view, session):
     assert view.error_ratio_color(3) == theme.current().text  # 3: neither ~1 nor extreme
     session.batchesDone.emit([BatchStats(0, 3, 3, 0.5, (0.1, 0.1), (0.1, 0.1))])  # another network's: ignored
     assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"
+
+
+def test_heatmaps_and_dw_follow_consecutive_in_place_minibatches(qtbot, view, session):
+    """The fast path writes each minibatch into the same arrays: the graph follows the engine's weights
+    version, so the 2-D heatmaps and the Δw colours show every minibatch, not the first one."""
+    from visualbp.gui.view_limits import robust_range
+
+    session.finish_batch()  # the first pass copies the arrays it was handed once
+    view.set_show_dw(True)
+    xlim, ylim = view._grid_lim
+    for _ in range(3):
+        before = [w.copy() for w in session.net.weights]
+        arrays = list(session.net.weights)
+        session.finish_batch()
+        assert all(a is b for a, b in zip(session.net.weights, arrays))  # written in place
+        out = activations_on_grid(session.net, xlim, ylim, view.neuron_heatmaps(4).shape[1])[-1][:, ::-1, :]
+        qtbot.waitUntil(lambda: np.allclose(view.neuron_heatmaps(4), out), timeout=2000)
+        dws = [w - b for w, b in zip(session.net.weights, before)]
+        vmax = robust_range(dws)
+        for l, dw in enumerate(dws, start=2):
+            j, k = np.unravel_index(np.argmax(np.abs(dw)), dw.shape)
+            assert view.edge_color_of(l, j, k) == expected_color(dw[j, k], vmax)

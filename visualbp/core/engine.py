@@ -130,6 +130,9 @@ class Engine:
         self._owned: list[np.ndarray] = []  # weight arrays the fast path may update in place
         self._grad_buffers: list[np.ndarray] = []
         self._pool: dict[tuple, list[np.ndarray]] = {}  # spare snapshot buffers
+        self._weights_version = 0
+        # ← over an update or a whole minibatch puts earlier weights back: a new version too
+        self.stepped_back.connect(self._on_stepped_back)
 
     # ----------------------------------------------------------------- settings
     @property
@@ -148,6 +151,29 @@ class Engine:
     @mini_batch_size.setter
     def mini_batch_size(self, value: int) -> None:
         self._m = checks.check_count("minibatch size", value)
+
+    # ----------------------------------------------------------------- weights version
+    @property
+    def weights_version(self) -> int:
+        """A number that grows with every change of the weights or biases: an update (record or whole
+        minibatch), ← over one, reset, restore and ``load_parameters``. Views compare versions, never
+        array identities: the fast path updates the weight arrays in place."""
+        return self._weights_version
+
+    def _bump_version(self) -> None:
+        self._weights_version += 1
+
+    def _on_stepped_back(self, undone: StepRecord, _current: StepRecord | None) -> None:
+        if undone.kind in (Kind.UPDATE, Kind.BATCH):
+            self._bump_version()
+
+    def load_parameters(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        """Replace the network's weights and biases (shapes unchanged) and publish a new version."""
+        if [np.shape(w) for w in weights] != [w.shape for w in self.net.weights] or \
+                [np.shape(b) for b in biases] != [b.shape for b in self.net.biases]:
+            raise ValueError(f"the weights and biases must have the shapes of the network {self.net.sizes}")
+        self.net.weights, self.net.biases = list(weights), list(biases)
+        self._bump_version()
 
     # ----------------------------------------------------------------- position
     @property
@@ -260,6 +286,7 @@ class Engine:
     def reset(self) -> None:
         """Back to epoch 0 with the initial weights (the same seed gives the same numbers)."""
         self.net.weights, self.net.biases = list(self._initial[0]), list(self._initial[1])
+        self._bump_version()
         self._state = _State()
         self.clear_history()
         self.last_record = None
@@ -275,6 +302,7 @@ class Engine:
         self._state = _State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
+        self._bump_version()  # the network's weights were just loaded
         self.clear_history()
         self.last_record = None
         self.divergence = None
@@ -402,6 +430,7 @@ class Engine:
             b = b_old - (eta / m) * s.sum_b[l]
             net.weights, net.biases = list(net.weights), list(net.biases)
             net.weights[i], net.biases[i] = w, b
+            self._bump_version()
             return s, {"w": w, "b": b, "dw": w - w_old, "db": b - b_old}
         raise AssertionError(kind)
 
@@ -409,19 +438,22 @@ class Engine:
     def _fast_batch(self) -> StepRecord:
         """Take the next minibatch in one matrix-based pass (one BATCH record).
 
-        The weights are updated in place, but only arrays this path allocated itself and
-        has handed to nobody (``_owned``); the state before is copied into pooled buffers
-        for the history, which go back to the pool when the history forgets them.
+        The weights and biases are updated in place, but only arrays this path allocated itself
+        and has handed to nobody (``_owned``: every weight, then every bias); after a record step,
+        ← or a reset has put other arrays in the network, one copy makes them its own again. The
+        state before is copied into pooled buffers for the history, which go back to the pool when
+        the history forgets them.
         """
         before = self._state
         assert not before.program
         net = self.net
-        if not (len(self._owned) == len(net.weights) and all(
-                a is b for a, b in zip(self._owned, net.weights + net.biases))):
+        params = net.weights + net.biases
+        if not (len(self._owned) == len(params) and all(a is b for a, b in zip(self._owned, params))):
             net.weights = [w.copy() for w in net.weights]
             net.biases = [b.copy() for b in net.biases]
             self._owned = net.weights + net.biases
-            self._grad_buffers = [np.empty_like(w) for w in net.weights]
+        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
+        self._grad_buffers = [np.empty_like(w) for w in net.weights]
         weights = [self._pooled_copy(w) for w in net.weights]
         biases = [b.copy() for b in net.biases]
         m = self._batch_size_at(before.offset)
@@ -432,6 +464,7 @@ class Engine:
         bias_grads = [None] * len(net.biases)
         a_L = net._step_in_place(self.X[rows].T, Yb, eta / m, decay, self._grad_buffers, bias_grads)
         self._last_scaled = (bias_grads, self._grad_buffers, eta)
+        self._bump_version()
         cost = net.cost.fn(a_L, Yb) / m
         record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
                             freeze({"cost": np.array(cost)}))

@@ -126,7 +126,8 @@ class NetworkView(QWidget):
         self._range_mode = "fixed"
         self._vmax = 1.0
         self._show_dw = False
-        self._weights_seen: list[np.ndarray] = []
+        self._version_seen = -1  # engine.weights_version the edges were last coloured at
+        self._drawn_seen: list[np.ndarray] = []  # a copy of the drawn part of each w^l at that version
         self._last_dw: list[np.ndarray | None] = []
         self._fill_q = "a"
         self._delta_vmax = 1.0
@@ -136,7 +137,7 @@ class NetworkView(QWidget):
         self._emphasis: tuple[int, np.ndarray] | None = None
         self._heat_last = 0.0
         self._heat_grids: list[np.ndarray] | None = None
-        self._heat_weights: list | None = None
+        self._heat_version: int | None = None  # engine.weights_version the grids were computed at
         self._heat_dirty = False  # the weights changed while the grid was being computed
         self._more_items: dict[int, pg.TextItem] = {}  # l → the note under a column drawn in part
         self._jobs = SlicedJobs(self)  # heatmaps and saturation of a big network, between repaints
@@ -150,7 +151,7 @@ class NetworkView(QWidget):
         self._sat_threshold = DEFAULT_SATURATION
         self._sat_fractions: list[np.ndarray] | None = None  # per layer l = 2..L, per neuron, on the probe
         self._sat_probe = 0  # examples in the probe
-        self._sat_weights: list | None = None  # the parameters the fractions were measured with
+        self._sat_version: int | None = None  # engine.weights_version the fractions were measured at
         self._sat_last = -1.0
         self._sat_interval = SATURATION_INTERVAL
         self._sat_marks: dict[int, np.ndarray] = {}
@@ -433,7 +434,7 @@ class NetworkView(QWidget):
             raise ValueError(f"the saturation threshold must lie between 0 and 1 (a fraction of the largest σ'), "
                              f"got {fraction!r}")
         self._sat_threshold = fraction
-        self._sat_weights = None
+        self._sat_version = None
         self._refresh_saturation()
 
     def saturation_threshold(self) -> float:
@@ -633,7 +634,8 @@ class NetworkView(QWidget):
         self._cols = _layout(list(net.sizes), shape, two_d)
         pairs = list(zip(self._cols[:-1], self._cols[1:]))
         self._lod = [p.kind == "image" or p.total * c.total > LOD_EDGES for p, c in pairs]
-        self._weights_seen = list(net.weights)
+        self._version_seen = s.engine.weights_version
+        self._drawn_seen = [self._drawn_part(i, w).copy() for i, w in enumerate(net.weights)]
         self._last_dw = [None] * len(net.weights)
         self._emphasis = None
         X = np.asarray(ds.X_train, dtype=np.float64)
@@ -647,7 +649,7 @@ class NetworkView(QWidget):
         else:
             self._grid_lim = None
         self._heat_grids = None
-        self._heat_weights = None
+        self._heat_version = None
         self._heat_dirty = False
 
         bounds = self._content_rect()
@@ -669,7 +671,7 @@ class NetworkView(QWidget):
         self._refresh_receptive_fields()
         self._refresh_heatmaps()
         self._refresh_fills()
-        self._sat_fractions, self._sat_weights = None, None
+        self._sat_fractions, self._sat_version = None, None
         self._sat_timer.stop()
         self._refresh_saturation()
         self._update_legend()
@@ -696,13 +698,17 @@ class NetworkView(QWidget):
         self._refresh_card()
 
     def _on_weights_changed(self) -> None:
-        weights = list(self.session.net.weights)
-        if len(weights) != len(self._weights_seen):
+        weights = self.session.net.weights
+        if len(weights) != len(self._drawn_seen):
             return  # a new network is on its way: networkChanged rebuilds
-        for i, (w, seen) in enumerate(zip(weights, self._weights_seen)):
-            if w is not seen and w.shape == seen.shape:
-                self._last_dw[i] = self._drawn_part(i, w) - self._drawn_part(i, seen)
-        self._weights_seen = weights
+        version = self.session.engine.weights_version
+        if version != self._version_seen:  # Δw since the weights last shown (the fast path writes in place)
+            for i, (w, seen) in enumerate(zip(weights, self._drawn_seen)):
+                now = self._drawn_part(i, w)
+                if now.shape == seen.shape:
+                    self._last_dw[i] = now - seen
+                    seen[...] = now
+            self._version_seen = version
         self._recolor_all()
         self._request_saturation()
         self._refresh_card()
@@ -746,24 +752,23 @@ class NetworkView(QWidget):
                 self._sat_timer.start(int(self._sat_interval * 1000) + 1)
             return
         net = self.session.net
-        params = list(net.weights) + list(net.biases)
-        if self._sat_weights is not None and len(params) == len(self._sat_weights) \
-                and all(a is b for a, b in zip(params, self._sat_weights)):
+        version = self.session.engine.weights_version
+        if self._sat_version == version:
             self._update_saturation_marks()
             return
         threshold = self._sat_threshold
         X = probe_rows(self.session)
         if not (len(X) and X.shape[1] == net.sizes[0]):
-            self._sat_fractions, self._sat_probe, self._sat_weights = None, 0, params
+            self._sat_fractions, self._sat_probe, self._sat_version = None, 0, version
             self._update_saturation_marks()
             return
 
         def done(fractions, spent: float) -> None:
             if threshold != self._sat_threshold:  # changed meanwhile: measure again
-                self._sat_weights = None
+                self._sat_version = None
                 self._request_saturation()
                 return
-            self._sat_fractions, self._sat_probe, self._sat_weights = fractions, len(X), params
+            self._sat_fractions, self._sat_probe, self._sat_version = fractions, len(X), version
             self._sat_last = time.monotonic()
             self._sat_interval = max(SATURATION_INTERVAL, 10.0 * spent)
             self._update_saturation_marks()
@@ -1100,8 +1105,8 @@ class NetworkView(QWidget):
         if self._grid_lim is None or "heat" in self._jobs:
             return
         net = self.session.net
-        weights = list(net.weights) + list(net.biases)
-        if self._heat_weights is not None and all(a is b for a, b in zip(weights, self._heat_weights)):
+        version = self.session.engine.weights_version
+        if self._heat_version == version:
             return
         self._heat_last = time.monotonic()
         self._heat_dirty = False
@@ -1109,7 +1114,7 @@ class NetworkView(QWidget):
         probe = GridProbe(net, xlim, ylim, HEATMAP_RESOLUTION, rows=[c.n for c in self._cols])
 
         def done(grids: list[np.ndarray], spent: float) -> None:
-            self._heat_weights = weights
+            self._heat_version = version
             self._heat_grids = [g[:, ::-1, :] for g in grids]  # x2 grows upwards on screen
             self._render_heatmaps()
             if self._heat_dirty:  # the weights moved on meanwhile: again, after a pause as long as the work
