@@ -16,7 +16,7 @@ from visualbp.gui.equation_panel import EquationPanel
 from visualbp.gui.files import FileActions
 from visualbp.gui.inspector import NeuronInspector
 from visualbp.gui.recovery import Recovery
-from visualbp.gui.network_view import NetworkView
+from visualbp.gui.network import NetworkView
 from visualbp.gui.plots import PlotsPanel
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import SetupPanel
