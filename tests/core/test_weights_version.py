@@ -96,3 +96,14 @@ def test_the_version_grows_with_every_change_of_the_weights_and_only_then():
     with pytest.raises(ValueError, match="shapes"):
         engine.load_parameters(engine.net.weights[:1], engine.net.biases)
     assert not changed()
+
+
+def test_a_whole_minibatch_record_names_its_rows_and_the_last_examples_output():
+    engine = make()
+    before = [w.copy() for w in engine.net.weights], [b.copy() for b in engine.net.biases]
+    record = engine.finish_batch()
+    rows = record["rows"]
+    assert len(rows) == record.batch_size == 5 and len(set(rows.tolist())) == 5
+    net = Network([4, 5, 3], seed=3)
+    net.weights, net.biases = before
+    np.testing.assert_allclose(record["a_last"], net.feedforward(engine.X[rows[-1]].reshape(-1, 1)), atol=1e-12)

@@ -436,7 +436,8 @@ class Engine:
 
     # ----------------------------------------------------------------- a whole minibatch
     def _fast_batch(self) -> StepRecord:
-        """Take the next minibatch in one matrix-based pass (one BATCH record).
+        """Take the next minibatch in one matrix-based pass (one BATCH record: the cost, the training
+        ``rows`` taken, and ``a_last``, a^L of the last of them before the update).
 
         The weights and biases are updated in place, but only arrays this path allocated itself
         and has handed to nobody (``_owned``: every weight, then every bias); after a record step,
@@ -466,8 +467,9 @@ class Engine:
         self._last_scaled = (bias_grads, self._grad_buffers, eta)
         self._bump_version()
         cost = net.cost.fn(a_L, Yb) / m
+        # which training rows the pass took, and the last one's a^L (before the update): what the graph shows
         record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
-                            freeze({"cost": np.array(cost)}))
+                            freeze({"cost": np.array(cost), "rows": rows.copy(), "a_last": a_L[:, -1:].copy()}))
         stats = None
         if self.batch_done:
             stats = BatchStats(

@@ -11,8 +11,9 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QFont, QFontMetricsF, QTextOption
 
 from visualbp.gui import theme as T
+from visualbp.gui.diagnostic_marks import alarm_color
 from visualbp.gui.network.layout import Column, neuron_label_anchor, title_y
-from visualbp.gui.notation import shown
+from visualbp.gui.notation import fmt, shown
 
 SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"}
 
@@ -36,11 +37,17 @@ class Labels:
         self.neuron_labels: list[tuple[pg.TextItem, Column, float]] = []
         self.more: dict[int, pg.TextItem] = {}  # l → the note under a column drawn in part
         self.cols: list[Column] = []
+        self.outputs: dict[int, tuple[pg.TextItem, str]] = {}  # j → (label, class name) of the output neurons
+        self._title_parts: list[tuple[str, str]] = []  # per column: (first line, second line)
+        self._notes: dict[int, str] = {}  # l → what the title's second line adds (the saturation count)
+        self._output_html: dict[int, str] = {}
+        self._scale = 0.0  # pixels per unit of the last fit
 
     def build(self, cols: list[Column], dataset) -> None:
         for item in self.items:
             self.vb.removeItem(item)
         self.items, self.titles, self.neuron_labels, self.more = [], [], [], {}
+        self.outputs, self._title_parts, self._notes, self._output_html = {}, [], {}, {}
         self.cols = cols
         t = T.current()
         L = len(cols)
@@ -49,9 +56,8 @@ class Labels:
             role = " (input)" if c.l == 1 else (" (output)" if c.l == L else "")
             size = f"{c.n:,} = {c.image_shape[0]}×{c.image_shape[1]}" if c.kind == "image" else f"{c.total:,}"
             unit = "pixels" if c.kind == "image" else ("neuron" if c.total == 1 else "neurons")
-            text = (f"<span style='color:{t.text};font-weight:600'>l = {c.l}{role}</span><br>"
-                    f"<span style='color:{t.muted}'>{size} {unit}</span>")
-            item = self._centred(text, (0.5, 1.0), c.x, y)
+            self._title_parts.append((f"l = {c.l}{role}", f"{size} {unit}"))
+            item = self._centred(self._title_html(len(self._title_parts) - 1), (0.5, 1.0), c.x, y)
             self.titles.append((item, c, item.textItem.font().pointSizeF()))
             if c.hidden:
                 self._build_more(c)
@@ -67,6 +73,57 @@ class Labels:
                 self.vb.addItem(item, ignoreBounds=True)
                 self.items.append(item)
                 self.neuron_labels.append((item, c, item.textItem.font().pointSizeF()))
+                if c.l == L and c.l > 1:
+                    self.outputs[j] = (item, label)
+
+    def _title_html(self, i: int) -> str:
+        t = T.current()
+        first, second = self._title_parts[i]
+        note = self._notes.get(i + 1, "")
+        extra = f"<span style='color:{alarm_color()}'> · {note}</span>" if note else ""
+        return (f"<span style='color:{t.text};font-weight:600'>{first}</span><br>"
+                f"<span style='color:{t.muted}'>{second}</span>{extra}")
+
+    def set_notes(self, notes: dict[int, str]) -> None:
+        """What the titles add after the neuron count, e.g. {2: '3 saturated'} (a changed one is rewritten)."""
+        notes = {l: text for l, text in notes.items() if text}
+        changed = [i for i in range(len(self.titles)) if notes.get(i + 1, "") != self._notes.get(i + 1, "")]
+        self._notes = notes
+        for i in changed:
+            item = self.titles[i][0]
+            item.textItem.setTextWidth(-1)
+            item.setHtml(self._title_html(i))
+            item.textItem.setTextWidth(item.textItem.document().idealWidth())
+            item.updateTextPos()
+        if changed and self._scale:
+            self.fit_sizes(self._scale)
+
+    def set_outputs(self, rows: list[tuple[float | None, str]]) -> None:
+        """The output neurons' labels: class, a^L_j of the example the last step processed, and whether it is
+        the target and the network got it right (✓) or predicted another class (✗)."""
+        t = T.current()
+        for j, (value, role) in enumerate(rows):
+            if j not in self.outputs:
+                continue
+            item, name = self.outputs[j]
+            parts = [f"<span style='color:{t.text if role else t.muted};"
+                     f"font-weight:{600 if role in ('right', 'target') else 400}'>{name}</span>"]
+            if value is not None:
+                parts.append(f"<span style='color:{t.muted}'>{fmt(value, 2)}</span>")
+            if role == "right":
+                parts.append(f"<span style='color:{t.text};font-weight:600'>✓ target</span>")
+            elif role == "target":
+                parts.append(f"<span style='color:{t.text}'>← target</span>")
+            elif role == "wrong":
+                parts.append(f"<span style='color:{alarm_color()};font-weight:600'>✗ predicted</span>")
+            html = "&nbsp;&nbsp;".join(parts)
+            if self._output_html.get(j) != html:
+                self._output_html[j] = html
+                item.setHtml(html)
+
+    def output_texts(self) -> list[str]:
+        """The output neurons' labels in plain text, j = 0, 1, …"""
+        return [self.outputs[j][0].textItem.toPlainText().replace("\xa0", " ") for j in sorted(self.outputs)]
 
     def _build_more(self, c: Column) -> None:
         """Under a column drawn in part: how many of its neurons are not drawn, and where to see them."""
@@ -111,6 +168,7 @@ class Labels:
         """Shrink (never grow) the labels that would overlap at ``scale`` pixels per unit: column titles wider
         than the gap to their neighbours', neuron labels (x_k, classes) taller than the neurons' spacing. A big
         network in the large type of presentation mode stays legible."""
+        self._scale = scale
         titles = self.titles
         factor = 1.0
         for (a, ca, pa), (b, cb, pb) in zip(titles, titles[1:]):

@@ -24,7 +24,7 @@ from visualbp.gui.network.scene import Scene
 from visualbp.gui.notation import fmt, prime_name, sym
 from visualbp.gui.sliced_jobs import SlicedJobs
 
-SATURATED_ON = 0.5  # without a current example, a neuron saturated on at least this fraction of the probe is marked
+SATURATED_ON = 0.9  # without a current example, a neuron saturated on at least this fraction of the probe is marked
 SATURATION_INTERVAL = 0.2  # seconds: the probe's saturation is measured at most ~5 times a second
 
 

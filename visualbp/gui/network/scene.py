@@ -373,6 +373,26 @@ class Scene:
             v = ((y1 - float(a1[1, 0])) / (y1 - y0) * (res - 1) + 0.5) / res
             self.example_uv = (min(max(u, 0.0), 1.0), min(max(v, 0.0), 1.0))
 
+    def outputs(self) -> list[tuple[float | None, str]]:
+        """Per output neuron j (drawn): a^L_j of the example the last step processed (None until known) and its
+        role — 'right' (the target, and the largest a^L_j), 'target' (the target, another was larger), 'wrong'
+        (the largest a^L_j, not the target) or ''."""
+        n = self.cols[-1].n if self.cols else 0
+        ex = self.example
+        if ex is None:
+            return [(None, "")] * n
+        a = None if ex.aL is None else np.asarray(ex.aL, dtype=np.float64).ravel()
+        predicted = int(np.argmax(a)) if a is not None and a.size else None
+        rows = []
+        for j in range(n):
+            value = float(a[j]) if a is not None and j < a.size else None
+            if j == ex.label:
+                role = "target" if predicted is None or predicted != j else "right"
+            else:
+                role = "wrong" if predicted == j and ex.label is not None else ""
+            rows.append((value, role))
+        return rows
+
     # ------------------------------------------------------------- pictures
     def input_image(self) -> np.ndarray | None:
         """(h, w, 4) RGBA of the input picture: the example the last step processed, else the mean input faded

@@ -173,7 +173,7 @@ class NetworkView(QWidget):
         k = T.scale()  # the column titles and the x_k / class labels grow with the type
         top_px, bottom_px = 44.0 * k, 14.0 + ratio_px
         left_px = 48.0 * k if cols[0].kind not in ("image", "compact") else 16.0
-        right_px = 70.0 * k if cols[-1].kind != "compact" else 16.0
+        right_px = 120.0 * k if cols[-1].kind != "compact" else 16.0  # class, a^L_j, ✓ target
         scale = max(min((vw - left_px - right_px) / width, (vh - top_px - bottom_px) / height), 1e-6)
         cx = left + width / 2 + (right_px - left_px) / 2 / scale
         extra = (vh / scale - (height + (top_px + bottom_px) / scale)) / 2
@@ -304,6 +304,7 @@ class NetworkView(QWidget):
             self.edges.set_glow(self.scene.glow(), _glow_color())
         self._update_band()
         self.heatmaps.refresh_input()
+        self.labels.set_outputs(self.scene.outputs())
         self.saturation.update_marks()  # repaints the neurons
         self._update_legend()
         self.interaction.refresh()
@@ -325,6 +326,7 @@ class NetworkView(QWidget):
     def _on_saturation_marks(self) -> None:
         text, tip = self.saturation.legend()
         self.toolbar.sync_saturation(self.saturation.shown, text, tip)
+        self.labels.set_notes({c.l: self.saturation.count_text(c.l) for c in self.scene.cols})
         self._paint_neurons()
 
     def _on_ratios_changed(self) -> None:
