@@ -40,7 +40,8 @@ def test_every_edge_is_drawn_in_the_bin_of_its_weight():
 
 def test_mnist_draws_the_strongest_edges_and_a_receptive_field_per_hidden_neuron():
     scene, net, _ = make(SessionConfig(dataset="mnist", sizes=(784, 30, 10)))
-    assert [c.kind for c in scene.cols] == ["image", "circle", "circle"] and scene.lod == [True, False]
+    assert [c.kind for c in scene.cols] == ["image", "tile", "circle"] and scene.lod == [True, False]
+    assert scene.cols[1].grid == (5, 6) and scene.max_edges == 100  # 30 fields in 5 rows of 6; few lines
     drawn = scene.edge_flat[scene.edge_l == 2]
     mag = np.abs(net.weights[0]).ravel()
     assert len(drawn) == scene.max_edges and mag[drawn].min() >= np.sort(mag)[-scene.max_edges]

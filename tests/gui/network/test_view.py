@@ -3,7 +3,7 @@ large layers use level of detail, hover names w^l_jk with its gradient, a click 
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import QPoint, QRectF, Qt
+from PyQt6.QtCore import QPoint, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor
 
 from visualbp.core.config import SessionConfig
@@ -259,14 +259,15 @@ def test_mnist_uses_level_of_detail(qtbot):
     v.resize(1100, 800)
     v.show()
     assert v.scene.lod[2 - 2] and not v.scene.lod[3 - 2]
-    assert v.scene.drawn_edge_count(2) == v.scene.max_edges == 300
+    # a picture's receptive fields show every weight of w^2: its strongest 100 only hint at them as lines
+    assert v.scene.drawn_edge_count(2) == v.scene.max_edges == 100
     assert v.scene.drawn_edge_count(3) == 300
     rf = v.scene.receptive_fields()
     assert rf.shape == (30, 28, 28) and np.array_equal(rf[3].ravel(), s.net.weights[0][3])
     # the drawn edges are the strongest
     drawn = v.scene.edge_flat[v.scene.edge_l == 2]
     mag = np.abs(s.net.weights[0]).ravel()
-    assert mag[drawn].min() >= np.sort(mag)[-300]
+    assert mag[drawn].min() >= np.sort(mag)[-100]
     # hover on a receptive-field pixel reads that weight
     left, top, width, height = v.scene.cols[1].tile_rect(4)  # the layout the painter draws it at
     k = 14 * 28 + 14
@@ -315,9 +316,10 @@ def test_input_labels_are_x1_x2_and_output_labels_are_class_labels(view, session
 
 
 def red_pixels_near(view, l: int, j: int) -> int:
-    """Pixels of the saturation colour in a small square around neuron j of layer l, as painted."""
+    """Pixels of the saturation colour in a small square around neuron j's circle (the layout's), as painted."""
     img = view.graphics.grab().toImage()
-    centre = view.graphics.mapFromScene(view.view_to_scene(view.neuron_pos(l, j)))
+    node = QPointF(*view.scene.cols[l - 1].node_center(j))
+    centre = view.graphics.mapFromScene(view.view_to_scene(node))
     red = QColor(SATURATION_COLOR)
     count = 0
     for dx in range(-14, 15):
@@ -420,7 +422,7 @@ def test_error_ratio_labels_appear_after_a_minibatch_with_the_right_values(qtbot
     visible = QRectF(x0, y0, x1 - x0, y1 - y0)
     for l in range(2, 7):
         rect = v.ratios.rect(l)
-        assert rect.center().x() == pytest.approx(v.neuron_pos(l, 0).x())
+        assert rect.center().x() == pytest.approx(v.scene.cols[l - 1].x)  # the column's centre
         assert rect.top() > bottom and visible.contains(rect)
     # the hover explains the number
     assert v.hover_text_at(v.ratios.rect(2).center()).startswith("‖δ^2‖/‖δ^6‖ =")
@@ -496,7 +498,7 @@ def test_mnist_by_minibatch_shows_the_last_example_and_labels_the_outputs(qtbot)
         for j, text in enumerate(texts):
             assert text.startswith(f"{j}  {C.format_number(a[j], 2)}")
         if predicted == target:
-            assert texts[target].endswith("✓ target") and "✗" not in " ".join(texts)
+            assert texts[target].endswith("✓") and "✗" not in " ".join(texts)
         else:
             assert texts[target].endswith("← target") and texts[predicted].endswith("✗ predicted")
     s.shutdown()

@@ -58,8 +58,7 @@ class Heatmaps(QObject):
                 item.setRect(qrect(c.image_rect()))
             else:
                 self.images[f"heat{c.l}" if c.mosaic == "heat" else "rf"] = item
-                rows, cols = c.tile_px
-                item.setImage(np.zeros((c.n * c.block_rows, cols, 4), dtype=np.uint8), autoLevels=False)
+                item.setImage(np.zeros(c.mosaic_shape() + (4,), dtype=np.uint8), autoLevels=False)
                 item.setRect(qrect(c.mosaic_rect()))
 
     def refresh_input(self) -> None:

@@ -42,12 +42,14 @@ class Labels:
         self._notes: dict[int, str] = {}  # l → what the title's second line adds (the saturation count)
         self._output_html: dict[int, str] = {}
         self._scale = 0.0  # pixels per unit of the last fit
+        self.output_room_px = 0.0  # how wide the output labels may get, in pixels
 
     def build(self, cols: list[Column], dataset) -> None:
         for item in self.items:
             self.vb.removeItem(item)
         self.items, self.titles, self.neuron_labels, self.more = [], [], [], {}
         self.outputs, self._title_parts, self._notes, self._output_html = {}, [], {}, {}
+        self.output_room_px = 0.0
         self.cols = cols
         t = T.current()
         L = len(cols)
@@ -75,6 +77,10 @@ class Labels:
                 self.neuron_labels.append((item, c, item.textItem.font().pointSizeF()))
                 if c.l == L and c.l > 1:
                     self.outputs[j] = (item, label)
+        if self.outputs:  # the widest an output label gets: class, a^L_j, "← target"
+            item, name = max(self.outputs.values(), key=lambda o: len(o[1]))
+            metrics = QFontMetricsF(item.textItem.font())
+            self.output_room_px = metrics.horizontalAdvance(f"{name}  0.000  ✗ predicted") + 8.0
 
     def _title_html(self, i: int) -> str:
         t = T.current()
@@ -111,7 +117,7 @@ class Labels:
             if value is not None:
                 parts.append(f"<span style='color:{t.muted}'>{fmt(value, 2)}</span>")
             if role == "right":
-                parts.append(f"<span style='color:{t.text};font-weight:600'>✓ target</span>")
+                parts.append(f"<span style='color:{t.text};font-weight:600'>✓</span>")
             elif role == "target":
                 parts.append(f"<span style='color:{t.text}'>← target</span>")
             elif role == "wrong":

@@ -22,6 +22,9 @@ HEATMAP_RESOLUTION = 28  # grid points per side of a neuron's 2-D heatmap
 PICK_PX = 3.0  # a shape answers the mouse this many screen pixels outside its outline
 #: The graph's width over its height (the gaps between columns fill the rest).
 ASPECT = 1.5
+GRID_ROWS = 0.9  # a receptive-field grid has about 0.9·√n rows (30 fields: 5 rows of 6)
+GRID_TILE = 0.85  # a receptive field's share of its cell's height
+GRID_CELL_W = 1.2  # a grid cell's width over its field's: room for the neuron's node and bias
 
 Rect = tuple[float, float, float, float]  # left, top, width, height
 
@@ -59,6 +62,10 @@ class Column:
     tile_h: float = 0.0
     mosaic_left: float = 0.0
     more_y: float = 0.0  # where the "… more neurons not drawn" note goes (below the last drawn neuron)
+    grid: tuple[int, int] | None = None  # (rows, columns) of a receptive-field grid, j running down each column
+    lefts: np.ndarray | None = None  # a grid's tile left edge per neuron
+    cell_w: float = 0.0  # a grid cell's width (tile and the room for its node)
+    block_cols: int = 0  # a grid's mosaic columns per cell
 
     @property
     def hidden(self) -> int:
@@ -70,10 +77,35 @@ class Column:
         """The mosaic tile of neuron j (receptive field or heatmap)."""
         row_h = self.s / self.block_rows
         top = float(self.ys[j]) - self.s / 2 + self.g0 * row_h
-        return (self.mosaic_left, top, self.tile_w, self.tile_h)
+        return (self.tile_left(j), top, self.tile_w, self.tile_h)
+
+    def tile_left(self, j: int) -> float:
+        return float(self.lefts[j]) if self.lefts is not None else self.mosaic_left
 
     def mosaic_rect(self) -> Rect:
+        if self.grid is not None:
+            rows, cols = self.grid
+            return (self.mosaic_left, self.top, cols * self.cell_w, rows * self.s)
         return (self.mosaic_left, float(self.ys[0]) - self.s / 2, self.tile_w, self.n * self.s)
+
+    def mosaic_shape(self) -> tuple[int, int]:
+        """(rows, columns) in pixels of the column's mosaic image."""
+        if self.grid is not None:
+            rows, cols = self.grid
+            return rows * self.block_rows, cols * self.block_cols
+        return self.n * self.block_rows, self.tile_px[1]
+
+    def near(self, x: float, y: float) -> list[int]:
+        """The neurons whose shapes may hold (x, y): the row at y (and, in a grid, the cells at and left of x)."""
+        if self.grid is None:
+            j = int(round((y - float(self.ys[0])) / self.s))
+            return [j] if 0 <= j < self.n else []
+        rows, cols = self.grid
+        row = int(round((y - (self.top + self.s / 2)) / self.s))
+        col = int(math.floor((x - self.mosaic_left) / self.cell_w))
+        if not 0 <= row < rows:
+            return []
+        return [c * rows + row for c in (col, col - 1) if 0 <= c < cols and c * rows + row < self.n]
 
     def image_rect(self) -> Rect:
         h, w = self.image_shape
@@ -91,15 +123,15 @@ class Column:
     def node_center(self, j: int) -> tuple[float, float]:
         """The centre of neuron j's filled circle."""
         if self.kind == "tile":
-            return self.x + self.tile_w / 2, float(self.ys[j])
+            return self.tile_left(j) + self.tile_w, float(self.ys[j])
         return self.x, float(self.ys[j])
 
     def center(self, j: int) -> tuple[float, float]:
-        """Where neuron j is: its circle, its 2-D tile's centre, or its input pixel."""
+        """Where neuron j is: its circle (beside its receptive field), its 2-D heatmap's centre, or its pixel."""
         if self.kind == "image":
             x, y = self.pixel_center(np.array([j]))
             return float(x[0]), float(y[0])
-        if self.kind == "tile":
+        if self.mosaic == "heat":
             left, top, w, h = self.tile_rect(j)
             return left + w / 2, top + h / 2
         return self.node_center(j)
@@ -108,7 +140,7 @@ class Column:
         """The small square of b^l_j: at the tile's lower left, or the circle's lower left."""
         if self.kind == "tile":
             side = 0.16 * self.s
-            return (self.mosaic_left - side * 1.1, float(self.ys[j]) + self.tile_h / 2 - side, side, side)
+            return (self.tile_left(j) - side * 1.1, float(self.ys[j]) + self.tile_h / 2 - side, side, side)
         side = 0.55 * self.r
         return (self.x - self.r - side * 0.35, float(self.ys[j]) + self.r - side * 0.65, side, side)
 
@@ -141,7 +173,9 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
             kind, shown = "image", n
         else:
             shown = neurons_drawn(i + 1, n, False, two_d)
-            if n > COMPACT_NEURONS:  # a wide layer keeps its compact spacing, so the narrow ones stay legible
+            if i == 1 and image_shape is not None:  # receptive fields, in a grid of tiles big enough to read
+                kind = "grid"
+            elif n > COMPACT_NEURONS:  # a wide layer keeps its compact spacing, so the narrow ones stay legible
                 kind = "compact"
             elif two_d:
                 kind = "tile"
@@ -152,7 +186,13 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     for c in cols:
         if c.kind == "compact":
             c.s = min(0.3 * c.n, max(ref, 16.0)) / c.n
-    height_all = max(c.n * c.s for c in cols if c.kind != "image")
+    others = [c.n * c.s for c in cols if c.kind not in ("image", "grid")]
+    for c in cols:
+        if c.kind == "grid":  # as tall as the tallest other column (at least 4 rows of neurons)
+            rows = max(1, round(math.sqrt(c.n) * GRID_ROWS))
+            c.grid = (rows, -(-c.n // rows))
+            c.s = max(others + [4.0]) / rows
+    height_all = max(c.n * c.s if c.grid is None else c.grid[0] * c.s for c in cols if c.kind != "image")
     for idx, c in enumerate(cols):
         if c.kind == "image":
             h, w = image_shape
@@ -161,6 +201,23 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
             c.image_shape = (h, w)
             c.top, c.bottom = -h * c.px / 2, h * c.px / 2
             c.ys = np.zeros(c.n)
+            continue
+        if c.kind == "grid":
+            h, w = image_shape
+            rows, _ = c.grid
+            c.kind, c.mosaic, c.image_shape, c.tile_px = "tile", "rf", (h, w), (h, w)
+            c.block_rows = int(round(h / GRID_TILE))
+            c.g0 = (c.block_rows - h) // 2
+            c.tile_h = h / c.block_rows * c.s
+            c.tile_w = c.tile_h * w / h
+            c.block_cols = int(round(w * GRID_CELL_W))
+            c.cell_w = c.tile_w * c.block_cols / w
+            c.r = c.tile_h / 2
+            c.ys = (np.arange(c.n) % rows - (rows - 1) / 2) * c.s
+            c.top, c.bottom = -rows * c.s / 2, rows * c.s / 2
+            if c.hidden:
+                c.more_y = c.bottom
+                c.bottom += 0.14 * height_all
             continue
         c.ys = (np.arange(c.n) - (c.n - 1) / 2) * c.s
         c.top, c.bottom = float(c.ys[0] - c.s / 2), float(c.ys[-1] + c.s / 2)
@@ -175,14 +232,6 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
             c.g0 = (c.block_rows - res) // 2
             c.tile_h = c.tile_w = res / c.block_rows * c.s
             c.r = c.tile_h / 2
-        elif idx == 1 and cols[0].kind == "image":
-            h, w = image_shape
-            c.mosaic, c.image_shape, c.tile_px = "rf", (h, w), (h, w)
-            c.block_rows = int(round(h / 0.8))
-            c.g0 = (c.block_rows - h) // 2
-            c.tile_h = h / c.block_rows * c.s
-            c.tile_w = c.tile_h * w / h
-            c.r = (0.22 if c.kind == "circle" else 0.35) * c.s
         else:
             c.r = (0.3 if c.kind == "circle" else 0.38) * c.s
     # column widths, then the gap so the whole graph is about ASPECT times as wide as it is high
@@ -190,10 +239,10 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     for c in cols:
         if c.kind == "image":
             widths.append(c.image_shape[1] * c.px)
+        elif c.grid is not None:
+            widths.append(c.grid[1] * c.cell_w)
         elif c.kind == "tile":
             widths.append(c.tile_w + 0.13 * c.s)
-        elif c.mosaic == "rf":
-            widths.append(c.tile_w + 0.1 * c.s + 2 * c.r)
         else:
             widths.append(2 * c.r)
     height = max(c.bottom - c.top for c in cols)
@@ -204,14 +253,15 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
         if c.kind == "image":
             c.x = x + w / 2
             c.in_x = c.out_x = c.right
+        elif c.grid is not None:  # edges meet the grid's sides at their neuron's row
+            c.x = x + w / 2
+            c.mosaic_left = x
+            c.lefts = x + (np.arange(c.n) // c.grid[0]) * c.cell_w
+            c.in_x, c.out_x = x, c.right
         elif c.kind == "tile":
             c.x = x + c.tile_w / 2
             c.mosaic_left = x
             c.in_x, c.out_x = x, x + c.tile_w + 0.13 * c.s
-        elif c.mosaic == "rf":
-            c.mosaic_left = x
-            c.x = c.right - c.r
-            c.in_x, c.out_x = x, c.right
         else:
             c.x = x + c.r
             c.in_x, c.out_x = c.left, c.right
@@ -288,23 +338,29 @@ def hit_neuron(cols: list[Column], x: float, y: float, px: float):
                 row = min(h - 1, int((y - c.top) // c.px))
                 return ("pixel", 1, row * w + col)
             continue
-        j = int(round((y - float(c.ys[0])) / c.s))
-        if not 0 <= j < c.n:
-            continue
-        if c.mosaic is not None:
-            rect = c.tile_rect(j)
-            if rect_contains(rect, x, y):
-                if c.mosaic == "rf":
-                    h, w = c.image_shape
-                    col = min(w - 1, int((x - rect[0]) / rect[2] * w))
-                    row = min(h - 1, int((y - rect[1]) / rect[3] * h))
-                    return ("rf", c.l, j, row * w + col)
-                return ("neuron", c.l, j)
-        cx, cy = c.node_center(j)
-        reach = c.node_radius + pick
-        if c.kind == "compact":  # dots a few pixels wide: the neuron's whole row answers
-            reach = max(reach, 0.5 * c.s)
-        if math.hypot(x - cx, y - cy) <= reach:
+        for j in c.near(x, y):
+            found = _hit_shape(c, j, x, y, pick)
+            if found is not None:
+                return found
+    return None
+
+
+def _hit_shape(c: Column, j: int, x: float, y: float, pick: float):
+    """Neuron j of column c if (x, y) is within ``pick`` of its circle (painted on top) or on its tile."""
+    cx, cy = c.node_center(j)
+    reach = c.node_radius + pick
+    if c.kind == "compact":  # dots a few pixels wide: the neuron's whole row answers
+        reach = max(reach, 0.5 * c.s)
+    if math.hypot(x - cx, y - cy) <= reach:
+        return ("neuron", c.l, j)
+    if c.mosaic is not None:
+        rect = c.tile_rect(j)
+        if rect_contains(rect, x, y):
+            if c.mosaic == "rf":
+                h, w = c.image_shape
+                col = min(w - 1, int((x - rect[0]) / rect[2] * w))
+                row = min(h - 1, int((y - rect[1]) / rect[3] * h))
+                return ("rf", c.l, j, row * w + col)
             return ("neuron", c.l, j)
     return None
 

@@ -27,6 +27,7 @@ from visualbp.gui.view_limits import robust_range
 
 NBINS = C.NBINS
 DEFAULT_MAX_EDGES = 300  # strongest edges drawn per large layer pair
+IMAGE_MAX_EDGES = 100  # … when the input is a picture: the receptive fields show every weight, lines only hint
 LOD_EDGES = 1500  # a layer pair with more edges than this uses level of detail
 ANTIALIAS_EDGES = 500  # antialias edges only up to this many drawn lines
 DELTA_KINDS = (Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR, Kind.GRADIENT_B, Kind.GRADIENT_W)
@@ -60,6 +61,7 @@ class Scene:
         self.lod: list[bool] = []
         self.style = Style()
         self.max_edges: int | None = DEFAULT_MAX_EDGES
+        self.edges_chosen = False  # a person chose max_edges: it stays; else it follows the kind of input
         self.range_mode = "fixed"
         self.vmax = 1.0
         self.show_dw = False
@@ -97,6 +99,8 @@ class Scene:
             else None
         two_d = bool(dataset.is_2d) and net.sizes[0] == 2
         self.cols = build_layout(list(net.sizes), shape, two_d)
+        if not self.edges_chosen:
+            self.max_edges = IMAGE_MAX_EDGES if shape is not None else DEFAULT_MAX_EDGES
         pairs = list(zip(self.cols[:-1], self.cols[1:]))
         self.lod = [p.kind == "image" or p.total * c.total > LOD_EDGES for p, c in pairs]
         self.version = version
@@ -442,8 +446,14 @@ class Scene:
 
 
 def mosaic(c: Column, tiles_rgba: np.ndarray) -> np.ndarray:
-    """Stack (n, h, w, 4) tiles into one tall transparent image, one block per neuron."""
+    """Stack (n, h, w, 4) tiles into one transparent image: one block per neuron, in a column or a grid."""
     n, h, w, _ = tiles_rgba.shape
+    if c.grid is not None:  # j runs down each column of the grid
+        rows, cols = c.grid
+        out = np.zeros((cols * rows, c.block_rows, c.block_cols, 4), dtype=np.uint8)
+        out[:n, c.g0:c.g0 + h, :w] = tiles_rgba
+        out = out.reshape(cols, rows, c.block_rows, c.block_cols, 4).transpose(1, 2, 0, 3, 4)
+        return np.ascontiguousarray(out.reshape(rows * c.block_rows, cols * c.block_cols, 4))
     out = np.zeros((n, c.block_rows, w, 4), dtype=np.uint8)
     out[:, c.g0:c.g0 + h] = tiles_rgba
     return out.reshape(n * c.block_rows, w, 4)

@@ -173,7 +173,7 @@ class NetworkView(QWidget):
         k = T.scale()  # the column titles and the x_k / class labels grow with the type
         top_px, bottom_px = 44.0 * k, 14.0 + ratio_px
         left_px = 48.0 * k if cols[0].kind not in ("image", "compact") else 16.0
-        right_px = 120.0 * k if cols[-1].kind != "compact" else 16.0  # class, a^L_j, ✓ target
+        right_px = max(70.0 * k, self.labels.output_room_px) if cols[-1].kind != "compact" else 16.0
         scale = max(min((vw - left_px - right_px) / width, (vh - top_px - bottom_px) / height), 1e-6)
         cx = left + width / 2 + (right_px - left_px) / 2 / scale
         extra = (vh / scale - (height + (top_px + bottom_px) / scale)) / 2
@@ -184,6 +184,7 @@ class NetworkView(QWidget):
     def set_max_edges(self, n: int | None) -> None:
         """Draw at most ``n`` edges (the strongest by |w|) of each large layer pair; None draws all."""
         self.scene.max_edges = None if n is None else max(1, int(n))
+        self.scene.edges_chosen = True
         self.toolbar.sync_edges(self.scene.max_edges)
         self.scene.select_drawn()
         self.scene.recolor()
