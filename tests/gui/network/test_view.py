@@ -502,3 +502,16 @@ def test_mnist_by_minibatch_shows_the_last_example_and_labels_the_outputs(qtbot)
         else:
             assert texts[target].endswith("← target") and texts[predicted].endswith("✗ predicted")
     s.shutdown()
+
+
+def test_mnist_receptive_fields_are_at_least_32_px_in_the_room_a_1366x768_window_gives_the_graph(qtbot):
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="mnist", sizes=(784, 30, 10)))
+    v.resize(570, 404)  # the 1366×768 window's graph: about 570 × 342 px between its toolbars
+    qtbot.waitUntil(lambda: v.graphics.height() <= 345)
+    v.fit()
+    c = v.scene.cols[1]
+    px = abs(v.vb.viewPixelSize()[1])
+    assert c.grid == (5, 6) and c.tile_h / px >= 32 and c.tile_w / px >= 32
+    assert v.scene.drawn_edge_count(2) <= 100  # not a hairball over them
+    s.shutdown()

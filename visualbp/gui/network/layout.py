@@ -23,7 +23,7 @@ PICK_PX = 3.0  # a shape answers the mouse this many screen pixels outside its o
 #: The graph's width over its height (the gaps between columns fill the rest).
 ASPECT = 1.5
 GRID_ROWS = 0.9  # a receptive-field grid has about 0.9·√n rows (30 fields: 5 rows of 6)
-GRID_TILE = 0.85  # a receptive field's share of its cell's height
+GRID_TILE = 0.88  # a receptive field's share of its cell's height
 GRID_CELL_W = 1.2  # a grid cell's width over its field's: room for the neuron's node and bias
 
 Rect = tuple[float, float, float, float]  # left, top, width, height

@@ -162,11 +162,12 @@ class Saturation(QObject):
         return f"saturated: {name}(z) < {pct} of max", tip
 
     def count_text(self, l: int) -> str:
-        """The count under column l's title, e.g. '3 saturated' ('' when none or unknown)."""
+        """The count under column l's title, e.g. '3 saturated' ('' when none or unknown): on the current example
+        while one is stepped, else on nearly every example of the probe (the legend's tooltip says which)."""
         count = self.scene.saturation_counts.get(l, 0)
         if not count:
             return ""
-        return f"{count} saturated" + (" now" if self.source.get(l) == "example" else "")
+        return f"{count} saturated"
 
     def hover_text(self, l: int, j: int) -> str:
         """The hover lines about neuron j of layer l: how often it is saturated, and on this example."""
