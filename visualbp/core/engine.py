@@ -532,7 +532,10 @@ class Engine:
             what = "the cost became non-finite"
         else:
             for i in layers:
-                if not (np.isfinite(self.net.weights[i]).all() and np.isfinite(self.net.biases[i]).all()):
+                w, b = self.net.weights[i], self.net.biases[i]
+                if math.isfinite(float(w.sum()) + float(b.sum())):  # a NaN or ±∞ anywhere makes the sum one
+                    continue
+                if not (np.isfinite(w).all() and np.isfinite(b).all()):  # or the sum overflowed: look
                     what = f"the weights or biases of layer l={i + 2} became non-finite"
                     break
         if what is not None:
