@@ -366,13 +366,16 @@ class Engine:
         return replace(s, program=self._program(m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
 
     def _end_batch(self, s: _State) -> tuple[_State, bool]:
-        offset = s.offset + s.m
+        return self._after(s.step, s.epoch, s.batch, s.offset + s.m)
+
+    def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[_State, bool]:
+        """The state between minibatches once one ended at ``offset`` (and whether the epoch ended with it)."""
         ended = offset >= self.n_train
         return (
             _State(
-                step=s.step,
-                epoch=s.epoch + 1 if ended else s.epoch,
-                batch=0 if ended else s.batch + 1,
+                step=step,
+                epoch=epoch + 1 if ended else epoch,
+                batch=0 if ended else batch + 1,
                 offset=0 if ended else offset,
             ),
             ended,
@@ -477,7 +480,7 @@ class Engine:
                 delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in bias_grads),
                 grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in self._grad_buffers),
             )
-        s, epoch_ended = self._end_batch(replace(before, m=m, step=before.step + 1))
+        s, epoch_ended = self._after(before.step + 1, before.epoch, before.batch, before.offset + m)
         self._state = s
         self.last_record = record
         self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(weights, biases)),
