@@ -279,7 +279,7 @@ def test_mnist_uses_level_of_detail(qtbot):
     v.set_max_edges(None)
     assert v.scene.drawn_edge_count(2) == 23_520
     assert sum(v.edges.drawn_per_bin()) == 23_520 + 300
-    l, j, k, w = 2, *np.unravel_index(np.argmax(mag), (30, 784)), None
+    j, k = np.unravel_index(np.argmax(mag), (30, 784))
     assert v.scene.edge_rgba(2, j, k) == expected_color(s.net.weights[0][j, k], v.scene.vmax)
     v.set_max_edges(50)
     assert v.scene.drawn_edge_count(2) == 50
@@ -470,7 +470,7 @@ def test_heatmaps_and_dw_follow_consecutive_in_place_minibatches(qtbot, view, se
         session.finish_batch()
         assert all(a is b for a, b in zip(session.net.weights, arrays))  # written in place
         out = activations_on_grid(session.net, xlim, ylim, view.heatmaps.grid(4).shape[1])[-1][:, ::-1, :]
-        qtbot.waitUntil(lambda: np.allclose(view.heatmaps.grid(4), out), timeout=2000)
+        qtbot.waitUntil(lambda out=out: np.allclose(view.heatmaps.grid(4), out), timeout=2000)
         dws = [w - b for w, b in zip(session.net.weights, before)]
         vmax = robust_range(dws)
         for l, dw in enumerate(dws, start=2):

@@ -11,7 +11,13 @@ from PyQt6.QtGui import QBrush, QColor, QPen
 from visualbp.gui import theme as T
 from visualbp.gui.network.items import EdgeItem
 from visualbp.gui.network.labels import Labels
-from visualbp.gui.network.layout import PICK_PX, hit_neuron, more_rect, near_segments, rect_contains
+from visualbp.gui.network.layout import (
+    PICK_PX,
+    hit_neuron,
+    more_rect,
+    near_segments,
+    rect_contains,
+)
 from visualbp.gui.network.ratios import RatioLabels
 from visualbp.gui.network.saturation import Saturation
 from visualbp.gui.network.scene import Scene

@@ -112,8 +112,8 @@ class Labels:
             if j not in self.outputs:
                 continue
             item, name = self.outputs[j]
-            parts = [f"<span style='color:{t.text if role else t.muted};"
-                     f"font-weight:{600 if role in ('right', 'target') else 400}'>{name}</span>"]
+            parts = [(f"<span style='color:{t.text if role else t.muted};"
+                      f"font-weight:{600 if role in ('right', 'target') else 400}'>{name}</span>")]
             if value is not None:
                 parts.append(f"<span style='color:{t.muted}'>{fmt(value, 2)}</span>")
             if role == "right":

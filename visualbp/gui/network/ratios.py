@@ -14,7 +14,12 @@ from PyQt6.QtGui import QTextOption
 from visualbp.core.diagnostics import error_ratios
 from visualbp.core.steps import BatchStats
 from visualbp.gui import theme as T
-from visualbp.gui.diagnostic_marks import RATIO_WARN_HIGH, RATIO_WARN_LOW, alarm_color, ratio_color
+from visualbp.gui.diagnostic_marks import (
+    RATIO_WARN_HIGH,
+    RATIO_WARN_LOW,
+    alarm_color,
+    ratio_color,
+)
 from visualbp.gui.network.layout import Column, ratio_y
 from visualbp.gui.notation import _sup_digits, fmt
 

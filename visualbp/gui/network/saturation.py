@@ -179,8 +179,8 @@ class Saturation(QObject):
         act = self.session.net.layer_activation(l - 2)
         name = prime_name(act)
         limit = self.threshold * max_prime(act)
-        lines = [f"saturated on {float(frac[j]):.0%} of examples ({name}(z) < {fmt(limit, 2)}; "
-                 f"measured on {self.probe} training examples)"]
+        lines = [(f"saturated on {float(frac[j]):.0%} of examples ({name}(z) < {fmt(limit, 2)}; "
+                  f"measured on {self.probe} training examples)")]
         sp = self.session.engine.current("sp", l)
         if sp is not None and j < np.size(sp) and float(np.ravel(sp)[j]) < limit:
             lines.append(f"saturated on this example: {name}({sym('z', l, j)}) = {fmt(float(np.ravel(sp)[j]))}")

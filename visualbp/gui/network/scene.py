@@ -22,7 +22,12 @@ import numpy as np
 
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
-from visualbp.gui.network.layout import HEATMAP_RESOLUTION, Column, build_layout, edge_segments
+from visualbp.gui.network.layout import (
+    HEATMAP_RESOLUTION,
+    Column,
+    build_layout,
+    edge_segments,
+)
 from visualbp.gui.view_limits import robust_range
 
 NBINS = C.NBINS
