@@ -35,6 +35,7 @@ class Heatmaps(QObject):
         self._version: int | None = None  # engine.weights_version the grids were computed at
         self._dirty = False  # the weights changed while the grid was being computed
         self._last = 0.0
+        self._input_key: object = ()  # the example the input tile shows
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
@@ -45,6 +46,7 @@ class Heatmaps(QObject):
             self.vb.removeItem(item)
         self.images = {}
         self.grids, self._version, self._dirty = None, None, False
+        self._input_key = ()
         for c in self.scene.cols:
             if c.kind != "image" and c.mosaic is None:
                 continue
@@ -61,11 +63,19 @@ class Heatmaps(QObject):
                 item.setImage(np.zeros(c.mosaic_shape() + (4,), dtype=np.uint8), autoLevels=False)
                 item.setRect(qrect(c.mosaic_rect()))
 
-    def refresh_input(self) -> None:
-        """The input tile: the example the last step processed (the mean input, faded, before any)."""
+    def refresh_input(self, force: bool = False) -> None:
+        """The input tile: the example the last step processed (the mean input, faded, before any). Stepping
+        through one example's records keeps its picture: it is coloured again only for another example."""
         item = self.images.get("input")
-        rgba = self.scene.input_image() if item is not None else None
+        if item is None:
+            return
+        ex = self.scene.example
+        key = None if ex is None else (ex.row, id(ex.a1) if ex.row is None else 0)
+        if key == self._input_key and not force:
+            return
+        rgba = self.scene.input_image()
         if rgba is not None:
+            self._input_key = key
             item.setImage(rgba, autoLevels=False)
 
     def refresh_receptive_fields(self) -> None:

@@ -102,7 +102,7 @@ class Labels:
             item.textItem.setTextWidth(item.textItem.document().idealWidth())
             item.updateTextPos()
         if changed and self._scale:
-            self.fit_sizes(self._scale)
+            self._fit_titles(self._scale)
 
     def set_outputs(self, rows: list[tuple[float | None, str]]) -> None:
         """The output neurons' labels: class, a^L_j of the example the last step processed, and whether it is
@@ -175,15 +175,7 @@ class Labels:
         than the gap to their neighbours', neuron labels (x_k, classes) taller than the neurons' spacing. A big
         network in the large type of presentation mode stays legible."""
         self._scale = scale
-        titles = self.titles
-        factor = 1.0
-        for (a, ca, pa), (b, cb, pb) in zip(titles, titles[1:]):
-            need = (_label_width(a, pa) + _label_width(b, pb)) / 2 + 10.0
-            gap = (cb.x - ca.x) * scale
-            if need > gap:
-                factor = min(factor, gap / need)
-        for item, _c, base in titles:
-            _set_label_pt(item, base * max(factor, 0.6), centred=True)
+        self._fit_titles(scale)
         index: dict[int, int] = {}
         for item, c, base in self.neuron_labels:
             height = QFontMetricsF(_with_pt(item.textItem.font(), base)).height()
@@ -194,6 +186,17 @@ class Labels:
             every = max(1, math.ceil(height * size / room - 0.05))
             j = index[c.l] = index.get(c.l, -1) + 1
             item.setVisible(j % every == 0)
+
+    def _fit_titles(self, scale: float) -> None:
+        titles = self.titles
+        factor = 1.0
+        for (a, ca, pa), (b, cb, pb) in zip(titles, titles[1:]):
+            need = (_label_width(a, pa) + _label_width(b, pb)) / 2 + 10.0
+            gap = (cb.x - ca.x) * scale
+            if need > gap:
+                factor = min(factor, gap / need)
+        for item, _c, base in titles:
+            _set_label_pt(item, base * max(factor, 0.6), centred=True)
 
 
 def _with_pt(font: QFont, size: float) -> QFont:

@@ -65,6 +65,7 @@ class NetworkView(QWidget):
         self.session = session
         self.scene = Scene()
         self._record: StepRecord | None = None
+        self._legend: tuple = ()  # what the saturation checkbox says
         self._auto_fit = True
         self._heatmap_windows: dict[int, WeightHeatmap] = {}
         self._jobs = SlicedJobs(self)  # heatmaps and saturation of a big network, between repaints
@@ -143,6 +144,7 @@ class NetworkView(QWidget):
         self.scene.refresh_biases()
         self._paint_edges()
         self.heatmaps.refresh_receptive_fields()
+        self.heatmaps.refresh_input(force=True)
         self.heatmaps.render()  # the heatmaps' colours changed, not the weights
         self.labels.build(self.scene.cols, self.session.dataset)
         self.ratios.build(self.scene.cols, keep=True)
@@ -325,8 +327,10 @@ class NetworkView(QWidget):
         self.neurons.set_selected(neuron)
 
     def _on_saturation_marks(self) -> None:
-        text, tip = self.saturation.legend()
-        self.toolbar.sync_saturation(self.saturation.shown, text, tip)
+        legend = (self.saturation.shown, *self.saturation.legend())
+        if legend != self._legend:  # the checkbox relays itself out on every new text: only when it changed
+            self._legend = legend
+            self.toolbar.sync_saturation(*legend)
         self.labels.set_notes({c.l: self.saturation.count_text(c.l) for c in self.scene.cols})
         self._paint_neurons()
 
