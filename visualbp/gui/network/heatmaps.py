@@ -99,6 +99,13 @@ class Heatmaps(QObject):
         elif not self._timer.isActive():
             self._timer.start(int(wait * 1000) + 1)
 
+    def flush(self) -> None:
+        """Refresh now if a refresh is waiting for its turn (or the weights moved on during the last one)."""
+        if self._timer.isActive() or self._dirty:
+            self._timer.stop()
+            self._dirty = False
+            self.refresh()
+
     def refresh(self) -> None:
         """Every drawn neuron's a^l_j over the input plane, fed forward a block of grid points at a time."""
         if self.scene.grid_lim is None or "heat" in self.jobs:

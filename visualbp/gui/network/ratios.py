@@ -84,6 +84,11 @@ class RatioLabels(QObject):
         """Newer numbers wait for their turn (the ~5 Hz limit)."""
         return self._timer.isActive()
 
+    def flush(self) -> None:
+        """Show the newest numbers now if they are waiting for their turn."""
+        if self._timer.isActive():
+            self.update_labels()
+
     def update_labels(self) -> None:
         """'‖δ^l‖/‖δ^L‖ = 0.03' under column l: muted near 1, in the warning colour below 0.1 or above 10."""
         self._timer.stop()

@@ -82,6 +82,12 @@ class Saturation(QObject):
         """A measurement waits for its turn (the ~5 Hz limit)."""
         return self._timer.isActive()
 
+    def flush(self) -> None:
+        """Measure now if a measurement is waiting for its turn."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
+
     def refresh(self) -> None:
         """Per neuron, the fraction of the probe's examples on which σ'(z^l_j) < threshold × max σ'."""
         if "saturation" in self.jobs:  # one under way: measured again when it is done

@@ -229,7 +229,13 @@ class NetworkView(QWidget):
         self.saturation.set_threshold(fraction)
 
     def settle(self) -> None:
-        """Finish the heatmaps and saturation still being computed a block at a time (screenshots, tests)."""
+        """Show the newest numbers now (screenshots, tests): measurements waiting for their turn are taken, and
+        the heatmaps and saturation still being computed a block at a time are finished."""
+        for pending in (self.saturation, self.heatmaps, self.ratios):
+            pending.flush()
+        self._jobs.settle()
+        self.saturation.flush()  # the weights moved on while the probe was measured
+        self.heatmaps.flush()
         self._jobs.settle()
 
     def show_weight_heatmap(self, l: int) -> WeightHeatmap:
