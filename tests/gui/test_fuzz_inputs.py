@@ -459,7 +459,7 @@ def test_a_session_file_with_absurd_noise_is_refused(window, monkeypatch, tmp_pa
 def test_a_large_network_is_drawn_with_its_level_of_detail(qtbot):
     theme.apply()
     session = Session(SessionConfig(dataset="mnist", sizes=(784, 2000, 10), seed=0))  # ~1.6 M weights
-    from visualbp.gui.network_view import NetworkView
+    from visualbp.gui.network import NetworkView
 
     t0 = time.perf_counter()
     view = NetworkView(session)
@@ -469,8 +469,8 @@ def test_a_large_network_is_drawn_with_its_level_of_detail(qtbot):
     qtbot.waitExposed(view)
     view.grab()
     built = time.perf_counter() - t0
-    assert view.uses_level_of_detail(2) and view.uses_level_of_detail(3)
-    assert view.drawn_edge_count(2) == view.max_edges() == view.drawn_edge_count(3)
+    assert view.scene.lod[2 - 2] and view.scene.lod[3 - 2]
+    assert view.scene.drawn_edge_count(2) == view.scene.max_edges == view.scene.drawn_edge_count(3)
     session.set_granularity("minibatch")
     t0 = time.perf_counter()
     session.step()

@@ -36,7 +36,7 @@ def test_keys_drive_the_engine_and_the_views_follow(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Right)
     qtbot.keyClick(window, Qt.Key.Key_Right)
     assert s.engine.step_index == 2
-    assert window.network_view.highlighted_layer() == 2
+    assert window.network_view.scene.highlight == 2
     assert window.equations.active_equation() == "feedforward"
     assert "layer l=2" in window.status_label.text()
     qtbot.keyClick(window, Qt.Key.Key_Left)
@@ -44,7 +44,7 @@ def test_keys_drive_the_engine_and_the_views_follow(window, qtbot):
     for _ in range(4):
         qtbot.keyClick(window, Qt.Key.Key_Right)
     assert window.equations.active_equation() == "BP1"
-    assert window.network_view.fill_quantity() == "delta"
+    assert window.network_view.scene.fill_q == "delta"
 
 
 def test_save_open_round_trip_and_recent(window, tmp_path):

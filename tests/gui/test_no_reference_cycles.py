@@ -19,7 +19,7 @@ from visualbp.gui.debug_panel import DebugPanel
 from visualbp.gui.equation_panel import EquationPanel
 from visualbp.gui.inspector import NeuronInspector
 from visualbp.gui.main_window import MainWindow
-from visualbp.gui.network_view import NetworkView
+from visualbp.gui.network import NetworkView
 from visualbp.gui.plots import PlotsPanel
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import SetupPanel

@@ -36,13 +36,12 @@ def window(qtbot):
 
 def _look(w: MainWindow) -> dict:
     """What presentation mode changes, measured on the widgets."""
-    edge_pens = w.network_view._pens
     return {
         "theme": theme.current(),
         "app_font": QApplication.font().pointSizeF(),
         "setup_visible": w.setup_dock.isVisible(),
         "plots_visible": w.plots_dock.isVisible(),
-        "edge_width": max(p.widthF() for p in edge_pens),
+        "edge_width": float(max(w.network_view.scene.bin_widths)),
         "curve_width": w.plots._train_cost.item.opts["pen"].widthF(),
         "tick_pt": w.plots.cost_plot.getPlotItem().getAxis("left").style["tickFont"].pointSizeF(),
         "equation_pt": w.equations.equation_label.font().pointSizeF(),
@@ -197,11 +196,11 @@ def test_labels_of_a_big_network_do_not_overlap_in_presentation_mode(qtbot):
             m = item.textItem.document().documentMargin()
             return item.mapRectToScene(item.boundingRect()).adjusted(m, m, -m, -m)
 
-        rects = [glyphs(item) for item, _c, _pt in view._title_labels]
+        rects = [glyphs(item) for item, _c, _pt in view.labels.titles]
         assert len(rects) == 3
         for a, b in zip(rects, rects[1:]):
             assert a.right() <= b.left()
-        classes = [glyphs(item) for item, c, _pt in view._neuron_labels if c.l == 3 and item.isVisible()]
+        classes = [glyphs(item) for item, c, _pt in view.labels.neuron_labels if c.l == 3 and item.isVisible()]
         assert 3 <= len(classes) <= 10
         for a, b in zip(classes, classes[1:]):
             assert a.bottom() <= b.top() + 0.5

@@ -75,7 +75,7 @@ def test_a_live_frame_leaves_next_to_nothing_behind(qtbot):
     from visualbp.core.config import SessionConfig
     from visualbp.core.steps import EpochStats
     from visualbp.gui import theme
-    from visualbp.gui.network_view import NetworkView
+    from visualbp.gui.network import NetworkView
     from visualbp.gui.plots import PlotsPanel
     from visualbp.gui.session import Session
 

@@ -11,7 +11,7 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.probe import GridProbe, activations_on_grid, output_on_grid
 from visualbp.gui import theme
 from visualbp.gui.diagnostic_marks import saturation_bounded
-from visualbp.gui.network_view import NetworkView
+from visualbp.gui.network import NetworkView
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import DRAWN_NEURONS, DRAWN_TILES, VIEW_MEMORY, check_drawable, robust_range
 
@@ -39,28 +39,28 @@ def wide_net():
 
 def test_a_wide_layer_draws_a_bounded_number_of_neurons_and_says_how_many_are_not(qtbot):
     s, v = make_view(qtbot, SessionConfig(dataset="moons", sizes=(2, WIDE, 2), seed=3))
-    assert v.drawn_neurons(1) == 2 and v.drawn_neurons(3) == 2
-    assert v.drawn_neurons(2) == DRAWN_TILES < WIDE
+    assert v.scene.cols[1 - 1].n == 2 and v.scene.cols[3 - 1].n == 2
+    assert v.scene.cols[2 - 1].n == DRAWN_TILES < WIDE
     # edges only among drawn neurons, at most the level of detail's count
-    assert v.uses_level_of_detail(2) and v.uses_level_of_detail(3)
-    assert v.drawn_edge_count(2) <= 2 * DRAWN_TILES and v.drawn_edge_count(3) <= 2 * DRAWN_TILES
-    assert v._drawn_flat.max() < 2 * DRAWN_TILES and len(v._drawn_coords) <= 4 * DRAWN_TILES
+    assert v.scene.lod[2 - 2] and v.scene.lod[3 - 2]
+    assert v.scene.drawn_edge_count(2) <= 2 * DRAWN_TILES and v.scene.drawn_edge_count(3) <= 2 * DRAWN_TILES
+    assert v.scene.edge_flat.max() < 2 * DRAWN_TILES and len(v.scene.coords) <= 4 * DRAWN_TILES
     # the note under the column, and the title still counts every neuron
-    note = v.hidden_neurons_text(2)
+    note = v.labels.more_text_of(2)
     assert f"{WIDE - DRAWN_TILES:,} more" in note and "not drawn" in note
-    assert v.hidden_neurons_text(1) == "" and v.hidden_neurons_text(3) == ""
-    titles = " ".join(item.textItem.toPlainText() for item, _c, _pt in v._title_labels)
+    assert v.labels.more_text_of(1) == "" and v.labels.more_text_of(3) == ""
+    titles = " ".join(item.textItem.toPlainText() for item, _c, _pt in v.labels.titles)
     assert f"{WIDE:,} neurons" in titles
     # hovering the note says which neurons are left out and where to see them
-    c = v._cols[1]
+    c = v.scene.cols[1]
     from PyQt6.QtCore import QPointF
     text = v.hover_text_at(QPointF(c.x, (c.more_y + c.bottom) / 2))
     assert f"j = {DRAWN_TILES + 1:,} … {WIDE:,}" in text and "w^2" in text
     # per-neuron work is bounded: heatmaps, fills and biases exist for the drawn neurons only
     v.settle()
-    assert v.neuron_heatmaps(2).shape[0] == DRAWN_TILES
-    assert len(v._neurons.bias[2]) == DRAWN_TILES
-    assert len(v.saturation_fractions()[0]) == WIDE  # measured on every neuron (a^l of the probe, in blocks)
+    assert v.heatmaps.grid(2).shape[0] == DRAWN_TILES
+    assert len(v.scene.biases[2]) == DRAWN_TILES
+    assert len(v.saturation.fractions[0]) == WIDE  # measured on every neuron (a^l of the probe, in blocks)
     s.shutdown()
 
 
@@ -77,8 +77,8 @@ def test_hover_and_click_name_the_right_neuron_of_a_wide_layer(qtbot):
     assert v.click_at(v.neuron_pos(2, last)) == (2, last)
     assert v.hover_text_at(v.neuron_pos(2, last)).startswith(f"neuron j={last + 1} of layer l=2")
     # an edge among drawn neurons reads its own weight
-    l, flat = int(v._drawn_l[0]), int(v._drawn_flat[0])
-    jj, kk = divmod(flat, v.drawn_neurons(l - 1))
+    l, flat = int(v.scene.edge_l[0]), int(v.scene.edge_flat[0])
+    jj, kk = divmod(flat, v.scene.cols[l - 1 - 1].n)
     edge = v.hover_text_at(v.edge_point(l, jj, kk, 0.5))
     w = float(s.net.weights[l - 2][jj, kk])
     assert f"{sym('w', l, jj, kk)} = {fmt(w)}" in edge
@@ -126,12 +126,12 @@ def test_saturation_in_blocks_matches_the_core(wide_net):
 def test_the_small_default_is_drawn_whole_as_before(qtbot):
     s, v = make_view(qtbot, SessionConfig())
     assert s.net.sizes == [2, 4, 3, 2]
-    assert [v.drawn_neurons(l) for l in (1, 2, 3, 4)] == [2, 4, 3, 2]
-    assert [v.drawn_edge_count(l) for l in (2, 3, 4)] == [8, 12, 6]
-    assert not any(v.uses_level_of_detail(l) for l in (2, 3, 4))
-    assert all(v.hidden_neurons_text(l) == "" for l in (1, 2, 3, 4)) and not v._more_items
-    assert [v.neuron_heatmaps(l).shape[0] for l in (1, 2, 3, 4)] == [2, 4, 3, 2]
-    assert not v._jobs  # a small network's grid and probe are done at once
+    assert [v.scene.cols[l - 1].n for l in (1, 2, 3, 4)] == [2, 4, 3, 2]
+    assert [v.scene.drawn_edge_count(l) for l in (2, 3, 4)] == [8, 12, 6]
+    assert not any(v.scene.lod[l - 2] for l in (2, 3, 4))
+    assert all(v.labels.more_text_of(l) == "" for l in (1, 2, 3, 4)) and not v.labels.more
+    assert [v.heatmaps.grid(l).shape[0] for l in (1, 2, 3, 4)] == [2, 4, 3, 2]
+    assert v.saturation.fractions is not None  # a small network's grid and probe are done at once
     s.shutdown()
 
 

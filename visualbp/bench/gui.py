@@ -78,7 +78,7 @@ def recolour_fps(config, frames: int, max_edges="default") -> float:
     times = []
     for i in range(frames):
         t0 = time.perf_counter()
-        session.net.weights = variants[i % 4]
+        session.engine.load_parameters(variants[i % 4], session.net.biases)
         session.weightsChanged.emit()
         _frame(app, view)
         times.append(time.perf_counter() - t0)

@@ -142,6 +142,9 @@ class Engine:
         self._owned: list[np.ndarray] = []  # weight arrays the fast path may update in place
         self._grad_buffers: list[np.ndarray] = []
         self._pool: dict[tuple, list[np.ndarray]] = {}  # spare snapshot buffers
+        self._weights_version = 0
+        # ← over an update or a whole minibatch puts earlier weights back: a new version too
+        self.stepped_back.connect(self._on_stepped_back)
 
     # ----------------------------------------------------------------- settings
     @property
@@ -160,6 +163,29 @@ class Engine:
     @mini_batch_size.setter
     def mini_batch_size(self, value: int) -> None:
         self._m = checks.check_count("minibatch size", value)
+
+    # ----------------------------------------------------------------- weights version
+    @property
+    def weights_version(self) -> int:
+        """A number that grows with every change of the weights or biases: an update (record or whole
+        minibatch), ← over one, reset, restore and ``load_parameters``. Views compare versions, never
+        array identities: the fast path updates the weight arrays in place."""
+        return self._weights_version
+
+    def _bump_version(self) -> None:
+        self._weights_version += 1
+
+    def _on_stepped_back(self, undone: StepRecord, _current: StepRecord | None) -> None:
+        if undone.kind in (Kind.UPDATE, Kind.BATCH):
+            self._bump_version()
+
+    def load_parameters(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        """Replace the network's weights and biases (shapes unchanged) and publish a new version."""
+        if [np.shape(w) for w in weights] != [w.shape for w in self.net.weights] or \
+                [np.shape(b) for b in biases] != [b.shape for b in self.net.biases]:
+            raise ValueError(f"the weights and biases must have the shapes of the network {self.net.sizes}")
+        self.net.weights, self.net.biases = list(weights), list(biases)
+        self._bump_version()
 
     # ----------------------------------------------------------------- position
     @property
@@ -293,6 +319,7 @@ class Engine:
     def reset(self) -> None:
         """Back to epoch 0 with the initial weights (the same seed gives the same numbers)."""
         self.net.weights, self.net.biases = list(self._initial[0]), list(self._initial[1])
+        self._bump_version()
         self._state = _State()
         self.clear_history()
         self.last_record = None
@@ -308,6 +335,7 @@ class Engine:
         self._state = _State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
+        self._bump_version()  # the network's weights were just loaded
         self.clear_history()
         self.last_record = None
         self.divergence = None
@@ -371,13 +399,16 @@ class Engine:
         return replace(s, program=self._program(m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
 
     def _end_batch(self, s: _State) -> tuple[_State, bool]:
-        offset = s.offset + s.m
+        return self._after(s.step, s.epoch, s.batch, s.offset + s.m)
+
+    def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[_State, bool]:
+        """The state between minibatches once one ended at ``offset`` (and whether the epoch ended with it)."""
         ended = offset >= self.n_train
         return (
             _State(
-                step=s.step,
-                epoch=s.epoch + 1 if ended else s.epoch,
-                batch=0 if ended else s.batch + 1,
+                step=step,
+                epoch=epoch + 1 if ended else epoch,
+                batch=0 if ended else batch + 1,
                 offset=0 if ended else offset,
             ),
             ended,
@@ -435,26 +466,31 @@ class Engine:
             b = b_old - (eta / m) * s.sum_b[l]
             net.weights, net.biases = list(net.weights), list(net.biases)
             net.weights[i], net.biases[i] = w, b
+            self._bump_version()
             return s, {"w": w, "b": b, "dw": w - w_old, "db": b - b_old}
         raise AssertionError(kind)
 
     # ----------------------------------------------------------------- a whole minibatch
     def _fast_batch(self) -> StepRecord:
-        """Take the next minibatch in one matrix-based pass (one BATCH record).
+        """Take the next minibatch in one matrix-based pass (one BATCH record: the cost, the training
+        ``rows`` taken, and ``a_last``, a^L of the last of them before the update).
 
-        The weights are updated in place, but only arrays this path allocated itself and
-        has handed to nobody (``_owned``); the state before is copied into pooled buffers
-        for the history, which go back to the pool when the history forgets them.
+        The weights and biases are updated in place, but only arrays this path allocated itself
+        and has handed to nobody (``_owned``: every weight, then every bias); after a record step,
+        ← or a reset has put other arrays in the network, one copy makes them its own again. The
+        state before is copied into pooled buffers for the history, which go back to the pool when
+        the history forgets them.
         """
         before = self._state
         assert not before.program
         net = self.net
-        if not (len(self._owned) == len(net.weights) and all(
-                a is b for a, b in zip(self._owned, net.weights + net.biases))):
+        params = net.weights + net.biases
+        if not (len(self._owned) == len(params) and all(a is b for a, b in zip(self._owned, params))):
             net.weights = [w.copy() for w in net.weights]
             net.biases = [b.copy() for b in net.biases]
             self._owned = net.weights + net.biases
-            self._grad_buffers = [np.empty_like(w) for w in net.weights]
+        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
+        self._grad_buffers = [np.empty_like(w) for w in net.weights]
         weights = [self._pooled_copy(w) for w in net.weights]
         biases = [b.copy() for b in net.biases]
         m = self._batch_size_at(before.offset)
@@ -465,9 +501,11 @@ class Engine:
         bias_grads = [None] * len(net.biases)
         a_L = net._step_in_place(self.X[rows].T, Yb, eta / m, decay, self._grad_buffers, bias_grads)
         self._last_scaled = (bias_grads, self._grad_buffers, eta)
+        self._bump_version()
         cost = net.cost.fn(a_L, Yb) / m
+        # which training rows the pass took, and the last one's a^L (before the update): what the graph shows
         record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
-                            freeze({"cost": np.array(cost)}))
+                            freeze({"cost": np.array(cost), "rows": rows.copy(), "a_last": a_L[:, -1:].copy()}))
         stats = None
         if self.batch_done:
             stats = BatchStats(
@@ -475,7 +513,7 @@ class Engine:
                 delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in bias_grads),
                 grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in self._grad_buffers),
             )
-        s, epoch_ended = self._end_batch(replace(before, m=m, step=before.step + 1))
+        s, epoch_ended = self._after(before.step + 1, before.epoch, before.batch, before.offset + m)
         self._state = s
         self.last_record = record
         self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(weights, biases)),
@@ -531,7 +569,10 @@ class Engine:
             what = "the cost became non-finite"
         else:
             for i in layers:
-                if not (np.isfinite(self.net.weights[i]).all() and np.isfinite(self.net.biases[i]).all()):
+                w, b = self.net.weights[i], self.net.biases[i]
+                if math.isfinite(float(w.sum()) + float(b.sum())):  # a NaN or ±∞ anywhere makes the sum one
+                    continue
+                if not (np.isfinite(w).all() and np.isfinite(b).all()):  # or the sum overflowed: look
                     what = f"the weights or biases of layer l={i + 2} became non-finite"
                     break
         if what is not None:

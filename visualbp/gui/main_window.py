@@ -15,7 +15,7 @@ from visualbp.gui.debug_panel import DebugPanel
 from visualbp.gui.equation_panel import EquationPanel
 from visualbp.gui.files import FileActions
 from visualbp.gui.inspector import NeuronInspector
-from visualbp.gui.network_view import NetworkView
+from visualbp.gui.network import NetworkView
 from visualbp.gui.plots import PlotsPanel
 from visualbp.gui.presentation import Presentation, dark_palette  # noqa: F401 (dark_palette: re-exported)
 from visualbp.gui.recovery import Recovery

@@ -31,7 +31,7 @@ from visualbp.gui import colors as C
 #: Neurons drawn per layer; a wider layer draws its first DRAWN_NEURONS (j = 1 … DRAWN_NEURONS in the book's count).
 DRAWN_NEURONS = 100
 #: With 2-D data, each drawn neuron is a heatmap tile: a wider layer draws its first DRAWN_TILES (the most that
-#: stay readable as pictures; graph_items.COMPACT_NEURONS).
+#: stay readable as pictures; network.layout.COMPACT_NEURONS).
 DRAWN_TILES = 60
 #: Weights a colour scale's range is measured on (an even sample when there are more).
 RANGE_SAMPLE = 1_000_000
@@ -44,7 +44,7 @@ BOUNDARY_WORK = 2_000_000_000
 INSPECTOR_BARS = 400
 #: Bytes the network view may hold for its drawing (beyond the network and the engine).
 VIEW_MEMORY = 300 * 2**20
-#: Grid points per side of a neuron's 2-D heatmap (graph_items.HEATMAP_RESOLUTION).
+#: Grid points per side of a neuron's 2-D heatmap (network.layout.HEATMAP_RESOLUTION).
 _HEAT_RES = 28
 #: Numbers the probe holds per block (visualbp.core.probe.CHUNK_FLOATS).
 _BLOCK_FLOATS = 1_000_000

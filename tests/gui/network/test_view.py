@@ -3,7 +3,7 @@ large layers use level of detail, hover names w^l_jk with its gradient, a click 
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import QPoint, QRectF, Qt
+from PyQt6.QtCore import QPoint, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor
 
 from visualbp.core.config import SessionConfig
@@ -14,7 +14,9 @@ from visualbp.gui import colors as C
 from visualbp.gui import theme
 from visualbp.gui.diagnostic_marks import SATURATION_COLOR, WARNING_COLOR
 from visualbp.gui.inspector import NeuronInspector
-from visualbp.gui.network_view import NBINS, NetworkView
+from visualbp.gui.network import NetworkView
+from visualbp.gui.network.saturation import SATURATED_ON
+from visualbp.gui.network.scene import NBINS
 from visualbp.gui.notation import edge_text, neuron_text, sym
 from visualbp.gui.session import Session
 
@@ -57,10 +59,10 @@ def all_edges(net):
 
 
 def test_edge_colour_follows_sign_and_magnitude_of_its_weight(view, session):
-    vmax = view.weight_range()
+    vmax = view.scene.vmax
     assert vmax > 0
     for l, j, k, w in all_edges(session.net):
-        rgba = view.edge_color_of(l, j, k)
+        rgba = view.scene.edge_rgba(l, j, k)
         assert rgba == expected_color(w, vmax)
         if w < -0.1 * vmax:
             assert rgba[0] > rgba[2]  # orange
@@ -69,81 +71,79 @@ def test_edge_colour_follows_sign_and_magnitude_of_its_weight(view, session):
     # wider for a larger |w|
     l, j, k, w = max(all_edges(session.net), key=lambda e: abs(e[3]))
     l2, j2, k2, w2 = min(all_edges(session.net), key=lambda e: abs(e[3]))
-    assert view.edge_width_of(l, j, k) > view.edge_width_of(l2, j2, k2)
-    assert view.drawn_edge_count(2) == 8 and view.drawn_edge_count(4) == 6
+    assert view.scene.edge_width(l, j, k) > view.scene.edge_width(l2, j2, k2)
+    assert view.scene.drawn_edge_count(2) == 8 and view.scene.drawn_edge_count(4) == 6
     # and the pixels on screen: the strongest edge (drawn on top) shows its colour at its middle
     img = view.graphics.grab().toImage()
     p = view.graphics.mapFromScene(view.view_to_scene(view.edge_point(l, j, k, 0.5)))
     c = img.pixelColor(p.x(), p.y())
-    want = view.edge_color_of(l, j, k)
+    want = view.scene.edge_rgba(l, j, k)
     assert max(abs(c.red() - want[0]), abs(c.green() - want[1]), abs(c.blue() - want[2])) < 40
     assert "w, b" in view.weight_scale.text() and "…" in view.weight_scale.text()
 
 
 def test_feedforward_highlights_the_layer_and_fills_with_a(view, session):
-    assert view.highlighted_layer() is None and view.fill_quantity() == "a"
+    assert view.scene.highlight is None and view.scene.fill_q == "a"
     record = step_until(session, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 2)
     assert record.l == 2
-    assert view.highlighted_layer() == 2
-    assert view.fill_quantity() == "a"
-    assert view._band.isVisible()
+    assert view.scene.highlight == 2
+    assert view.scene.fill_q == "a"
+    assert view.band.isVisible()
     assert "a" in view.fill_scale.text() and "activation" in view.fill_scale.text()
     # the fills of layer 2 are a^2 on the sigmoid's own scale (0 … 0.5 … 1); layer 3 is not known yet
     a2 = session.engine.current("a", 2).ravel()
-    brushes = view._neurons.fill[2]
     want = C.colors_for(a2 - 0.5, 0.5)
-    got = np.array([[b.color().red(), b.color().green(), b.color().blue()] for b in brushes])
-    assert np.array_equal(got, want[:, :3])
-    assert 3 not in view._neurons.fill
+    assert np.array_equal(view.scene.fills[2], want)
+    assert 3 not in view.scene.fills
 
 
 def test_backprop_fills_with_delta(view, session):
     step_until(session, lambda r: r.kind is Kind.BACKPROP_ERROR)
-    assert view.fill_quantity() == "delta"
-    assert view.highlighted_layer() == session.engine.last_record.l
+    assert view.scene.fill_q == "delta"
+    assert view.scene.highlight == session.engine.last_record.l
     assert "δ" in view.fill_scale.text() and "error" in view.fill_scale.text()
     L = session.net.num_layers
     d = session.engine.current("delta", L).ravel()
-    got = [b.color() for b in view._neurons.fill[L]]
+    got = view.scene.fills[L]
     for dj, c in zip(d, got):
-        if abs(dj) > 0.05 * view._delta_vmax:
-            assert (c.blue() > c.red()) == (dj > 0)
+        if abs(dj) > 0.05 * view.scene.delta_vmax:
+            assert (c[2] > c[0]) == (dj > 0)
     step_until(session, lambda r: r.kind is Kind.GRADIENT_W)
-    assert view.fill_quantity() == "delta"
+    assert view.scene.fill_q == "delta"
 
 
 def test_minibatch_update_recolours_edges_and_marks_the_change(view, session):
-    before = [view.edge_color_of(l, j, k) for l, j, k, _ in all_edges(session.net)]
+    before = [view.scene.edge_rgba(l, j, k) for l, j, k, _ in all_edges(session.net)]
     record = step_until(session, lambda r: r.kind is Kind.UPDATE)
-    assert view.highlighted_layer() == record.l
-    assert view._edges._glow, "the updated layer's edges glow"
+    assert view.scene.highlight == record.l
+    assert view.edges.glowing(), "the updated layer's edges glow"
     session.finish_batch()  # the rest of the updates
     session.finish_batch()  # a whole minibatch in one pass: a BATCH record
     assert session.engine.last_record.kind is Kind.BATCH
-    assert view.highlighted_layer() is None
-    vmax = view.weight_range()
+    assert view.scene.highlight is None
+    vmax = view.scene.vmax
     after = []
     for l, j, k, w in all_edges(session.net):
-        after.append(view.edge_color_of(l, j, k))
+        after.append(view.scene.edge_rgba(l, j, k))
         assert after[-1] == expected_color(w, vmax)
     assert after != before
     # what is painted: the edge item's bins hold exactly the weights' bins
     bins = C.bin_of(np.concatenate([w.ravel() for w in session.net.weights]), vmax, NBINS)
-    assert [b.count for b in view._edges._bins] == np.bincount(bins, minlength=NBINS).tolist()
+    assert view.edges.drawn_per_bin() == np.bincount(bins, minlength=NBINS).tolist()
     # Δw mode colours edges by the last change instead
     view.set_show_dw(True)
     assert "Δw" in view.weight_scale.text()
-    dw = view._last_dw[0]
+    dw = view.scene.last_dw[0]
     j, k = np.unravel_index(np.argmax(np.abs(dw)), dw.shape)
-    assert view.edge_color_of(2, j, k) == expected_color(dw[j, k], view._dw_vmax())
+    assert view.scene.edge_rgba(2, j, k) == expected_color(dw[j, k], view.scene.dw_vmax())
 
 
 def test_fixed_scale_is_stable_and_auto_refits(view, session):
-    vmax = view.weight_range()
+    vmax = view.scene.vmax
     session.finish_batch()
-    assert view.weight_range() >= vmax  # fixed: never shrinks by itself
+    assert view.scene.vmax >= vmax  # fixed: never shrinks by itself
     view.set_range_mode("auto")
-    assert view.weight_range() == pytest.approx(C.symmetric_range(session.net.weights))
+    assert view.scene.vmax == pytest.approx(C.symmetric_range(session.net.weights))
     with pytest.raises(ValueError):
         view.set_range_mode("sometimes")
 
@@ -154,9 +154,9 @@ def test_click_on_a_neuron_selects_it_and_selection_shows_a_ring(qtbot, view, se
     with qtbot.waitSignal(session.selectionChanged):
         qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(widget_pos.x(), widget_pos.y()))
     assert session.selected == (3, 1)
-    assert view._neurons.selected == (3, 1)
+    assert view.neurons.selected == (3, 1)
     session.select((2, 0))
-    assert view._neurons.selected == (2, 0)
+    assert view.neurons.selected == (2, 0)
     # a click on empty space clears the pin
     view.click_at(view.neuron_pos(1, 0) + type(view.neuron_pos(1, 0))(0, 50))
     assert session.selected is None
@@ -171,10 +171,10 @@ def test_hover_on_an_edge_names_the_weight_and_its_gradient(view, session):
     assert "not known yet" in text
     # through the scene's mouse signal, as a real hover
     view.graphics.scene().sigMouseMoved.emit(view.view_to_scene(pos))
-    assert view._card.isVisible() and f"w^{l}_{J}{K}" in view.hover_text()
+    assert view.interaction.card.isVisible() and f"w^{l}_{J}{K}" in view.interaction.card_text()
     # once δ^l is known: BP4 with the numbers plugged in
     step_until(session, lambda r: r.kind is Kind.GRADIENT_W and r.l == l)
-    text = view.hover_text()  # the card refreshes on every step
+    text = view.interaction.card_text()  # the card refreshes on every step
     a_k = float(session.engine.current("a", l - 1)[k, 0])
     d_j = float(session.engine.current("delta", l)[j, 0])
     assert f"∂C/∂w^{l}_{J}{K} = a^{l - 1}_{K} δ^{l}_{J} = ({C.format_number(a_k)})({C.format_number(d_j)})" in text
@@ -213,24 +213,24 @@ def test_inspector_shows_the_pinned_neuron(qtbot, session):
 
 def test_network_change_rebuilds(view, session):
     session.apply_config(SessionConfig(sizes=(2, 5, 2)))
-    assert len(view._cols) == 3
-    assert view.drawn_edge_count(2) == 10 and view.drawn_edge_count(3) == 10
-    assert view.neuron_heatmaps(2).shape[0] == 5
+    assert len(view.scene.cols) == 3
+    assert view.scene.drawn_edge_count(2) == 10 and view.scene.drawn_edge_count(3) == 10
+    assert view.heatmaps.grid(2).shape[0] == 5
 
 
 def test_2d_heatmaps_show_each_neuron_over_the_input_plane(qtbot, view, session):
     net = session.net
     for l, n in enumerate(net.sizes, start=1):
-        grid = view.neuron_heatmaps(l)
+        grid = view.heatmaps.grid(l)
         assert grid is not None and grid.shape[0] == n and grid.shape[1] == grid.shape[2]
-    xlim, ylim = view._grid_lim
-    res = view.neuron_heatmaps(4).shape[1]
+    xlim, ylim = view.scene.grid_lim
+    res = view.heatmaps.grid(4).shape[1]
     out = activations_on_grid(net, xlim, ylim, res)[-1][:, ::-1, :]
-    assert np.allclose(view.neuron_heatmaps(4), out)
-    old = view.neuron_heatmaps(4).copy()
+    assert np.allclose(view.heatmaps.grid(4), out)
+    old = view.heatmaps.grid(4).copy()
     session.finish_batch()
     session.finish_batch()
-    qtbot.waitUntil(lambda: not np.allclose(view.neuron_heatmaps(4), old), timeout=2000)
+    qtbot.waitUntil(lambda: not np.allclose(view.heatmaps.grid(4), old), timeout=2000)
 
 
 def test_weight_heatmap_opens_in_one_call(qtbot, view, session):
@@ -258,30 +258,31 @@ def test_mnist_uses_level_of_detail(qtbot):
     qtbot.addWidget(v)
     v.resize(1100, 800)
     v.show()
-    assert v.uses_level_of_detail(2) and not v.uses_level_of_detail(3)
-    assert v.drawn_edge_count(2) == v.max_edges() == 300
-    assert v.drawn_edge_count(3) == 300
-    rf = v.receptive_fields(2)
+    assert v.scene.lod[2 - 2] and not v.scene.lod[3 - 2]
+    # a picture's receptive fields show every weight of w^2: its strongest 100 only hint at them as lines
+    assert v.scene.drawn_edge_count(2) == v.scene.max_edges == 100
+    assert v.scene.drawn_edge_count(3) == 300
+    rf = v.scene.receptive_fields()
     assert rf.shape == (30, 28, 28) and np.array_equal(rf[3].ravel(), s.net.weights[0][3])
     # the drawn edges are the strongest
-    drawn = v._drawn_flat[v._drawn_l == 2]
+    drawn = v.scene.edge_flat[v.scene.edge_l == 2]
     mag = np.abs(s.net.weights[0]).ravel()
-    assert mag[drawn].min() >= np.sort(mag)[-300]
+    assert mag[drawn].min() >= np.sort(mag)[-100]
     # hover on a receptive-field pixel reads that weight
-    rect = v._cols[1].tile_rect(4)
+    left, top, width, height = v.scene.cols[1].tile_rect(4)  # the layout the painter draws it at
     k = 14 * 28 + 14
     from PyQt6.QtCore import QPointF
-    pos = QPointF(rect.left() + (14.5 / 28) * rect.width(), rect.top() + (14.5 / 28) * rect.height())
+    pos = QPointF(left + (14.5 / 28) * width, top + (14.5 / 28) * height)
     text = v.hover_text_at(pos)  # array indices (4, k): the book's w^2_(5,k+1), comma-separated
     assert f"w^2_5,{k + 1} = {C.format_number(float(s.net.weights[0][4, k]))}" in text
     assert f"pixel k={k + 1} (row 15, column 15)" in text and "neuron j=5 of layer 2" in text
     v.set_max_edges(None)
-    assert v.drawn_edge_count(2) == 23_520
-    assert sum(b.count for b in v._edges._bins) == 23_520 + 300
-    l, j, k, w = 2, *np.unravel_index(np.argmax(mag), (30, 784)), None
-    assert v.edge_color_of(2, j, k) == expected_color(s.net.weights[0][j, k], v.weight_range())
+    assert v.scene.drawn_edge_count(2) == 23_520
+    assert sum(v.edges.drawn_per_bin()) == 23_520 + 300
+    j, k = np.unravel_index(np.argmax(mag), (30, 784))
+    assert v.scene.edge_rgba(2, j, k) == expected_color(s.net.weights[0][j, k], v.scene.vmax)
     v.set_max_edges(50)
-    assert v.drawn_edge_count(2) == 50
+    assert v.scene.drawn_edge_count(2) == 50
     s.shutdown()
 
 
@@ -304,9 +305,9 @@ def test_hover_on_edge_3_0_1_reads_w3_12(view, session):
 
 
 def test_input_labels_are_x1_x2_and_output_labels_are_class_labels(view, session):
-    html = " ".join(item.textItem.toHtml() for item in view._labels)
+    html = " ".join(item.textItem.toHtml() for item in view.labels.items)
     assert "x<" in html
-    texts = [item.textItem.toPlainText() for item in view._labels]
+    texts = [item.textItem.toPlainText() for item in view.labels.items]
     assert "x1" in texts and "x2" in texts and "x0" not in texts
     assert "class 0" in texts and "class 1" in texts  # a class label is data, not a neuron number
 
@@ -315,9 +316,10 @@ def test_input_labels_are_x1_x2_and_output_labels_are_class_labels(view, session
 
 
 def red_pixels_near(view, l: int, j: int) -> int:
-    """Pixels of the saturation colour in a small square around neuron j of layer l, as painted."""
+    """Pixels of the saturation colour in a small square around neuron j's circle (the layout's), as painted."""
     img = view.graphics.grab().toImage()
-    centre = view.graphics.mapFromScene(view.view_to_scene(view.neuron_pos(l, j)))
+    node = QPointF(*view.scene.cols[l - 1].node_center(j))
+    centre = view.graphics.mapFromScene(view.view_to_scene(node))
     red = QColor(SATURATION_COLOR)
     count = 0
     for dx in range(-14, 15):
@@ -345,24 +347,27 @@ def test_saturated_neurons_wear_a_red_dashed_ring_and_calm_ones_do_not(qtbot):
     theme.apply()
     s, v = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=0), scale=8)
     fractions = saturation(s.net, s.engine.X[:200])
-    np.testing.assert_allclose(v.saturation_fractions()[0], fractions[0])
-    marked = v.saturated_neurons()
-    assert marked[2] == [int(j) for j in np.flatnonzero(fractions[0] >= 0.5)]
-    assert len(marked[2]) >= 24  # weights ×8: most of layer 2 is saturated
-    assert v.saturation_source(2) == "probe" and v.saturation_legend() == "saturated: σ'(z) < 10% of max"
+    np.testing.assert_allclose(v.saturation.fractions[0], fractions[0])
+    marked = v.saturation.marked()
+    # marked: saturated on nearly every example (a neuron saturated half the time still learns)
+    assert marked[2] == [int(j) for j in np.flatnonzero(fractions[0] >= SATURATED_ON)]
+    assert len(marked[2]) >= 10  # weights ×8: much of layer 2 is saturated nearly always
+    assert len(marked[2]) < np.count_nonzero(fractions[0] >= 0.5)  # fewer than on half the examples
+    assert f"30 neurons · {len(marked[2])} saturated" in v.labels.texts()[1]  # the count under the title
+    assert v.saturation.source.get(2) == "probe" and v.saturation_box.text() == "saturated: σ'(z) < 10% of max"
     j_hot = marked[2][0]
     assert red_pixels_near(v, 2, j_hot) > 8
     # the hover card says how often
     assert f"saturated on {fractions[0][j_hot]:.0%} of examples" in v.hover_text_at(v.neuron_pos(2, j_hot))
     # the toggle: off removes the rings, the checkbox follows, and back on
     v.set_show_saturation(False)
-    assert not v.saturation_box.isChecked() and v.saturated_neurons() == {} and red_pixels_near(v, 2, j_hot) == 0
+    assert not v.saturation_box.isChecked() and v.saturation.marked() == {} and red_pixels_near(v, 2, j_hot) == 0
     v.saturation_box.setChecked(True)
-    assert v.show_saturation() and v.saturated_neurons()[2] == marked[2]
+    assert v.saturation.shown and v.saturation.marked()[2] == marked[2]
     s.shutdown()
 
     calm, cv = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 12, 10), seed=0, init="scaled"))
-    assert cv.saturated_neurons() == {}
+    assert cv.saturation.marked() == {}
     assert all(red_pixels_near(cv, 2, j) == 0 for j in range(12))
     assert "saturated on 0% of examples" in cv.hover_text_at(cv.neuron_pos(2, 0))
     calm.shutdown()
@@ -371,76 +376,142 @@ def test_saturated_neurons_wear_a_red_dashed_ring_and_calm_ones_do_not(qtbot):
 def test_saturation_threshold_and_current_example(qtbot):
     theme.apply()
     s, v = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=0), scale=3)
-    before = sum(len(js) for js in v.saturated_neurons().values())
+    before = sum(len(js) for js in v.saturation.marked().values())
     v.set_saturation_threshold(0.5)
-    assert v.saturation_threshold() == 0.5 and "50% of max" in v.saturation_legend()
-    assert sum(len(js) for js in v.saturated_neurons().values()) > before
+    assert v.saturation.threshold == 0.5 and "50% of max" in v.saturation_box.text()
+    assert sum(len(js) for js in v.saturation.marked().values()) > before
     with pytest.raises(ValueError):
         v.set_saturation_threshold(1.5)
     v.set_saturation_threshold(0.1)
     # while an example is stepped, a layer whose σ'(z) is known shows that example's saturation
     step_until(s, lambda r: r.kind is Kind.FEEDFORWARD and r.l == 2)
-    assert v.saturation_source(2) == "example" and v.saturation_source(3) == "probe"
+    assert v.saturation.source.get(2) == "example" and v.saturation.source.get(3) == "probe"
     sp = s.engine.current("sp", 2).ravel()
-    assert v.saturated_neurons().get(2, []) == [int(j) for j in np.flatnonzero(sp < 0.1 * 0.25)]
+    assert v.saturation.marked().get(2, []) == [int(j) for j in np.flatnonzero(sp < 0.1 * 0.25)]
     # weights changing during training refresh the probe, at most ~5 times a second
+    s.engine.load_parameters([w * 1.01 for w in s.net.weights], s.net.biases)
     s.weightsChanged.emit()
-    calls = []
-    v._refresh_saturation = lambda: calls.append(1)
-    v._sat_last = __import__("time").monotonic()
+    v.settle()
+    measured = v.saturation.fractions
     for _ in range(20):
-        v._request_saturation()
-    assert calls == [] and v._sat_timer.isActive()
+        s.engine.load_parameters([w * 1.01 for w in s.net.weights], s.net.biases)
+        s.weightsChanged.emit()
+    assert v.saturation.fractions is measured and v.saturation.pending()
+    qtbot.waitUntil(lambda: v.saturation.fractions is not measured, timeout=3000)
     s.shutdown()
 
 
 def test_error_ratio_labels_appear_after_a_minibatch_with_the_right_values(qtbot):
     theme.apply()
     s, v = make_view(qtbot, SessionConfig(dataset="digits", sizes=(64, 30, 30, 30, 30, 10), seed=0))
-    assert v.error_ratio_texts() == {} and v.error_ratios() is None
+    assert v.ratios.texts() == {} and v.ratios.ratios is None
     got = []
     s.batchesDone.connect(got.extend)
     s.finish_batch()
     norms = got[-1].delta_norms
-    texts = v.error_ratio_texts()
+    texts = v.ratios.texts()
     sup = "⁰¹²³⁴⁵⁶⁷⁸⁹"
     for l in range(2, 6):
         r = norms[l - 2] / norms[-1]
         assert texts[l] == f"‖δ{sup[l]}‖/‖δ⁶‖ = {C.format_number(r, 2)}"
     assert texts[6] == f"‖δ⁶‖ = {C.format_number(norms[-1], 2)}"
-    np.testing.assert_allclose(v.error_ratios(), error_ratios(norms))
+    np.testing.assert_allclose(v.ratios.ratios, error_ratios(norms))
     # under their columns, below every neuron, inside the fitted view
     bottom = max(float(v.neuron_pos(6, j).y()) for j in range(10))
     (x0, x1), (y0, y1) = v.vb.viewRange()
     visible = QRectF(x0, y0, x1 - x0, y1 - y0)
     for l in range(2, 7):
-        rect = v.ratio_label_rect(l)
-        assert rect.center().x() == pytest.approx(v.neuron_pos(l, 0).x())
+        rect = v.ratios.rect(l)
+        assert rect.center().x() == pytest.approx(v.scene.cols[l - 1].x)  # the column's centre
         assert rect.top() > bottom and visible.contains(rect)
     # the hover explains the number
-    assert v.hover_text_at(v.ratio_label_rect(2).center()).startswith("‖δ^2‖/‖δ^6‖ =")
+    assert v.hover_text_at(v.ratios.rect(2).center()).startswith("‖δ^2‖/‖δ^6‖ =")
     # a new network hides them until its first minibatch
     s.reset()
-    assert v.error_ratio_texts() == {}
+    assert v.ratios.texts() == {}
     s.shutdown()
 
 
 def test_error_ratio_colours_warn_when_vanishing_or_exploding(view, session):
     session.batchesDone.emit([BatchStats(0, 0, 0, 0.5, (0.001, 0.05, 0.1), (0.1, 0.1, 0.1))])
-    assert view.error_ratio_texts() == {2: "‖δ²‖/‖δ⁴‖ = 0.01", 3: "‖δ³‖/‖δ⁴‖ = 0.5", 4: "‖δ⁴‖ = 0.1"}
-    assert view.error_ratio_color(2) == WARNING_COLOR
-    assert view.error_ratio_color(3) == theme.current().muted
-    assert "the error vanishes on its way back" in view.hover_text_at(view.ratio_label_rect(2).center())
+    assert view.ratios.texts() == {2: "‖δ²‖/‖δ⁴‖ = 0.01", 3: "‖δ³‖/‖δ⁴‖ = 0.5", 4: "‖δ⁴‖ = 0.1"}
+    assert view.ratios.color(2) == WARNING_COLOR
+    assert view.ratios.color(3) == theme.current().muted
+    assert "the error vanishes on its way back" in view.hover_text_at(view.ratios.rect(2).center())
     session.batchesDone.emit([BatchStats(0, 1, 1, 0.5, (5.0, 0.3, 0.1), (0.1, 0.1, 0.1))])
-    assert view._ratio_timer.isActive()  # a second minibatch within 0.2 s waits: readable while training
-    assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 50" and view.error_ratio_color(2) == WARNING_COLOR
+    assert view.ratios.pending()  # a second minibatch within 0.2 s waits: readable while training
+    assert view.ratios.texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.01"
+    view.ratios.update_labels()  # its turn comes
+    assert view.ratios.texts()[2] == "‖δ²‖/‖δ⁴‖ = 50" and view.ratios.color(2) == WARNING_COLOR
     session.batchesDone.emit([BatchStats(0, 2, 2, 0.5, (0.000123, 0.3, 0.1), (0.1, 0.1, 0.1))])
-    assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"
-    for item in view._ratio_items.values():  # a longer number than before still fits on its line
+    view.ratios.update_labels()
+    assert view.ratios.texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"
+    for item in view.ratios.items.values():  # a longer number than before still fits on its line
         doc = item.textItem.document()
         free = doc.clone()
         free.setTextWidth(-1)
         assert doc.size().height() == pytest.approx(free.size().height())
-    assert view.error_ratio_color(3) == theme.current().text  # 3: neither ~1 nor extreme
+    assert view.ratios.color(3) == theme.current().text  # 3: neither ~1 nor extreme
     session.batchesDone.emit([BatchStats(0, 3, 3, 0.5, (0.1, 0.1), (0.1, 0.1))])  # another network's: ignored
-    assert view.error_ratio_texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"
+    assert view.ratios.texts()[2] == "‖δ²‖/‖δ⁴‖ = 0.0012"
+
+
+def test_heatmaps_and_dw_follow_consecutive_in_place_minibatches(qtbot, view, session):
+    """The fast path writes each minibatch into the same arrays: the graph follows the engine's weights
+    version, so the 2-D heatmaps and the Δw colours show every minibatch, not the first one."""
+    from visualbp.gui.view_limits import robust_range
+
+    session.finish_batch()  # the first pass copies the arrays it was handed once
+    view.set_show_dw(True)
+    xlim, ylim = view.scene.grid_lim
+    for _ in range(3):
+        before = [w.copy() for w in session.net.weights]
+        arrays = list(session.net.weights)
+        session.finish_batch()
+        assert all(a is b for a, b in zip(session.net.weights, arrays))  # written in place
+        out = activations_on_grid(session.net, xlim, ylim, view.heatmaps.grid(4).shape[1])[-1][:, ::-1, :]
+        qtbot.waitUntil(lambda out=out: np.allclose(view.heatmaps.grid(4), out), timeout=2000)
+        dws = [w - b for w, b in zip(session.net.weights, before)]
+        vmax = robust_range(dws)
+        for l, dw in enumerate(dws, start=2):
+            j, k = np.unravel_index(np.argmax(np.abs(dw)), dw.shape)
+            assert view.scene.edge_rgba(l, j, k) == expected_color(dw[j, k], vmax)
+
+
+def test_mnist_by_minibatch_shows_the_last_example_and_labels_the_outputs(qtbot):
+    """Stepping by minibatch, the input tile is the example the pass took last (not a pale average), and each
+    output neuron reads its class, a^L_j of that example, the target and whether the network got it right."""
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="mnist", sizes=(784, 30, 10)))
+    assert v.scene.example is None  # nothing processed yet: the mean input, faded
+    for _ in range(3):
+        s.finish_batch()
+        record = s.engine.last_record
+        row = int(record["rows"][-1])
+        assert v.scene.example.row == row
+        np.testing.assert_array_equal(v.scene.example.a1, s.engine.X[row])
+        want = C.image_rgba(s.engine.X[row].reshape(28, 28), v.scene.input_half, v.scene.style.colors)
+        assert np.array_equal(v.heatmaps.images["input"].image, want)
+        a = record["a_last"].ravel()
+        target, predicted = int(s.engine.labels[row]), int(np.argmax(a))
+        texts = v.labels.output_texts()
+        for j, text in enumerate(texts):
+            assert text.startswith(f"{j}  {C.format_number(a[j], 2)}")
+        if predicted == target:
+            assert texts[target].endswith("✓") and "✗" not in " ".join(texts)
+        else:
+            assert texts[target].endswith("← target") and texts[predicted].endswith("✗ predicted")
+    s.shutdown()
+
+
+def test_mnist_receptive_fields_are_at_least_32_px_in_the_room_a_1366x768_window_gives_the_graph(qtbot):
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="mnist", sizes=(784, 30, 10)))
+    v.resize(570, 404)  # the 1366×768 window's graph: about 570 × 342 px between its toolbars
+    qtbot.waitUntil(lambda: v.graphics.height() <= 345)
+    v.fit()
+    c = v.scene.cols[1]
+    px = abs(v.vb.viewPixelSize()[1])
+    assert c.grid == (5, 6) and c.tile_h / px >= 32 and c.tile_w / px >= 32
+    assert v.scene.drawn_edge_count(2) <= 100  # not a hairball over them
+    s.shutdown()

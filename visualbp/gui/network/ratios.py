@@ -1,0 +1,165 @@
+"""The error-ratio labels under the columns: ‖δ^l‖/‖δ^L‖ of the last minibatch, how much of the output error
+reaches layer l (‖δ^l‖ = ‖∂C/∂b^l‖, BP3). In the warning colour below 0.1 (vanishing) or above 10 (exploding);
+they change at most ~5 times a second, so they stay readable while training."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pyqtgraph as pg
+from PyQt6.QtCore import QObject, QRectF, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QTextOption
+
+from visualbp.core.diagnostics import error_ratios
+from visualbp.core.steps import BatchStats
+from visualbp.gui import theme as T
+from visualbp.gui.diagnostic_marks import (
+    RATIO_WARN_HIGH,
+    RATIO_WARN_LOW,
+    alarm_color,
+    ratio_color,
+)
+from visualbp.gui.network.layout import Column, ratio_y
+from visualbp.gui.notation import _sup_digits, fmt
+
+RATIO_INTERVAL = 0.2  # seconds between two changes of the labels
+
+
+class RatioLabels(QObject):
+    """One label under each column l = 2..L, hidden until a minibatch has finished."""
+
+    changed = pyqtSignal()
+
+    def __init__(self, vb: pg.ViewBox) -> None:
+        super().__init__(vb)
+        self.vb = vb
+        self.cols: list[Column] = []
+        self.items: dict[int, pg.TextItem] = {}
+        self.plain: dict[int, str] = {}
+        self.ratios: list[float] | None = None  # ‖δ^l‖/‖δ^L‖, l = 2..L, of the last minibatch
+        self.norms: list[float] | None = None
+        self._last = -1.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.update_labels)
+
+    def build(self, cols: list[Column], keep: bool = False) -> None:
+        """The labels of ``cols``, hidden (``keep``: with the numbers they had, after a new theme)."""
+        for item in self.items.values():
+            self.vb.removeItem(item)
+        self._timer.stop()
+        self.cols = cols
+        self.items, self.plain = {}, {}
+        if not keep:
+            self.ratios = self.norms = None
+        if len(cols) < 2:
+            return
+        y = ratio_y(cols)
+        for c in cols[1:]:
+            item = pg.TextItem(anchor=(0.5, 0.0))
+            item.setPos(c.x, y)
+            item.setZValue(20)
+            item.setVisible(False)
+            self.vb.addItem(item, ignoreBounds=True)
+            self.items[c.l] = item
+        if keep:
+            self.update_labels()
+
+    def on_batches(self, stats: list[BatchStats]) -> None:
+        if not stats:
+            return
+        norms = list(stats[-1].delta_norms)
+        if len(norms) != len(self.cols) - 1:
+            return  # stats of another network, still in flight
+        self.norms = norms
+        self.ratios = error_ratios(norms)
+        wait = RATIO_INTERVAL - (time.monotonic() - self._last)
+        if wait <= 0:
+            self.update_labels()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    def pending(self) -> bool:
+        """Newer numbers wait for their turn (the ~5 Hz limit)."""
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        """Show the newest numbers now if they are waiting for their turn."""
+        if self._timer.isActive():
+            self.update_labels()
+
+    def update_labels(self) -> None:
+        """'‖δ^l‖/‖δ^L‖ = 0.03' under column l: muted near 1, in the warning colour below 0.1 or above 10."""
+        self._timer.stop()
+        if self.ratios is None or not self.items:
+            return
+        self._last = time.monotonic()
+        t = T.current()
+        L = len(self.cols)
+        sup_L = _sup_digits(L)
+        for l, item in self.items.items():
+            r, norm = self.ratios[l - 2], self.norms[l - 2]
+            if l == L:  # what the others are measured against
+                head, value, colour = f"‖δ{sup_L}‖", fmt(norm, 2), t.muted
+                head_html = f"‖δ<sup>{L}</sup>‖"
+            else:
+                head, value, colour = f"‖δ{_sup_digits(l)}‖/‖δ{sup_L}‖", fmt(r, 2), ratio_color(r)
+                head_html = f"‖δ<sup>{l}</sup>‖/‖δ<sup>{L}</sup>‖"
+            weight = 700 if colour == alarm_color() else 600
+            self.plain[l] = f"{head} = {value}"
+            html_text = (f"<span style='color:{t.muted};font-size:{max(7, t.font_pt - 1)}pt'>{head_html}</span><br>"
+                         f"<span style='color:{colour};font-weight:{weight};font-size:{t.font_pt}pt'>= {value}</span>")
+            item.textItem.setTextWidth(-1)  # unconstrained, so the ideal width is the widest line of the new text
+            item.setHtml(html_text)
+            doc = item.textItem.document()
+            doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+            item.textItem.setTextWidth(doc.idealWidth())
+            item.updateTextPos()
+            item.setVisible(True)
+        self.changed.emit()
+
+    def texts(self) -> dict[int, str]:
+        """{l: the label under column l} in plain text, e.g. {2: '‖δ²‖/‖δ⁴‖ = 0.03', …}; {} while hidden."""
+        return {l: text for l, text in self.plain.items() if l in self.items and self.items[l].isVisible()}
+
+    def color(self, l: int) -> str | None:
+        """The colour the ratio under column l is written in (None while hidden)."""
+        if self.ratios is None or not 2 <= l <= len(self.cols):
+            return None
+        return ratio_color(self.ratios[l - 2]) if l < len(self.cols) else T.current().muted
+
+    def text(self, l: int) -> str:
+        """The hover text of the error ratio under column l."""
+        L = len(self.cols)
+        norms = self.norms
+        if l == L:
+            return (f"‖δ^{L}‖ = {fmt(norms[L - 2])}: the output error (BP1) of the last minibatch, "
+                    f"‖∂C/∂b^{L}‖ (BP3)\nthe labels under the other layers are measured against it")
+        r = self.ratios[l - 2]
+        lines = [f"‖δ^{l}‖/‖δ^{L}‖ = {fmt(norms[l - 2])} / {fmt(norms[L - 2])} = {fmt(r)}",
+                 f"how much of the output error reaches layer {l} (last minibatch; ‖δ^l‖ = ‖∂C/∂b^l‖, BP3)"]
+        if math.isfinite(r) and r < RATIO_WARN_LOW:
+            lines.append(f"below {RATIO_WARN_LOW:g}: the error vanishes on its way back — BP2 multiplies it by "
+                         f"σ'(z) ≤ 1/4 at every layer, so layer {l} learns slowly")
+        elif math.isfinite(r) and r > RATIO_WARN_HIGH:
+            lines.append(f"above {RATIO_WARN_HIGH:g}: the error explodes on its way back (large weights in BP2)")
+        return "\n".join(lines)
+
+    def rect(self, l: int) -> QRectF | None:
+        """Where the label under column l is, in view coordinates (None while hidden). Computed from its position
+        and size in pixels, so it is right before the label is first painted."""
+        item = self.items.get(l)
+        if item is None or not item.isVisible():
+            return None
+        size = item.textItem.boundingRect()
+        sx, sy = self.vb.viewPixelSize()
+        w, h = size.width() * abs(sx), size.height() * abs(sy)
+        return QRectF(item.pos().x() - w / 2, item.pos().y(), w, h)
+
+    def at(self, x: float, y: float) -> int | None:
+        for l in self.items:
+            rect = self.rect(l)
+            if rect is not None and rect.contains(x, y):
+                return l
+        return None
