@@ -105,3 +105,18 @@ def test_an_edge_is_hit_along_the_segment_it_is_painted_on():
         near = near_segments(scene.coords, 0.5 * (x0 + x1), 0.5 * (y0 + y1), 1e-3)
         assert e in near
     assert not len(near_segments(scene.coords, -100.0, -100.0, 1e-3))
+
+
+@pytest.mark.parametrize("dataset", ["moons", "spiral", "xor", "circles"])
+def test_the_tiles_and_the_decision_boundary_show_one_input_plane(dataset):
+    """The example dot on each neuron tile is placed on the plane the tile's heatmap and the boundary plot use
+    (core.probe.input_plane: square, fitted to the data), not on the data's own unsquared box."""
+    from visualbp.core.probe import GridProbe, input_plane
+
+    scene, net, engine = make(SessionConfig(dataset=dataset, seed=0))
+    (x0, x1), (y0, y1) = scene.grid_lim
+    assert (x1 - x0) == pytest.approx(y1 - y0)  # square: x₁ and x₂ at one scale
+    plane = np.ravel(input_plane(engine.X))
+    assert np.ravel(scene.grid_lim) == pytest.approx(plane)
+    probe = GridProbe(net, *scene.grid_lim, resolution=8)
+    assert np.ravel([probe.xlim, probe.ylim]) == pytest.approx(plane)

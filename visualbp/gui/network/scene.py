@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from visualbp.core.probe import input_plane
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
 from visualbp.gui.network.layout import (
@@ -117,11 +118,9 @@ class Scene:
         X = np.asarray(dataset.X_train, dtype=np.float64)
         self.mean_input = X.mean(axis=0) if len(X) else None
         self.input_half = 1.0 if shape is not None else C.nice_ceil(C.symmetric_range(X, 100.0))
-        if two_d:
-            lo, hi = X.min(axis=0), X.max(axis=0)
-            pad = 0.1 * np.maximum(hi - lo, 1e-9)
-            self.grid_lim = ((float(lo[0] - pad[0]), float(hi[0] + pad[0])),
-                             (float(lo[1] - pad[1]), float(hi[1] + pad[1])))
+        if two_d:  # the one input plane, shared with the decision boundary (and the example dot on each tile)
+            (x0, x1), (y0, y1) = input_plane(X)
+            self.grid_lim = ((float(x0), float(x1)), (float(y0), float(y1)))
         else:
             self.grid_lim = None
         self.vmax = self.fit_vmax()
