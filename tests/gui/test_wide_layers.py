@@ -69,7 +69,7 @@ def test_hover_and_click_name_the_right_neuron_of_a_wide_layer(qtbot):
     j = 41  # array index: the book's j = 42
     pos = v.neuron_pos(2, j)
     assert v.click_at(pos) == (2, j) and s.selected == (2, j)
-    from visualbp.gui.notation import fmt, sym
+    from visualbp.gui.notation import number as fmt, sym
     text = v.hover_text_at(pos)
     assert text.startswith("neuron j=42 of layer l=2")
     assert f"b^2_42 = {fmt(float(s.net.biases[0][j, 0]))}" in text

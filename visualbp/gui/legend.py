@@ -9,7 +9,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
-from visualbp.gui.notation import fmt, notation_html
+from visualbp.gui.notation import notation_html, number
 
 
 class ScaleBar(QWidget):
@@ -29,7 +29,7 @@ class ScaleBar(QWidget):
 
     def set_scale(self, title: str, lo: float, mid: float, hi: float, colors: C.Triple) -> None:
         """``title`` in plain book notation ('fill: δ^l_j (error)')."""
-        labels = (fmt(lo, 2), fmt(mid, 2), ("+" if hi > 0 and lo < 0 else "") + fmt(hi, 2))
+        labels = (number(lo, 2), number(mid, 2), ("+" if hi > 0 and lo < 0 else "") + number(hi, 2))
         self._title.setText(notation_html(title) + ":")
         self._bar.set(labels, colors)
         self._plain = f"{title}: {labels[0]} … {labels[1]} … {labels[2]}"

@@ -38,7 +38,7 @@ def subscript(text: object) -> str | None:
     return "".join(_SUB.get(c, c) for c in s) if all(c in _SUB or c == "," for c in s) else None
 
 
-def _sup_digits(l: int) -> str:
+def layer_sup(l: int) -> str:
     """A layer number as superscript digits: 2 → '²', 12 → '¹²'."""
     return superscript(int(l)) or str(l)
 
@@ -180,24 +180,3 @@ def signed_term(value: float) -> str:
     """``+ 0.2`` or ``− 0.2``: a term added to a sum."""
     text = equation_number(value)
     return f"− {text[1:]}" if text.startswith("−") else f"+ {text}"
-
-
-#: The name the views have imported so far (legend, weight_heatmap, network_view).
-fmt = number
-
-
-# --------------------------------------------------------------------------- hover texts
-# network_view.py imports these from here; their home is visualbp.gui.cards (formatting core.readout).
-
-def edge_text(session, l: int, j: int, k: int, dw: float | None = None) -> str:
-    """The hover card of weight w^l_jk: see ``visualbp.gui.cards.edge_text``."""
-    from visualbp.gui import cards
-
-    return cards.edge_text(session, l, j, k, dw)
-
-
-def neuron_text(session, l: int, j: int) -> str:
-    """The hover card of neuron j of layer l: see ``visualbp.gui.cards.neuron_text``."""
-    from visualbp.gui import cards
-
-    return cards.neuron_text(session, l, j)

@@ -14,7 +14,7 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from visualbp.gui import theme as T
-from visualbp.gui.notation import fmt, notation_html, sym
+from visualbp.gui.notation import notation_html, number, sym
 from visualbp.gui.qt_helpers import _style_plot, _theme_colors
 from visualbp.gui.view_limits import RANGE_SAMPLE, robust_range
 
@@ -95,7 +95,7 @@ class WeightHeatmap(QWidget):
     def value_at(self, j: int, k: int) -> str:
         """'w^l_jk = value' for array indices j, k (written from 1, like the book)."""
         w = self.session.net.weights[self.l - 2]
-        return f"{sym('w', self.l, j, k)} = {fmt(float(w[j, k]))}"
+        return f"{sym('w', self.l, j, k)} = {number(float(w[j, k]))}"
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         if not self.plot.vb.sceneBoundingRect().contains(scene_pos):

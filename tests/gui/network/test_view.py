@@ -17,7 +17,8 @@ from visualbp.gui.inspector import NeuronInspector
 from visualbp.gui.network import NetworkView
 from visualbp.gui.network.saturation import SATURATED_ON
 from visualbp.gui.network.scene import NBINS
-from visualbp.gui.notation import edge_text, neuron_text, sym
+from visualbp.gui.cards import edge_text, neuron_text
+from visualbp.gui.notation import sym
 from visualbp.gui.session import Session
 
 

@@ -9,6 +9,7 @@ from PyQt6.QtCore import QEvent, QObject, QPointF, Qt
 from PyQt6.QtGui import QBrush, QColor, QPen
 
 from visualbp.gui import theme as T
+from visualbp.gui.cards import edge_text, neuron_text
 from visualbp.gui.network.items import EdgeItem
 from visualbp.gui.network.labels import Labels
 from visualbp.gui.network.layout import (
@@ -21,7 +22,7 @@ from visualbp.gui.network.layout import (
 from visualbp.gui.network.ratios import RatioLabels
 from visualbp.gui.network.saturation import Saturation
 from visualbp.gui.network.scene import Scene
-from visualbp.gui.notation import edge_text, fmt, neuron_text, notation_html, shown, sym
+from visualbp.gui.notation import notation_html, number, shown, sym
 
 
 class Interaction(QObject):
@@ -85,13 +86,13 @@ class Interaction(QObject):
             a1 = s.engine.current("a", 1)
             where = f"pixel (row {k // w + 1}, column {k % w + 1})"
             if a1 is not None:
-                return f"{sym('a', 1, k)} = {fmt(float(a1[k, 0]))}   (input {where})"
+                return f"{sym('a', 1, k)} = {number(float(a1[k, 0]))}   (input {where})"
             example = self.scene.example
             if example is not None and example.row is not None:
-                return f"{sym('a', 1, k)} = {fmt(float(example.a1[k]))}   (input {where} of training example " \
+                return f"{sym('a', 1, k)} = {number(float(example.a1[k]))}   (input {where} of training example " \
                        f"{example.row + 1}, the last one processed)"
             mean = self.scene.mean_input[k] if self.scene.mean_input is not None else None
-            return f"{sym('a', 1, k)}: {where}; mean over the training data {fmt(mean)}"
+            return f"{sym('a', 1, k)}: {where}; mean over the training data {number(mean)}"
         l, j, k = hit[1], hit[2], hit[3]
         dw = self.scene.last_dw[l - 2]
         text = edge_text(s, l, j, k, None if dw is None else float(dw[j, k]))

@@ -13,7 +13,7 @@ from PyQt6.QtGui import QFont, QFontMetricsF, QTextOption
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
 from visualbp.gui.network.layout import Column, neuron_label_anchor, title_y
-from visualbp.gui.notation import fmt, shown
+from visualbp.gui.notation import number, shown
 
 SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"}
 
@@ -115,7 +115,7 @@ class Labels:
             parts = [(f"<span style='color:{t.text if role else t.muted};"
                       f"font-weight:{600 if role in ('right', 'target') else 400}'>{name}</span>")]
             if value is not None:
-                parts.append(f"<span style='color:{t.muted}'>{fmt(value, 2)}</span>")
+                parts.append(f"<span style='color:{t.muted}'>{number(value, 2)}</span>")
             if role == "right":
                 parts.append(f"<span style='color:{t.text};font-weight:600'>✓</span>")
             elif role == "target":

@@ -21,7 +21,7 @@ from visualbp.gui.diagnostic_marks import (
     ratio_color,
 )
 from visualbp.gui.network.layout import Column, ratio_y
-from visualbp.gui.notation import _sup_digits, fmt
+from visualbp.gui.notation import layer_sup, number
 
 RATIO_INTERVAL = 0.2  # seconds between two changes of the labels
 
@@ -97,14 +97,14 @@ class RatioLabels(QObject):
         self._last = time.monotonic()
         t = T.current()
         L = len(self.cols)
-        sup_L = _sup_digits(L)
+        sup_L = layer_sup(L)
         for l, item in self.items.items():
             r, norm = self.ratios[l - 2], self.norms[l - 2]
             if l == L:  # what the others are measured against
-                head, value, colour = f"‖δ{sup_L}‖", fmt(norm, 2), t.muted
+                head, value, colour = f"‖δ{sup_L}‖", number(norm, 2), t.muted
                 head_html = f"‖δ<sup>{L}</sup>‖"
             else:
-                head, value, colour = f"‖δ{_sup_digits(l)}‖/‖δ{sup_L}‖", fmt(r, 2), ratio_color(r)
+                head, value, colour = f"‖δ{layer_sup(l)}‖/‖δ{sup_L}‖", number(r, 2), ratio_color(r)
                 head_html = f"‖δ<sup>{l}</sup>‖/‖δ<sup>{L}</sup>‖"
             weight = 700 if colour == alarm_color() else 600
             self.plain[l] = f"{head} = {value}"
@@ -134,10 +134,10 @@ class RatioLabels(QObject):
         L = len(self.cols)
         norms = self.norms
         if l == L:
-            return (f"‖δ^{L}‖ = {fmt(norms[L - 2])}: the output error (BP1) of the last minibatch, "
+            return (f"‖δ^{L}‖ = {number(norms[L - 2])}: the output error (BP1) of the last minibatch, "
                     f"‖∂C/∂b^{L}‖ (BP3)\nthe labels under the other layers are measured against it")
         r = self.ratios[l - 2]
-        lines = [f"‖δ^{l}‖/‖δ^{L}‖ = {fmt(norms[l - 2])} / {fmt(norms[L - 2])} = {fmt(r)}",
+        lines = [f"‖δ^{l}‖/‖δ^{L}‖ = {number(norms[l - 2])} / {number(norms[L - 2])} = {number(r)}",
                  f"how much of the output error reaches layer {l} (last minibatch; ‖δ^l‖ = ‖∂C/∂b^l‖, BP3)"]
         if math.isfinite(r) and r < RATIO_WARN_LOW:
             lines.append(f"below {RATIO_WARN_LOW:g}: the error vanishes on its way back — BP2 multiplies it by "

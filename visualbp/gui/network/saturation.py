@@ -21,7 +21,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from visualbp.core.diagnostics import DEFAULT_SATURATION
 from visualbp.gui.diagnostic_marks import max_prime, probe_rows, saturation_in_blocks
 from visualbp.gui.network.scene import Scene
-from visualbp.gui.notation import fmt, prime_name, sym
+from visualbp.gui.notation import number, prime_name, sym
 from visualbp.gui.sliced_jobs import SlicedJobs
 
 SATURATED_ON = 0.9  # without a current example, a neuron saturated on at least this fraction of the probe is marked
@@ -162,7 +162,7 @@ class Saturation(QObject):
             where = ""
         limit = self.threshold * max_prime(act)
         tip = (f"Red dashed ring: a neuron whose {name}(z) is below {pct} of its largest value "
-               f"({name} < {fmt(limit, 2)}){' — ' + where if where else ''}; the count per layer is under "
+               f"({name} < {number(limit, 2)}){' — ' + where if where else ''}; the count per layer is under "
                "its title.\nBP1 and BP2 multiply the error by σ'(z), so a saturated neuron passes almost no "
                "error back and its weights learn slowly. Hover a neuron for how often it is saturated.")
         return f"saturated: {name}(z) < {pct} of max", tip
@@ -185,9 +185,9 @@ class Saturation(QObject):
         act = self.session.net.layer_activation(l - 2)
         name = prime_name(act)
         limit = self.threshold * max_prime(act)
-        lines = [(f"saturated on {float(frac[j]):.0%} of examples ({name}(z) < {fmt(limit, 2)}; "
+        lines = [(f"saturated on {float(frac[j]):.0%} of examples ({name}(z) < {number(limit, 2)}; "
                   f"measured on {self.probe} training examples)")]
         sp = self.session.engine.current("sp", l)
         if sp is not None and j < np.size(sp) and float(np.ravel(sp)[j]) < limit:
-            lines.append(f"saturated on this example: {name}({sym('z', l, j)}) = {fmt(float(np.ravel(sp)[j]))}")
+            lines.append(f"saturated on this example: {name}({sym('z', l, j)}) = {number(float(np.ravel(sp)[j]))}")
         return "\n".join(lines)
