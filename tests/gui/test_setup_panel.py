@@ -223,10 +223,10 @@ def test_an_idx_pair_is_found_by_name(panel, monkeypatch):
     assert w.apply()
     assert session.net.sizes == [784, 30, 10] and session.dataset.image_shape == (28, 28)
     assert session.config.dataset == "file"
-    # back on a built-in set: the file stays in the list, and the sizes refit to the data
+    # back on a built-in set: the file stays in the list, and the sizes are that set's own (they learn it)
     w.dataset_combo.setCurrentIndex(w.dataset_combo.findData("xor"))
     w.dataset_combo.activated.emit(w.dataset_combo.currentIndex())
-    assert w.sizes_edit.text() == "2, 30, 2"
+    assert w.sizes_edit.text() == "2, 8, 2"
     assert w.dataset_combo.findData("file") >= 0
 
 
@@ -247,3 +247,21 @@ if given is not None:
             return
         assert sizes[0] == n_in and sizes[-1] == n_out
         assert tuple(checks.check_sizes(sizes)) == sizes
+
+
+def test_picking_a_2d_set_fills_in_its_defaults_that_learn_and_apply_uses_them(panel):
+    from visualbp.core.config import DATASET_DEFAULTS
+
+    session, w = panel
+    w.dataset_combo.setCurrentIndex(w.dataset_combo.findData("spiral"))
+    w.dataset_combo.activated.emit(w.dataset_combo.currentIndex())
+    spiral = DATASET_DEFAULTS["spiral"]
+    assert w.sizes_edit.text() == ", ".join(str(n) for n in spiral["sizes"])
+    assert w.activation_combo.currentData() == spiral["activation"] and w.cost_combo.currentData() == spiral["cost"]
+    assert session.config.dataset == "moons"  # pending until Apply
+    assert w.apply()
+    c = session.config
+    assert (c.dataset, tuple(session.net.sizes), c.activation, c.cost) == (
+        "spiral", spiral["sizes"], spiral["activation"], spiral["cost"])
+    assert (c.eta, c.mini_batch_size, c.epochs, c.noise) == (
+        spiral["eta"], spiral["mini_batch_size"], spiral["epochs"], spiral["noise"])

@@ -28,7 +28,8 @@ from PyQt6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroup
                              QWidget)
 
 from visualbp.core import checks
-from visualbp.core.config import GENERATED, SessionConfig, idx_pair_path, load_data_file, load_dataset
+from visualbp.core.config import (DATASET_DEFAULTS, GENERATED, SessionConfig, idx_pair_path, load_data_file,
+                                  load_dataset)
 from visualbp.core.datasets import Dataset, DatasetError
 from visualbp.gui import theme
 from visualbp.gui.field_marks import error_color, error_label, invalid_frame_css, mark, style_error_label
@@ -472,11 +473,24 @@ class SetupPanel(QWidget):
         self._combo_index = index
         self.fields["dataset"].set_error(None)
         self._io = io = self._io_sizes()
-        if io is not None:
+        key = self.dataset_key()
+        if key in DATASET_DEFAULTS and key != self.session.config.dataset:
+            self._show_defaults(DATASET_DEFAULTS[key])  # a set that learns with its own layers, η, …
+        elif io is not None:
             hidden = self._hidden_layers(previous)
             self.sizes_edit.setText(", ".join(str(n) for n in (io[0], *hidden, io[1])))
         self._update_data_rows()
         self._check_sizes()
+
+    def _show_defaults(self, defaults: dict) -> None:
+        """Fill the fields with a built-in set's defaults (core.config.DATASET_DEFAULTS); pending until Apply."""
+        texts = {"sizes": ", ".join(str(n) for n in defaults["sizes"]), "noise": _fmt(defaults["noise"]),
+                 "eta": _fmt(defaults["eta"]), "mini_batch_size": str(defaults["mini_batch_size"]),
+                 "epochs": str(defaults["epochs"])}
+        for key, text in texts.items():
+            self.fields[key].widget.setText(text)
+        self.activation_combo.setCurrentIndex(max(0, self.activation_combo.findData(defaults["activation"])))
+        self.cost_combo.setCurrentIndex(max(0, self.cost_combo.findData(defaults["cost"])))
 
     def _hidden_layers(self, io: tuple[int, int] | None) -> tuple[int, ...]:
         """The hidden layers the architecture field holds (read against ``io``), else the network's."""
