@@ -34,6 +34,7 @@ def test_every_path_sums_to_bp4_on_random_networks(activation, cost):
             assert ps.complete and ps.count == math.prod(sizes[l:]) == len(ps.paths)
             assert ps.rest == 0.0
             assert ps.backprop == nabla_w[l - 2][j, k]
+            assert ps.a_k * ps.delta_j == pytest.approx(ps.backprop, rel=1e-12, abs=1e-300)
             assert abs(ps.total - ps.backprop) <= 1e-12 * max(1.0, abs(ps.backprop))
             assert len({p.neurons for p in ps.paths}) == ps.count  # every path once
 

@@ -51,7 +51,8 @@ class PathSum:
 
     ``paths``: the listed paths, largest |value| first; ``count``: how many paths there are in all;
     ``rest``: the sum over the paths not listed (0 when all are); ``total`` = Σ listed + rest;
-    ``backprop``: ∂C/∂w^l_jk = a^(l−1)_k δ^l_j from ``Network.backprop`` (BP4), to compare with.
+    ``backprop``: ∂C/∂w^l_jk = a^(l−1)_k δ^l_j from ``Network.backprop`` (BP4), to compare with, and its
+    operands ``a_k`` = a^(l−1)_k and ``delta_j`` = δ^l_j (= ∂C/∂b^l_j, BP3).
     """
 
     l: int
@@ -64,6 +65,7 @@ class PathSum:
     total: float
     backprop: float
     a_k: float
+    delta_j: float
     example: int | None = None
 
     @property
@@ -157,8 +159,9 @@ def path_sum(net: Network, x: np.ndarray, y: np.ndarray, l: int, j: int, k: int,
     count = path_count(net.sizes, l)
     listed = math.fsum(p.value for p in paths)
     rest = 0.0 if len(paths) == count else a_k * float(total_suffix[j]) - listed
-    _, nabla_w = net.backprop(x, y)
-    return PathSum(l, j, k, L, paths, count, rest, listed + rest, float(nabla_w[l - 2][j, k]), a_k, example)
+    nabla_b, nabla_w = net.backprop(x, y)
+    return PathSum(l, j, k, L, paths, count, rest, listed + rest, float(nabla_w[l - 2][j, k]), a_k,
+                   float(nabla_b[l - 2][j, 0]), example)
 
 
 def _path(net: Network, acts: list, fps: list, grad_a: np.ndarray, l: int, k: int, neurons: tuple[int, ...],

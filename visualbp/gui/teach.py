@@ -1,0 +1,74 @@
+"""The Teach menu: chapter 2's sections no other tool shows, each a dock of the main window.
+
+``install(window)`` is the main window's one call: it builds the panels (the big picture, the race of
+backprop against finite differences, exercises), puts each in a dock on the right (hidden until asked
+for, tabbed with the plots) and adds a Teach menu that shows and raises them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from visualbp.gui.big_picture import BigPicturePanel
+
+
+@dataclass
+class Teach:
+    """The teaching panels of one window and their docks, by name."""
+
+    panels: dict[str, QWidget]
+    docks: dict[str, QDockWidget]
+    actions: dict[str, QAction]
+
+    def show(self, name: str) -> QWidget:
+        """Show and raise the dock of panel ``name``; returns the panel."""
+        dock = self.docks[name]
+        dock.show()
+        dock.raise_()
+        return self.panels[name]
+
+
+#: (name, dock title, menu text, tooltip, factory(session))
+PANELS = (
+    ("big-picture", "Big picture", "The &big picture: every path to the cost",
+     "∂C/∂w^l_jk as the sum over every path from the weight to the cost (chapter 2, last section)",
+     BigPicturePanel),
+)
+
+
+def install(window: QMainWindow) -> Teach:
+    """Build the teaching docks (hidden) and the Teach menu of ``window`` (a MainWindow with ``session``)."""
+    session = window.session
+    menu = window.menuBar().addMenu("&Teach")
+    panels, docks, actions = {}, {}, {}
+    anchor = getattr(window, "plots_dock", None)
+    teach = Teach(panels, docks, actions)
+    for name, title, text, tip, factory in PANELS:
+        panel = factory(session)
+        dock = QDockWidget(title, window)
+        dock.setObjectName(f"dock-teach-{name}")
+        dock.setWidget(panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        if anchor is not None:
+            window.tabifyDockWidget(anchor, dock)
+        dock.hide()
+        action = QAction(text, window)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(_shower(teach, name))
+        menu.addAction(action)
+        panels[name], docks[name], actions[name] = panel, dock, action
+    if anchor is not None:
+        anchor.raise_()
+    return teach
+
+
+def _shower(teach: Teach, name: str):
+    """A slot that shows panel ``name`` (no reference to the window: see main_window's note on cycles)."""
+    def show(_checked: bool = False) -> None:
+        teach.show(name)
+    return show
