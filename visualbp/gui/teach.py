@@ -14,6 +14,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
+from visualbp.gui.race_panel import RacePanel
 
 
 @dataclass
@@ -37,6 +38,8 @@ PANELS = (
     ("big-picture", "Big picture", "The &big picture: every path to the cost",
      "∂C/∂w^l_jk as the sum over every path from the weight to the cost (chapter 2, last section)",
      BigPicturePanel),
+    ("race", "Why backprop is fast", "&Why backprop is fast: race finite differences",
+     "One forward and one backward pass against one extra forward pass per parameter (chapter 2)", RacePanel),
 )
 
 
