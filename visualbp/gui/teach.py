@@ -14,6 +14,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
+from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
 
 
@@ -40,6 +41,9 @@ PANELS = (
      BigPicturePanel),
     ("race", "Why backprop is fast", "&Why backprop is fast: race finite differences",
      "One forward and one backward pass against one extra forward pass per parameter (chapter 2)", RacePanel),
+    ("exercise", "Exercise", "&Exercise: predict, then reveal",
+     "Type what the next step computes; it is checked, then shown with the working, and scored per lesson",
+     ExercisePanel),
 )
 
 
