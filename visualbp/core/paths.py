@@ -188,6 +188,7 @@ def current_example(engine) -> tuple[int, np.ndarray, np.ndarray]:
 
 
 def engine_path_sum(engine, l: int, j: int, k: int, top: int = TOP_PATHS) -> PathSum:
-    """``path_sum`` for the engine's network and its current (or next) example."""
+    """``path_sum`` for the engine's network and its current (or next) example, on a copy of the network so
+    the paths and backprop see the same weights even while training updates them."""
     row, x, y = current_example(engine)
-    return path_sum(engine.net, x, y, l, j, k, top, example=row)
+    return path_sum(engine.net.copy(), x, y, l, j, k, top, example=row)
