@@ -2,12 +2,12 @@
 
 ``install(window)`` is the main window's one call: it builds the panels (the big picture, the race of
 backprop against finite differences, exercises), puts each in a dock on the right (hidden until asked
-for, tabbed with the plots) and adds a Teach menu that shows and raises them.
+for, then tabbed with the plots) and adds a Teach menu that shows and raises them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction
@@ -25,10 +25,17 @@ class Teach:
     panels: dict[str, QWidget]
     docks: dict[str, QDockWidget]
     actions: dict[str, QAction]
+    anchor: QDockWidget | None = None  # the dock the panels share a tab group with, once shown
+    placed: set = field(default_factory=set)
 
     def show(self, name: str) -> QWidget:
-        """Show and raise the dock of panel ``name``; returns the panel."""
+        """Show and raise the dock of panel ``name``; returns the panel. The first time, it joins the anchor's
+        tab group: a hidden dock in a tab group makes Qt reserve the tab bar's height, so it joins only
+        when asked for."""
         dock = self.docks[name]
+        if name not in self.placed and self.anchor is not None and not dock.isFloating():
+            self.placed.add(name)
+            dock.parentWidget().tabifyDockWidget(self.anchor, dock)
         dock.show()
         dock.raise_()
         return self.panels[name]
@@ -53,15 +60,14 @@ def install(window: QMainWindow) -> Teach:
     menu = window.menuBar().addMenu("&Teach")
     panels, docks, actions = {}, {}, {}
     anchor = getattr(window, "plots_dock", None)
-    teach = Teach(panels, docks, actions)
+    teach = Teach(panels, docks, actions, anchor)
     for name, title, text, tip, factory in PANELS:
         panel = factory(session)
         dock = QDockWidget(title, window)
         dock.setObjectName(f"dock-teach-{name}")
         dock.setWidget(panel)
+        dock.hide()
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        if anchor is not None:
-            window.tabifyDockWidget(anchor, dock)
         dock.hide()
         action = QAction(text, window)
         action.setToolTip(tip)
@@ -69,8 +75,6 @@ def install(window: QMainWindow) -> Teach:
         action.triggered.connect(_shower(teach, name))
         menu.addAction(action)
         panels[name], docks[name], actions[name] = panel, dock, action
-    if anchor is not None:
-        anchor.raise_()
     return teach
 
 
