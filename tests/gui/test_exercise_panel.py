@@ -84,3 +84,17 @@ def test_practice_follows_the_arrow_key_and_reveal_does_not_score(panel, qtbot):
     assert panel.scores.score("practice") == (0, 0)
     s.back()
     assert panel.question.l == 3 and panel.question.kind is Kind.FEEDFORWARD
+
+
+def test_scores_are_kept_per_lesson(panel, qtbot):
+    panel.start_lesson("output-error")
+    type_and_check(qtbot, panel, repr(panel.question.answer))
+    panel.start_lesson("backprop-error-tanh")
+    assert panel.question.kind is Kind.BACKPROP_ERROR and "tanh" in panel.session.net.describe()
+    type_and_check(qtbot, panel, "12")
+    assert panel.scores.score("output-error") == (1, 1)
+    assert panel.scores.score("backprop-error-tanh") == (0, 1)
+    assert "0 of 1 right" in panel.score.text() and "output-error: 1/1" in panel.score.text()
+    panel.lesson_box.setCurrentIndex(0)
+    panel.start_button.click()  # practice on the lesson's network
+    assert panel.lesson is None and panel.question is not None

@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel
 
 from visualbp.core.paths import PathSum, engine_path_sum
 from visualbp.gui import theme as T
-from visualbp.gui.notation import number, shown, sym, to_html, to_plain
+from visualbp.gui.notation import number, prime_name, shown, sym, to_html, to_plain
 
 
 def factor_symbols(l: int, L: int, neurons: tuple[int, ...], k: int | str) -> list[str]:
@@ -31,7 +31,7 @@ def factor_symbols(l: int, L: int, neurons: tuple[int, ...], k: int | str) -> li
     return out
 
 
-def factor_formulas(l: int, L: int, neurons: tuple[int, ...], k: int, f: list[str]) -> list[str]:
+def factor_formulas(l: int, L: int, neurons: tuple[int, ...], k: int, f: dict[int, str]) -> list[str]:
     """What each factor is: f'(z^l_j) a^(l−1)_k, then f'(z^r_q) w^r_qp; ``f[r]`` is layer r's f' name."""
     j = neurons[0]
     out = [f"{f[l]}({sym('z', l, j)}) {sym('a', l - 1, k)}"]
@@ -98,10 +98,9 @@ class BigPicturePanel(QWidget):
 
     def set_weight(self, l: int, j: int, k: int) -> None:
         """Show w^l_jk (0-based j, k), refreshed once."""
-        for box, v in ((self.l_box, l),):
-            box.blockSignals(True)
-            box.setValue(v)
-            box.blockSignals(False)
+        self.l_box.blockSignals(True)
+        self.l_box.setValue(l)
+        self.l_box.blockSignals(False)
         self._sync_ranges()
         for box, v in ((self.j_box, j + 1), (self.k_box, k + 1)):
             box.blockSignals(True)
@@ -112,10 +111,9 @@ class BigPicturePanel(QWidget):
 
     def _sync_ranges(self) -> None:
         sizes = self.session.net.sizes
-        for box, lo, hi in ((self.l_box, 2, len(sizes)),):
-            box.blockSignals(True)
-            box.setRange(lo, hi)
-            box.blockSignals(False)
+        self.l_box.blockSignals(True)
+        self.l_box.setRange(2, len(sizes))
+        self.l_box.blockSignals(False)
         l = self.l_box.value()
         for box, n in ((self.j_box, sizes[l - 1]), (self.k_box, sizes[l - 2])):
             box.blockSignals(True)
@@ -175,8 +173,7 @@ class BigPicturePanel(QWidget):
         self.result = ps = engine_path_sum(s.engine, l, j, k)
         L = ps.L
         net = s.net
-        f = {r: ("σ'" if net.layer_activation(r - 2).name == "sigmoid" else f"{net.layer_activation(r - 2).symbol}'")
-             for r in range(2, L + 1)}
+        f = {r: prime_name(net.layer_activation(r - 2)) for r in range(2, L + 1)}
         hops = L - l
         heads = [to_plain(f"∂a^{l}/∂w^{l}")] + [to_plain(f"∂a^{r}/∂a^{r - 1}") for r in range(l + 1, L + 1)]
         heads = [f"neurons in layers {l}…{L}" if hops else f"neuron in layer {l}"] + heads + [to_plain(f"∂C/∂a^{L}"), "product"]

@@ -115,7 +115,11 @@ class ExercisePanel(QWidget):
             s = self.session
             self._revealing = True  # building the network and the lesson's own steps ask nothing
             try:
-                s.apply_config(lesson.config())
+                try:
+                    s.apply_config(lesson.config())
+                except ValueError as exc:  # nothing was replaced
+                    self.message.setText(f"Lesson {lesson.name!r} cannot start: {exc}")
+                    return
                 s.set_granularity(Granularity.RECORD)
                 for _ in range(lesson.steps):
                     s.step()
@@ -129,6 +133,7 @@ class ExercisePanel(QWidget):
         self.lesson_box.setCurrentIndex(max(index, 0))
         self.lesson_box.blockSignals(False)
         self.verdict.setText("")
+        self.message.setText("")
         self._show_score()
         self._stale = True
         self.refresh(force=True)
@@ -245,6 +250,11 @@ class ExercisePanel(QWidget):
         self.prompt.setText(to_html(markup, muted=T.current().muted))
 
     def _show_score(self) -> None:
-        got, asked = self.scores.score(self.lesson_key())
+        key = self.lesson_key()
+        got, asked = self.scores.score(key)
         where = f"lesson “{to_plain(self.lesson.title)}”" if self.lesson else "practice"
-        self.score.setText(f"Score in {where}: {got} of {asked} right" if asked else f"No answers yet in {where}.")
+        text = f"Score in {where}: {got} of {asked} right." if asked else f"No answers yet in {where}."
+        others = [f"{name}: {g}/{a}" for name, (g, a) in self.scores.scores.items() if name != key]
+        if others:
+            text += "  Other lessons — " + ", ".join(others)
+        self.score.setText(text)
