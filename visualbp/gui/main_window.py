@@ -9,7 +9,7 @@ from PyQt6.QtGui import QAction, QCloseEvent, QColor, QFont, QGuiApplication, QK
 from PyQt6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 import visualbp
-from visualbp.gui import teach, theme
+from visualbp.gui import theme
 from visualbp.gui.controls import ControlsBar
 from visualbp.gui.debug_panel import DebugPanel
 from visualbp.gui.equation_panel import EquationPanel
@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self, session)
         self.recovery = Recovery(session, self) if recovery else None
         self._build_menus()
-        self.teach = teach.install(self)  # the Teach menu and its docks (visualbp/gui/teach.py)
+        from visualbp.gui.teach import install as install_teach  # the Teach menu and its docks
+        self.teach = install_teach(self)
         self._on_status_changed(session.status())
         self.resize(1600, 1000)
         if remember_layout:
