@@ -42,6 +42,8 @@ class ExercisePanel(QWidget):
         t = T.current()
 
         self.lesson_box = QComboBox()
+        self.lesson_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.lesson_box.setMinimumContentsLength(16)  # long lesson titles must not widen the dock
         self.lesson_box.addItem("Practice on the current network", None)
         for lesson in self.lessons:
             self.lesson_box.addItem(to_plain(lesson.title), lesson.name)
