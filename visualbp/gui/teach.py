@@ -43,10 +43,10 @@ class Teach:
 
 #: (name, dock title, menu text, tooltip, factory(session))
 PANELS = (
-    ("big-picture", "Big picture", "The &big picture: every path to the cost",
+    ("big-picture", "Paths", "The &big picture: every path to the cost",
      "∂C/∂w^l_jk as the sum over every path from the weight to the cost (chapter 2, last section)",
      BigPicturePanel),
-    ("race", "Why backprop is fast", "&Why backprop is fast: race finite differences",
+    ("race", "Race", "&Why backprop is fast: race finite differences",
      "One forward and one backward pass against one extra forward pass per parameter (chapter 2)", RacePanel),
     ("exercise", "Exercise", "&Exercise: predict, then reveal",
      "Type what the next step computes; it is checked, then shown with the working, and scored per lesson",
