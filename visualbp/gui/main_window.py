@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.dark_action = self.presentation.dark_action
         self.leave_presentation_action = self.presentation.leave_action
         self._build_menus()
+        from visualbp.gui.teach import install as install_teach  # the Teach menu and its docks
+        self.teach = install_teach(self)
         self._on_status_changed(session.status())
         screen = self.screen() or QGuiApplication.primaryScreen()
         available = screen.availableGeometry()

@@ -1,0 +1,85 @@
+"""The Teach menu: chapter 2's sections no other tool shows, each a dock of the main window.
+
+``install(window)`` is the main window's one call: it builds the panels (the big picture, the race of
+backprop against finite differences, exercises), puts each in a dock on the right (hidden until asked
+for, then tabbed with the plots) and adds a Teach menu that shows and raises them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from visualbp.gui.big_picture import BigPicturePanel
+from visualbp.gui.exercise_panel import ExercisePanel
+from visualbp.gui.race_panel import RacePanel
+
+
+@dataclass
+class Teach:
+    """The teaching panels of one window and their docks, by name."""
+
+    panels: dict[str, QWidget]
+    docks: dict[str, QDockWidget]
+    actions: dict[str, QAction]
+    anchor: QDockWidget | None = None  # the dock the panels share a tab group with, once shown
+    placed: set = field(default_factory=set)
+
+    def show(self, name: str) -> QWidget:
+        """Show and raise the dock of panel ``name``; returns the panel. The first time, it joins the anchor's
+        tab group: a hidden dock in a tab group makes Qt reserve the tab bar's height, so it joins only
+        when asked for."""
+        dock = self.docks[name]
+        if name not in self.placed and self.anchor is not None and not dock.isFloating():
+            self.placed.add(name)
+            dock.parentWidget().tabifyDockWidget(self.anchor, dock)
+        dock.show()
+        dock.raise_()
+        return self.panels[name]
+
+
+#: (name, dock title, menu text, tooltip, factory(session))
+PANELS = (
+    ("big-picture", "Paths", "The &big picture: every path to the cost",
+     "∂C/∂w^l_jk as the sum over every path from the weight to the cost (chapter 2, last section)",
+     BigPicturePanel),
+    ("race", "Race", "&Why backprop is fast: race finite differences",
+     "One forward and one backward pass against one extra forward pass per parameter (chapter 2)", RacePanel),
+    ("exercise", "Exercise", "&Exercise: predict, then reveal",
+     "Type what the next step computes; it is checked, then shown with the working, and scored per lesson",
+     ExercisePanel),
+)
+
+
+def install(window: QMainWindow) -> Teach:
+    """Build the teaching docks (hidden) and the Teach menu of ``window`` (a MainWindow with ``session``)."""
+    session = window.session
+    menu = window.menuBar().addMenu("&Teach")
+    panels, docks, actions = {}, {}, {}
+    anchor = getattr(window, "plots_dock", None)
+    teach = Teach(panels, docks, actions, anchor)
+    for name, title, text, tip, factory in PANELS:
+        panel = factory(session)
+        dock = QDockWidget(title, window)
+        dock.setObjectName(f"dock-teach-{name}")
+        dock.setWidget(panel)
+        dock.hide()
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()
+        action = QAction(text, window)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(_shower(teach, name))
+        menu.addAction(action)
+        panels[name], docks[name], actions[name] = panel, dock, action
+    return teach
+
+
+def _shower(teach: Teach, name: str):
+    """A slot that shows panel ``name`` (no reference to the window: see main_window's note on cycles)."""
+    def show(_checked: bool = False) -> None:
+        teach.show(name)
+    return show
