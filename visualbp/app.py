@@ -354,6 +354,18 @@ def _quiet_platform_notes() -> None:
     qInstallMessageHandler(handler)
 
 
+def presses_taken(args: argparse.Namespace, session) -> str:
+    """The → presses the command line took, as a person counts them (not the records they made): 'the
+    lesson's 4 steps (epoch) and 5 steps (layer)', '7 steps (layer)' or 'no steps'."""
+    parts = []
+    demo = get_demo(args.demo) if getattr(args, "demo", None) else None
+    if demo is not None and demo.steps:
+        parts.append(f"the lesson's {demo.steps} step{'s' * (demo.steps != 1)} ({demo.granularity})")
+    if args.steps:
+        parts.append(f"{args.steps} step{'s' * (args.steps != 1)} ({session.granularity.value})")
+    return " and ".join(parts) or "no steps"
+
+
 def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, int] | None = None) -> int:
     """Lay the window out for exactly ``--size`` (steps were taken already) and save it as PNG."""
     from PyQt6.QtCore import QSize, Qt
@@ -384,5 +396,5 @@ def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, 
     if not ok:
         print(f"visualbp: could not write {args.screenshot}", file=sys.stderr)
         return 1
-    print(f"wrote {args.screenshot} ({shown[0]}×{shown[1]}) after {session.engine.step_index} steps: {session.status()}")
+    print(f"wrote {args.screenshot} ({shown[0]}×{shown[1]}) after {presses_taken(args, session)}: {session.status()}")
     return 0

@@ -270,3 +270,16 @@ def test_a_lesson_opened_from_the_command_line_explains_itself_in_the_narration_
     session.step()  # the first → moves on to the step's own narration
     assert not window.equations.lesson_shown()
     session.shutdown()
+
+
+def test_the_screenshot_line_counts_presses_not_records(qapp, tmp_path, capsys):
+    """`--demo minibatch --steps 5` made 55 records at example granularity; it was reported as 'after 55 steps'."""
+    out = tmp_path / "m.png"
+    assert main(["--demo", "minibatch", "--steps", "5", "--granularity", "example", "--screenshot", str(out),
+                 "--size", "1280x800"]) == 0
+    line = capsys.readouterr().out
+    demo = get_demo("minibatch")
+    expected = f"after the lesson's {demo.steps} steps ({demo.granularity}) and 5 steps (example)"
+    if not demo.steps:
+        expected = "after 5 steps (example)"
+    assert expected in line and "55" not in line.split(":")[0]

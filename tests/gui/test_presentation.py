@@ -228,7 +228,7 @@ def test_lecture_opens_in_presentation_mode_and_renders_a_screenshot(qapp, tmp_p
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1200, 800)
     assert theme.current() is theme.LIGHT  # closing the window ended the mode
-    assert "after 7 steps" in capsys.readouterr().out
+    assert "after 7 steps (layer)" in capsys.readouterr().out
 
 
 def test_the_clicker_steps_resets_blanks_and_jumps(window, qtbot):

@@ -152,6 +152,14 @@ class PlotsPanel(QWidget):
     def apply_theme(self, _theme: object = None) -> None:
         """Redraw in ``theme.current()``: background, axes and their type, curve widths (× line_scale),
         legends, and the decision boundary's colours. The curves keep their data."""
+        try:
+            self._restyle()
+        except RuntimeError as exc:  # a closed window's panel, still reachable from the theme's signal: its
+            if "has been deleted" not in str(exc):  # pyqtgraph items are gone, so it stops listening
+                raise
+            theme.notifier().changed.disconnect(self.apply_theme)
+
+    def _restyle(self) -> None:
         self._style_background()
         for plot in self.plots():
             plot.apply_theme()
