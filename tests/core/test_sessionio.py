@@ -145,7 +145,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_unpacked(tmp_path, m
     save_session(path, saved)
     on_disk = path.stat().st_size
     monkeypatch.setattr(sessionio, "MAX_FILE_BYTES", on_disk - 1)
-    with pytest.raises(SessionFileError, match=f"{on_disk:,} bytes is more than the limit"):
+    with pytest.raises(SessionFileError, match=f"{on_disk:,} bytes is larger than the limit"):
         load_session(path)
     # small on disk, large unpacked (a zip bomb): refused from the archive's directory, unread
     sizes = (2, 3000, 2)

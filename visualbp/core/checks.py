@@ -22,6 +22,14 @@ MAX_LAYER_SIZE = 100_000
 MAX_PASS_WORK = 2 * 10**10
 #: Activations one minibatch holds at once (m × widest layer): 50 million floats is 400 MB.
 MAX_BATCH_ACTIVATIONS = 50_000_000
+#: Epochs one Train runs (the setup panel's and the controls' bound).
+MAX_EPOCHS = 100_000
+#: Minibatch size m (the setup panel's bound).
+MAX_MINI_BATCH = 1_000_000
+#: Epochs a session may have reached (a saved position): 10⁹ epochs is centuries of live training.
+MAX_EPOCH_REACHED = 10**9
+#: Steps a session may have taken: 2⁵³, the last whole number a float64 (a plot's axis) holds exactly.
+MAX_STEP_REACHED = 2**53
 
 
 def _is_int(value: object) -> bool:
