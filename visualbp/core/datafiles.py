@@ -411,8 +411,10 @@ def idx_pair(data_path: str) -> tuple[str, str] | None:
     return images, labels
 
 
-def load_data_file(data_path: str, *, seed: int = 0, val_fraction: float = 0.2) -> Dataset:
+def load_data_file(data_path: str | os.PathLike[str], *, seed: int = 0, val_fraction: float = 0.2) -> Dataset:
     """A user's data: a CSV file (any name), or an IDX pair written by ``idx_pair_path``."""
+    if isinstance(data_path, os.PathLike):
+        data_path = os.fspath(data_path)
     if not isinstance(data_path, str) or not data_path.strip(IDX_PAIR_SEPARATOR):
         raise DatasetError(f"no data file named ({data_path!r})")
     pair = idx_pair(data_path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 from dataclasses import fields
 from typing import Any
 
@@ -240,21 +239,21 @@ def check_extra(raw: Any) -> dict:
 
 def _check_json_numbers(value: Any, where: str) -> None:
     """Every number finite and every integer within ±2⁶³ (what the views can turn into floats and ints)."""
-    stack = [value]
+    stack = [(value, where)]
     while stack:
-        v = stack.pop()
+        v, at = stack.pop()
         if isinstance(v, dict):
             if not all(isinstance(k, str) for k in v):
-                raise ValueError(f"{where} has keys that are not text")
-            stack.extend(v.values())
+                raise ValueError(f"{at} has keys that are not text")
+            stack.extend((c, f"{at}.{k}") for k, c in v.items())
         elif isinstance(v, list):
-            stack.extend(v)
+            stack.extend((c, f"{at}[{i}]") for i, c in enumerate(v))
         elif isinstance(v, float) and not math.isfinite(v):
-            raise ValueError(f"{where} holds a non-finite number ({v})")
+            raise ValueError(f"{at} is not a finite number ({v})")
         elif isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 2**63:
-            raise ValueError(f"{where} holds a number too large ({_short(v)})")
-        elif isinstance(v, numbers.Number) and not isinstance(v, (int, float)):
-            raise ValueError(f"{where} holds an unexpected value")
+            raise ValueError(f"{at} is too large ({_short(v)})")
+        elif not (v is None or isinstance(v, (bool, int, float, str))):
+            raise ValueError(f"{at} holds an unexpected value")
 
 
 # ----------------------------------------------------------------- networks
