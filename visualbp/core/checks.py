@@ -26,10 +26,11 @@ MAX_BATCH_ACTIVATIONS = 50_000_000
 MAX_EPOCHS = 100_000
 #: Minibatch size m (the setup panel's bound).
 MAX_MINI_BATCH = 1_000_000
-#: Epochs a session may have reached (a saved position): 10⁹ epochs is centuries of live training.
-MAX_EPOCH_REACHED = 10**9
-#: Steps a session may have taken: 2⁵³, the last whole number a float64 (a plot's axis) holds exactly.
-MAX_STEP_REACHED = 2**53
+#: Epochs a session may have reached (a saved position): 10¹⁵ epochs is 30,000 years at a millisecond an
+#: epoch, so a session that opens can train on and still be saved and opened again.
+MAX_EPOCH_REACHED = 10**15
+#: Steps a session may have taken (a step is one record of one example: many per epoch).
+MAX_STEP_REACHED = 2**62
 
 
 def _is_int(value: object) -> bool:

@@ -248,6 +248,12 @@ def save_session(path: str | os.PathLike, saved: SavedSession) -> None:
     for prefix, ws, bs in (("", saved.weights, saved.biases), ("init_", saved.initial_weights, saved.initial_biases)):
         arrays.update({f"{prefix}w{i}": w for i, w in enumerate(ws)})
         arrays.update({f"{prefix}b{i}": b for i, b in enumerate(bs)})
+    for key, a in arrays.items():  # what load_session would refuse is not written (nor the old file replaced)
+        if not np.isfinite(a).all():
+            kind, layer = ("weights w" if "w" in key else "biases b"), int(key.lstrip("init_wb")) + 2
+            when = "initial " if key.startswith("init_") else ""
+            raise SessionFileError(f"{path}: the {when}{kind}^{layer} are not finite numbers (the run diverged): "
+                                   f"step back (←) to the last finite state, then save")
     _write_npz(path, header, arrays)
 
 

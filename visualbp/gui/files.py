@@ -140,8 +140,9 @@ class FileActions(QObject):
         try:
             self.session.open(path)
         except (SessionFileError, DatasetError, ValueError, OSError) as exc:
+            text = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
             QMessageBox.warning(self.window, "Could not open the session",
-                                f"{exc}\n\nThe current session is unchanged.")
+                                f"{text}\n\nThe current session is unchanged.")
             return False
         except MemoryError:
             QMessageBox.warning(self.window, "Could not open the session",
@@ -168,6 +169,9 @@ class FileActions(QObject):
     def _save_to(self, path: str) -> bool:
         try:
             self.session.save(path)
+        except SessionFileError as exc:  # nothing a reopen would refuse is written
+            QMessageBox.warning(self.window, "Could not save", f"{exc}\n\nAny earlier file there is unchanged.")
+            return False
         except (OSError, MemoryError) as exc:
             QMessageBox.warning(self.window, "Could not save",
                                 f"{path}: {getattr(exc, 'strerror', None) or exc or 'not enough memory'}"
