@@ -204,6 +204,8 @@ def _idx_dataset(images: np.ndarray, labels: np.ndarray, iw: str, lw: str, name:
     n = images.shape[0]
     if n == 0:
         raise DatasetError(f"{iw}: no examples (0 images)")
+    if n > MAX_EXAMPLES:
+        raise DatasetError(f"{iw}: {n:,} examples, more than the {MAX_EXAMPLES:,} a data file may hold")
     n_inputs = math.prod(images.shape[1:])
     if n_inputs == 0:
         raise DatasetError(f"{iw}: the images are empty (shape {images.shape})")
