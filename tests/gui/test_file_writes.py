@@ -5,7 +5,6 @@ or a device opened as a session is refused at once, naming the file, with the se
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 import subprocess

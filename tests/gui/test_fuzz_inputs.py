@@ -396,6 +396,23 @@ def _saved(tmp: Path, session: Session, **config_changes) -> Path:
     return out
 
 
+def _with_nan_weights(path: Path, out: Path) -> Path:
+    """A copy of the session file ``path`` whose w^2 is all NaN (a damaged file)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        items = {i.filename: z.read(i) for i in z.infolist()}
+    w = np.load(io.BytesIO(items["w0.npy"]))
+    buffer = io.BytesIO()
+    np.save(buffer, np.full_like(w, np.nan))
+    items["w0.npy"] = buffer.getvalue()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+    return out
+
+
 def test_bad_session_files_are_refused_in_a_message_and_change_nothing(window, monkeypatch, tmp_path):
     s = window.session
     s.set_granularity("minibatch")
@@ -409,10 +426,7 @@ def test_bad_session_files_are_refused_in_a_message_and_change_nothing(window, m
     on_file.save(str(vanished))
     assert load_data_file(str(csv)).n_inputs == 2
     csv.unlink()  # the data file moved away since the session was saved
-    nan_weights = tmp_path / "nan.vbp"
-    saved = load_session(_saved(tmp_path, s))
-    saved.weights[0] = np.full_like(saved.weights[0], np.nan)
-    save_session(nan_weights, saved)
+    nan_weights = _with_nan_weights(_saved(tmp_path, s), tmp_path / "nan.vbp")  # save_session refuses to write one
     (tmp_path / "folder.vbp").mkdir()
     (tmp_path / "empty.vbp").write_bytes(b"")
     (tmp_path / "junk.vbp").write_bytes(bytes(range(256)) * 8)
