@@ -250,8 +250,9 @@ def save_session(path: str | os.PathLike, saved: SavedSession) -> None:
         arrays.update({f"{prefix}b{i}": b for i, b in enumerate(bs)})
     for key, a in arrays.items():  # what load_session would refuse is not written (nor the old file replaced)
         if not np.isfinite(a).all():
-            kind, layer = ("weights w" if "w" in key else "biases b"), int(key.lstrip("init_wb")) + 2
-            when = "initial " if key.startswith("init_") else ""
+            m = _MEMBER.fullmatch(f"{key}.npy")
+            kind, layer = ("weights w" if "w" in key else "biases b"), int(m[3]) + 2  # key index i is layer i + 2
+            when = "initial " if m[2] else ""
             raise SessionFileError(f"{path}: the {when}{kind}^{layer} are not finite numbers (the run diverged): "
                                    f"step back (←) to the last finite state, then save")
     _write_npz(path, header, arrays)
