@@ -320,7 +320,18 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
     _idx(tmp / "zero-labels-idx1-ubyte", np.zeros(9, np.uint8))
     _idx(tmp / "nanimg-images-idx3-ubyte", np.full((4, 2, 2), np.nan))
     _idx(tmp / "nanimg-labels-idx1-ubyte", np.zeros(4, np.uint8))
+    import os
+
+    os.mkfifo(tmp / "pipe.csv")
+    (tmp / "zero.csv").symlink_to("/dev/zero")
+    (tmp / "dims-images-idx3-ubyte").write_bytes(bytes([0, 0, 8, 255]) + struct.pack(">255I", *[1] * 255))
+    _idx(tmp / "dims-labels-idx1-ubyte", np.zeros(1, np.uint8))
+    (tmp / "wide.csv").write_bytes(b"0," * 100_010 + b"1\n")
     return {
+        "FIFO": (tmp / "pipe.csv", ("pipe.csv", "named pipe")),
+        "/dev/zero": (tmp / "zero.csv", ("zero.csv", "character device")),
+        "IDX 255 dims": (tmp / "dims-images-idx3-ubyte", ("dims-images-idx3-ubyte", "255 dimensions")),
+        "a line wider than any layer": (tmp / "wide.csv", ("wide.csv", "line 1", "more than")),
         "directory": (tmp / "folder.csv", ("folder.csv", "directory")),
         "0 bytes": (tmp / "empty.csv", ("empty.csv", "0 bytes")),
         "NaN": (tmp / "nan.csv", ("nan.csv", "line 2", "finite")),
@@ -367,8 +378,9 @@ def test_a_cancelled_file_dialog_changes_nothing(panel, monkeypatch):
     ("subnormal values", "".join(f"{5e-324 * i},{i},{i % 2}\n" for i in range(20)), (2, 4, 3, 2)),
     ("largest values allowed", "".join(f"{(-1) ** i * 1e100},{i},{i % 2}\n" for i in range(20)), (2, 4, 3, 2)),
 ])
-def test_odd_but_valid_files_train_in_the_whole_window(window, monkeypatch, tmp_path, name, text, sizes):
-    path = tmp_path / "odd.csv"
+@pytest.mark.parametrize("filename", ["odd.csv", "a:b;c.csv"])  # any legal name: never split as an IDX pair
+def test_odd_but_valid_files_train_in_the_whole_window(window, monkeypatch, tmp_path, name, text, sizes, filename):
+    path = tmp_path / filename
     path.write_text(text)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
     s, w = window.session, window.setup_panel
