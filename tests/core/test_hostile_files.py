@@ -362,3 +362,24 @@ def test_the_fast_parser_reads_exactly_what_the_careful_one_reads(tmp_path, monk
         assert fast == careful
     else:
         assert np.array_equal(fast[0], careful[0]) and np.array_equal(fast[1], careful[1])
+
+
+# ----------------------------------------------------------------- network files
+@pytest.mark.parametrize("key, value", [
+    ("sizes", "2,3,2"), ("sizes", [2, 3.5, 2]), ("sizes", [2, 10**30, 2]), ("sizes", [[2], 3, 2]),
+    ("activation", ["sigmoid"]), ("activation", "softplus"), ("cost", 7), ("init", None),
+    ("seed", 2**64), ("seed", -1), ("seed", "1"), ("lmbda", float("nan")), ("lmbda", -1.0), ("lmbda", "0"),
+])
+def test_a_network_file_with_a_bad_setting_is_refused_naming_the_file(tmp_path, key, value):
+    from visualbp.core import Network
+
+    path = tmp_path / "net.npz"
+    Network([2, 3, 2], seed=1).save(str(path))
+    with zipfile.ZipFile(path) as z:
+        header = json.loads(np.load(io.BytesIO(z.read("__header__.npy"))).tobytes())
+    header[key] = value
+    buffer = io.BytesIO()
+    np.save(buffer, np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8))
+    bad = _zip_with(path, tmp_path / "bad.npz", {"__header__.npy": buffer.getvalue()})
+    with pytest.raises(SessionFileError, match="bad.npz"):
+        load_network(bad)
