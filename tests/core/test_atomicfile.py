@@ -146,3 +146,20 @@ def test_on_a_full_disk_a_write_fails_and_leaves_the_old_file_whole(tmp_path):
             atomic_write(path, lambda f: f.write(os.urandom(200_000)))
         assert info.value.errno == errno.ENOSPC
         assert path.read_bytes() == b"old" * 1000 and _temps(disk) == []
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
+def test_a_save_onto_a_device_a_fifo_or_a_folder_is_refused_and_replaces_nothing(tmp_path, kind):
+    """A symlink to /dev/null must not replace /dev/null with a regular file (the app may run as root)."""
+    path = tmp_path / "out.vbp"
+    if kind == "device":
+        path.symlink_to("/dev/null")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    with pytest.raises(OSError):
+        write_bytes_atomically(path, b"data")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(atomicfile.TEMP_SUFFIX)]
+    assert not list(Path("/dev").glob(f"*{atomicfile.TEMP_SUFFIX}"))

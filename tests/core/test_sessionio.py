@@ -174,3 +174,17 @@ def test_a_diverged_session_is_not_saved_and_the_old_file_stays(tmp_path):
     with pytest.raises(SessionFileError, match=r"run.vbp: the weights w\^3 are not finite.*step back"):
         save_session(path, saved)
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["run.vbp"]
+
+
+def test_a_header_too_large_to_reopen_is_not_saved(tmp_path, monkeypatch):
+    from visualbp.core import sessionio
+
+    _, _, saved = trained_session()
+    path = tmp_path / "run.vbp"
+    save_session(path, saved)
+    before = path.read_bytes()
+    monkeypatch.setattr(sessionio, "MAX_HEADER_BYTES", 2000)
+    saved.extra = {"kept_runs": [{"label": f"run {i}", "epochs": [[0, 0.1, 0.2, 0.5, 0.5]]} for i in range(100)]}
+    with pytest.raises(SessionFileError, match="run.vbp: .*clear some kept runs"):
+        save_session(path, saved)
+    assert path.read_bytes() == before

@@ -13,6 +13,7 @@ whose process is gone (or that are older than a day), and the next save of the s
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -122,6 +123,13 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
     points to), fsync, then rename it over that file; on any failure the temporary file is removed, the
     old file is untouched and the error propagates."""
     target = final_target(path)
+    try:
+        st = os.stat(target)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):  # never replace a device, a FIFO or a folder
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path)) if stat.S_ISDIR(st.st_mode) \
+            else OSError(errno.EINVAL, "not a regular file (a device, FIFO or socket): choose another name", str(path))
     folder = target.parent
     remove_stale_temp_files(folder, target.name)
     mode = _mode_for(target)

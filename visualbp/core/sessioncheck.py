@@ -26,7 +26,7 @@ MAX_DEPTH = 12
 #: Epoch points in a saved history (it is thinned to MAX_EPOCH_POINTS on opening).
 MAX_HISTORY = 100_000
 #: Runs kept by the debug panel, and the longest label of one.
-MAX_KEPT_RUNS = 1000
+MAX_KEPT_RUNS = 10_000
 MAX_LABEL_CHARS = 1000
 #: Longest data path (two paths for an IDX pair).
 MAX_PATH_CHARS = 2 * 4096 + 1

@@ -39,8 +39,9 @@ VERSION = 1
 #: Largest session or network file read, on disk and unpacked: the largest network the core builds
 #: (checks.MAX_PARAMETERS, 2e7 float64) saved with its initial weights is 320 MB.
 MAX_FILE_BYTES = 1024**3
-#: Largest JSON header (settings, a 4,000-point history, the kept runs).
-MAX_HEADER_BYTES = 64 * 1024**2
+#: Largest JSON header (settings, a 4,000-point history of ~0.6 MB, the kept runs: ~0.3 MB each). Parsed, 16 MiB
+#: of JSON numbers is at most ~130 MB of Python objects.
+MAX_HEADER_BYTES = 16 * 1024**2
 #: Members of a visualbp file: the header, and w, b, initial w, initial b of each of up to 63 layer pairs.
 MAX_MEMBERS = 1 + 4 * (MAX_LAYERS - 1)
 _MAX_DIRECTORY_ENTRY = 1024  # bytes one member takes in the zip directory, generously (name, zip64 fields)
@@ -69,7 +70,11 @@ class SavedSession:
 
 
 def _write_npz(path: str | os.PathLike, header: dict, arrays: dict[str, np.ndarray]) -> None:
-    meta = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    text = json.dumps(header).encode("utf-8")
+    if len(text) > MAX_HEADER_BYTES:  # what opening would refuse is not written (nor the old file replaced)
+        raise SessionFileError(f"{path}: the settings and history take {len(text):,} bytes, more than the "
+                               f"{MAX_HEADER_BYTES:,} a file holds: clear some kept runs, then save")
+    meta = np.frombuffer(text, dtype=np.uint8)
     atomic_write(path, lambda f: np.savez_compressed(f, __header__=meta, **arrays))
 
 

@@ -139,7 +139,7 @@ class FileActions(QObject):
     def open(self, path: str) -> bool:
         try:
             self.session.open(path)
-        except (SessionFileError, DatasetError, ValueError, OSError) as exc:
+        except (SessionFileError, DatasetError, ValueError, OSError, ArithmeticError, RecursionError) as exc:
             text = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
             QMessageBox.warning(self.window, "Could not open the session",
                                 f"{text}\n\nThe current session is unchanged.")
