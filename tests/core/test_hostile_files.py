@@ -102,8 +102,29 @@ def test_reads_stop_at_the_byte_limit_and_the_deadline(tmp_path, monkeypatch):
         read_regular_file(big, 9_999)
     assert read_regular_file(big, 10_000) == b"x" * 10_000
     monkeypatch.setattr(safefile, "_CHUNK", 1000)
-    with pytest.raises(UnreadableFile, match="reading took more than"):
-        read_regular_file(big, 10_000, seconds=-1.0)
+    with pytest.raises(UnreadableFile, match="reading took too long"):  # the reader's own deadline
+        safefile._read(big, str(big), 10_000, "file", time.monotonic() - 1)
+
+
+def test_a_drive_that_stops_answering_costs_the_caller_the_deadline_not_forever(tmp_path, monkeypatch):
+    from visualbp.core import safefile
+
+    path = tmp_path / "on-a-stalled-share.vbp"
+    path.write_bytes(b"x" * 100)
+    release = threading.Event()
+
+    def stalled(fd, n):  # a read blocked in the kernel, as on a dead network share
+        release.wait(30)
+        return b""
+
+    monkeypatch.setattr(safefile, "_read_chunk", stalled)
+    start = time.perf_counter()
+    try:
+        with pytest.raises(UnreadableFile, match="on-a-stalled-share.vbp: no answer after 0.5 s"):
+            read_regular_file(path, 1000, seconds=0.5)
+        assert time.perf_counter() - start < 5
+    finally:
+        release.set()
 
 
 # ----------------------------------------------------------------- memory bounded by what is parsed

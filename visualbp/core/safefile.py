@@ -4,7 +4,7 @@ Every file visualbp reads (sessions, networks, data files, the lessons in ``demo
 ``read_regular_file``. A FIFO, a socket, a device such as ``/dev/zero`` or a folder is refused from its
 ``stat`` before it is opened for reading; the file is then opened without blocking (a FIFO swapped in
 after the check cannot hang the open), checked again on the open descriptor, and read in chunks up to
-a byte limit and a deadline. Every refusal is an ``UnreadableFile`` naming the file and the reason,
+a byte limit, on a helper thread the caller waits for at most ``READ_SECONDS``. Every refusal is an ``UnreadableFile`` naming the file and the reason,
 which the callers turn into their own error (``DatasetError``, ``SessionFileError``, …).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 
 #: How long one file may take to read (a stalled network drive, a slow disk) before it is given up.
@@ -56,15 +57,36 @@ def read_regular_file(path: str | os.PathLike, limit: int, what: str = "file",
     """The bytes of the regular file ``path``, at most ``limit`` of them, read within ``seconds``.
 
     Raises ``UnreadableFile`` (naming the file) for anything else: missing, a folder, a FIFO or device,
-    more than ``limit`` bytes (on disk, or growing while read), an OS error, or a read past the deadline."""
+    more than ``limit`` bytes (on disk, or growing while read), an OS error, or no answer in time. The
+    read runs on a helper thread, so even a drive that stops answering (a stalled network share, where a
+    ``stat`` or a ``read`` blocks in the kernel) costs the caller ``seconds`` at most."""
     where = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else repr(path)
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise UnreadableFile(f"{where}: not a file path")
+    result: dict = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            result["data"] = _read(path, where, limit, what, time.monotonic() + seconds)
+        except BaseException as exc:  # handed to the caller below
+            result["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="visualbp-read", daemon=True).start()
+    if not done.wait(seconds + 1.0):
+        raise UnreadableFile(f"{where}: no answer after {seconds:g} s (a stalled drive or share?); given up")
+    if "error" in result:
+        raise result["error"]
+    return result["data"]
+
+
+def _read(path: str | os.PathLike, where: str, limit: int, what: str, deadline: float) -> bytes:
     size = check_regular(path, what)
     if size > limit:
         raise UnreadableFile(f"{where}: {size_text(size)} is larger than the limit of {size_text(limit)} "
                              f"for a {what}")
-    deadline = time.monotonic() + seconds
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError) as exc:
@@ -75,7 +97,7 @@ def read_regular_file(path: str | os.PathLike, limit: int, what: str = "file",
             raise UnreadableFile(f"{where}: is {_kind(st.st_mode)}, not a regular {what}")
         chunks, total = [], 0
         while True:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+            chunk = _read_chunk(fd, min(_CHUNK, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -84,11 +106,14 @@ def read_regular_file(path: str | os.PathLike, limit: int, what: str = "file",
                 raise UnreadableFile(f"{where}: more than the limit of {size_text(limit)} for a {what} "
                                      f"(the file grew while it was read)")
             if time.monotonic() > deadline:
-                raise UnreadableFile(f"{where}: reading took more than {seconds:g} s; given up")
-        return b"".join(chunks)
+                raise UnreadableFile(f"{where}: reading took too long; given up")
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         raise UnreadableFile(f"{where}: cannot be read ({exc.strerror or exc})") from None
     except MemoryError:
         raise UnreadableFile(f"{where}: not enough memory to read {size_text(size)}") from None
     finally:
         os.close(fd)
+
+
+_read_chunk = os.read
