@@ -106,7 +106,7 @@ class FileActions(QObject):
         self.path: str | None = None  # the session file in use
         self.settings = QSettings("visualbp", "visualbp")
         self.recent_menu = QMenu("Open &recent")
-        for folder in {str(Path(p).parent) for p in self.recent()}:  # temp files of saves that were killed
+        for folder in {str(Path(p).parent) for p in self.recent()[:MAX_RECENT]}:  # temps of saves that were killed
             remove_stale_temp_files(folder)
 
     def populate(self, menu: QMenu) -> None:
