@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visualbp.core import datasets
+from visualbp.core import datafiles, datasets
 from visualbp.core.datasets import (
     BUILTIN,
     Dataset,
@@ -535,7 +535,7 @@ def test_fuzz_load_idx_pair(tmp_path_factory: pytest.TempPathFactory, images: by
 
 # ---------------------------------------------------------------- size limits
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(datasets, "MAX_DATA_FILE_BYTES", 1000)
+    monkeypatch.setattr(datafiles, "MAX_DATA_FILE_BYTES", 1000)
     path = write(tmp_path / "big.csv", b"1,2,0\n" * 200)  # 1,200 bytes
     read = []
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
@@ -546,7 +546,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path,
 
 
 def test_a_gzip_bomb_stops_at_the_limit(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(datasets, "MAX_DATA_FILE_BYTES", 1_000_000)
+    monkeypatch.setattr(datafiles, "MAX_DATA_FILE_BYTES", 1_000_000)
     path = write(tmp_path / "bomb.csv.gz", b"0," * 5_000_000, gz=True)  # 10 MB in ~10 kB
     assert path.stat().st_size < 100_000
     with pytest.raises(DatasetError) as excinfo:

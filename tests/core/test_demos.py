@@ -265,3 +265,96 @@ def test_demo_dataclass_round_trip():
     demo = Demo(name="x", title="t", description="d", settings={"dataset": "xor", "sizes": [2, 2]})
     assert demo.config().sizes == (2, 2)
     assert demo.make_breakpoints().any_on is False
+
+
+# ----------------------------------------------------------------- an edited lesson file
+def _shipped() -> dict:
+    return json.loads(RESOURCE.read_text("utf-8"))
+
+
+def _edited(change) -> str:
+    data = _shipped()
+    change(data)
+    return json.dumps(data)
+
+
+EDITS = {
+    "not JSON": ("{\"demos\": [", "not valid JSON"),
+    "not UTF-8": (b"\xff\xfe{}", "UTF-8"),
+    "deeply nested": ("[" * 100_000 + "]" * 100_000, "JSON"),
+    "no demos list": ('{"lessons": []}', "'demos'"),
+    "demos not a list": ('{"demos": {"a": 1}}', "'demos'"),
+    "an entry not an object": ('{"demos": [3]}', "demo #1"),
+    "a required key missing": (lambda d: d["demos"][0].pop("config"), "field 'config'"),
+    "config a list": (lambda d: d["demos"][1].__setitem__("config", [1, 2]), "field 'config'"),
+    "sizes not fitting the data": (lambda d: d["demos"][0]["config"].__setitem__("sizes", [3, 3, 2]),
+                                   "field 'config.sizes'"),
+    "sizes as text": (lambda d: d["demos"][0]["config"].__setitem__("sizes", "2, 3, 2"), "field 'config'"),
+    "epochs absurd": (lambda d: d["demos"][2]["config"].__setitem__("epochs", 3_000_000_000), "field 'config'"),
+    "noise absurd": (lambda d: d["demos"][1]["config"].__setitem__("noise", 1e308), "field 'config'"),
+    "points absurd": (lambda d: d["demos"][1]["config"].__setitem__("n", 10**12), "field 'config'"),
+    "a user's file": (lambda d: d["demos"][1]["config"].update(dataset="file", data_path="/x.csv"),
+                      "field 'config.dataset'"),
+    "steps absurd": (lambda d: d["demos"][4].__setitem__("steps", 10**12), "field 'steps'"),
+    "granularity unknown": (lambda d: d["demos"][0].__setitem__("granularity", "batch"), "field 'granularity'"),
+    "unknown breakpoint": (lambda d: d["demos"][6].__setitem__("breakpoints", {"nope": True}),
+                           "field 'breakpoints.nope'"),
+    "breakpoint layer past L": (lambda d: d["demos"][6].__setitem__("breakpoints", {"saturation_layer": 9}),
+                                "field 'breakpoints.saturation_layer'"),
+    "weight scale NaN": (lambda d: d["demos"][6].__setitem__("weight_scale", float("nan")), "field 'weight_scale'"),
+    "title a number": (lambda d: d["demos"][3].__setitem__("title", 5), "field 'title'"),
+    "duplicate names": (lambda d: d["demos"][1].__setitem__("name", "one-example"), "field 'name'"),
+}
+
+
+@pytest.fixture
+def lesson_file(tmp_path, monkeypatch):
+    """Point the app at a lesson file of the test's own (the cache cleared before and after)."""
+    path = tmp_path / "demos.json"
+    monkeypatch.setattr(demos_module, "lesson_file", lambda: path)
+    demos_module._load.cache_clear()
+    yield path
+    demos_module._load.cache_clear()
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_an_edited_lesson_file_is_named_with_its_key_and_the_built_in_lessons_run(lesson_file, edit, capsys):
+    content, key = EDITS[edit]
+    if callable(content):
+        content = _edited(content)
+    lesson_file.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    names = [d["name"] for d in _shipped()["demos"]]
+    assert [d.name for d in list_demos()] == names  # the built-in lessons, every one of them
+    problem = demos_module.lesson_file_problem()
+    assert problem is not None and str(lesson_file) in problem and key in problem, problem
+    assert "built-in lessons" in problem
+    assert str(lesson_file) in capsys.readouterr().err  # said once, on stderr, when the lessons are loaded
+    demo, net, engine = built("vanishing")  # a lesson from the fallback builds and steps
+    for _ in range(3):
+        engine.step()
+    assert engine.back() is not None
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "missing", "too large"])
+def test_a_lesson_file_that_is_not_a_readable_regular_file_falls_back(lesson_file, kind, monkeypatch):
+    import os
+
+    if kind == "fifo":
+        os.mkfifo(lesson_file)
+    elif kind == "device":
+        lesson_file.symlink_to("/dev/zero")
+    elif kind == "folder":
+        lesson_file.mkdir()
+    elif kind == "too large":
+        monkeypatch.setattr(demos_module, "MAX_LESSON_FILE_BYTES", 1000)
+        lesson_file.write_text(RESOURCE.read_text("utf-8"))
+    assert [d.name for d in list_demos()] == [d["name"] for d in _shipped()["demos"]]
+    assert str(lesson_file) in demos_module.lesson_file_problem()
+
+
+def test_the_built_in_lessons_are_the_shipped_file(lesson_file):
+    from visualbp.core.demo_lessons import BUILTIN_LESSONS
+
+    assert BUILTIN_LESSONS == _shipped()
+    lesson_file.write_text(RESOURCE.read_text("utf-8"))
+    assert demos_module.lesson_file_problem() is None

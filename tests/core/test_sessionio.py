@@ -1,6 +1,5 @@
 """Saving and opening: bitwise round-trips, atomic writes, corrupt files refused with a message."""
 
-import os
 
 import numpy as np
 import pytest
@@ -145,7 +144,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_unpacked(tmp_path, m
     save_session(path, saved)
     on_disk = path.stat().st_size
     monkeypatch.setattr(sessionio, "MAX_FILE_BYTES", on_disk - 1)
-    with pytest.raises(SessionFileError, match=f"{on_disk:,} bytes is more than the limit"):
+    with pytest.raises(SessionFileError, match=f"{on_disk:,} bytes is larger than the limit"):
         load_session(path)
     # small on disk, large unpacked (a zip bomb): refused from the archive's directory, unread
     sizes = (2, 3000, 2)
@@ -163,3 +162,29 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_unpacked(tmp_path, m
     with pytest.raises(SessionFileError, match="unpacks to .* more than the limit"):
         load_session(path)
     assert not unpacked_reads
+
+
+def test_a_diverged_session_is_not_saved_and_the_old_file_stays(tmp_path):
+    """Non-finite weights would give a file no reopen accepts: the save says so and writes nothing."""
+    _, _, saved = trained_session()
+    path = tmp_path / "run.vbp"
+    save_session(path, saved)
+    before = path.read_bytes()
+    saved.weights[1] = np.full_like(saved.weights[1], np.inf)
+    with pytest.raises(SessionFileError, match=r"run.vbp: the weights w\^3 are not finite.*step back"):
+        save_session(path, saved)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["run.vbp"]
+
+
+def test_a_header_too_large_to_reopen_is_not_saved(tmp_path, monkeypatch):
+    from visualbp.core import sessionio
+
+    _, _, saved = trained_session()
+    path = tmp_path / "run.vbp"
+    save_session(path, saved)
+    before = path.read_bytes()
+    monkeypatch.setattr(sessionio, "MAX_HEADER_BYTES", 2000)
+    saved.extra = {"kept_runs": [{"label": f"run {i}", "epochs": [[0, 0.1, 0.2, 0.5, 0.5]]} for i in range(100)]}
+    with pytest.raises(SessionFileError, match="run.vbp: .*clear some kept runs"):
+        save_session(path, saved)
+    assert path.read_bytes() == before

@@ -320,7 +320,18 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
     _idx(tmp / "zero-labels-idx1-ubyte", np.zeros(9, np.uint8))
     _idx(tmp / "nanimg-images-idx3-ubyte", np.full((4, 2, 2), np.nan))
     _idx(tmp / "nanimg-labels-idx1-ubyte", np.zeros(4, np.uint8))
+    import os
+
+    os.mkfifo(tmp / "pipe.csv")
+    (tmp / "zero.csv").symlink_to("/dev/zero")
+    (tmp / "dims-images-idx3-ubyte").write_bytes(bytes([0, 0, 8, 255]) + struct.pack(">255I", *[1] * 255))
+    _idx(tmp / "dims-labels-idx1-ubyte", np.zeros(1, np.uint8))
+    (tmp / "wide.csv").write_bytes(b"0," * 100_010 + b"1\n")
     return {
+        "FIFO": (tmp / "pipe.csv", ("pipe.csv", "named pipe")),
+        "/dev/zero": (tmp / "zero.csv", ("zero.csv", "character device")),
+        "IDX 255 dims": (tmp / "dims-images-idx3-ubyte", ("dims-images-idx3-ubyte", "255 dimensions")),
+        "a line wider than any layer": (tmp / "wide.csv", ("wide.csv", "line 1", "more than")),
         "directory": (tmp / "folder.csv", ("folder.csv", "directory")),
         "0 bytes": (tmp / "empty.csv", ("empty.csv", "0 bytes")),
         "NaN": (tmp / "nan.csv", ("nan.csv", "line 2", "finite")),
@@ -367,8 +378,9 @@ def test_a_cancelled_file_dialog_changes_nothing(panel, monkeypatch):
     ("subnormal values", "".join(f"{5e-324 * i},{i},{i % 2}\n" for i in range(20)), (2, 4, 3, 2)),
     ("largest values allowed", "".join(f"{(-1) ** i * 1e100},{i},{i % 2}\n" for i in range(20)), (2, 4, 3, 2)),
 ])
-def test_odd_but_valid_files_train_in_the_whole_window(window, monkeypatch, tmp_path, name, text, sizes):
-    path = tmp_path / "odd.csv"
+@pytest.mark.parametrize("filename", ["odd.csv", "a:b;c.csv"])  # any legal name: never split as an IDX pair
+def test_odd_but_valid_files_train_in_the_whole_window(window, monkeypatch, tmp_path, name, text, sizes, filename):
+    path = tmp_path / filename
     path.write_text(text)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
     s, w = window.session, window.setup_panel
@@ -396,6 +408,23 @@ def _saved(tmp: Path, session: Session, **config_changes) -> Path:
     return out
 
 
+def _with_nan_weights(path: Path, out: Path) -> Path:
+    """A copy of the session file ``path`` whose w^2 is all NaN (a damaged file)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        items = {i.filename: z.read(i) for i in z.infolist()}
+    w = np.load(io.BytesIO(items["w0.npy"]))
+    buffer = io.BytesIO()
+    np.save(buffer, np.full_like(w, np.nan))
+    items["w0.npy"] = buffer.getvalue()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+    return out
+
+
 def test_bad_session_files_are_refused_in_a_message_and_change_nothing(window, monkeypatch, tmp_path):
     s = window.session
     s.set_granularity("minibatch")
@@ -409,10 +438,7 @@ def test_bad_session_files_are_refused_in_a_message_and_change_nothing(window, m
     on_file.save(str(vanished))
     assert load_data_file(str(csv)).n_inputs == 2
     csv.unlink()  # the data file moved away since the session was saved
-    nan_weights = tmp_path / "nan.vbp"
-    saved = load_session(_saved(tmp_path, s))
-    saved.weights[0] = np.full_like(saved.weights[0], np.nan)
-    save_session(nan_weights, saved)
+    nan_weights = _with_nan_weights(_saved(tmp_path, s), tmp_path / "nan.vbp")  # save_session refuses to write one
     (tmp_path / "folder.vbp").mkdir()
     (tmp_path / "empty.vbp").write_bytes(b"")
     (tmp_path / "junk.vbp").write_bytes(bytes(range(256)) * 8)

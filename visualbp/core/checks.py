@@ -24,6 +24,15 @@ MAX_LAYER_SIZE = 100_000
 MAX_PASS_WORK = 2 * 10**10
 #: Activations one minibatch holds at once (m × widest layer): 50 million floats is 400 MB.
 MAX_BATCH_ACTIVATIONS = 50_000_000
+#: Epochs one Train runs (the setup panel's and the controls' bound).
+MAX_EPOCHS = 100_000
+#: Minibatch size m (the setup panel's bound).
+MAX_MINI_BATCH = 1_000_000
+#: Epochs a session may have reached (a saved position): 10¹⁵ epochs is 30,000 years at a millisecond an
+#: epoch, so a session that opens can train on and still be saved and opened again.
+MAX_EPOCH_REACHED = 10**15
+#: Steps a session may have taken (a step is one record of one example: many per epoch).
+MAX_STEP_REACHED = 2**62
 
 
 def _is_int(value: object) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field, replace
 
 from visualbp.core import checks
-from visualbp.core.datasets import BUILTIN, Dataset, DatasetError, load, load_csv, load_idx_pair
+from visualbp.core.datafiles import idx_pair_path, load_data_file  # noqa: F401  (re-exported)
+from visualbp.core.datasets import BUILTIN, Dataset, DatasetError, load
 from visualbp.core.engine import Engine
 from visualbp.core.network import INITS, Network
 from visualbp.core.activations import ACTIVATIONS
@@ -33,7 +33,7 @@ class SessionConfig:
     n: int = 400  # points, for the generated 2-D sets
     noise: float = 0.1
     val_fraction: float = 0.2
-    data_path: str | None = field(default=None)  # a user's CSV, or "images<os.pathsep>labels" IDX files
+    data_path: str | None = field(default=None)  # a user's CSV, or an IDX pair (datafiles.idx_pair_path)
 
     def validated(self) -> "SessionConfig":
         """The same config, checked: raises ValueError naming the first bad field."""
@@ -93,19 +93,6 @@ def fit_sizes(sizes: tuple[int, ...], dataset: Dataset) -> tuple[int, ...]:
     sizes = tuple(sizes)
     hidden = sizes[1:-1] if len(sizes) >= 2 else ()
     return (dataset.n_inputs, *hidden, dataset.n_outputs)
-
-
-def idx_pair_path(images: str, labels: str) -> str:
-    """The ``data_path`` that names an IDX images file and its labels file."""
-    return f"{images}{os.pathsep}{labels}"
-
-
-def load_data_file(data_path: str, *, seed: int = 0, val_fraction: float = 0.2) -> Dataset:
-    """A user's data: a CSV file, or an IDX pair written by ``idx_pair_path``."""
-    if os.pathsep in data_path:
-        images, labels = data_path.split(os.pathsep, 1)
-        return load_idx_pair(images, labels, seed=seed, val_fraction=val_fraction)
-    return load_csv(data_path, seed=seed, val_fraction=val_fraction)
 
 
 def load_dataset(config: SessionConfig, dataset: Dataset | None = None) -> Dataset:

@@ -26,19 +26,30 @@ import json
 import math
 import numbers
 import re
+import sys
 from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from visualbp.core import checks
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig
+from visualbp.core.demo_lessons import BUILTIN_LESSONS
 from visualbp.core.engine import Engine
 from visualbp.core.network import Network
+from visualbp.core.safefile import UnreadableFile, read_regular_file
+from visualbp.core.sessioncheck import check_config
 
 GRANULARITIES: tuple[str, ...] = ("layer", "example", "minibatch", "epoch")
 RESOURCE = "demos.json"
+#: Largest lesson file read (the shipped one is 8 kB).
+MAX_LESSON_FILE_BYTES = 4 * 1024**2
+#: Most steps a lesson takes before it opens (each is drawn: 10,000 take seconds already).
+MAX_STEPS = 10_000
+#: Inputs and classes of the built-in data sets, so a lesson's layers are checked without loading them.
+_DATA_SHAPES = {"mnist": (784, 10, 10_000), "digits": (64, 10, 1797)}
 
 _CONFIG_FIELDS = {f.name for f in fields(SessionConfig)}
 _BREAKPOINT_DEFAULTS = {
@@ -151,18 +162,29 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
     for key in settings:
         if key not in _CONFIG_FIELDS:
             raise _fail(name, f"config.{key}", f"not a SessionConfig field; choose from {', '.join(sorted(_CONFIG_FIELDS))}")
-    settings = {k: (tuple(v) if k == "sizes" and isinstance(v, list) else v) for k, v in settings.items()}
-    try:
-        config = SessionConfig(**settings).validated()
+    try:  # every field's type and range, as a saved session's are checked
+        config = check_config({k: (list(v) if k == "sizes" and isinstance(v, tuple) else v)
+                               for k, v in settings.items()})
     except (ValueError, TypeError) as exc:
+        raise _fail(name, "config", str(exc)) from None
+    settings = {k: (tuple(v) if k == "sizes" and isinstance(v, list) else v) for k, v in settings.items()}
+    if config.dataset == "file" or config.data_path is not None:
+        raise _fail(name, "config.dataset", "a lesson uses a built-in data set, not a file")
+    n_in, n_out, n_examples = _DATA_SHAPES.get(config.dataset, (2, 2, config.n))
+    if config.sizes[0] != n_in or config.sizes[-1] != n_out:
+        raise _fail(name, "config.sizes", f"the {config.dataset} data has {n_in} inputs and {n_out} classes, so "
+                                          f"the first layer must be {n_in} and the last {n_out}, got {list(config.sizes)}")
+    try:
+        checks.check_workload(config.sizes, n_examples, config.mini_batch_size)
+    except ValueError as exc:
         raise _fail(name, "config", str(exc)) from None
 
     granularity = entry["granularity"]
     if granularity not in GRANULARITIES:
         raise _fail(name, "granularity", f"must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
     steps = entry.get("steps", 0)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise _fail(name, "steps", f"must be a whole number ≥ 0, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not 0 <= steps <= MAX_STEPS:
+        raise _fail(name, "steps", f"must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r:.40}")
     scale = entry.get("weight_scale", 1.0)
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale <= 0:
         raise _fail(name, "weight_scale", f"must be a finite number > 0, got {scale!r}")
@@ -195,35 +217,65 @@ def parse_demos(data: Any) -> list[Demo]:
     return demos
 
 
-def _read_resource() -> str:
+def lesson_file() -> Path:
+    """Where the lessons are read from: ``resources/demos.json`` (installed, or in a source checkout)."""
     try:
-        return (importlib.resources.files("visualbp.resources") / RESOURCE).read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError, TypeError):
-        return (Path(__file__).resolve().parents[2] / "resources" / RESOURCE).read_text("utf-8")
+        candidate = importlib.resources.files("visualbp.resources") / RESOURCE
+        if isinstance(candidate, Path) and candidate.is_file():
+            return candidate
+    except (ModuleNotFoundError, TypeError, OSError):
+        pass
+    return Path(__file__).resolve().parents[2] / "resources" / RESOURCE
+
+
+def read_lessons(path: str | Path) -> list[Demo]:
+    """The lessons in the file ``path``; ValueError naming the file and the key at the first problem."""
+    try:
+        raw = read_regular_file(path, MAX_LESSON_FILE_BYTES, "lesson file")
+        data = json.loads(raw.decode("utf-8"))
+    except UnreadableFile as exc:
+        raise ValueError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (undecodable byte at offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON: {exc}") from None
+    except (RecursionError, ValueError) as exc:
+        raise ValueError(f"{path}: not valid JSON ({type(exc).__name__})") from None
+    try:
+        return parse_demos(data)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[Demo, ...]:
-    text = _read_resource()
+def _load() -> tuple[tuple[Demo, ...], str | None]:
+    """The lessons of the lesson file, or, if it cannot be used, the built-in ones and why."""
+    path = lesson_file()
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{RESOURCE} is not valid JSON: {exc}") from None
-    return tuple(parse_demos(data))
+        return tuple(read_lessons(path)), None
+    except ValueError as exc:
+        problem = f"{exc} — using the built-in lessons instead"
+        print(f"visualbp: {problem}", file=sys.stderr)
+        return tuple(parse_demos(BUILTIN_LESSONS)), problem
+
+
+def lesson_file_problem() -> str | None:
+    """Why the lesson file was not used (naming the file and the key), or None when it was."""
+    return _load()[1]
 
 
 def list_demos() -> list[Demo]:
     """Every shipped demo, in the order of demos.json."""
-    return list(_load())
+    return list(_load()[0])
 
 
 def demo_names() -> list[str]:
-    return [d.name for d in _load()]
+    return [d.name for d in _load()[0]]
 
 
 def get_demo(name: str) -> Demo:
     """The demo called ``name``; UnknownDemoError (a KeyError) listing the names otherwise."""
-    for demo in _load():
+    for demo in _load()[0]:
         if demo.name == name:
             return demo
     raise UnknownDemoError(f"unknown demo {name!r}; choose one of: {', '.join(demo_names())}")

@@ -332,6 +332,9 @@ class Engine:
         network's current weights; ``initial`` replaces what Reset returns to. History starts empty."""
         if not 0 <= offset < self.n_train:
             raise ValueError(f"offset {offset} is outside the {self.n_train} training examples")
+        if not 0 <= batch < self.batches_per_epoch or batch > offset:  # where the plots put a minibatch
+            raise ValueError(f"minibatch {batch + 1} starting at example {offset + 1} is not one of the "
+                             f"{self.batches_per_epoch} minibatches of m = {self._m} in {self.n_train} examples")
         self._state = _State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
@@ -624,17 +627,18 @@ class Engine:
         net = self.net
         nan = float("nan")
         val_cost = val_acc = nan
-        if self.X_val is not None:
-            val_cost = net.cost_arrays(self.X_val, self.Y_val)
-            val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
-        return EpochStats(
-            epoch=self._state.epoch - 1 if self.at_batch_start else self._state.epoch,
-            step=self._state.step,
-            train_cost=net.cost_arrays(self.X, self.Y),
-            train_accuracy=net.accuracy_arrays(self.X, self.labels),
-            val_cost=val_cost,
-            val_accuracy=val_acc,
-        )
+        with _quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
+            if self.X_val is not None:
+                val_cost = net.cost_arrays(self.X_val, self.Y_val)
+                val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
+            return EpochStats(
+                epoch=self._state.epoch - 1 if self.at_batch_start else self._state.epoch,
+                step=self._state.step,
+                train_cost=net.cost_arrays(self.X, self.Y),
+                train_accuracy=net.accuracy_arrays(self.X, self.labels),
+                val_cost=val_cost,
+                val_accuracy=val_acc,
+            )
 
     def __repr__(self) -> str:
         return (

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, QRectF, QSettings, QSize
+from PyQt6.QtCore import QBuffer, QIODevice, QObject, QRectF, QSettings, QSize
 from PyQt6.QtGui import QAction, QKeySequence, QPainter
 from PyQt6.QtSvg import QSvgGenerator
 from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
+from visualbp.core.atomicfile import remove_stale_temp_files, write_bytes_atomically
 from visualbp.core.datasets import DatasetError
 from visualbp.core.sessionio import SessionFileError
 from visualbp.gui.session import Session
@@ -24,11 +25,13 @@ IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 MAX_RECENT = 8
 
 
-def render_svg(widget: QWidget, path: str, title: str = "visualbp") -> None:
-    """Draw ``widget`` into an SVG file (vector: lines stay lines)."""
+def _svg_bytes(widget: QWidget, title: str = "visualbp") -> bytes:
+    """``widget`` drawn as an SVG document (vector: lines stay lines), in memory."""
     size = widget.size()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(path)
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(size.width(), size.height()))
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
     generator.setTitle(title)
@@ -37,32 +40,54 @@ def render_svg(widget: QWidget, path: str, title: str = "visualbp") -> None:
         widget.render(painter)
     finally:
         painter.end()
+    return bytes(buffer.data())
+
+
+def _png_bytes(widget: QWidget) -> bytes:
+    """``widget`` as a PNG image, in memory."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not widget.grab().save(buffer, "PNG"):
+        raise OSError("the image could not be encoded as PNG")
+    return bytes(buffer.data())
+
+
+def _write(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` atomically: a full disk or an unwritable folder leaves no partial file (and the old
+    one, if any, as it was); OSError naming the file and the reason."""
+    if not data:
+        raise OSError(f"{path}: could not be written (nothing to write)")
+    try:
+        write_bytes_atomically(path, data)
+    except OSError as exc:
+        raise OSError(f"{path}: could not be written ({exc.strerror or exc})") from None
+
+
+def render_svg(widget: QWidget, path: str, title: str = "visualbp") -> None:
+    """Draw ``widget`` into an SVG file (vector: lines stay lines), written atomically."""
+    _write(path, _svg_bytes(widget, title))
 
 
 def save_image(widget: QWidget, path: str) -> None:
-    """PNG or SVG by the file's ending; OSError if it cannot be written."""
-    if path.lower().endswith(".svg"):
-        render_svg(widget, path)
-        if not Path(path).exists():
-            raise OSError(f"{path}: could not be written")
-    elif not widget.grab().save(path):
-        raise OSError(f"{path}: could not be written")
+    """PNG or SVG by the file's ending, written atomically; OSError if it cannot be written."""
+    _write(path, _svg_bytes(widget) if path.lower().endswith(".svg") else _png_bytes(widget))
 
 
 def record_frames(session: Session, widget: QWidget, folder: str, count: int) -> list[str]:
-    """Take ``count`` steps at the session's granularity, saving the widget after each as frame_0001.png …"""
-    os.makedirs(folder, exist_ok=True)
-    paths = []
+    """Take ``count`` steps at the session's granularity, saving the widget after each as frame_0001.png …
+    (each frame written atomically: a failure leaves the frames before it whole, and no partial one)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"{folder}: could not be created ({exc.strerror or exc})") from None
     first = Path(folder) / "frame_0000.png"
-    if not widget.grab().save(str(first)):
-        raise OSError(f"{first}: could not be written")
-    paths.append(str(first))
+    _write(first, _png_bytes(widget))
+    paths = [str(first)]
     for i in range(1, count + 1):
         if session.step() is None:
             break
         path = Path(folder) / f"frame_{i:04d}.png"
-        if not widget.grab().save(str(path)):
-            raise OSError(f"{path}: could not be written")
+        _write(path, _png_bytes(widget))
         paths.append(str(path))
     return paths
 
@@ -81,6 +106,8 @@ class FileActions(QObject):
         self.path: str | None = None  # the session file in use
         self.settings = QSettings("visualbp", "visualbp")
         self.recent_menu = QMenu("Open &recent")
+        for folder in {str(Path(p).parent) for p in self.recent()[:MAX_RECENT]}:  # temps of saves that were killed
+            remove_stale_temp_files(folder)
 
     def populate(self, menu: QMenu) -> None:
         def action(text: str, slot, shortcut=None) -> QAction:
@@ -112,9 +139,14 @@ class FileActions(QObject):
     def open(self, path: str) -> bool:
         try:
             self.session.open(path)
-        except (SessionFileError, DatasetError, ValueError, OSError) as exc:
+        except (SessionFileError, DatasetError, ValueError, OSError, ArithmeticError, RecursionError) as exc:
+            text = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
             QMessageBox.warning(self.window, "Could not open the session",
-                                f"{exc}\n\nThe current session is unchanged.")
+                                f"{text}\n\nThe current session is unchanged.")
+            return False
+        except MemoryError:
+            QMessageBox.warning(self.window, "Could not open the session",
+                                f"{path}: not enough memory to open it.\n\nThe current session is unchanged.")
             return False
         self.path = path
         self._remember(path)
@@ -137,9 +169,13 @@ class FileActions(QObject):
     def _save_to(self, path: str) -> bool:
         try:
             self.session.save(path)
-        except OSError as exc:
+        except SessionFileError as exc:  # nothing a reopen would refuse is written
+            QMessageBox.warning(self.window, "Could not save", f"{exc}\n\nAny earlier file there is unchanged.")
+            return False
+        except (OSError, MemoryError) as exc:
             QMessageBox.warning(self.window, "Could not save",
-                                f"{path}: {exc.strerror or exc}\n\nAny earlier file there is unchanged.")
+                                f"{path}: {getattr(exc, 'strerror', None) or exc or 'not enough memory'}"
+                                "\n\nAny earlier file there is unchanged.")
             return False
         self.path = path
         self._remember(path)
@@ -153,8 +189,9 @@ class FileActions(QObject):
             return False
         try:
             self.session.net.save(path)
-        except OSError as exc:
-            QMessageBox.warning(self.window, "Could not export", f"{path}: {exc.strerror or exc}")
+        except (OSError, MemoryError) as exc:
+            QMessageBox.warning(self.window, "Could not export",
+                                f"{path}: {getattr(exc, 'strerror', None) or exc or 'not enough memory'}")
             return False
         self.session.statusChanged.emit(f"Exported the network to {path} — load it with Network.load(path)")
         return True

@@ -1,0 +1,141 @@
+"""The lessons as shipped: what ``demos.py`` falls back to when ``resources/demos.json`` has been edited
+into something it cannot use. Keep in step with ``resources/demos.json`` (a test compares them)."""
+
+BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` (loaded by visualbp/core/demos.py). Each demo: name, '
+           'title, description (for the lecturer), config (SessionConfig fields), granularity (layer, '
+           'example, minibatch, epoch), optional steps (taken at that granularity before the lesson opens), '
+           'optional breakpoints (Breakpoints fields), optional weight_scale (multiplies the initial '
+           'weights; Reset returns to the scaled weights). The numbers each lesson claims are checked in '
+           'tests/core/test_demos.py.',
+ 'demos': [{'name': 'one-example',
+            'title': 'One example through [2, 3, 2]',
+            'description': "The book's backpropagation algorithm for a single training example x, then "
+                           'gradient descent with minibatch size m = 1. Each → is one line of the pseudocode '
+                           'at one layer: input a¹ = x; feedforward z² and a², z³ and a³; BP1 gives the '
+                           'output error δ³; BP2 carries it back to δ² through (w³)ᵀ; BP3 and BP4 give ∂C/∂b '
+                           'and ∂C/∂w of layers 3 and 2; the last two steps update w³, b³ and w², b² by −η '
+                           'times those gradients (η = 3). Eleven steps in all, then the next XOR point '
+                           'comes in.',
+            'config': {'dataset': 'xor',
+                       'sizes': [2, 3, 2],
+                       'mini_batch_size': 1,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer'},
+           {'name': 'minibatch',
+            'title': 'One minibatch of [2, 4, 3, 2]',
+            'description': 'Stochastic gradient descent over a minibatch of m = 4 examples from the moons '
+                           'data. Each → runs the whole backpropagation pass of one example (feedforward, '
+                           'BP1, BP2, BP3, BP4) and adds its gradient to the running sums Σₓ ∂Cₓ/∂b and Σₓ '
+                           '∂Cₓ/∂w; the fifth → is the update w^l → w^l − η/m Σₓ δ^(x,l) (a^(x,l−1))ᵀ, b^l → '
+                           'b^l − η/m Σₓ δ^(x,l) for l = 4, 3, 2. Press 1 to go back to one layer at a time.',
+            'config': {'dataset': 'moons',
+                       'sizes': [2, 4, 3, 2],
+                       'mini_batch_size': 4,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'example'},
+           {'name': 'slow-quadratic',
+            'title': 'Why the quadratic cost learns slowly when saturated',
+            'description': "Chapter 3's learning slowdown. A [2, 2] network on the moons data whose initial "
+                           'weights are multiplied by 8, so its output neurons start saturated and badly '
+                           'wrong: 86% of the points are misclassified. With the quadratic cost, BP1 gives δ '
+                           "= (a − y) σ'(z), and σ'(z) ≈ 0 when a is near 0 or 1, so the wrong outputs "
+                           'hardly learn: each → is one epoch, and the cost creeps down for some fifteen '
+                           'epochs before it falls; the accuracy passes 80% only in epoch 19. Compare with '
+                           'the demo fast-cross-entropy, which starts from exactly the same weights.',
+            'config': {'dataset': 'moons',
+                       'sizes': [2, 2],
+                       'cost': 'quadratic',
+                       'eta': 3.0,
+                       'mini_batch_size': 10,
+                       'epochs': 30,
+                       'seed': 27,
+                       'data_seed': 0},
+            'granularity': 'epoch',
+            'weight_scale': 8.0},
+           {'name': 'fast-cross-entropy',
+            'title': 'The cross-entropy cost learns fast from the same saturated start',
+            'description': 'The same [2, 2] network, data, saturated weights (× 8), η = 3 and m = 10 as '
+                           "slow-quadratic, but with the cross-entropy cost. Its BP1 is δ = a − y: the σ'(z) "
+                           'cancels, so the more wrong an output is, the faster it learns. One → (one epoch) '
+                           'takes the accuracy from 14% to over 80%, where the quadratic cost needs '
+                           'nineteen.',
+            'config': {'dataset': 'moons',
+                       'sizes': [2, 2],
+                       'cost': 'cross-entropy',
+                       'eta': 3.0,
+                       'mini_batch_size': 10,
+                       'epochs': 30,
+                       'seed': 27,
+                       'data_seed': 0},
+            'granularity': 'epoch',
+            'weight_scale': 8.0},
+           {'name': 'vanishing',
+            'title': 'Vanishing error in a deep sigmoid net',
+            'description': "Chapter 5's vanishing gradient on the 8×8 digits: [64, 30, 30, 30, 30, 10], "
+                           'sigmoid neurons, the standard N(0, 1) initial weights, η = 0.1 and m = 10 as in '
+                           'the book. Twenty minibatches are already taken: the ‖δˡ‖ plot (logarithmic) '
+                           'shows the error shrinking at every step back through BP2, because each layer '
+                           "multiplies it by (w^(l+1))ᵀ and by σ'(z) ≤ 1/4. ‖δ²‖ is about a tenth of ‖δ⁶‖, "
+                           'so the first hidden layer learns about ten times more slowly than the last. Step '
+                           'by layer (press 1) to watch δ shrink as BP2 moves it back; Train to see that the '
+                           'gap persists.',
+            'config': {'dataset': 'digits',
+                       'sizes': [64, 30, 30, 30, 30, 10],
+                       'activation': 'sigmoid',
+                       'cost': 'quadratic',
+                       'init': 'standard',
+                       'eta': 0.1,
+                       'mini_batch_size': 10,
+                       'epochs': 30,
+                       'seed': 20,
+                       'data_seed': 0},
+            'granularity': 'minibatch',
+            'steps': 20},
+           {'name': 'mnist',
+            'title': "The book's network: [784, 30, 10] on MNIST",
+            'description': 'The network of chapter 1 and network.py: 784 input pixels, 30 hidden sigmoid '
+                           'neurons, 10 outputs, the quadratic cost, η = 3.0, minibatches of m = 10 and 30 '
+                           'epochs (here on 8,000 training and 2,000 validation images from the MNIST test '
+                           "set). Each → is one epoch, like a line of network.py's output; the first epoch "
+                           'already classifies about four validation images in five correctly. Press 1 to '
+                           'step through a single digit layer by layer.',
+            'config': {'dataset': 'mnist',
+                       'sizes': [784, 30, 10],
+                       'activation': 'sigmoid',
+                       'cost': 'quadratic',
+                       'init': 'standard',
+                       'eta': 3.0,
+                       'mini_batch_size': 10,
+                       'epochs': 30,
+                       'seed': 1},
+            'granularity': 'epoch'},
+           {'name': 'saturation',
+            'title': 'Saturated hidden neurons: large initial weights',
+            'description': 'A [64, 30, 10] network on the 8×8 digits whose initial weights are multiplied by '
+                           "3, so that most hidden neurons start with |z| large and σ'(z) ≈ 0 (saturated). "
+                           "BP2 multiplies the error by σ'(z), so their incoming weights barely learn: after "
+                           'ten epochs the network is stuck near 30% accuracy, where the same network '
+                           'without the factor 3 reaches over 95%. The saturation breakpoint is on: Play or '
+                           "Train pauses once 70% of layer 2's (neuron, example) pairs are saturated, which "
+                           "here happens at the fifth minibatch. Chapter 3's remedy is the scaled "
+                           'initialisation, weights N(0, 1/n_in).',
+            'config': {'dataset': 'digits',
+                       'sizes': [64, 30, 10],
+                       'activation': 'sigmoid',
+                       'cost': 'quadratic',
+                       'init': 'standard',
+                       'eta': 3.0,
+                       'mini_batch_size': 10,
+                       'epochs': 30,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'minibatch',
+            'breakpoints': {'saturation_on': True,
+                            'saturation_layer': 2,
+                            'saturation_fraction': 0.7,
+                            'every': 5},
+            'weight_scale': 3.0}]}
