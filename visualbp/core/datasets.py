@@ -38,8 +38,7 @@ Any problem with a file or an argument raises ``DatasetError``, a
 
 It leaves out, on purpose: downloading anything, the MNIST training images,
 a test split (only train and validation), data augmentation, stratified
-splits, feature scaling for a user's CSV files (the numbers are used as they
-are), CSV delimiters other than the comma, regression targets, and any
+splits, a choice of feature scaling (``labels.scale_features`` decides), CSV delimiters other than the comma, regression targets, and any
 dependency beyond NumPy and the standard library.
 """
 
@@ -62,6 +61,8 @@ from typing import Any, Callable
 
 # Third-party libraries
 import numpy as np
+
+from visualbp.core import labels
 
 __all__ = [
     "BUILTIN",
@@ -673,9 +674,9 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
     and the feature columns, as a ``Dataset`` split by ``val_fraction``.
 
     A first row that is not all numbers is taken as a header and skipped;
-    blank lines are skipped. Features are used as they are (not rescaled).
-    Labels must be integers; they are renumbered 0..k-1 in sorted order, and
-    the original values kept in ``class_names``. If the number of features
+    blank lines are skipped. Features are scaled by ``labels.scale_features``.
+    Labels are integers (renumbered 0..k-1 in sorted order) or words (numbered
+    in order of first appearance); the originals are kept in ``class_names``. If the number of features
     is a perfect square of at least 16 (64, 784, ...), ``image_shape`` is
     set to (s, s)."""
     seed = _check_seed(seed)
@@ -683,6 +684,7 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
     if isinstance(label_column, bool) or not isinstance(label_column, (int, np.integer)):
         raise DatasetError(f"label_column must be an integer, not {label_column!r}")
     raw, where = _read_bytes(path)
+    raw, text_names = labels.number_text_labels(_gunzip(raw, where), where, label_column, DatasetError)
     table, lines = _parse_csv(raw, where)
     n, n_cols = table.shape
     if n_cols < 2:
@@ -707,7 +709,8 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
     n_inputs = X.shape[1]
     s = math.isqrt(n_inputs)
     image_shape = (s, s) if s * s == n_inputs and n_inputs >= 16 else None
-    class_names = tuple(str(int(v)) for v in values)
+    X, scaling = labels.scale_features(X, image=image_shape is not None)
+    class_names = text_names or tuple(str(int(v)) for v in values)
     if name is None:
         name = _stem(path)
     (X_tr, y_tr), (X_va, y_va) = _split(X, y.astype(np.int64), _n_val(n, val_fraction),
@@ -717,7 +720,7 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
         name=name, X_train=X_tr, y_train=y_tr, X_val=X_va, y_val=y_va,
         n_classes=len(values), image_shape=image_shape, class_names=class_names,
         description=(f"{name}: {len(y_tr):,} train / {len(y_va):,} validation, {shape}, "
-                     f"{len(values)} classes"))
+                     f"{len(values)} classes; {scaling}"))
 
 
 def _parse_csv(raw: bytes, where: str) -> tuple[np.ndarray, list[int]]:
