@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidg
 
 from visualbp.core.datasets import DatasetError
 from visualbp.core.sessionio import SessionFileError
+from visualbp.gui import exports_menu
 from visualbp.gui.session import Session
 
 SESSION_FILTER = "visualbp sessions (*.vbp);;All files (*)"
@@ -101,6 +102,8 @@ class FileActions(QObject):
         action("Export &graph image (PNG/SVG)…", lambda: self.export_image(self.window.network_view, "network"))
         action("Export &plots image (PNG/SVG)…", lambda: self.export_image(self.window.plots, "plots"))
         action("Record step &frames…", self.record)
+        action("Export step &animation (GIF)…", lambda: exports_menu.export_gif(self))
+        action("Export &handout (PDF)…", lambda: exports_menu.export_handout(self))
         menu.addSeparator()
 
     # ----------------------------------------------------------------- sessions
