@@ -330,6 +330,9 @@ def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | No
     window = MainWindow(session, remember_layout=not headless, recovery=not headless)
     if opened is not None and opened.session is not None:
         window.files.path = opened.session  # Ctrl+S saves back to the file that was opened
+    from visualbp.gui.mistakes_panel import install as install_mistakes
+
+    install_mistakes(window)  # View ▸ Mistakes: the validation examples the network gets wrong
     if args.lecture:
         # Presentation mode is the window's own; duck-typed so the flag works before it exists.
         set_presentation = getattr(window, "set_presentation", None)
