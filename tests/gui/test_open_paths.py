@@ -112,7 +112,7 @@ def test_an_npz_model_opens_on_the_data_given(qtbot, tmp_path):
     (lambda p: None, ["missing.vbp"], "missing.vbp: no such file"),
     (lambda p: (p / "bad.vbp").write_text("1,2\n"), ["bad.vbp"], "bad.vbp: not a visualbp session"),
     (lambda p: np.savez(p / "m.npz", w2=np.ones((2, 5)), b2=np.ones(2)), ["m.npz"],
-     "m.npz: a model with 5 inputs and 2 outputs fits no built-in dataset; give its data with --data"),
+     "m.npz: a model with 5 inputs and 2 outputs fits no built-in dataset; open it with its data (--data PATH"),
     (lambda p: (p / "n.json").write_text('{"sizes": [2, 2], "weights": [[[1]]], "biases": [[[0], [0]]]}'),
      ["n.json"], "n.json: weights[0] has shape (1, 1), expected (2, 2)"),
     (lambda p: (p / "a.csv").write_text("1,2,0\n3,4,1\n"), ["a.csv", "a.csv", "a.csv"], "data is one CSV file"),

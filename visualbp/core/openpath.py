@@ -175,7 +175,7 @@ def config_for(open_plan: OpenPlan, config: SessionConfig, dataset_chosen: bool 
         builtin = matching_dataset(model)
         if builtin is None:
             raise OpenError(f"{model.source}: a model with {model.sizes[0]} inputs and {model.sizes[-1]} outputs "
-                            "fits no built-in dataset; give its data with --data PATH")
+                            "fits no built-in dataset; open it with its data (--data PATH, or select both files)")
         config = replace(config, dataset=builtin)
     dataset = load_dataset(config)
     if (dataset.n_inputs, dataset.n_outputs) != (model.sizes[0], model.sizes[-1]):

@@ -16,7 +16,7 @@ from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidg
 
 from visualbp.core.datasets import DatasetError
 from visualbp.core.sessionio import SessionFileError
-from visualbp.gui import exports_menu
+from visualbp.gui import exports_menu, open_other
 from visualbp.gui.session import Session
 
 SESSION_FILTER = "visualbp sessions (*.vbp);;All files (*)"
@@ -93,6 +93,7 @@ class FileActions(QObject):
             return a
 
         action("&Open session…", self.open_dialog, QKeySequence.StandardKey.Open)
+        action("Open net&work or data…", lambda: open_other.open_dialog(self))
         menu.addMenu(self.recent_menu)
         self._fill_recent()
         action("&Save session", self.save, QKeySequence.StandardKey.Save)
