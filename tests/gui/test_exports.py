@@ -101,7 +101,7 @@ def test_the_command_line_writes_both(tmp_path, capsys, qapp):
 
 @pytest.mark.parametrize("argv, words", [
     (["--gif", "x.png"], "must end in .gif"),
-    (["--gif", "a.gif"], "--gif records --steps 1 … 499 steps, got 0"),
+    (["--gif", "a.gif"], "--gif records --steps 1 … 300 steps, got 0"),
     (["--handout", "/no/such/folder/h.pdf"], "does not exist"),
 ])
 def test_bad_export_options_are_one_line(argv, words, capsys, tmp_path, monkeypatch):

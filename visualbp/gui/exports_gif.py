@@ -15,8 +15,9 @@ from PyQt6.QtCore import QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PyQt6.QtWidgets import QApplication, QWidget
 
-#: Most frames one GIF holds: 500 frames of a 1000 × 700 picture are ≈ 350 MB in memory before encoding.
-MAX_GIF_FRAMES = 500
+#: Most frames one GIF holds: each is kept as 256 colours (1 byte a pixel) until written, so 300 frames of
+#: a 1000 × 700 picture hold ≈ 210 MB.
+MAX_GIF_FRAMES = 301
 #: Each frame shows this long; the last one longer, so a looping slide pauses on the result.
 FRAME_MS = 700
 LAST_FRAME_MS = 2500
@@ -35,10 +36,11 @@ def _pillow():
 
 
 def to_pil(image: QImage, Image):
-    """A QImage as an RGB Pillow image (alpha dropped: GIF has one transparent colour at most)."""
+    """A QImage as a 256-colour Pillow image (GIF's own limit; no dithering, so flat colours stay flat)."""
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     data = bytes(rgb.constBits().asarray(rgb.sizeInBytes()))
-    return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1).copy()
+    frame = Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
+    return frame.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
 def grab(widget: QWidget) -> QImage:
