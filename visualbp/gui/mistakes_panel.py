@@ -41,6 +41,8 @@ class MistakesPanel(QWidget):
         self.list = QListWidget()
         self.list.setIconSize(QSize(THUMB, THUMB))
         self.list.setUniformItemSizes(True)
+        self.list.setWordWrap(True)  # a narrow dock wraps a long class name rather than scrolling sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail = QLabel("Click an example for its output aᴸ.")
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,8 +86,8 @@ class MistakesPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for m in r.wrong:
-            item = QListWidgetItem(f"#{m.index}: true {self._name(m.true)} → said {self._name(m.predicted)}  "
-                                   f"(aᴸ {m.a_predicted:.2f} vs {m.a_true:.2f})")
+            item = QListWidgetItem(f"#{m.index}: true {self._name(m.true)} → said {self._name(m.predicted)}\n"
+                                   f"aᴸ {m.a_predicted:.2f} vs {m.a_true:.2f}")
             if data.image_shape is not None:
                 item.setIcon(QIcon(thumbnail(data.X_val[m.index], data.image_shape)))
             else:
