@@ -63,6 +63,20 @@ def _named(text: str) -> str:
     return text.strip()
 
 
+def _output(ending: str):
+    """A parser for an output file path that must end in ``ending`` and lie in an existing folder."""
+    def parse(text: str) -> str:
+        text = _named(text)
+        if not text.lower().endswith(ending):
+            raise ValueError(f"{text!r} must end in {ending}")
+        folder = os.path.dirname(os.path.abspath(text))
+        if not os.path.isdir(folder):
+            raise ValueError(f"{text!r}: the folder {folder} does not exist")
+        return text
+    parse.__name__ = ending.lstrip(".")
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="visualbp",
@@ -71,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
                "opens one ready to present.",
     )
     p.add_argument("--version", action="version", version=f"visualbp {visualbp.__version__}")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="a session (.vbp) to open; a network (visualbp's .npz, network2.py JSON, an .npz of "
+                        "w2, b2, w3, b3, … or weights_0, biases_0, …) to open on its data; or a data file "
+                        "(CSV, or an IDX images file and its labels file); the kind is found from the content")
+    p.add_argument("--data", metavar="PATH", nargs="+", type=_typed(_named),
+                   help="train on your own data: a CSV file (one example per row: the features, then the "
+                        "class label, a number or a word; a header row is allowed; features are standardised "
+                        "per column, image pixels scaled to 0…1) or an IDX images file and its labels file")
     p.add_argument("--demo", metavar="NAME", type=_typed(_named),
                    help="open a scripted lesson with its network, data, seed and settings fixed "
                         "('--demo list' lists them); other options override the lesson's")
@@ -97,6 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--granularity", choices=GRANULARITIES,
                    help="what one step is (default: layer, or the demo's)")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, e.g. 1600x1000")
+    p.add_argument("--gif", metavar="GIF", type=_typed(_output(".gif")),
+                   help="record --steps steps (at least 1) as an animated GIF of the network, and exit")
+    p.add_argument("--handout", metavar="PDF", type=_typed(_output(".pdf")),
+                   help="after --steps steps, write a printable handout (network, equation with its numbers, "
+                        "BP1–BP4, hyperparameters) as PDF and exit")
+    p.add_argument("--install-desktop", action="store_true",
+                   help="add visualbp to your desktop's launcher and open .vbp sessions with it (per user, "
+                        "under $XDG_DATA_HOME or ~/.local/share), then exit")
+    p.add_argument("--uninstall-desktop", action="store_true",
+                   help="remove exactly what --install-desktop wrote, then exit")
     p.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
     return p
 
@@ -166,11 +198,20 @@ def _fail(message: object) -> int:
 
 
 def settings_from_args(args: argparse.Namespace) -> tuple[SessionConfig, Demo | None]:
-    """The config to build and the demo it comes from (None without ``--demo``). Needs no Qt.
+    """The config to build and the demo it comes from (None without ``--demo``); the files named on the
+    command line checked and recorded in ``args.open_plan``. Needs no Qt.
 
     Raises UsageError, ValueError or DatasetError naming the problem."""
+    from visualbp.core.openpath import config_for, plan
+
     demo = resolve_demo(args.demo)
-    return config_from_args(args, demo.config() if demo else None), demo
+    config = config_from_args(args, demo.config() if demo else None)
+    if len(getattr(args, "data", None) or []) > 2:
+        raise UsageError("--data takes one CSV file, or an IDX images file and its labels file")
+    args.open_plan = plan(list(getattr(args, "paths", None) or []), getattr(args, "data", None))
+    if not args.open_plan.empty:
+        config = config_for(args.open_plan, config, dataset_chosen=bool(args.dataset))
+    return config, demo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,8 +229,24 @@ def _main(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a one-line usage error (already printed)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    if args.install_desktop or args.uninstall_desktop:
+        from visualbp.desktop import install, uninstall
+
+        try:
+            print("\n".join(install() if args.install_desktop else uninstall()))
+        except OSError as exc:
+            return _fail(exc)
+        return 0
     from visualbp.display_check import display_problem
 
+    if args.gif:  # the steps are the GIF's frames, taken while it records
+        from visualbp.gui.exports_gif import MAX_GIF_FRAMES
+
+        if not 1 <= args.steps < MAX_GIF_FRAMES:
+            return _fail(f"--gif records --steps 1 … {MAX_GIF_FRAMES - 1} steps, got {args.steps}")
+        args.gif_steps, args.steps = args.steps, 0
+    if (args.gif or args.handout) and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # files, not a window: no display needed
     if args.screenshot and ("QT_QPA_PLATFORM" not in os.environ or display_problem()):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no display
     # before any work, and before Qt starts: Qt itself would abort (SIGABRT) with a misleading message
@@ -213,15 +270,23 @@ def _main(argv: list[str] | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("visualbp")
     app.setOrganizationName("visualbp")
+    app.setDesktopFileName("visualbp")  # Wayland and the launcher match the window to visualbp.desktop
+    from visualbp.desktop import window_icon
+
+    app.setWindowIcon(window_icon())
     theme.apply()
     try:
         window, session = open_lesson(args, config, demo)
     except (ValueError, DatasetError) as exc:
         return _fail(exc)
+    if args.gif or args.handout:
+        from visualbp.gui.exports_cli import export_from_cli
+
+        return export_from_cli(app, window, session, args)
     if args.screenshot:
         return screenshot(app, window, session, args, size)
     window.show()
-    if not args.quit_when_shown and demo is None:  # a lesson opens as scripted, without asking
+    if not args.quit_when_shown and demo is None and args.open_plan.empty:  # a lesson or a file opens as asked
         from visualbp.gui.recovery import offer_restore
 
         offer_restore(window, window.files.open)
@@ -253,8 +318,21 @@ def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | No
     session = Session(config)
     if demo is not None:
         prepare_demo(session, demo)
+    opened = getattr(args, "open_plan", None)
+    if opened is not None and opened.session is not None:
+        session.open(opened.session)  # checked before: settings, weights, position, history
+    elif opened is not None and opened.model is not None:
+        from visualbp.core.openpath import apply_model
+
+        apply_model(session, opened.model)
     session.set_granularity(args.granularity or (demo.granularity if demo else "layer"))
-    window = MainWindow(session, remember_layout=not args.screenshot, recovery=not args.screenshot)
+    headless = bool(args.screenshot or getattr(args, "gif", None) or getattr(args, "handout", None))
+    window = MainWindow(session, remember_layout=not headless, recovery=not headless)
+    if opened is not None and opened.session is not None:
+        window.files.path = opened.session  # Ctrl+S saves back to the file that was opened
+    from visualbp.gui.mistakes_panel import install as install_mistakes
+
+    install_mistakes(window)  # View ▸ Mistakes: the validation examples the network gets wrong
     if args.lecture:
         # Presentation mode is the window's own; duck-typed so the flag works before it exists.
         set_presentation = getattr(window, "set_presentation", None)

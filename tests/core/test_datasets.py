@@ -179,9 +179,9 @@ def test_digits_csv_matches_builtin() -> None:
     assert ds.name == "digits" and ds.n_train == 1797 and ds.image_shape == (8, 8)
     assert ds.class_names == tuple(str(i) for i in range(10))
     builtin = load("digits", val_fraction=0.0)
-    a = np.lexsort(np.column_stack([ds.X_train / 16, ds.y_train]).T)
+    a = np.lexsort(np.column_stack([ds.X_train, ds.y_train]).T)  # pixels 0…16 scaled to 0…1 as the built-in's
     b = np.lexsort(np.column_stack([builtin.X_train, builtin.y_train]).T)
-    assert np.allclose(ds.X_train[a] / 16, builtin.X_train[b])
+    assert np.allclose(ds.X_train[a], builtin.X_train[b])
     assert np.array_equal(ds.y_train[a], builtin.y_train[b])
 
 
@@ -388,9 +388,10 @@ def test_csv_with_header_and_class_names(tmp_path: Path) -> None:
     assert ds.name == "points" and ds.n_train == 5 and ds.n_inputs == 2
     assert ds.n_classes == 3 and ds.class_names == ("10", "20", "30")
     assert ds.image_shape is None
+    raw = np.array([[-1.0, 2.0], [0.5, 1.0], [1.0, 1.0], [3.0, 0.4], [5.0, 6.0]])
+    scaled = (raw - raw.mean(axis=0)) / raw.std(axis=0)  # standardised per column
     pairs = sorted(zip(ds.X_train.tolist(), ds.y_train.tolist()))
-    assert pairs == [([-1.0, 2.0], 2), ([0.5, 1.0], 0), ([1.0, 1.0], 2),
-                     ([3.0, 0.4], 0), ([5.0, 6.0], 1)]
+    assert np.allclose([p[0] for p in pairs], scaled) and [p[1] for p in pairs] == [2, 0, 2, 0, 1]
 
 
 def test_csv_label_first_gzipped_image_shape(tmp_path: Path) -> None:
@@ -406,7 +407,7 @@ def test_csv_label_first_gzipped_image_shape(tmp_path: Path) -> None:
     assert ds.class_names == ("0", "1", "2", "3")
     rows = {tuple(r): lab for r, lab in zip(X.tolist(), y.tolist())}
     for x, lab in zip(ds.X_val.tolist(), ds.y_val.tolist()):
-        assert rows[tuple(int(v) for v in x)] == lab
+        assert rows[tuple(round(v * X.max()) for v in x)] == lab  # pixels 0…max scaled to 0…1
 
 
 def test_csv_seeded_split(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
+from visualbp.core import labels
 from visualbp.core.checks import MAX_LAYER_SIZE
 from visualbp.core.datarecord import (Dataset, DatasetError, check_range, check_seed, check_val_fraction, n_val,
                                       split)
@@ -258,9 +259,10 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
     by ``val_fraction``.
 
     A first row that is not all numbers is taken as a header and skipped; blank lines are skipped.
-    Features are used as they are (not rescaled). Labels must be integers; they are renumbered 0..k-1
-    in sorted order, and the original values kept in ``class_names``. If the number of features is a
-    perfect square of at least 16 (64, 784, ...), ``image_shape`` is set to (s, s)."""
+    Features are scaled by ``labels.scale_features`` (said in the description). Labels are integers
+    (renumbered 0..k-1 in sorted order) or words (numbered in order of first appearance); the originals
+    are kept in ``class_names``. If the number of features is a perfect square of at least 16 (64, 784,
+    ...), ``image_shape`` is set to (s, s)."""
     seed = check_seed(seed)
     val_fraction = check_val_fraction(val_fraction)
     if isinstance(label_column, bool) or not isinstance(label_column, (int, np.integer)):
@@ -272,6 +274,7 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
 
 def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fraction: float,
                  name: str) -> Dataset:
+    raw, text_names = labels.number_text_labels(gunzip(raw, where), where, label_column, DatasetError)
     table, lines = parse_csv(raw, where)
     del raw
     n, n_cols = table.shape
@@ -298,7 +301,8 @@ def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fract
     n_inputs = X.shape[1]
     s = math.isqrt(n_inputs)
     image_shape = (s, s) if s * s == n_inputs and n_inputs >= 16 else None
-    class_names = tuple(str(int(v)) for v in values)
+    X, scaling = labels.scale_features(X, image=image_shape is not None)
+    class_names = text_names or tuple(str(int(v)) for v in values)
     (X_tr, y_tr), (X_va, y_va) = split(X, y.astype(np.int64), n_val(n, val_fraction),
                                        np.random.default_rng(seed))
     shape = f"{s}×{s}" if image_shape else f"{n_inputs} inputs"
@@ -306,7 +310,7 @@ def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fract
         name=name, X_train=X_tr, y_train=y_tr, X_val=X_va, y_val=y_va,
         n_classes=len(values), image_shape=image_shape, class_names=class_names,
         description=(f"{name}: {len(y_tr):,} train / {len(y_va):,} validation, {shape}, "
-                     f"{len(values)} classes"))
+                     f"{len(values)} classes; {scaling}"))
 
 
 def _check_utf8(data: bytes, where: str) -> None:

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidg
 from visualbp.core.atomicfile import remove_stale_temp_files, write_bytes_atomically
 from visualbp.core.datasets import DatasetError
 from visualbp.core.sessionio import SessionFileError
+from visualbp.gui import exports_menu, open_other
 from visualbp.gui.session import Session
 
 SESSION_FILTER = "visualbp sessions (*.vbp);;All files (*)"
@@ -119,6 +120,7 @@ class FileActions(QObject):
             return a
 
         action("&Open session…", self.open_dialog, QKeySequence.StandardKey.Open)
+        action("Open net&work or data…", lambda: open_other.open_dialog(self))
         menu.addMenu(self.recent_menu)
         self._fill_recent()
         action("&Save session", self.save, QKeySequence.StandardKey.Save)
@@ -128,6 +130,8 @@ class FileActions(QObject):
         action("Export &graph image (PNG/SVG)…", lambda: self.export_image(self.window.network_view, "network"))
         action("Export &plots image (PNG/SVG)…", lambda: self.export_image(self.window.plots, "plots"))
         action("Record step &frames…", self.record)
+        action("Export step &animation (GIF)…", lambda: exports_menu.export_gif(self))
+        action("Export &handout (PDF)…", lambda: exports_menu.export_handout(self))
         menu.addSeparator()
 
     # ----------------------------------------------------------------- sessions

@@ -1,0 +1,122 @@
+"""A step sequence as an animated GIF (Pillow), for slides: the widget before the first step, then after each.
+
+The file is written whole or not at all: frames go to a temporary file beside the target, renamed over it at
+the end; on any failure (Pillow missing, disk full, a step that cannot be taken) the temporary file is removed
+and ``ExportError`` says why in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PyQt6.QtCore import QRectF, Qt
+from PyQt6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PyQt6.QtWidgets import QApplication, QWidget
+
+#: Most frames one GIF holds: each is kept as 256 colours (1 byte a pixel) until written, so 300 frames of
+#: a 1000 × 700 picture hold ≈ 210 MB.
+MAX_GIF_FRAMES = 301
+#: Each frame shows this long; the last one longer, so a looping slide pauses on the result.
+FRAME_MS = 700
+LAST_FRAME_MS = 2500
+
+
+class ExportError(RuntimeError):
+    """An export that could not be written; the message names the file and the reason."""
+
+
+def _pillow():
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ExportError("an animated GIF needs Pillow: python3 -m pip install Pillow") from None
+    return Image
+
+
+def to_pil(image: QImage, Image):
+    """A QImage as a 256-colour Pillow image (GIF's own limit; no dithering, so flat colours stay flat)."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    data = bytes(rgb.constBits().asarray(rgb.sizeInBytes()))
+    frame = Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
+    return frame.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+
+def grab(widget: QWidget) -> QImage:
+    """The widget as it is now, with its pending paints and sliced heatmaps done."""
+    QApplication.processEvents()
+    settle = getattr(widget, "settle", None)
+    if callable(settle):
+        settle()
+    return widget.grab().toImage()
+
+
+def readable(path: str | os.PathLike) -> None:
+    """Give a finished temporary file the permissions a new file gets (mkstemp makes it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def write_gif(frames: list, path: str | os.PathLike) -> None:
+    """Write Pillow ``frames`` as a looping GIF at ``path`` atomically; ExportError naming ``path`` otherwise."""
+    if not frames:
+        raise ExportError(f"{path}: no frames to write")
+    path = Path(path)
+    durations = [FRAME_MS] * (len(frames) - 1) + [LAST_FRAME_MS]
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            frames[0].save(f, format="GIF", save_all=True, append_images=frames[1:], duration=durations,
+                           loop=0, optimize=False, disposal=1)
+            f.flush()
+            os.fsync(f.fileno())
+        readable(tmp)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        raise
+
+
+def captioned(image: QImage, caption: str) -> QImage:
+    """``image`` with a strip above it saying ``caption`` (which step it shows), for a slide without narration."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(9.0, font.pointSizeF() * 1.15))
+    strip = QFontMetrics(font).height() + 12
+    out = QImage(image.width(), image.height() + strip, QImage.Format.Format_RGB32)
+    out.setDevicePixelRatio(1.0)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    try:
+        painter.setFont(font)
+        painter.setPen(QColor("#263238"))
+        painter.drawText(QRectF(8, 0, image.width() - 16, strip), int(Qt.AlignmentFlag.AlignVCenter), caption)
+        painter.drawImage(0, strip, image)
+    finally:
+        painter.end()
+    return out
+
+
+def record_gif(session, widget: QWidget, path: str | os.PathLike, steps: int) -> int:
+    """Take up to ``steps`` steps at the session's granularity, the widget pictured before and after each,
+    and save the pictures as an animated GIF at ``path``. Returns the number of frames written."""
+    if not 1 <= steps <= MAX_GIF_FRAMES - 1:
+        raise ExportError(f"{path}: a GIF records 1 … {MAX_GIF_FRAMES - 1} steps, not {steps}")
+    Image = _pillow()
+    session.pause()
+    frames = [to_pil(captioned(grab(widget), session.status()), Image)]
+    for _ in range(steps):
+        if session.step() is None:
+            break
+        frames.append(to_pil(captioned(grab(widget), session.status()), Image))
+    write_gif(frames, path)
+    return len(frames)
