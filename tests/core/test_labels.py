@@ -64,3 +64,14 @@ def test_image_pixels_keep_one_scale() -> None:
     X = np.array([[0.0, 255.0], [51.0, 102.0]])
     scaled, note = scale_features(X, image=True)
     assert np.allclose(scaled, X / 255) and "0…1" in note
+
+
+def test_only_files_with_word_labels_take_the_careful_parse() -> None:
+    """The look at the first lines decides; a numeric file goes straight to the bounded fast parser."""
+    from visualbp.core.labels import has_text_labels
+
+    assert has_text_labels(b"1,2,cat\n3,4,dog\n")
+    assert has_text_labels(b"x,y,label\n1,2,setosa\n")
+    assert not has_text_labels(b"x,y,label\n1,2,0\n3,4,1\n")
+    assert not has_text_labels(b"1,2,0\n3,4,1\n" * 100_000)
+    assert has_text_labels(b"cat,1,2\n", label_column=0)

@@ -274,9 +274,14 @@ def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
 
 def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fraction: float,
                  name: str) -> Dataset:
-    raw, text_names = labels.number_text_labels(gunzip(raw, where), where, label_column, DatasetError)
-    table, lines = parse_csv(raw, where)
+    text_names = None
+    data = gunzip(raw, where)
+    if labels.has_text_labels(data, label_column):  # words as labels: numbered first, by a careful parse
+        check_memory(16 * len(data), where, "a CSV with text labels")  # Python's csv module: ~16 B a byte
+        data, text_names = labels.number_text_labels(data, where, label_column, DatasetError)
     del raw
+    table, lines = parse_csv(data, where)
+    del data
     n, n_cols = table.shape
     if n_cols < 2:
         raise DatasetError(f"{where}: needs at least 2 columns (features and a label), found {n_cols}")

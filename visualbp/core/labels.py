@@ -35,6 +35,22 @@ def _is_number(cell: str) -> bool:
     return True
 
 
+def has_text_labels(data: bytes, label_column: int = -1, lines: int = 3) -> bool:
+    """Whether the label cells of the first data lines (after a header, if any) are words: a look at the
+    first 64 KiB only, so the careful parse below is run only for files that need it."""
+    head = data[:65536].decode("utf-8-sig", errors="replace").splitlines()
+    rows = [line.split(",") for line in head[:-1] if line.strip()][:lines + 1] if len(data) > 65536 else \
+        [line.split(",") for line in head if line.strip()][:lines + 1]
+    cells = []
+    for row in rows:
+        if -len(row) <= label_column < len(row):
+            cells.append(row[label_column].strip().strip('"'))
+    others = [c for j, c in enumerate(rows[0]) if j != label_column % max(1, len(rows[0]))] if rows else []
+    if len(cells) > 1 and not all(_is_number(c.strip().strip('"')) for c in others if c.strip()):
+        cells = cells[1:]  # a header row: names in its other cells too
+    return any(c and not _is_number(c) for c in cells)
+
+
 def number_text_labels(data: bytes, where: str, label_column: int = -1, error: type[ValueError] = ValueError
                        ) -> tuple[bytes, tuple[str, ...] | None]:
     """CSV bytes (already decompressed) with a text label column replaced by class numbers in order of first
