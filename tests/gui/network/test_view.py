@@ -516,3 +516,25 @@ def test_mnist_receptive_fields_are_at_least_32_px_in_the_room_a_1366x768_window
     assert c.grid == (5, 6) and c.tile_h / px >= 32 and c.tile_w / px >= 32
     assert v.scene.drawn_edge_count(2) <= 100  # not a hairball over them
     s.shutdown()
+
+
+def test_the_columns_spread_to_the_shape_of_the_room_and_hit_testing_follows(view, session, qtbot):
+    """A projector's wide, short graph: the columns spread across it (the titles no longer crowd each other),
+    and the neurons are found where they are now drawn."""
+    from visualbp.gui.network.layout import content_rect
+
+    def spread() -> float:
+        left, _top, width, height = content_rect(view.scene.cols)
+        return width / height
+
+    square = spread()
+    view.resize(1400, 420)
+    qtbot.waitUntil(lambda: spread() > 1.3 * square, timeout=3000)
+    cols = view.scene.cols
+    gaps = [b.x - a.x for a, b in zip(cols[:-1], cols[1:])]
+    assert min(gaps) > 0
+    l = len(cols)
+    for j in range(session.net.sizes[-1]):
+        x, y = cols[-1].center(j)
+        assert view.neuron_pos(l, j) == QPointF(x, y)
+        assert view.click_at(QPointF(x, y)) == (l, j)

@@ -20,8 +20,10 @@ from visualbp.gui.view_limits import neurons_drawn
 COMPACT_NEURONS = 60  # a layer with more neurons is drawn compact
 HEATMAP_RESOLUTION = 28  # grid points per side of a neuron's 2-D heatmap
 PICK_PX = 3.0  # a shape answers the mouse this many screen pixels outside its outline
-#: The graph's width over its height (the gaps between columns fill the rest).
+#: The graph's width over its height (the gaps between columns fill the rest), by default; the view asks for
+#: the shape of the room it has, between these bounds (a projector's wide, short graph spreads its columns).
 ASPECT = 1.5
+MIN_ASPECT, MAX_ASPECT = 1.2, 3.5
 GRID_ROWS = 0.9  # a receptive-field grid has about 0.9·√n rows (30 fields: 5 rows of 6)
 GRID_TILE = 0.88  # a receptive field's share of its cell's height
 GRID_CELL_W = 1.2  # a grid cell's width over its field's: room for the neuron's node and bias
@@ -164,8 +166,9 @@ class Column:
         return 0.5 if self.kind in ("image", "compact") else 0.0
 
 
-def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool) -> list[Column]:
-    """Columns for the layers. A layer of more than DRAWN_NEURONS neurons (DRAWN_TILES heatmaps for 2-D data)
+def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool,
+                 aspect: float = ASPECT) -> list[Column]:
+    """Columns for the layers, about ``aspect`` times as wide as high. A layer of more than DRAWN_NEURONS neurons (DRAWN_TILES heatmaps for 2-D data)
     draws the first of them (``view_limits.neurons_drawn``); an input image is drawn whole, as a picture."""
     cols = []
     for i, n in enumerate(sizes):
@@ -246,7 +249,8 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
         else:
             widths.append(2 * c.r)
     height = max(c.bottom - c.top for c in cols)
-    gap = max(2.0, (ASPECT * height - sum(widths)) / max(1, len(cols) - 1))
+    aspect = min(MAX_ASPECT, max(MIN_ASPECT, float(aspect)))
+    gap = max(2.0, (aspect * height - sum(widths)) / max(1, len(cols) - 1))
     x = 0.0
     for c, w in zip(cols, widths):
         c.left, c.right = x, x + w

@@ -24,6 +24,7 @@ from visualbp.core.probe import input_plane
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
 from visualbp.gui.network.layout import (
+    ASPECT,
     HEATMAP_RESOLUTION,
     Column,
     build_layout,
@@ -96,6 +97,7 @@ class Scene:
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
         self._net = None
+        self.aspect = ASPECT  # the width over the height the columns are spread to (the view's room)
 
     # ------------------------------------------------------------- building
     def rebuild(self, net, dataset, version: int) -> None:
@@ -104,7 +106,7 @@ class Scene:
         shape = dataset.image_shape if dataset.image_shape and int(np.prod(dataset.image_shape)) == net.sizes[0] \
             else None
         two_d = bool(dataset.is_2d) and net.sizes[0] == 2
-        self.cols = build_layout(list(net.sizes), shape, two_d)
+        self.cols = build_layout(list(net.sizes), shape, two_d, self.aspect)
         if not self.edges_chosen:
             self.max_edges = IMAGE_MAX_EDGES if shape is not None else DEFAULT_MAX_EDGES
         pairs = list(zip(self.cols[:-1], self.cols[1:]))

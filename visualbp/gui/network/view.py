@@ -33,7 +33,7 @@ from visualbp.gui.network.heatmaps import Heatmaps
 from visualbp.gui.network.interaction import Interaction
 from visualbp.gui.network.items import EdgeItem, NeuronItem, qrect
 from visualbp.gui.network.labels import Labels
-from visualbp.gui.network.layout import band_rect, content_rect
+from visualbp.gui.network.layout import MAX_ASPECT, MIN_ASPECT, band_rect, content_rect
 from visualbp.gui.network.ratios import RatioLabels
 from visualbp.gui.network.saturation import Saturation
 from visualbp.gui.network.scene import Scene, Style
@@ -67,6 +67,7 @@ class NetworkView(QWidget):
         self._record: StepRecord | None = None
         self._legend: tuple = ()  # what the saturation checkbox says
         self._auto_fit = True
+        self._relayouts = 0  # fit() → a new layout → fit(): at most this deep
         self._heatmap_windows: dict[int, WeightHeatmap] = {}
         self._jobs = SlicedJobs(self)  # heatmaps and saturation of a big network, between repaints
 
@@ -176,6 +177,18 @@ class NetworkView(QWidget):
         top_px, bottom_px = 44.0 * k, 14.0 + ratio_px
         left_px = 48.0 * k if cols[0].kind not in ("image", "compact") else 16.0
         right_px = max(70.0 * k, self.labels.output_room_px) if cols[-1].kind != "compact" else 16.0
+        room = (vw - left_px - right_px) / max(vh - top_px - bottom_px, 1.0)
+        want = min(MAX_ASPECT, max(MIN_ASPECT, room))
+        if abs(math.log(want / self.scene.aspect)) > math.log(1.2) and self._relayouts < 2:
+            # the room's shape differs from the layout's: spread the columns to it (a projector's wide,
+            # short graph would otherwise leave its sides empty and crowd the column titles)
+            self.scene.aspect = want
+            self._relayouts += 1
+            try:
+                self._on_network_changed()  # builds the columns again and fits them
+            finally:
+                self._relayouts -= 1
+            return
         scale = max(min((vw - left_px - right_px) / width, (vh - top_px - bottom_px) / height), 1e-6)
         cx = left + width / 2 + (right_px - left_px) / 2 / scale
         extra = (vh / scale - (height + (top_px + bottom_px) / scale)) / 2
