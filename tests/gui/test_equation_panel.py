@@ -393,3 +393,28 @@ def test_a_narration_path_that_is_not_a_regular_file_is_refused_unread(tmp_path)
     assert texts == BUILT_IN and "not a regular file" in problems[0] and str(fifo) in problems[0]
     texts, problems = read_texts(tmp_path / "missing.json")
     assert texts == BUILT_IN and "not found" in problems[0]
+
+
+def test_a_whole_minibatch_in_a_short_laptop_panel_is_never_drawn_over_itself(qtbot):
+    """The matrix-form step is five word-wrapped texts; in a panel too short for them they were squeezed over
+    each other at 1366×768. Now the type shrinks a little and the rest scrolls: each text keeps its height."""
+    from visualbp.core.config import SessionConfig
+    from visualbp.gui.equation_panel import EquationPanel
+    from visualbp.gui.session import Session
+
+    theme.apply()
+    session = Session(SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=1))
+    w = EquationPanel(session)
+    qtbot.addWidget(w)
+    w.resize(720, 230)
+    w.show()
+    qtbot.waitExposed(w)
+    session.finish_batch()
+    qtbot.wait(20)
+    labels = [w.title_label, w.equation_label, w.numbers_label, w.which_label, w.narration_label]
+    for upper, lower in zip(labels, labels[1:]):
+        assert upper.geometry().bottom() < lower.geometry().top(), (upper.text()[:30], lower.text()[:30])
+    for label in labels:
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()) - 1
+    session.shutdown()

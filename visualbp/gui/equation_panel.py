@@ -17,7 +17,7 @@ import html
 import numpy as np
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QFont, QMouseEvent
-from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
@@ -189,7 +189,20 @@ class EquationPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(side)
-        lay.addLayout(main, 1)
+        # the step's texts scroll if even shrunk they need more height than the panel has: a squeezed layout
+        # would draw word-wrapped labels over each other
+        body = QWidget()
+        body.setObjectName("equationBody")
+        body.setLayout(main)
+        self._scroll = scroll = QScrollArea()
+        scroll.setObjectName("equationScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        scroll.setStyleSheet("#equationScroll, #equationBody { background: transparent; }")
+        scroll.viewport().setAutoFillBackground(False)
+        lay.addWidget(scroll, 1)
 
         session.stepTaken.connect(self._on_step)
         session.steppedBack.connect(self._on_stepped_back)
@@ -311,10 +324,10 @@ class EquationPanel(QWidget):
         return self._shrink
 
     def _fit_type(self) -> None:
-        """Presentation mode: shrink the step's text (down to 60 %) until it fits the panel, so a long step
-        (a whole minibatch in matrix form) is never clipped or drawn over itself. The light theme keeps
-        its sizes."""
-        if not self.presenting() or not self.isVisible():
+        """Shrink the step's text (down to 60 % in presentation mode, 80 % otherwise) until it fits the panel;
+        past that the texts scroll. A long step (a whole minibatch in matrix form) is never clipped or drawn
+        over itself."""
+        if not self.isVisible():
             return
         if self._shrink != 1.0:
             self._shrink = 1.0
@@ -331,9 +344,10 @@ class EquationPanel(QWidget):
             for label in labels:
                 h = label.heightForWidth(width) if label.wordWrap() else -1
                 need += h if h >= 0 else label.sizeHint().height()
-            if need <= avail or self._shrink <= 0.6:
+            floor = 0.6 if self.presenting() else 0.8  # the laptop's type is small already
+            if need <= avail or self._shrink <= floor:
                 return
-            self._shrink = max(0.6, round(self._shrink * max(0.8, min(0.97, (avail / need) ** 0.6)), 3))
+            self._shrink = max(floor, round(self._shrink * max(0.8, min(0.97, (avail / need) ** 0.6)), 3))
             self._style_main()
             self._set_equation_text()
 
@@ -345,7 +359,7 @@ class EquationPanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if self.presenting() and event.size() != event.oldSize():
+        if event.size() != event.oldSize():
             self._fit_type()
 
     def show_record(self, record: StepRecord | None) -> None:
