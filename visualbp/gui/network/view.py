@@ -186,6 +186,7 @@ class NetworkView(QWidget):
             self._relayouts += 1
             try:
                 self._on_network_changed()  # builds the columns again and fits them
+                self._on_step_taken(self._record)  # the active layer's band, glow and marks on the new columns
             finally:
                 self._relayouts -= 1
             return
