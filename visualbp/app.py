@@ -347,6 +347,7 @@ def prepare_demo(session, demo: Demo) -> None:
     if demo.weight_scale != 1.0:
         demo.apply(session.net, session.engine)
         session.reset()  # to the scaled weights, and the learning curves' "epoch 0" measured on them
+        session.init_note = f"× {demo.weight_scale:g}: this lesson multiplies the initial weights by {demo.weight_scale:g}"
     demo.configure_breakpoints(session.breakpoints)
 
 

@@ -283,3 +283,13 @@ def test_the_screenshot_line_counts_presses_not_records(qapp, tmp_path, capsys):
     if not demo.steps:
         expected = "after 5 steps (example)"
     assert expected in line and "55" not in line.split(":")[0]
+
+
+def test_the_saturation_lessons_scaled_weights_are_shown_in_setup_until_a_new_network(qtbot, tmp_path):
+    window, session, demo = lesson(qtbot, tmp_path, "--demo", "saturation")
+    note = window.setup_panel.init_note
+    assert not note.isHidden() and f"× {demo.weight_scale:g}" in note.text()
+    window.setup_panel.fields["seed"].widget.setText("2")
+    assert window.setup_panel.apply()  # a new network: plain N(0, 1) weights again
+    assert session.init_note is None and note.isHidden()
+    session.shutdown()

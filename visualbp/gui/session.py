@@ -125,6 +125,8 @@ class Session(QObject):
         self.speed = 60  # 1..100; 100 = as fast as possible
         self.selected: tuple[int, int] | None = None
         self.extra_state: dict = {}  # view state to save with the session (JSON-able)
+        #: what a lesson did to the initial weights beyond the config (e.g. "× 3"), for the Setup panel
+        self.init_note: str | None = None
         self.breakpoints = Breakpoints()
         self._break: str | None = None  # set (possibly on the worker thread) when a breakpoint fires
         self._break_reported: str | None = None
@@ -177,6 +179,7 @@ class Session(QObject):
         net, engine = build(config, new_data)  # raises before anything is replaced
         self.pause()
         self.config, self.dataset = config, new_data
+        self.init_note = None  # a lesson's change to the initial weights ends with its network
         self._install(net, engine)
         self.networkChanged.emit()
         self.epochsDone.emit(list(self.epoch_history))

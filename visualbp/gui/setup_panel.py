@@ -249,6 +249,10 @@ class SetupPanel(QWidget):
         net_form.addRow(self._label("Activation"), self.activation_combo)
         net_form.addRow(self._label("Cost"), self.cost_combo)
         net_form.addRow(self._label("Init"), self.init_combo)
+        self.init_note = QLabel()  # a lesson's scaling of the initial weights (the saturation lessons: × 3)
+        self.init_note.setWordWrap(True)
+        net_form.addRow(self._label(""), self.init_note)
+        self._net_form = net_form
 
         # ------------------------------------------------------------- Training
         self.eta_edit = self._line("eta", "The learning rate η (> 0); applies from the next update, no rebuild")
@@ -321,6 +325,7 @@ class SetupPanel(QWidget):
         )
         for label in (self.data_info, self.sizes_info):
             label.setStyleSheet(f"color: {th.muted}; font-size: {theme.pt(8):g}pt;")
+        self.init_note.setStyleSheet(f"color: {th.negative}; font-size: {theme.pt(8):g}pt;")
         for field in self.fields.values():
             field.apply_theme()
         if self.message.styleSheet():
@@ -393,6 +398,9 @@ class SetupPanel(QWidget):
         self._set_combo(self.activation_combo, self.activation_combo.findData(c.activation))
         self._set_combo(self.cost_combo, self.cost_combo.findData(c.cost))
         self._set_combo(self.init_combo, self.init_combo.findData(c.init))
+        note = getattr(s, "init_note", None)
+        self.init_note.setText(note or "")
+        self._net_form.setRowVisible(self.init_note, bool(note))
         texts = {
             "sizes": ", ".join(str(n) for n in s.net.sizes),
             "points": str(c.n), "noise": _fmt(c.noise), "val_fraction": _fmt(c.val_fraction),
