@@ -120,3 +120,19 @@ def test_the_tiles_and_the_decision_boundary_show_one_input_plane(dataset):
     assert np.ravel(scene.grid_lim) == pytest.approx(plane)
     probe = GridProbe(net, *scene.grid_lim, resolution=8)
     assert np.ravel([probe.xlim, probe.ylim]) == pytest.approx(plane)
+
+
+@pytest.mark.parametrize("bad", [np.inf, np.nan])
+def test_the_update_glow_of_an_overflowed_step_is_drawn_without_a_warning(bad):
+    """η and λ near 1e300 (accepted by Setup and by saved sessions) make Δw infinite: the glow under the
+    changed edges divided inf by inf and NumPy warned inside Qt's event loop."""
+    import warnings
+
+    scene, net, engine = make(SessionConfig(seed=0))
+    dw = np.ones_like(net.weights[0])
+    dw[0, 0] = bad
+    scene.emphasis = (2, dw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        groups = scene.glow()
+    assert groups and all(np.isfinite(segments).all() for _width, segments in groups)

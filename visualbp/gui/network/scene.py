@@ -300,10 +300,13 @@ class Scene:
         flat = np.abs(self.drawn_part(i, dw)).ravel()
         coords = self.coords[int(self.drawn_offsets[i]):int(self.drawn_offsets[i + 1])]
         mag = flat if idx is None else flat[idx]
-        top = float(mag.max()) if mag.size else 0.0
+        top = float(np.nanmax(mag)) if mag.size and not np.isnan(mag).all() else 0.0
         if not top > 0.0:
             return []
-        rel = mag / top
+        if math.isinf(top):  # a step that overflowed: its infinite changes glow fully, the rest not at all
+            rel = np.isinf(mag).astype(float)
+        else:
+            rel = np.nan_to_num(mag / top)
         many = len(self.coords) > ANTIALIAS_EDGES
         groups = []
         for lo, hi, width in GLOW_STEPS:
