@@ -8,12 +8,13 @@ and ``ExportError`` says why in one line.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from PyQt6.QtCore import QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PyQt6.QtWidgets import QApplication, QWidget
+
+from visualbp.core.atomicfile import atomic_write
 
 #: Most frames one GIF holds: each is kept as 256 colours (1 byte a pixel) until written, so 300 frames of
 #: a 1000 × 700 picture hold ≈ 210 MB.
@@ -65,26 +66,11 @@ def write_gif(frames: list, path: str | os.PathLike) -> None:
         raise ExportError(f"{path}: no frames to write")
     path = Path(path)
     durations = [FRAME_MS] * (len(frames) - 1) + [LAST_FRAME_MS]
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:  # the one atomic writer: modes kept, through symlinks, never over a device, no temp file left
+        atomic_write(path, lambda f: frames[0].save(f, format="GIF", save_all=True, append_images=frames[1:],
+                                                    duration=durations, loop=0, optimize=False, disposal=1))
     except OSError as exc:
         raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            frames[0].save(f, format="GIF", save_all=True, append_images=frames[1:], duration=durations,
-                           loop=0, optimize=False, disposal=1)
-            f.flush()
-            os.fsync(f.fileno())
-        readable(tmp)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-        raise
 
 
 def captioned(image: QImage, caption: str) -> QImage:
