@@ -16,8 +16,8 @@ from dataclasses import replace
 from typing import NoReturn
 
 import visualbp
-from visualbp.core.blas import limit_blas_threads
 from visualbp.core import checks, limits
+from visualbp.core.blas import limit_blas_threads
 from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
@@ -263,28 +263,31 @@ def _main(argv: list[str] | None) -> int:
     except (ValueError, DatasetError) as exc:
         return _fail(exc)
 
-    from PyQt6.QtWidgets import QApplication
+    from visualbp.interrupts import deferred_interrupt
 
-    from visualbp.gui import theme
+    with deferred_interrupt():  # Ctrl+C during the steps: acted on between them, never lost inside a slot
+        from PyQt6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("visualbp")
-    app.setOrganizationName("visualbp")
-    app.setDesktopFileName("visualbp")  # Wayland and the launcher match the window to visualbp.desktop
-    from visualbp.desktop import window_icon
+        from visualbp.gui import theme
 
-    app.setWindowIcon(window_icon())
-    theme.apply()
-    try:
-        window, session = open_lesson(args, config, demo)
-    except (ValueError, DatasetError) as exc:
-        return _fail(exc)
-    if args.gif or args.handout:
-        from visualbp.gui.exports_cli import export_from_cli
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setApplicationName("visualbp")
+        app.setOrganizationName("visualbp")
+        app.setDesktopFileName("visualbp")  # Wayland and the launcher match the window to visualbp.desktop
+        from visualbp.desktop import window_icon
 
-        return export_from_cli(app, window, session, args)
-    if args.screenshot:
-        return screenshot(app, window, session, args, size)
+        app.setWindowIcon(window_icon())
+        theme.apply()
+        try:
+            window, session = open_lesson(args, config, demo)
+        except (ValueError, DatasetError) as exc:
+            return _fail(exc)
+        if args.gif or args.handout:
+            from visualbp.gui.exports_cli import export_from_cli
+
+            return export_from_cli(app, window, session, args)
+        if args.screenshot:
+            return screenshot(app, window, session, args, size)
     window.show()
     if not args.quit_when_shown and demo is None and args.open_plan.empty:  # a lesson or a file opens as asked
         from visualbp.gui.recovery import offer_restore
@@ -352,15 +355,20 @@ def prepare_demo(session, demo: Demo) -> None:
 
 
 def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -> None:
-    """Take the demo's steps (at its granularity), then ``--steps`` more; title and status name the lesson."""
+    """Take the demo's steps (at its granularity), then ``--steps`` more; title and status name the lesson.
+    Ctrl+C (inside ``deferred_interrupt``) stops them between two steps with KeyboardInterrupt."""
+    from visualbp.interrupts import raise_if_interrupted
+
     if demo is not None and demo.steps:
         chosen = session.granularity
         session.set_granularity(demo.granularity)
         for _ in range(demo.steps):
             session.step()
+            raise_if_interrupted()
         session.set_granularity(chosen)
     for _ in range(args.steps):
         session.step()
+        raise_if_interrupted()
     if demo is not None:
         window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
         window.equations.set_lesson(demo.title, demo.description, demo.granularity)  # the narration area
@@ -383,7 +391,7 @@ def show_description(window, session, text: str) -> None:
         label.setFixedHeight(box.height() + margins.top() + margins.bottom() + 2 * label.margin() + 2)
 
     class _FitHeight(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
                 fit_height(event.size().width())
             return False
@@ -469,6 +477,9 @@ def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, 
     window.plots.settle()  # no throttled redraw left to chance: the same options give the same picture
     app.processEvents()
     shown = (window.width(), window.height())
+    from visualbp.interrupts import raise_if_interrupted
+
+    raise_if_interrupted()  # Ctrl+C while it was laid out: no picture
     ok = window.grab().save(args.screenshot)
     session.shutdown()
     window.close()

@@ -251,6 +251,34 @@ def test_ctrl_c_while_the_steps_run_ends_with_one_line(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(4)  # loading MNIST, then the first epochs
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:  # never left running into the next test, whatever happened
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 130 and err.strip().splitlines()[-1] == "visualbp: interrupted", err
     assert "Traceback" not in err and not (tmp_path / "never.png").exists()
+
+
+def test_a_ctrl_c_that_lands_inside_a_slot_still_ends_the_steps(qapp, tmp_path, monkeypatch, capsys):
+    """SIGINT during a step usually arrives while Qt runs one of the views' slots; PyQt prints a
+    KeyboardInterrupt raised there and carries on, so `--steps 10000` went on for hours (seen in CI)."""
+    from visualbp import app as app_module
+
+    taken = []
+    step = Session.step
+
+    def step_and_interrupt_in_a_slot(self, *args, **kwargs):
+        taken.append(1)
+        if len(taken) == 3:
+            self.stepTaken.connect(lambda *_: os.kill(os.getpid(), signal.SIGINT))
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "step", step_and_interrupt_in_a_slot)
+    previous = signal.getsignal(signal.SIGINT)
+    code = app_module.main(["--dataset", "moons", "--steps", "200", "--screenshot", str(tmp_path / "never.png")])
+    assert code == 130 and len(taken) == 3, len(taken)  # stopped right after the step whose slot was interrupted
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "visualbp: interrupted"
+    assert not (tmp_path / "never.png").exists()
+    assert signal.getsignal(signal.SIGINT) is previous  # the handler given back

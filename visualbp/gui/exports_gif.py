@@ -15,6 +15,7 @@ from PyQt6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PyQt6.QtWidgets import QApplication, QWidget
 
 from visualbp.core.atomicfile import atomic_write
+from visualbp.interrupts import raise_if_interrupted
 
 #: Most frames one GIF holds: each is kept as 256 colours (1 byte a pixel) until written, so 300 frames of
 #: a 1000 × 700 picture hold ≈ 210 MB.
@@ -103,6 +104,8 @@ def record_gif(session, widget: QWidget, path: str | os.PathLike, steps: int) ->
     for _ in range(steps):
         if session.step() is None:
             break
+        raise_if_interrupted()  # Ctrl+C on the command line: between frames, no GIF written
         frames.append(to_pil(captioned(grab(widget), session.status()), Image))
+    raise_if_interrupted()
     write_gif(frames, path)
     return len(frames)
