@@ -292,3 +292,23 @@ def test_the_type_follows_the_screen_height():
     assert large.font_pt == pytest.approx(3 * small.font_pt, rel=0.02)
     assert theme.fitted(theme.DARK, 400).font_pt == pytest.approx(1.1 * theme.LIGHT.font_pt)  # never below
     assert large.name == "projector" and theme.fitted(theme.DARK, 720).background == theme.DARK.background
+
+
+def test_on_a_short_screen_the_status_line_shows_only_when_it_says_something_new(window, qtbot):
+    """960×540 (1920×1080 at 200 %): the status line's height goes to the graph, except while a step number is
+    typed or a status the equation panel does not show (a breakpoint, divergence, a save) is up."""
+    _present(window, qtbot, size=(960, 540))
+    status = window.statusBar()
+    assert not status.isVisible()
+    qtbot.keyClicks(window, "3")
+    assert status.isVisible() and "Go to step 3" in status.currentMessage()
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert not status.isVisible() and window.session.engine.step_index == 3
+    window.session.statusChanged.emit("Breakpoint: test — at epoch 1, step 3. Paused; ← steps back.")
+    assert status.isVisible()
+    window.session.step()
+    assert not status.isVisible()
+    _as_projector(window, qtbot, (1280, 720))
+    assert status.isVisible()  # tall enough for it
+    window.set_presentation(False)
+    assert status.isVisible()

@@ -62,8 +62,7 @@ def test_the_window_fits_and_presentation_puts_the_network_first(width, height, 
     for part in ("graph", "controls", "equation"):
         assert shown[part]["visible"] and inside(shown[part]["rect"], available), part
     gw, gh = shown["graph"]["rect"][2:]
-    if logical_h >= 600:
-        assert gw * gh >= 0.5 * logical_w * logical_h, (gw, gh)
+    assert gw * gh >= 0.5 * logical_w * logical_h, (gw, gh)
     assert min(shown["text_px"].values()) >= logical_h / 50, shown["text_px"]
     assert set(shown["text_px"]) >= {"title", "equation", "numbers", "narration"}
     assert shown["clipped"] == []

@@ -34,6 +34,12 @@ SIDE_SHARE = 0.28
 APP_FONT_GROWTH = 0.6
 #: How long a typed step number waits for its Enter.
 NUMBER_TIMEOUT_MS = 4000
+#: Below this window height (logical px: 1920×1080 at 200 %, 1280×720 at 125 %) presentation mode shows the
+#: status line only while it says something the equation panel does not (a typed step number, a breakpoint,
+#: divergence): its line goes to the graph, which then keeps half of the screen.
+SHORT_HEIGHT = 600
+#: Statuses worth the status line even on a short screen (the equation panel does not say them).
+_URGENT = ("Breakpoint", "Diverged", "Saved", "Opened")
 
 @dataclass
 class _Saved:
@@ -47,6 +53,7 @@ class _Saved:
     rect: QRect  # the geometry exactly (restoreGeometry moves a window that does not fit its screen)
     corners: tuple[Qt.DockWidgetArea, Qt.DockWidgetArea]
     menu_bar: bool
+    status_bar: bool
     screen: QScreen | None
     equation_title: QWidget | None
 
@@ -154,7 +161,8 @@ class Presentation(QObject):
             self._saved = _Saved(theme=theme.current(), font=QFont(app.font()), dock_state=w.saveState(),
                                  window_state=w.windowState(), geometry=w.saveGeometry(), rect=w.geometry(),
                                  corners=(w.corner(Qt.Corner.BottomLeftCorner), w.corner(Qt.Corner.BottomRightCorner)),
-                                 menu_bar=w.menuBar().isVisibleTo(w), screen=handle.screen() if handle else None,
+                                 menu_bar=w.menuBar().isVisibleTo(w), status_bar=w.statusBar().isVisibleTo(w),
+                                 screen=handle.screen() if handle else None,
                                  equation_title=w.equation_dock.titleBarWidget())
         self._base = theme.DARK if dark else theme.PROJECTOR
         self._set_dark_style(dark)  # the palette first: the views read it as they re-style
@@ -171,6 +179,7 @@ class Presentation(QObject):
             for act in self.clicker_actions:
                 act.setEnabled(True)
             self._sizes_pending = True
+            w.session.statusChanged.connect(self._sync_status_bar)
             self._open_presenter_view()
             self._fill_screen()
         self._size_docks()
@@ -187,6 +196,8 @@ class Presentation(QObject):
         for act in self.clicker_actions:
             act.setEnabled(False)
         w.controls.set_digit_keys(True)
+        w.session.statusChanged.disconnect(self._sync_status_bar)
+        w.statusBar().setVisible(saved.status_bar)
         self._saved = None
         self._set_dark_style(False)
         _set_app_font(saved.font)
@@ -254,11 +265,21 @@ class Presentation(QObject):
         w = self.window
         if self._saved is None or not w.isVisible():
             return
+        self._sync_status_bar()
         share = EQUATION_SHARE + (0.02 if w.width() < 1.5 * w.height() else 0.0)  # 4:3 wraps the text more
         w.resizeDocks([w.equation_dock], [round(w.height() * share)], Qt.Orientation.Vertical)
         shown = [d for d in (w.setup_dock, w.plots_dock) if d.isVisible()]
         if shown:
             w.resizeDocks(shown, [round(w.width() * SIDE_SHARE)] * len(shown), Qt.Orientation.Horizontal)
+
+    def _sync_status_bar(self, status: str | None = None) -> None:
+        """On a short screen the status line shows only while it says what the equation panel does not."""
+        w = self.window
+        if self._saved is None:
+            return
+        said = status if isinstance(status, str) else w.session.status()
+        urgent = bool(self._number) or said.startswith(_URGENT)
+        w.statusBar().setVisible(self._saved.status_bar and (w.height() >= SHORT_HEIGHT or urgent))
 
     def window_shown(self) -> None:
         if self._sizes_pending:  # turned on before the window was shown (visualbp --lecture)
@@ -328,6 +349,7 @@ class Presentation(QObject):
         self._number = (self._number + str(digit))[-6:]
         if 1 <= digit <= 4:  # 1–4 still choose what a step is; Enter puts back the choice before the number
             self.window.controls.granularity_actions[list(Granularity)[digit - 1]].trigger()
+        self._sync_status_bar()
         self.window.statusBar().showMessage(f"Go to step {int(self._number)}: press Enter")
         self._number_timer.start()
 
@@ -351,6 +373,7 @@ class Presentation(QObject):
             self.window.statusBar().clearMessage()
         self._number = ""
         self._granularity_before = None
+        self._sync_status_bar()
 
     # ----------------------------------------------------------------- presenter view
     def _open_presenter_view(self) -> None:
