@@ -418,3 +418,18 @@ def test_a_whole_minibatch_in_a_short_laptop_panel_is_never_drawn_over_itself(qt
         if label.wordWrap():
             assert label.height() >= label.heightForWidth(label.width()) - 1
     session.shutdown()
+
+
+def test_in_a_narrow_panel_no_line_is_wider_than_what_shows(panel, qtbot):
+    """At 1280×720 the equation panel is ~640 px wide and its step column ~340: a one-line title or 'which
+    neuron' line wider than that made the whole column wider than its viewport, and every line, the wrapped
+    narration included, was cut at the right edge."""
+    session, widget = panel
+    widget.resize(640, 230)
+    widget.show()
+    qtbot.waitExposed(widget)
+    body, viewport = widget._scroll.widget(), widget._scroll.viewport()
+    for _ in range(40):  # an example's feedforward and backward pass, each kind of line
+        session.step()
+        qtbot.wait(1)
+        assert body.width() <= viewport.width(), (session.engine.last_record.describe(), body.width())

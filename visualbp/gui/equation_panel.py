@@ -294,7 +294,7 @@ class EquationPanel(QWidget):
         self._style_explanation()
         self._side.setFixedWidth(round(300 * k))
         for label in (self.title_label, self.which_label):
-            label.setWordWrap(self.presenting())  # one line in the light theme's small type
+            label.setWordWrap(True)  # one line where it fits; unwrapped, a narrow panel clipped every line at its right
         self._shrink = 1.0
         self._style_main()
         self.setStyleSheet(f"#equationPanel {{ background: {th.background}; }}")

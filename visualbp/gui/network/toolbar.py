@@ -4,9 +4,10 @@ a large layer pair are drawn, the weight scale's mode, Δw, Fit, and the saturat
 from __future__ import annotations
 
 from PyQt6.QtCore import QSize
-from PyQt6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton
+from PyQt6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from visualbp.gui import theme as T
+from visualbp.gui.flow_layout import FlowLayout
 from visualbp.gui.legend import ScaleBar, _saturation_icon
 from visualbp.gui.network.labels import sup
 
@@ -14,7 +15,8 @@ EDGE_CHOICES = (100, 300, 1000, 3000)
 
 
 class Toolbar:
-    """The widgets, in a row above the graph (``top``) and one below (``bottom``); the view wires them."""
+    """The widgets, in a row above the graph (``top_row``, wrapping) and one below (``bottom``); the view wires
+    them."""
 
     def __init__(self) -> None:
         self.weight_scale = ScaleBar()
@@ -42,15 +44,15 @@ class Toolbar:
         self.heat_row.setSpacing(2)
         self.heat_buttons: list[QPushButton] = []
 
-        self.top = QHBoxLayout()
+        self.top_row = QWidget()  # the scales and the saturation toggle: a second line when the graph is narrow
+        self.top = FlowLayout(self.top_row, spacing=20, line_spacing=2)
         self.top.setContentsMargins(6, 2, 6, 0)
-        self.top.setSpacing(8)
         self.top.addWidget(self.weight_scale)
-        self.top.addSpacing(12)
         self.top.addWidget(self.fill_scale)
-        self.top.addSpacing(12)
         self.top.addWidget(self.saturation_box)
-        self.top.addStretch(1)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.top_row.setSizePolicy(policy)
         self.bottom = QHBoxLayout()
         self.bottom.setContentsMargins(6, 0, 6, 4)
         self.bottom.setSpacing(6)

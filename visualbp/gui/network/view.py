@@ -105,7 +105,7 @@ class NetworkView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addLayout(tb.top)
+        lay.addWidget(tb.top_row)
         lay.addWidget(self.graphics, 1)
         lay.addLayout(tb.bottom)
         self.setMinimumSize(QSize(420, 300))
