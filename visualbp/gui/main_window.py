@@ -185,6 +185,14 @@ class MainWindow(QMainWindow):
         fit.setShortcut(QKeySequence("F"))
         fit.triggered.connect(self.network_view.fit)
         view.addAction(fit)
+        self.animate_action = QAction("&Animate steps", self)  # on by default in presentation mode
+        self.animate_action.setCheckable(True)
+        self.animate_action.setShortcut(QKeySequence("A"))
+        self.animate_action.setToolTip("Between steps the signal travels forwards along the layer's edges, the "
+                                       "error travels back, the fills ease to their new values")
+        self.animate_action.toggled.connect(self.network_view.set_animated)
+        view.addAction(self.animate_action)
+        self.addAction(self.animate_action)  # the key works with the menu bar hidden
         view.addSeparator()
         keys = {self.setup_dock: "Ctrl+1", self.plots_dock: "Ctrl+2", self.equation_dock: "Ctrl+3",
                 self.inspector_dock: "Ctrl+4", self.debug_dock: "Ctrl+5"}
