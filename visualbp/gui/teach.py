@@ -1,7 +1,7 @@
 """The Teach menu: chapter 2's sections no other tool shows, each a dock of the main window.
 
 ``install(window)`` is the main window's one call: it builds the panels (the big picture, the race of
-backprop against finite differences, exercises), puts each in a dock on the right (hidden until asked
+backprop against finite differences, exercises, the code in lockstep), puts each in a dock on the right (hidden until asked
 for, then tabbed with the plots) and adds a Teach menu that shows and raises them.
 """
 
@@ -14,6 +14,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
+from visualbp.gui.code_panel import CodePanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
 
@@ -38,7 +39,12 @@ class Teach:
             dock.parentWidget().tabifyDockWidget(self.anchor, dock)
         dock.show()
         dock.raise_()
-        return self.panels[name]
+        panel = self.panels[name]
+        wanted = getattr(panel, "preferred_width", None)
+        window = dock.parentWidget()
+        if callable(wanted) and not dock.isFloating() and window is not None:  # e.g. the code: its longest line
+            window.resizeDocks([dock], [min(wanted(), round(0.4 * window.width()))], Qt.Orientation.Horizontal)
+        return panel
 
 
 #: (name, dock title, menu text, tooltip, factory(session))
@@ -51,6 +57,8 @@ PANELS = (
     ("exercise", "Exercise", "&Exercise: predict, then reveal",
      "Type what the next step computes; it is checked, then shown with the working, and scored per lesson",
      ExercisePanel),
+    ("code", "Code", "The &code in lockstep",
+     "The algorithm as Python: the lines each step runs highlighted, the values they set beside them", CodePanel),
 )
 
 
