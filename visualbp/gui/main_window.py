@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         """Lay the panels out for a window of at most ``available`` and take the plan's size: the plots beside
         the graph or as a tab, the side column open or not. (The window opens maximised where the plan says.)"""
         plan = window_fit.plan_for(available)
+        teach = getattr(self, "teach", None)
+        if teach is not None:
+            teach.take_out()  # before the plots they are tabbed with: a tab group left behind keeps its tab bar
         for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
             self.removeDockWidget(dock)
         self.addDockWidget(Area.BottomDockWidgetArea, self.equation_dock)
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
             dock.setVisible(plan.side_open or dock in (self.equation_dock,) or
                             (dock is self.plots_dock and plan.plots_beside))
         self.setup_dock.raise_()
+        if teach is not None:
+            teach.place_again()  # a shown Teach panel goes back beside the plots, raised
         # The layout's own minimum (≤ 1000×700 in every plan), unless the screen is smaller still.
         floor = window_fit.minimum_for(available)
         self.setMinimumSize(floor if floor.width() < window_fit.MIN_WIDTH or floor.height() < window_fit.MIN_HEIGHT

@@ -28,6 +28,32 @@ class Teach:
     actions: dict[str, QAction]
     anchor: QDockWidget | None = None  # the dock the panels share a tab group with, once shown
     placed: set = field(default_factory=set)
+    last: str | None = None  # the panel shown last
+    _shown: list = field(default_factory=list)  # the panels take_out took out, for place_again
+
+    def take_out(self) -> None:
+        """Take the shown panels' docks out of the window's dock areas (``place_again`` puts them back)."""
+        if self.anchor is None:
+            return
+        window = self.anchor.parentWidget()
+        self._shown = [n for n in sorted(self.placed) if self.docks[n].isVisibleTo(window)
+                       and not self.docks[n].isFloating()]
+        for name in self._shown:
+            window.removeDockWidget(self.docks[name])
+
+    def place_again(self) -> None:
+        """After the window laid its docks out anew (another screen size): the shown panels join the anchor's
+        tab group again, the last one shown raised."""
+        if self.anchor is None:
+            return
+        window = self.anchor.parentWidget()
+        for name in self._shown:
+            dock = self.docks[name]
+            window.addDockWidget(window.dockWidgetArea(self.anchor), dock)
+            window.tabifyDockWidget(self.anchor, dock)
+            dock.show()
+        if self.last in self.placed and self.docks[self.last].isVisibleTo(window):
+            self.docks[self.last].raise_()
 
     def show(self, name: str) -> QWidget:
         """Show and raise the dock of panel ``name``; returns the panel. The first time, it joins the anchor's
@@ -39,6 +65,7 @@ class Teach:
             dock.parentWidget().tabifyDockWidget(self.anchor, dock)
         dock.show()
         dock.raise_()
+        self.last = name
         panel = self.panels[name]
         wanted = getattr(panel, "preferred_width", None)
         window = dock.parentWidget()
