@@ -44,6 +44,7 @@ class CodePanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.trace: Trace = trace(None)
+        self._stale = True
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.listing = QPlainTextEdit()
@@ -86,8 +87,18 @@ class CodePanel(QWidget):
         longest = max(len(line) for code in (EXAMPLE_CODE, MATRIX_CODE) for line in code.splitlines())
         return metrics.horizontalAdvance("m" * (longest + 2)) + 40
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self, *_args) -> None:
-        """Follow the session's last step: the listing, its highlighted lines, the variables."""
+        """Follow the session's last step: the listing, its highlighted lines, the variables (while hidden, only
+        noted: the panel catches up when it is shown)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         self.trace = t = trace(self.session.engine.last_record)
         if self.listing.toPlainText() != t.code:
             self.listing.setPlainText(t.code)

@@ -9,6 +9,7 @@ exactly what the graph shows without animation. Steps taken while training runs 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -80,7 +81,7 @@ class StepAnimation(QObject):
         super().__init__(parent)
         self.enabled = False
         self._pulses = pulses
-        self._paint_fills = paint_fills
+        self._paint_fills_ref = weakref.WeakMethod(paint_fills)  # the view's method: no cycle back to the view
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._frame)
@@ -117,7 +118,7 @@ class StepAnimation(QObject):
         fills = dict(self._new)
         if flow.l in self._new:
             fills[flow.l] = blend(self._old.get(flow.l), self._new[flow.l], t)
-        self._paint_fills(fills)
+        self._paint(fills)
         self.frames += 1
 
     def finish(self) -> None:
@@ -127,7 +128,12 @@ class StepAnimation(QObject):
         self._timer.stop()
         self._flow = None
         self._pulses.set_points(np.empty((0, 2)), QColor(), 0.0)
-        self._paint_fills(self._new)
+        self._paint(self._new)
+
+    def _paint(self, fills: dict[int, np.ndarray]) -> None:
+        paint = self._paint_fills_ref()
+        if paint is not None:
+            paint(fills)
 
     def _frame(self) -> None:
         t = (time.monotonic() - self._started) / self._duration
