@@ -33,7 +33,7 @@ def test_settings_are_immutable_and_attribute_edits_swap_them_whole():
     assert len(heard) == 1
     assert Breakpoints(**A).settings == BreakpointSettings(**A)
     with pytest.raises(AttributeError):
-        bp.no_such_setting
+        _ = bp.no_such_setting
 
 
 def test_a_check_on_another_thread_never_sees_half_an_edit():
