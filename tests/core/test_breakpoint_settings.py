@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from visualbp.core.breakpoints import BreakpointSettings, Breakpoints
+from visualbp.core.breakpoints import Breakpoints, BreakpointSettings
 from visualbp.core.steps import BatchStats
 
 #: a stand-in for the engine: the ‖δ^l‖ check needs only the number of layers

@@ -77,7 +77,7 @@ def test_the_same_values_are_refused_in_the_same_words(panel, capsys, qapp, opti
 
 @pytest.mark.parametrize("option, key, field, limit", TYPED, ids=[t[0] for t in TYPED])
 def test_the_same_bounds_are_accepted(panel, option, key, field, limit):
-    session, w = panel
+    _, w = panel
     edges = ([limit.low, limit.high] if isinstance(limit, limits.WholeLimit)
              else [5e-324 if limit.low_open else limit.low, 1e300])
     for value in edges:

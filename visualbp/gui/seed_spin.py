@@ -17,10 +17,10 @@ class SeedSpinBox(QDoubleSpinBox):
         self.setDecimals(0)
         self.setRange(limits.MIN_SEED, limits.MAX_SEED)
 
-    def value(self) -> int:  # noqa: D102 (QDoubleSpinBox.value, as an int)
-        return int(round(super().value()))
+    def value(self) -> int:
+        return round(super().value())
 
-    def setValue(self, value: float) -> None:  # noqa: N802 (Qt name)
+    def setValue(self, value: float) -> None:
         super().setValue(float(value))
 
     def minimum(self) -> int:

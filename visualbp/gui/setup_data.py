@@ -19,7 +19,16 @@ from visualbp.core import limits
 from visualbp.core.config import GENERATED, idx_pair_path, load_data_file, load_dataset
 from visualbp.core.datarecord import MAX_FEATURE
 from visualbp.core.datasets import Dataset, DatasetError
-from visualbp.gui.setup_fields import DATASETS, OPEN_FILE, Field, fmt, form, line_edit, range_tip, row_label
+from visualbp.gui.setup_fields import (
+    DATASETS,
+    OPEN_FILE,
+    Field,
+    fmt,
+    form,
+    line_edit,
+    range_tip,
+    row_label,
+)
 
 
 class DataBox(QGroupBox):

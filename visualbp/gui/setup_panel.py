@@ -28,13 +28,14 @@ from PyQt6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QPushButton,
 from visualbp.core import limits
 from visualbp.core.config import DATASET_DEFAULTS, GENERATED, SessionConfig
 from visualbp.core.datasets import Dataset, DatasetError
-from visualbp.core.limits import parse_sizes  # noqa: F401 (re-exported: the layers field's parser)
+from visualbp.core.limits import parse_sizes  # the layers field's reader (also re-exported)
 from visualbp.gui import theme
 from visualbp.gui.field_marks import error_color, invalid_frame_css
 from visualbp.gui.session import Session
 from visualbp.gui.setup_data import DataBox, set_quietly
-from visualbp.gui.setup_fields import (ACTIVATIONS, COSTS, DATASETS, INITS, LIMITS, MAX_NOISE,  # noqa: F401
-                                       OPEN_FILE, Field, combo, fmt, form, line_edit, range_tip, row_label)
+from visualbp.gui.setup_fields import DATASETS, MAX_NOISE, OPEN_FILE  # noqa: F401 (re-exported)
+from visualbp.gui.setup_fields import (ACTIVATIONS, COSTS, INITS, LIMITS, Field, combo, fmt, form, line_edit,
+                                       range_tip, row_label)
 
 
 class SetupPanel(QWidget):
