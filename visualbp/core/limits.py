@@ -3,8 +3,10 @@
 The command line, the setup panel, the controls bar and the core share these: one ``WholeLimit`` or
 ``RealLimit`` per quantity a person types (its name, its bounds, its messages), whose ``parse`` reads text and
 whose ``check`` checks a value with the same messages, so ``SessionConfig.validated()`` refuses what the
-command line and the setup panel refuse, in the same words. ``parse_layer_sizes`` reads layer sizes for both
-the command line and the setup panel. Every parser raises ``ValueError`` with one sentence that names the
+command line and the setup panel refuse, in the same words. ``parse_layers`` (the command line) and
+``parse_sizes`` (the setup panel, which also takes the hidden layers alone) read layer sizes with one tokenizer
+and the same messages; the Debug tab's breakpoint fields are read by ``parse_saturated_share``,
+``parse_saturation_threshold`` and ``parse_delta_below``. Every parser raises ``ValueError`` with one sentence that names the
 quantity, the allowed range and what it got.
 
 What a person may type: a whole number in decimal digits (Unicode digits as ``int`` reads them), signed with
@@ -184,6 +186,39 @@ def parse_eta(text: str) -> float:
 
 def parse_lmbda(text: str) -> float:
     return LMBDA.parse(text)
+
+
+# ----------------------------------------------------------------- breakpoints (the Debug tab's fields)
+def _percent(text: str, high_inclusive: bool) -> float:
+    try:
+        v = float(text.strip().rstrip("%").strip())
+    except ValueError:
+        raise ValueError("a percentage, like 50") from None
+    if not (math.isfinite(v) and v > 0 and (v <= 100 if high_inclusive else v < 100)):
+        raise ValueError(f"above 0 and {'at most' if high_inclusive else 'below'} 100 %")
+    return v / 100.0
+
+
+def parse_saturated_share(text: str) -> float:
+    """The share of examples (or pairs) that must be saturated to pause: above 0 and at most 100 %, as a
+    fraction ('50' or '50 %' → 0.5)."""
+    return _percent(text, True)
+
+
+def parse_saturation_threshold(text: str) -> float:
+    """σ'(z) below this share of its largest value counts as saturated: above 0 and below 100 %, as a fraction."""
+    return _percent(text, False)
+
+
+def parse_delta_below(text: str) -> float:
+    """‖δ^l‖ below this pauses: a finite number above 0 ('1e-4')."""
+    try:
+        v = float(text.strip())
+    except ValueError:
+        raise ValueError("a number, like 1e-4") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError("a number above 0, like 1e-4")
+    return v
 
 
 # ----------------------------------------------------------------- layer sizes

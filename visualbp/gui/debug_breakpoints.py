@@ -10,7 +10,6 @@ one ``Breakpoints.update`` (the training thread never sees half of it); edits ma
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections.abc import Callable
 
@@ -26,6 +25,7 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
 )
 
+from visualbp.core import limits
 from visualbp.gui import theme
 from visualbp.gui.field_marks import error_color, error_label, mark, style_error_label
 
@@ -78,31 +78,6 @@ class NumberField(QLineEdit):
         return bool(self.property("invalid"))
 
 
-def percent(low_open: float, high: float, high_inclusive: bool) -> Callable[[str], float]:
-    """A check for a percentage in (low, high] or (low, high); returns it as a fraction."""
-    def check(text: str) -> float:
-        try:
-            v = float(text.strip().rstrip("%").strip())
-        except ValueError:
-            raise ValueError("a percentage, like 50") from None
-        ok = math.isfinite(v) and v > low_open and (v <= high if high_inclusive else v < high)
-        if not ok:
-            raise ValueError(f"above {low_open:g} and {'at most' if high_inclusive else 'below'} {high:g} %")
-        return v / 100.0
-    return check
-
-
-def positive(text: str) -> float:
-    """A check for a finite number above 0."""
-    try:
-        v = float(text.strip())
-    except ValueError:
-        raise ValueError("a number, like 1e-4") from None
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError("a number above 0, like 1e-4")
-    return v
-
-
 def pct_text(fraction: float) -> str:
     return f"{fraction * 100:.4g}"
 
@@ -129,8 +104,8 @@ class BreakpointsBox(QGroupBox):
         self.sat_neuron.setSpecialValueText("whole layer")
         self.sat_neuron.setMinimumWidth(104)
         self.sat_neuron.setToolTip("One neuron j of layer l, or the whole layer (below 1)")
-        self.sat_fraction = NumberField(percent(0, 100, True), self._set_sat_fraction, 52, self._sat_fraction_text)
-        self.sat_threshold = NumberField(percent(0, 100, False), self._set_sat_threshold, 52,
+        self.sat_fraction = NumberField(limits.parse_saturated_share, self._set_sat_fraction, 52, self._sat_fraction_text)
+        self.sat_threshold = NumberField(limits.parse_saturation_threshold, self._set_sat_threshold, 52,
                                          self._sat_threshold_text)
         self.sat_of = QLabel()
         sat_grid = QGridLayout()
@@ -163,7 +138,7 @@ class BreakpointsBox(QGroupBox):
                                   "has stopped learning — the error vanished on its way back (BP2).")
         self.delta_layer = QSpinBox()
         self.delta_layer.setPrefix("l = ")
-        self.delta_value = NumberField(positive, self._set_delta_below, 72, self._delta_below_text)
+        self.delta_value = NumberField(limits.parse_delta_below, self._set_delta_below, 72, self._delta_below_text)
         delta_grid = QGridLayout()
         delta_grid.setContentsMargins(22, 0, 0, 0)
         delta_grid.setHorizontalSpacing(4)
