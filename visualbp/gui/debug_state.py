@@ -64,8 +64,5 @@ class DebugState(QObject):
             self.keptRunsChanged.emit(saved)
 
     # ----------------------------------------------------------------- breakpoints
-    def breakpoint_settings(self) -> BreakpointSettings:
-        return self._session.breakpoints.settings
-
     def _relay_breakpoints(self, settings: BreakpointSettings) -> None:
         self.breakpointsChanged.emit(settings)
