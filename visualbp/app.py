@@ -53,10 +53,6 @@ def _typed(parse, metavar: str | None = None):
     return convert
 
 
-def _real(text: str) -> float:
-    return limits.parse_real(text)
-
-
 def _named(text: str) -> str:
     if not text.strip():
         raise ValueError("the name is empty ('--demo list' lists the lessons)")
@@ -104,12 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--activation", choices=("sigmoid", "tanh", "relu"))
     p.add_argument("--cost", choices=("quadratic", "cross-entropy"))
     p.add_argument("--init", choices=("standard", "scaled"))
-    p.add_argument("--eta", type=_typed(_real), help="learning rate η")
+    p.add_argument("--eta", type=_typed(limits.parse_eta), help="learning rate η")
     p.add_argument("--batch", type=_typed(limits.parse_mini_batch_size),
                    help=f"minibatch size m (1 … {limits.MAX_MINI_BATCH:,})")
     p.add_argument("--epochs", type=_typed(limits.parse_epochs),
                    help=f"epochs for 'Train' (1 … {limits.MAX_EPOCHS:,})")
-    p.add_argument("--lmbda", type=_typed(_real), help="L2 regularisation λ")
+    p.add_argument("--lmbda", type=_typed(limits.parse_lmbda), help="L2 regularisation λ")
     p.add_argument("--seed", type=_typed(limits.parse_seed),
                    help=f"seed of the initial weights (0 … {limits.MAX_SEED:,})")
     p.add_argument("--screenshot", metavar="PNG", type=_typed(limits.parse_png_output),

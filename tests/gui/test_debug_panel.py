@@ -3,6 +3,7 @@ and kept runs that overlay the plots, survive a new network and are saved with t
 
 import json
 import re
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -23,7 +24,7 @@ def _theme():
 def make(qtbot, config: SessionConfig | None = None, plots: bool = True):
     session = Session(config or SessionConfig(dataset="moons", seed=1))
     panel_plots = PlotsPanel(session) if plots else None
-    panel = DebugPanel(session, panel_plots)
+    panel = DebugPanel(session)
     qtbot.addWidget(panel)
     if panel_plots is not None:
         qtbot.addWidget(panel_plots)
@@ -190,3 +191,70 @@ def test_kept_runs_overlay_the_plots_survive_a_new_cost_and_are_saved(qtbot, tmp
     assert panel.kept_runs() == [] and plots.reference_labels() == [] and session.extra_state["kept_runs"] == []
     session.shutdown()
     other.shutdown()
+
+
+def test_editing_breakpoints_while_the_worker_trains_never_shows_it_half_an_edit(qtbot, monkeypatch):
+    """The worker checks every minibatch against one settings value the panel published whole: a layer change
+    that brings the neuron inside the smaller layer is one edit, never a layer of 2 neurons with neuron j = 6."""
+    session, panel, _ = make(qtbot, SessionConfig(dataset="moons", sizes=(2, 6, 2, 2), seed=1, epochs=10_000),
+                             plots=False)
+    bp = session.breakpoints
+    bp.update(saturation_fraction=1.0, saturation_threshold=1e-9, every=1)  # checked every minibatch, never fires
+    published, seen = [bp.settings], []
+    bp.changed.connect(published.append)
+    check = bp.after_batch
+
+    def recording(engine, stats):
+        settings = bp.settings  # read once, as the check does
+        seen.append(settings)
+        return check(engine, stats, settings)
+
+    monkeypatch.setattr(bp, "after_batch", recording)
+    errors = []
+    session.errorOccurred.connect(errors.append)
+    panel.sat_box.setChecked(True)
+    session.train()
+    qtbot.waitUntil(lambda: len(seen) > 0, timeout=10_000)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the GIL to the worker as often as possible: a torn read would show
+    try:
+        for i in range(3000):
+            panel.sat_layer.setValue(2)
+            panel.sat_neuron.setValue(6)  # j = 6 of layer 2's six neurons
+            panel.sat_layer.setValue(3)  # two neurons: j is brought inside in the same edit
+            panel.delta_box.setChecked(i % 2 == 0)
+            if i % 100 == 0:
+                qtbot.wait(1)
+    finally:
+        sys.setswitchinterval(old)
+    assert session.running  # still training: nothing fired, nothing failed
+    session.pause()
+    assert errors == [] and len(seen) > 20
+    assert len({id(s) for s in seen}) > 2  # the worker saw several of the edits
+    ids = {id(s) for s in published}
+    assert all(id(s) in ids for s in seen)  # every value it checked against was published whole
+    sizes = session.net.sizes
+    assert all(s.saturation_neuron is None or s.saturation_neuron < sizes[s.saturation_layer - 1] for s in seen)
+    assert (bp.saturation_layer, bp.saturation_neuron) == (3, 1) and panel.sat_neuron.value() == 2
+    session.shutdown()
+
+
+def test_breakpoints_set_elsewhere_show_in_the_panel(qtbot):
+    session, panel, _ = make(qtbot, plots=False)
+    session.breakpoints.update(cost_rises=True, delta_on=True, delta_below=2e-3)  # a lesson, a script
+    assert panel.cost_box.isChecked() and panel.delta_box.isChecked() and panel.delta_value.text() == "0.002"
+    session.shutdown()
+
+
+def test_the_plots_draw_the_kept_runs_from_the_model_not_from_the_panel(qtbot):
+    session = Session(SessionConfig(dataset="moons", seed=1))
+    plots = PlotsPanel(session)  # no debug panel at all
+    qtbot.addWidget(plots)
+    train_now(session, 2)
+    run = session.debug_state.keep_run()
+    assert plots.reference_labels() == [run.label] == [label for label, _ in plots.reference_runs()]
+    with pytest.raises(ValueError, match="already kept"):
+        session.debug_state.keep_run()
+    session.debug_state.clear_runs()
+    assert plots.reference_labels() == []
+    session.shutdown()

@@ -74,12 +74,19 @@ def test_bad_architecture_is_marked_at_the_field_and_changes_nothing(panel, qtbo
     assert expected in w.error_text("sizes")
 
 
-@pytest.mark.parametrize("text", ["abc", "-1", "nan", "inf", "0", ""])
-def test_bad_eta_is_refused_at_the_field(panel, text):
+@pytest.mark.parametrize("text, message", [
+    ("abc", "η (learning rate) must be a number, got 'abc'"),
+    ("-1", "η (learning rate) must be greater than 0, got -1"),
+    ("nan", "η (learning rate) must be a finite number, got nan"),
+    ("inf", "η (learning rate) must be a finite number, got inf"),
+    ("0", "η (learning rate) must be greater than 0, got 0"),
+    ("", "η (learning rate) is empty"),
+])
+def test_bad_eta_is_refused_at_the_field(panel, text, message):
     session, w = panel
     net = session.net
     w.eta_edit.setText(text)
-    assert w.error_text("eta") == "η must be a finite number > 0"
+    assert w.error_text("eta") == message
     w.eta_edit.editingFinished.emit()  # leaving the field does not set it live either
     assert not w.apply()
     assert session.net is net and session.engine.eta == 3.0 and session.config.eta == 3.0

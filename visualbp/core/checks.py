@@ -24,10 +24,9 @@ MAX_LAYER_SIZE = 100_000
 MAX_PASS_WORK = 2 * 10**10
 #: Activations one minibatch holds at once (m × widest layer): 50 million floats is 400 MB.
 MAX_BATCH_ACTIVATIONS = 50_000_000
-#: Epochs one Train runs (the setup panel's and the controls' bound).
-MAX_EPOCHS = 100_000
-#: Minibatch size m (the setup panel's bound).
-MAX_MINI_BATCH = 1_000_000
+#: Epochs one Train runs and the minibatch size m: the bounds of ``visualbp.core.limits`` (kept here by name).
+MAX_EPOCHS = limits.MAX_EPOCHS
+MAX_MINI_BATCH = limits.MAX_MINI_BATCH
 #: Epochs a session may have reached (a saved position): 10¹⁵ epochs is 30,000 years at a millisecond an
 #: epoch, so a session that opens can train on and still be saved and opened again.
 MAX_EPOCH_REACHED = 10**15
@@ -84,18 +83,13 @@ def check_positive_finite(name: str, value: object) -> float:
 
 
 def check_eta(eta: object) -> float:
-    """The learning rate η: finite and > 0."""
-    return check_positive_finite("η (learning rate)", eta)
+    """The learning rate η: finite and > 0 (``limits.ETA``)."""
+    return limits.ETA.check(eta)
 
 
 def check_lmbda(lmbda: object) -> float:
-    """The L2 regularisation parameter λ: finite and ≥ 0."""
-    if isinstance(lmbda, bool) or not isinstance(lmbda, numbers.Real):
-        raise ValueError(f"λ (L2 regularisation) must be a number, got {lmbda!r}")
-    lmbda = float(lmbda)
-    if not math.isfinite(lmbda) or lmbda < 0:
-        raise ValueError(f"λ (L2 regularisation) must be a finite number ≥ 0, got {lmbda}")
-    return lmbda
+    """The L2 regularisation parameter λ: finite and ≥ 0 (``limits.LMBDA``)."""
+    return limits.LMBDA.check(lmbda)
 
 
 def check_count(name: str, value: object, minimum: int = 1) -> int:
@@ -115,22 +109,18 @@ def check_bounded(name: str, value: object, low: int, high: int) -> int:
 
 
 def check_mini_batch_size(m: object) -> int:
-    """The minibatch size m: 1 … ``limits.MAX_MINI_BATCH``."""
-    return check_bounded("minibatch size m", m, limits.MIN_MINI_BATCH, limits.MAX_MINI_BATCH)
+    """The minibatch size m: ``limits.MINI_BATCH``."""
+    return limits.MINI_BATCH.check(m)
 
 
 def check_epochs(epochs: object) -> int:
-    """Epochs one Train runs: 1 … ``limits.MAX_EPOCHS``."""
-    return check_bounded("epochs", epochs, limits.MIN_EPOCHS, limits.MAX_EPOCHS)
+    """Epochs one Train runs: ``limits.EPOCHS``."""
+    return limits.EPOCHS.check(epochs)
 
 
 def check_seed(seed: object) -> int | None:
-    """A seed: None (fresh randomness) or a whole number in 0 … 2³²−1."""
-    if seed is None:
-        return None
-    if not _is_int(seed) or not limits.MIN_SEED <= seed <= limits.MAX_SEED:
-        raise ValueError(f"seed must be a whole number from {limits.MIN_SEED} to {limits.MAX_SEED:,}, got {seed!r}")
-    return int(seed)
+    """A seed: None (fresh randomness) or a whole number in ``limits.SEED``."""
+    return None if seed is None else limits.SEED.check(seed)
 
 
 def check_workload(sizes: Sequence[int], n_examples: int, mini_batch_size: int) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from visualbp.core import limits
+
 #: Largest |feature| a dataset may hold: differences of ±1e308 overflow to inf in every range.
 MAX_FEATURE = 1e100
 
@@ -178,8 +180,9 @@ def check_val_fraction(val_fraction: Any) -> float:
         v = float(val_fraction)
     except (TypeError, ValueError):
         raise DatasetError(f"val_fraction must be a number, not {val_fraction!r}") from None
-    if isinstance(val_fraction, bool) or not (0.0 <= v <= 0.9):
-        raise DatasetError(f"val_fraction must be between 0 and 0.9, not {val_fraction!r}")
+    low, high = limits.VAL_FRACTION.low, limits.VAL_FRACTION.high
+    if isinstance(val_fraction, bool) or not (low <= v <= high):
+        raise DatasetError(f"val_fraction must be between {low:g} and {high:g}, not {val_fraction!r}")
     return v
 
 

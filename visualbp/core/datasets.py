@@ -58,6 +58,7 @@ import numpy as np
 
 # The record and the readers of a user's files live in their own modules; their names are
 # re-exported here, where the rest of visualbp has always found them.
+from visualbp.core import limits
 from visualbp.core.datafiles import (MAX_DATA_FILE_BYTES, load_csv, load_idx,
                                      load_idx_pair, parse_csv, parse_idx, read_data_bytes)
 from visualbp.core.datarecord import MAX_FEATURE, Dataset, DatasetError
@@ -86,14 +87,14 @@ _MNIST_LABELS = "t10k-labels-idx1-ubyte.gz"
 _DIGITS_CSV = "digits.csv.gz"
 _MNIST_N_VAL = 2000
 
-_MAX_GENERATED = 1_000_000
+_MAX_GENERATED = limits.POINTS.high
 
 # Parsed built-in data, so that a second load() is fast.
 _CACHE: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
 #: The generated 2-D sets lie in [−1, 1]; noise beyond this is all noise (and overflows ranges near 1e308).
-MAX_NOISE = 100.0
+MAX_NOISE = limits.NOISE.high
 
 
 #### Built-in datasets
@@ -136,8 +137,8 @@ def load(name: str, *, seed: int = 0, n: int = 400, noise: float = 0.1,
 def _check_n(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise DatasetError(f"n must be an integer, not {n!r}")
-    if not 4 <= n <= _MAX_GENERATED:
-        raise DatasetError(f"n must be between 4 and {_MAX_GENERATED:,} points, not {n}")
+    if not limits.POINTS.low <= n <= _MAX_GENERATED:
+        raise DatasetError(f"n must be between {limits.POINTS.low} and {_MAX_GENERATED:,} points, not {n}")
     return int(n)
 
 
@@ -146,7 +147,7 @@ def _check_noise(noise: Any) -> float:
         v = float(noise)
     except (TypeError, ValueError):
         raise DatasetError(f"noise must be a number, not {noise!r}") from None
-    if isinstance(noise, bool) or not math.isfinite(v) or v < 0 or v > MAX_NOISE:
+    if isinstance(noise, bool) or not math.isfinite(v) or v < limits.NOISE.low or v > MAX_NOISE:
         raise DatasetError(f"noise must be a number from 0 to {MAX_NOISE:g}, not {noise!r}")
     return v
 

@@ -34,7 +34,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from visualbp.core import checks
-from visualbp.core.breakpoints import Breakpoints
+from visualbp.core.breakpoints import BreakpointSettings, Breakpoints
 from visualbp.core.config import SessionConfig
 from visualbp.core.demo_lessons import BUILTIN_LESSONS
 from visualbp.core.engine import Engine
@@ -53,7 +53,7 @@ _DATA_SHAPES = {"mnist": (784, 10, 10_000), "digits": (64, 10, 1797)}
 
 _CONFIG_FIELDS = {f.name for f in fields(SessionConfig)}
 _BREAKPOINT_DEFAULTS = {
-    f.name: f.default for f in fields(Breakpoints) if f.init and f.default is not MISSING
+    f.name: f.default for f in fields(BreakpointSettings) if f.init and f.default is not MISSING
 }
 _KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale", "panel"}
 #: The Teach panels a lesson can open beside the graph (visualbp.gui.teach has one of each name).
@@ -86,8 +86,7 @@ class Demo:
 
     def configure_breakpoints(self, breakpoints: Breakpoints) -> None:
         """Set the demo's fields on an existing Breakpoints (e.g. a Session's), leaving the rest."""
-        for name, value in self.breakpoints.items():
-            setattr(breakpoints, name, value)
+        breakpoints.update(**dict(self.breakpoints))  # one swap: a run never sees half a lesson's settings
 
     def apply(self, net: Network, engine: Engine) -> None:
         """Scale the initial weights w^l by ``weight_scale`` (biases unchanged) and make them what

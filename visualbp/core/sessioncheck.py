@@ -15,7 +15,7 @@ import math
 from dataclasses import fields
 from typing import Any
 
-from visualbp.core import checks
+from visualbp.core import checks, limits
 from visualbp.core.config import SessionConfig
 from visualbp.core.datafiles import IDX_PAIR_SEPARATOR
 from visualbp.core.datasets import BUILTIN, MAX_NOISE
@@ -135,9 +135,9 @@ def check_config(raw: Any) -> SessionConfig:
     if "lmbda" in c:
         clean["lmbda"] = real("λ (lmbda)", c["lmbda"], 0.0, 1.7976931348623157e308)
     if "seed" in c:
-        clean["seed"] = None if c["seed"] is None else whole("seed", c["seed"], 0, 2**32 - 1)
+        clean["seed"] = None if c["seed"] is None else whole("seed", c["seed"], limits.MIN_SEED, limits.MAX_SEED)
     if "data_seed" in c:
-        clean["data_seed"] = whole("data_seed", c["data_seed"], 0, 2**32 - 1)
+        clean["data_seed"] = whole("data_seed", c["data_seed"], limits.MIN_SEED, limits.MAX_SEED)
     if "n" in c:
         clean["n"] = whole("n (points)", c["n"], 4, MAX_POINTS)
     if "noise" in c:
@@ -269,6 +269,6 @@ def check_network_header(header: dict) -> dict[str, Any]:
             raise ValueError(f"{key} is missing")
         out[key] = _text(key, header[key], 100)
     seed = header.get("seed")
-    out["seed"] = None if seed is None else whole("seed", seed, 0, 2**32 - 1)
+    out["seed"] = None if seed is None else whole("seed", seed, limits.MIN_SEED, limits.MAX_SEED)
     out["lmbda"] = real("λ (lmbda)", header.get("lmbda"), 0.0, 1.7976931348623157e308)
     return out

@@ -42,10 +42,12 @@ from PyQt6.QtWidgets import (
 )
 
 from visualbp.gui import theme
+from visualbp.core import limits
 from visualbp.gui.flow_layout import FlowLayout
+from visualbp.gui.seed_spin import SeedSpinBox
 from visualbp.gui.session import Granularity, Session
 
-SEED_MAX = 2**31 - 1
+SEED_MAX = limits.MAX_SEED
 
 #: (granularity, label, key, what one step does)
 GRANULARITIES: tuple[tuple[Granularity, str, str, str], ...] = (
@@ -133,13 +135,13 @@ class ControlsBar(QWidget):
         self.speed_slider.valueChanged.connect(self._on_speed)
 
         self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 100_000)
+        self.epochs_spin.setRange(limits.MIN_EPOCHS, limits.MAX_EPOCHS)
         self.epochs_spin.setSuffix(" epochs")
         self.epochs_spin.setToolTip("How many epochs Train runs")
         self.epochs_spin.setMinimumHeight(30)
         self.epochs_spin.setMaximumWidth(110)
 
-        self.seed_spin = QSpinBox()
+        self.seed_spin = SeedSpinBox()
         self.seed_spin.setRange(0, SEED_MAX)
         self.seed_spin.setKeyboardTracking(False)
         self.seed_spin.setToolTip("The seed of the initial weights and of the generated data: "

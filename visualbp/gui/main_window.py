@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.plots = PlotsPanel(session)
         self.equations = EquationPanel(session)
         self.inspector = NeuronInspector(session)
-        self.debug = DebugPanel(session, plots=self.plots)
+        self.debug = DebugPanel(session)
         self.setup_panel.setMinimumWidth(240)  # with the graph's and the equation's, a minimum under 1000 px
         self.plots.setMinimumWidth(250)
         self.setup_dock = self._dock("Setup", self.setup_panel)

@@ -17,8 +17,9 @@
 
 The panel never computes gradients; it reads BatchStats, EpochStats and the per-example points of
 ``visualbp.core.example_log.ExampleLog``. A plot with nothing to show yet says "press → to start". Per-minibatch
-history is kept in ``visualbp.gui.series.DownsamplingSeries`` (bounded: it halves its resolution when full).
-The cards are placed by ``visualbp.gui.plots_layout``; the plots are built from ``visualbp.gui.plot_widgets``.
+history is kept in ``visualbp.gui.batch_history.BatchHistory`` (smoothed, bounded). The kept runs of
+``session.debug_state`` are drawn over the cost and accuracy (``visualbp.gui.reference_runs``). The cards are
+placed by ``visualbp.gui.plots_layout``; the plots are built from ``visualbp.gui.plot_widgets``.
 """
 
 from __future__ import annotations
@@ -34,16 +35,17 @@ from PyQt6.QtWidgets import QCheckBox, QGridLayout, QTabWidget, QWidget
 
 from visualbp.core.epoch_history import MAX_EPOCH_POINTS, thinned
 from visualbp.core.example_log import ExampleLog
+from visualbp.core.kept_runs import KeptRun
 from visualbp.core.steps import BatchStats, EpochStats
 from visualbp.gui import theme
 from visualbp.gui.accuracy_plot import AccuracyCard
+from visualbp.gui.batch_history import BatchHistory
 from visualbp.gui.boundary import BoundaryCard
 from visualbp.gui.plot_widgets import (TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve,
                                        _Plot, _pen, _swatch)
 from visualbp.gui.reference_runs import ReferenceRuns
 from visualbp.gui.plots_layout import arrange, boundary_stretch, columns_for
 from visualbp.gui.saturation_plot import SaturationCard, layer_look
-from visualbp.gui.series import DownsamplingSeries, ema
 
 
 # ---------------------------------------------------------------------------- the panel
@@ -65,9 +67,8 @@ class PlotsPanel(QWidget):
         self._style_background()
 
         self._epochs: dict[int, EpochStats] = {}
-        self._batch_cost, self._deltas = DownsamplingSeries(self.CAPACITY, 1), DownsamplingSeries(self.CAPACITY, 1)
-        self._cost_ema: np.ndarray | None = None  # the EMAs' last values (cost; ‖δ^l‖ per layer)
-        self._delta_ema: np.ndarray | None = None
+        self._history = BatchHistory(self.CAPACITY, 1)
+        self._kept_drawn: tuple[KeptRun, ...] = ()  # the kept runs drawn, oldest first
         self._columns = 0
 
         # 1. cost
@@ -136,9 +137,11 @@ class PlotsPanel(QWidget):
         session.networkChanged.connect(self._on_network_changed)
         session.weightsChanged.connect(self.request_boundary)
         session.stepTaken.connect(self._on_step)
+        session.debug_state.keptRunsChanged.connect(self._show_kept_runs)
         self.saturation_card.redrawn.connect(self._fit_axes)
         theme.notifier().changed.connect(self.apply_theme)
         self._on_network_changed()
+        self._show_kept_runs(session.debug_state.kept_runs())
         for stats in session.epoch_history:
             self._epochs[stats.epoch] = stats
         self._redraw_epochs()
@@ -217,11 +220,8 @@ class PlotsPanel(QWidget):
     def clear(self) -> None:
         """Forget the current run's curves (reference runs stay); one ‖δ^l‖ curve per layer l = 2..L."""
         self._epochs.clear()
-        self._batch_cost.clear()
-        self._cost_ema = None
         layers = len(self.session.net.sizes) - 1
-        self._deltas = DownsamplingSeries(self.CAPACITY, layers)
-        self._delta_ema = None
+        self._history = BatchHistory(self.CAPACITY, layers)
         self._batch_timer.stop()
         self._batches_dirty = False
         if self._log is not None:
@@ -252,37 +252,12 @@ class PlotsPanel(QWidget):
         self._follow = True
         self._fit_axes()
 
-    def _x_of(self, stats: Sequence[BatchStats]) -> np.ndarray:
-        """x = epoch + (minibatch + 1) / minibatches per epoch: the end of that minibatch, in epochs."""
-        per_epoch = max(1, self.session.engine.batches_per_epoch)
-        epoch = np.fromiter((s.epoch for s in stats), float, len(stats))
-        batch = np.fromiter((s.batch for s in stats), float, len(stats))
-        return epoch + (batch + 1.0) / per_epoch
-
-    def _smoothing(self) -> float:
-        """EMA weight α for per-minibatch series: a window of about half an epoch (8..200 minibatches)."""
-        span = min(200.0, max(8.0, self.session.engine.batches_per_epoch / 2.0))
-        return 2.0 / (span + 1.0)
-
     def _on_batches(self, stats: list[BatchStats]) -> None:
         """Append a delivery of minibatch stats in bulk: one setData per curve."""
         if not stats:
             return
-        x = self._x_of(stats)
-        order = np.argsort(x, kind="stable")
-        x = x[order]
-        stats = [stats[i] for i in order]
-        if self._batch_cost.last_x is not None and x[0] <= self._batch_cost.last_x:
-            self._forget_from(float(x[0]))  # stepped back and redone: these replace what was undone
-        alpha = self._smoothing()
-        cost = np.fromiter((s.cost for s in stats), float, len(stats))
-        smoothed, self._cost_ema = ema(cost, alpha, self._cost_ema)
-        self._batch_cost.append(x, smoothed)
-        width = self._deltas.width
-        deltas = np.array([s.delta_norms for s in stats], dtype=float).reshape(len(stats), -1)
-        if deltas.shape[1] == width:
-            smoothed, self._delta_ema = ema(deltas, alpha, self._delta_ema)
-            self._deltas.append(x, smoothed)
+        for x0 in self._history.add(stats, self.session.engine.batches_per_epoch):
+            self._forget_from(x0)  # stepped back and redone: the epochs and saturation from there too
         self._batches_dirty = True
         self.saturation_card.after_batches()
         if self._batch_timer.isActive():
@@ -294,11 +269,7 @@ class PlotsPanel(QWidget):
             self._batch_timer.start(int(math.ceil(wait)))
 
     def _forget_from(self, x0: float) -> None:
-        for series in (self._batch_cost, self._deltas):
-            series.drop_from(x0)
         self.saturation_card.forget_from(x0)
-        self._cost_ema = self._batch_cost.data()[1][-1] if len(self._batch_cost) else None
-        self._delta_ema = self._deltas.data()[1][-1] if len(self._deltas) else None
         for e in [e for e in self._epochs if e + 1 >= x0]:
             del self._epochs[e]
         self._redraw_epochs()
@@ -317,12 +288,12 @@ class PlotsPanel(QWidget):
         self._batch_timer.stop()
         self._batches_dirty = False
         self._batches_last = time.perf_counter()
-        x, y = self._batch_cost.data()
+        x, y = self._history.cost.data()
         self.cost_plot.set_curve(self._mb_cost, x, y[:, 0])
         self._redraw_deltas()
 
     def _redraw_deltas(self) -> None:
-        x, y = self._deltas.data()
+        x, y = self._history.deltas.data()
         log = self.log_box.isChecked()
         for i, curve in enumerate(self._delta_curves):
             self.delta_plot.set_curve(curve, x, y[:, i], positive=log)
@@ -414,6 +385,16 @@ class PlotsPanel(QWidget):
         self.delta_plot.enableAutoRange()
 
     # ------------------------------------------------------------------ reference runs
+    def _show_kept_runs(self, runs: tuple[KeptRun, ...]) -> None:
+        """Draw the session's kept runs: the new ones added, or all again when one went or changed."""
+        drawn = self._kept_drawn
+        if tuple(runs[:len(drawn)]) != drawn:
+            self.clear_reference_runs()
+            drawn = ()
+        for run in runs[len(drawn):]:
+            self.add_reference_run(run.label, run.epochs())
+        self._kept_drawn = tuple(runs)
+
     def add_reference_run(self, label: str, epochs: Sequence[EpochStats]) -> None:
         """Overlay another run's training (dashed) and validation (dotted) cost and accuracy per epoch."""
         self._references.add(label, epochs)
@@ -504,5 +485,5 @@ class PlotsPanel(QWidget):
 
     def batch_series_length(self) -> int:
         """Points kept for the per-minibatch cost (bounded by CAPACITY)."""
-        return len(self._batch_cost)
+        return len(self._history)
 

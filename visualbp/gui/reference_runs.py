@@ -12,6 +12,12 @@ from visualbp.core.steps import EpochStats
 from visualbp.gui.plot_widgets import REFERENCE_COLOURS, _Curve, _pen, _Plot, _swatch
 
 
+def reference_colour(index: int) -> str:
+    """The colour of the ``index``-th reference run (oldest first), as the plots draw it and the Debug tab's
+    list shows it."""
+    return REFERENCE_COLOURS[index % len(REFERENCE_COLOURS)]
+
+
 class ReferenceRuns:
     """The reference runs overlaid on a cost plot and an accuracy plot, oldest first."""
 
@@ -21,7 +27,7 @@ class ReferenceRuns:
 
     def add(self, label: str, epochs: Sequence[EpochStats]) -> None:
         """Overlay a run's training (dashed) and validation (dotted) cost and accuracy per epoch."""
-        colour = REFERENCE_COLOURS[len(self._runs) % len(REFERENCE_COLOURS)]
+        colour = reference_colour(len(self._runs))
         rows = sorted(epochs, key=lambda s: s.epoch)
         x = np.array([s.epoch + 1.0 for s in rows])
         curves = []

@@ -28,6 +28,7 @@ from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
+from visualbp.gui.debug_state import DebugState
 from visualbp.gui.live_snapshot import SnapshotRequests, live_snapshot
 from visualbp.gui.view_limits import check_drawable
 
@@ -152,6 +153,8 @@ class Session(QObject):
         self.net: Network
         self.engine: Engine
         self._install(*build(self.config, self.dataset))
+        #: kept runs and the breakpoints' change signal, observed by the Debug tab and the plots
+        self.debug_state = DebugState(self)
 
     # ----------------------------------------------------------------- building
     def _install(self, net: Network, engine: Engine) -> None:
