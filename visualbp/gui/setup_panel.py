@@ -30,7 +30,8 @@ from PyQt6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroup
 from visualbp.core import checks
 from visualbp.core.config import (DATASET_DEFAULTS, GENERATED, SessionConfig, idx_pair_path, load_data_file,
                                   load_dataset)
-from visualbp.core.datasets import Dataset, DatasetError
+from visualbp.core.datafiles import idx_pair
+from visualbp.core.datasets import Dataset, DatasetError, example_csv
 from visualbp.gui import theme
 from visualbp.gui.field_marks import error_color, error_label, invalid_frame_css, mark, style_error_label
 from visualbp.gui.session import Session
@@ -515,7 +516,7 @@ class SetupPanel(QWidget):
         A file that cannot be read is reported under the Dataset field; nothing else changes.
         """
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open a data set", "",
+            self, "Open a data set", self._data_folder(),
             "Data sets (*.csv *.csv.gz *ubyte *ubyte.gz *.idx *.idx.gz);;CSV files (*.csv *.csv.gz);;"
             "IDX files (*ubyte *ubyte.gz *.idx *.idx.gz);;All files (*)")
         if not path:
@@ -546,6 +547,16 @@ class SetupPanel(QWidget):
         self._update_data_rows()
         self._check_sizes()
         return True
+
+    def _data_folder(self) -> str:
+        """Where "Open file…" starts: the folder of the data file last opened, else the one holding the shipped
+        example of the format (weather.csv, beside the MNIST and 8×8 digits files)."""
+        if self._file is not None:
+            first = idx_pair(self._file[0])
+            folder = Path(first[0] if first else self._file[0]).parent
+            if folder.is_dir() and str(folder) != ".":
+                return str(folder)
+        return str(example_csv().parent)
 
     def _load_file(self, path: str) -> tuple[str, Dataset] | None:
         """CSV (label in the last column) or an IDX pair (the partner file is found by name, or asked for)."""
