@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--handout", metavar="PDF", type=_typed(_output(".pdf")),
                    help="after --steps steps, write a printable handout (network, equation with its numbers, "
                         "BP1–BP4, hyperparameters) as PDF and exit")
+    p.add_argument("--handout-steps", metavar="N", type=_typed(limits.parse_handout_steps), default=1,
+                   help=f"the handout's steps, one page each: the step after --steps and the next N-1 "
+                        f"(1 … {limits.MAX_HANDOUT_STEPS}; default 1)")
     p.add_argument("--install-desktop", action="store_true",
                    help="add visualbp to your desktop's launcher and open .vbp sessions with it (per user, "
                         "under $XDG_DATA_HOME or ~/.local/share), then exit")
@@ -245,6 +248,8 @@ def _main(argv: list[str] | None) -> int:
         if not 1 <= args.steps < MAX_GIF_FRAMES:
             return _fail(f"--gif records --steps 1 … {MAX_GIF_FRAMES - 1} steps, got {args.steps}")
         args.gif_steps, args.steps = args.steps, 0
+    if args.handout_steps != 1 and not args.handout:
+        return _fail("--handout-steps needs --handout PDF")
     if (args.gif or args.handout) and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # files, not a window: no display needed
     if args.screenshot and ("QT_QPA_PLATFORM" not in os.environ or display_problem()):

@@ -21,6 +21,8 @@ MIN_SEED, MAX_SEED = 0, 2**32 - 1
 #: ``--steps`` taken before the window opens: one step is at most an epoch, so 10,000 bounds a scripted
 #: start (an epoch of [784, 30, 10] on MNIST is ~0.3 s: under an hour at worst, seconds at layer granularity).
 MIN_STEPS, MAX_STEPS = 0, 10_000
+#: Steps (pages) one PDF handout holds: ``--handout-steps`` and File ▸ Export handout.
+MIN_HANDOUT_STEPS, MAX_HANDOUT_STEPS = 1, 100
 #: Longest text of layer sizes (64 layers of 100,000 neurons with separators fit in well under this).
 MAX_LAYERS_CHARS = 2_000
 #: Longest text a number may be typed as (400 nines are refused before ``int`` parses them).
@@ -78,6 +80,10 @@ def parse_seed(text: str) -> int:
 
 def parse_steps(text: str) -> int:
     return parse_whole(text, MIN_STEPS, MAX_STEPS, "steps")
+
+
+def parse_handout_steps(text: str) -> int:
+    return parse_whole(text, MIN_HANDOUT_STEPS, MAX_HANDOUT_STEPS, "handout steps")
 
 
 def parse_layers(text: str) -> list[int]:
