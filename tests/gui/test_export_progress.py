@@ -105,7 +105,8 @@ def test_without_pillow_the_menu_says_so_before_asking_anything(window, monkeypa
     monkeypatch.setitem(sys.modules, "PIL", None)
     monkeypatch.setitem(sys.modules, "PIL.Image", None)
     said = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a: said.append((title, text))))
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: said.append((title, text))))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: pytest.fail("asked for a file")))
     file_action(window, GIF_ACTION).trigger()
     assert said and said[0][0] == "Animated GIF needs Pillow"

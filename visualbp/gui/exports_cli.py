@@ -1,5 +1,5 @@
-"""``visualbp --gif OUT.gif --steps N`` and ``--handout OUT.pdf [--handout-steps N]``: the window laid out offscreen, the
-exports written, one line each on stdout (or one line naming the problem on stderr, exit code 1)."""
+"""``visualbp --gif OUT.gif --steps N`` and ``--handout OUT.pdf [--handout-steps N]``: the window laid out
+offscreen, the exports written, one line each on stdout (or one line naming the problem on stderr, exit code 1)."""
 
 from __future__ import annotations
 
