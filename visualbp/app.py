@@ -20,6 +20,7 @@ from visualbp.core import checks, limits
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
+from visualbp.core.labels import SCALINGS
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
 
 GRANULARITIES = ("layer", "example", "minibatch", "epoch")
@@ -91,8 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "(CSV, or an IDX images file and its labels file); the kind is found from the content")
     p.add_argument("--data", metavar="PATH", nargs="+", type=_typed(_named),
                    help="train on your own data: a CSV file (one example per row: the features, then the "
-                        "class label, a number or a word; a header row is allowed; features are standardised "
-                        "per column, image pixels scaled to 0…1) or an IDX images file and its labels file")
+                        "class label, a number or a word; a header row is allowed; features scaled as --scale "
+                        "says) or an IDX images file and its labels file")
+    p.add_argument("--scale", choices=tuple(SCALINGS),
+                   help="how a CSV's features are scaled: auto (the default: standardise each column, or scale "
+                        "image pixels together to 0…1), standard, minmax (each column to 0…1) or none")
     p.add_argument("--demo", metavar="NAME", type=_typed(_named),
                    help="open a scripted lesson with its network, data, seed and settings fixed "
                         "('--demo list' lists them); other options override the lesson's")
@@ -146,6 +150,7 @@ _OPTIONS = (
     ("epochs", "epochs", checks.check_epochs),
     ("lmbda", "lmbda", checks.check_lmbda),
     ("seed", "seed", checks.check_seed),
+    ("scale", "scaling", None),
 )
 
 

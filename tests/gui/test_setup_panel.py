@@ -290,3 +290,23 @@ def test_open_file_starts_at_the_shipped_example_then_at_the_last_file(panel, mo
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: dialog(*a, pick=str(mine))))
     assert w.open_file()
     assert w.open_file() and asked[-1] == str(mine.parent)
+
+
+def test_the_scaling_row_rescales_a_csv_pending_until_apply(panel, monkeypatch):
+    """Only a CSV shows the Scaling row; choosing 'none' reloads the file at once, Apply builds on it."""
+    from visualbp.core.datasets import example_csv
+
+    session, w = panel
+    assert w.scaling_combo.isHidden() or not w.scaling_combo.isVisibleTo(w)  # moons: no row
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(example_csv()), "")))
+    assert w.open_file()
+    assert w.scaling_combo.isVisibleTo(w) and "standardised" in w.data_info.text()
+    w.scaling_combo.setCurrentIndex(w.scaling_combo.findData("none"))
+    w.scaling_combo.activated.emit(w.scaling_combo.currentIndex())
+    assert "not scaled" in w.data_info.text() and "press Apply" in w.data_info.text()
+    assert w.apply()
+    assert session.config.scaling == "none" and session.dataset.X_train[:, 1].max() > 50
+    assert "not scaled" in w.data_info.text() and "press Apply" not in w.data_info.text()
+    w.scaling_combo.setCurrentIndex(w.scaling_combo.findData("minmax"))
+    w.scaling_combo.activated.emit(w.scaling_combo.currentIndex())
+    assert w.apply() and session.config.scaling == "minmax" and session.dataset.X_train.max() <= 1.0

@@ -50,6 +50,7 @@ OPEN_FILE = "open"  # the combo's "Open file…" entry
 ACTIVATIONS = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"))
 COSTS = (("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"))
 INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"))
+SCALING_ITEMS = (("auto", "auto"), ("standard", "standardise"), ("minmax", "min–max 0…1"), ("none", "none"))
 
 MAX_ARCH_CHARS = 2000
 #: The 2-D sets lie in [−1, 1]; beyond this the points are pure noise, and near the float limit
@@ -218,6 +219,10 @@ class SetupPanel(QWidget):
         self.points_edit = self._line("points", "How many 2-D points to generate (4 … 1,000,000)")
         self.noise_edit = self._line("noise", "Standard deviation of the noise added to each point (0 … 100)")
         self.val_edit = self._line("val_fraction", "Share of the examples held out for validation (0 … 0.9)")
+        self.scaling_combo = self._combo(SCALING_ITEMS, "How the CSV's features are scaled: auto (standardise "
+                                         "each column, or image pixels together to 0…1), standardise, "
+                                         "min–max (each column to 0…1) or none (the file's numbers)")
+        self.scaling_combo.activated.connect(self._on_scaling_chosen)
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.setToolTip("Draw new points from a new data seed and rebuild")
         self.regenerate_button.clicked.connect(self.regenerate)
@@ -226,6 +231,7 @@ class SetupPanel(QWidget):
         self.data_form = data_form = self._form(data_box)
         data_form.addRow(self._label("Dataset"), self._field("dataset", self.dataset_combo))
         data_form.addRow(self._label(""), self.data_info)
+        data_form.addRow(self._label("Scaling"), self.scaling_combo)
         data_form.addRow(self._label("Points"), self.fields["points"])
         data_form.addRow(self._label("Noise"), self.fields["noise"])
         data_form.addRow(self._label("Validation"), self.fields["val_fraction"])
@@ -399,6 +405,7 @@ class SetupPanel(QWidget):
         self._set_combo(self.activation_combo, self.activation_combo.findData(c.activation))
         self._set_combo(self.cost_combo, self.cost_combo.findData(c.cost))
         self._set_combo(self.init_combo, self.init_combo.findData(c.init))
+        self._set_combo(self.scaling_combo, self.scaling_combo.findData(c.scaling))
         note = getattr(s, "init_note", None)
         self.init_note.setText(note or "")
         self._net_form.setRowVisible(self.init_note, bool(note))
@@ -459,7 +466,9 @@ class SetupPanel(QWidget):
         generated = key in GENERATED
         for row, visible in ((self.fields["points"], generated), (self.fields["noise"], generated),
                              (self.fields["val_fraction"], generated or key == "digits"),
-                             (self.regenerate_button, generated)):
+                             (self.regenerate_button, generated),
+                             (self.scaling_combo, key == "file" and self._file is not None
+                              and idx_pair(self._file[0]) is None)):
             self.data_form.setRowVisible(row, visible)
         s = self.session
         if key == s.config.dataset and (key != "file" or (self._file and self._file[1] is s.dataset)):
@@ -490,6 +499,22 @@ class SetupPanel(QWidget):
             self.sizes_edit.setText(", ".join(str(n) for n in (io[0], *hidden, io[1])))
         self._update_data_rows()
         self._check_sizes()
+
+    def _on_scaling_chosen(self, _index: int) -> None:
+        """Another scaling for the user's CSV: loaded again at once (the Dataset line says how), pending until
+        Apply."""
+        if self._file is None or idx_pair(self._file[0]) is not None:
+            return
+        c = self.session.config
+        try:
+            dataset = load_data_file(self._file[0], seed=c.data_seed, val_fraction=c.val_fraction,
+                                     scaling=self.scaling_combo.currentData())
+        except (DatasetError, ValueError, OSError) as exc:
+            self.fields["dataset"].set_error(str(exc))
+            return
+        self.fields["dataset"].set_error(None)
+        self._file = (self._file[0], dataset)
+        self._update_data_rows()
 
     def _show_defaults(self, defaults: dict) -> None:
         """Fill the fields with a built-in set's defaults (core.config.DATASET_DEFAULTS); pending until Apply."""
@@ -564,7 +589,7 @@ class SetupPanel(QWidget):
         seed = self.session.config.data_seed
         val = self.session.config.val_fraction
         if not ("ubyte" in name or name.endswith((".idx", ".idx.gz"))):
-            return path, load_data_file(path, seed=seed, val_fraction=val)
+            return path, load_data_file(path, seed=seed, val_fraction=val, scaling=self.scaling_combo.currentData())
         p = Path(path)
         is_labels = "labels" in name or "idx1" in name
         swaps = (("labels", "images"), ("idx1", "idx3")) if is_labels else (("images", "labels"), ("idx3", "idx1"))
@@ -670,6 +695,7 @@ class SetupPanel(QWidget):
             seed=values["seed"], n=values.get("points", c.n), noise=values.get("noise", c.noise),
             val_fraction=values.get("val_fraction", c.val_fraction),
             data_path=self._file[0] if key == "file" else None,
+            scaling=self.scaling_combo.currentData() if key == "file" else c.scaling,
             data_seed=self._data_seed if self._data_seed is not None else c.data_seed,
         )
         dataset = None
