@@ -380,6 +380,8 @@ def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -
         session.step()
         raise_if_interrupted()
     if demo is not None:
+        if demo.panel is not None:  # the Teach panel the lesson is about, beside the graph
+            window.teach.show(demo.panel)
         window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
         window.equations.set_lesson(demo.title, demo.description, demo.granularity)  # the narration area
         if not session.status().startswith(("Breakpoint", "Diverged")):  # what stopped the steps comes first

@@ -293,3 +293,26 @@ def test_the_saturation_lessons_scaled_weights_are_shown_in_setup_until_a_new_ne
     assert window.setup_panel.apply()  # a new network: plain N(0, 1) weights again
     assert session.init_note is None and note.isHidden()
     session.shutdown()
+
+
+@pytest.mark.parametrize("name, panel", [("big-picture", "big-picture"), ("why-fast", "race"),
+                                         ("exercise", "exercise"), ("code", "code")])
+def test_a_teaching_lesson_opens_its_panel_beside_the_graph(qtbot, tmp_path, name, panel):
+    window, session, demo = lesson(qtbot, tmp_path, "--demo", name)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        assert demo.panel == panel and window.teach.docks[panel].isVisible()
+        assert set(window.teach.panels) >= {demo.panel}
+        if name == "code":  # its two steps taken: feedforward into layer 2, highlighted in the code
+            code = window.teach.panels["code"]
+            assert "z[l] = w[l] @ a[l - 1] + b[l]" in code.listing.toPlainText().splitlines()[code.highlighted_lines()[0]]
+    finally:
+        session.shutdown()
+
+
+def test_every_lesson_panel_name_is_a_teach_panel():
+    from visualbp.core.demos import PANELS as LESSON_PANELS
+    from visualbp.gui.teach import PANELS
+
+    assert set(LESSON_PANELS) == {name for name, *_ in PANELS}

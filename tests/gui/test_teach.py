@@ -5,6 +5,7 @@ import pytest
 from visualbp.core.config import SessionConfig
 from visualbp.gui import theme
 from visualbp.gui.big_picture import BigPicturePanel
+from visualbp.gui.code_panel import CodePanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.main_window import MainWindow
 from visualbp.gui.race_panel import RacePanel
@@ -30,7 +31,7 @@ def test_teach_menu_opens_each_panel(window):
     actions = menu.actions()
     assert [a.text() for a in actions] == [a.text() for a in window.teach.actions.values()]
     assert all(not d.isVisible() for d in window.teach.docks.values())  # hidden until asked for
-    for action, cls in zip(actions, (BigPicturePanel, RacePanel, ExercisePanel)):
+    for action, cls in zip(actions, (BigPicturePanel, RacePanel, ExercisePanel, CodePanel)):
         action.trigger()
         panel = next(p for p in window.teach.panels.values() if isinstance(p, cls))
         assert panel.isVisible()
@@ -38,3 +39,30 @@ def test_teach_menu_opens_each_panel(window):
     window.teach.show("big-picture")
     window.session.step()
     assert big.result is not None and abs(big.result.difference) <= 1e-12
+
+
+def test_the_code_follows_every_step_and_back(window):
+    from visualbp.core.code_trace import EXAMPLE_CODE, MATRIX_CODE
+    from visualbp.gui.session import Granularity
+
+    action = window.teach.actions["code"]
+    action.trigger()
+    code = window.teach.panels["code"]
+    assert code.isVisible() and code.highlighted_lines() == [] and "Press →" in code.heading.text()
+    assert window.teach.docks["code"].width() >= 0.3 * window.width()  # room for the listing's lines
+    s = window.session
+    lines = EXAMPLE_CODE.splitlines()
+    for _ in range(2):
+        s.step()
+    assert lines[code.highlighted_lines()[0]].strip().startswith("z[l] = w[l] @ a[l - 1] + b[l]")
+    assert "z[2]" in code.variables_label.text() and "4×1" in code.variables_label.text()
+    for _ in range(3):
+        s.step()  # feedforward 3 and 4, then BP1
+    assert "delta[L] = grad_a_C" in lines[code.highlighted_lines()[0]]
+    s.back()
+    assert lines[code.highlighted_lines()[0]].strip().startswith("z[l] =") and "z[4]" in code.variables_label.text()
+    s.set_granularity(Granularity.MINIBATCH)
+    s.step()  # the rest of this minibatch, ending with its update
+    assert "w[l] = (1 - eta" in lines[code.highlighted_lines()[0]]
+    s.step()  # a whole minibatch in one matrix pass: the matrix listing, all of it
+    assert code.listing.toPlainText() == MATRIX_CODE and len(code.highlighted_lines()) > 5

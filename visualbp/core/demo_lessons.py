@@ -5,8 +5,9 @@ BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` 
            'title, description (for the lecturer), config (SessionConfig fields), granularity (layer, '
            'example, minibatch, epoch), optional steps (taken at that granularity before the lesson opens), '
            'optional breakpoints (Breakpoints fields), optional weight_scale (multiplies the initial '
-           'weights; Reset returns to the scaled weights). The numbers each lesson claims are checked in '
-           'tests/core/test_demos.py.',
+           'weights; Reset returns to the scaled weights), optional panel (a Teach panel the lesson opens '
+           'beside the graph: big-picture, race, exercise or code). The numbers each lesson claims are '
+           'checked in tests/core/test_demos.py.',
  'demos': [{'name': 'one-example',
             'title': 'One example through [2, 3, 2]',
             'description': "The book's backpropagation algorithm for a single training example x, then "
@@ -138,4 +139,74 @@ BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` 
                             'saturation_layer': 2,
                             'saturation_fraction': 0.7,
                             'every': 5},
-            'weight_scale': 3.0}]}
+            'weight_scale': 3.0},
+           {'name': 'big-picture',
+            'title': 'The big picture: ∂C/∂w as a sum over paths',
+            'description': "Chapter 2's last section: a small change Δwˡⱼₖ of one weight changes the "
+                           'activation aˡⱼ, which changes every neuron of the next layer, and so on to the '
+                           'cost; ∂C/∂wˡⱼₖ is the sum, over every path from the weight to the cost, of the '
+                           'product of the rates of change along it. The Paths panel lists every path of the '
+                           'chosen weight with its factors and their product, and shows that the sum equals '
+                           "BP4's aˡ⁻¹ₖ δˡⱼ from backpropagation. Choose the weight with the panel's l, j, k "
+                           "or by clicking a neuron; every hop through a sigmoid multiplies by σ'(z) ≤ 1/4, "
+                           'which is why long paths carry little.',
+            'config': {'dataset': 'moons',
+                       'sizes': [2, 3, 3, 2],
+                       'mini_batch_size': 4,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer',
+            'steps': 1,
+            'panel': 'big-picture'},
+           {'name': 'why-fast',
+            'title': 'Why backpropagation is fast: race finite differences',
+            'description': "Chapter 2, 'In what sense is backpropagation a fast algorithm?': estimating each "
+                           '∂C/∂w by a finite difference costs one extra forward pass per parameter, 2,260 '
+                           'of them for this [64, 30, 10] network, while backpropagation gets every one of '
+                           "them from one forward and one backward pass. Press 'Run the race' in the Race "
+                           'panel: it times both on the current example, counts the passes, and then '
+                           'compares the two gradients layer by layer.',
+            'config': {'dataset': 'digits',
+                       'sizes': [64, 30, 10],
+                       'mini_batch_size': 10,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer',
+            'steps': 0,
+            'panel': 'race'},
+           {'name': 'exercise',
+            'title': 'Predict, then reveal: work the next step by hand',
+            'description': 'The Exercise panel asks for the quantity the next step computes — z, a, δ, '
+                           '∂C/∂b, ∂C/∂w or the new w — for one neuron or weight of this small [2, 3, 2] '
+                           'network. Type a number or a fraction, press Check: it is judged within the '
+                           'stated tolerance, the step is taken, and the working appears under the verdict. '
+                           "Choose one of the chapter's exercises as a lesson in the panel, or keep "
+                           'practising on each step; scores are kept per lesson.',
+            'config': {'dataset': 'xor',
+                       'sizes': [2, 3, 2],
+                       'mini_batch_size': 1,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer',
+            'steps': 0,
+            'panel': 'exercise'},
+           {'name': 'code',
+            'title': 'The code in lockstep',
+            'description': 'Backpropagation and the gradient-descent update written as short Python beside '
+                           'the graph: each → runs one line of it at one layer, the line is highlighted, and '
+                           "the values it sets (z, a, σ'(z), δ, the sums of the gradients, the new w and b) "
+                           'are shown with their shapes. Press 3 to step by minibatch: once the current '
+                           'minibatch is finished, each → is a whole minibatch in the fully matrix-based '
+                           'form, one example per column of X.',
+            'config': {'dataset': 'xor',
+                       'sizes': [2, 3, 2],
+                       'mini_batch_size': 2,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer',
+            'steps': 2,
+            'panel': 'code'}]}

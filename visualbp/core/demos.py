@@ -55,7 +55,9 @@ _CONFIG_FIELDS = {f.name for f in fields(SessionConfig)}
 _BREAKPOINT_DEFAULTS = {
     f.name: f.default for f in fields(Breakpoints) if f.init and f.default is not MISSING
 }
-_KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale"}
+_KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale", "panel"}
+#: The Teach panels a lesson can open beside the graph (visualbp.gui.teach has one of each name).
+PANELS = ("big-picture", "race", "exercise", "code")
 _REQUIRED = ("name", "title", "description", "config", "granularity")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -72,6 +74,7 @@ class Demo:
     steps: int = 0
     breakpoints: Mapping[str, Any] = field(default_factory=dict)
     weight_scale: float = 1.0
+    panel: str | None = None  # a Teach panel the lesson opens (one of PANELS)
 
     def config(self) -> SessionConfig:
         """The lesson's validated SessionConfig (fields not named keep their defaults)."""
@@ -189,6 +192,9 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale <= 0:
         raise _fail(name, "weight_scale", f"must be a finite number > 0, got {scale!r}")
     breakpoints = _check_breakpoints(name, entry.get("breakpoints", {}), len(config.sizes))
+    panel = entry.get("panel")
+    if panel is not None and panel not in PANELS:
+        raise _fail(name, "panel", f"must be one of {', '.join(PANELS)}, got {panel!r:.40}")
 
     return Demo(
         name=name,
@@ -199,6 +205,7 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
         steps=int(steps),
         breakpoints=MappingProxyType(breakpoints),
         weight_scale=float(scale),
+        panel=panel,
     )
 
 

@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         """Lay the panels out for a window of at most ``available`` and take the plan's size: the plots beside
         the graph or as a tab, the side column open or not. (The window opens maximised where the plan says.)"""
         plan = window_fit.plan_for(available)
+        teach = getattr(self, "teach", None)
+        if teach is not None:
+            teach.take_out()  # before the plots they are tabbed with: a tab group left behind keeps its tab bar
         for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
             self.removeDockWidget(dock)
         self.addDockWidget(Area.BottomDockWidgetArea, self.equation_dock)
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
             dock.setVisible(plan.side_open or dock in (self.equation_dock,) or
                             (dock is self.plots_dock and plan.plots_beside))
         self.setup_dock.raise_()
+        if teach is not None:
+            teach.place_again()  # a shown Teach panel goes back beside the plots, raised
         # The layout's own minimum (≤ 1000×700 in every plan), unless the screen is smaller still.
         floor = window_fit.minimum_for(available)
         self.setMinimumSize(floor if floor.width() < window_fit.MIN_WIDTH or floor.height() < window_fit.MIN_HEIGHT
@@ -185,6 +190,14 @@ class MainWindow(QMainWindow):
         fit.setShortcut(QKeySequence("F"))
         fit.triggered.connect(self.network_view.fit)
         view.addAction(fit)
+        self.animate_action = QAction("&Animate steps", self)  # on by default in presentation mode
+        self.animate_action.setCheckable(True)
+        self.animate_action.setShortcut(QKeySequence("A"))
+        self.animate_action.setToolTip("Between steps the signal travels forwards along the layer's edges, the "
+                                       "error travels back, the fills ease to their new values")
+        self.animate_action.toggled.connect(self.network_view.set_animated)
+        view.addAction(self.animate_action)
+        self.addAction(self.animate_action)  # the key works with the menu bar hidden
         view.addSeparator()
         keys = {self.setup_dock: "Ctrl+1", self.plots_dock: "Ctrl+2", self.equation_dock: "Ctrl+3",
                 self.inspector_dock: "Ctrl+4", self.debug_dock: "Ctrl+5"}

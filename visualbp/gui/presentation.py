@@ -54,6 +54,7 @@ class _Saved:
     corners: tuple[Qt.DockWidgetArea, Qt.DockWidgetArea]
     menu_bar: bool
     status_bar: bool
+    animated: bool
     screen: QScreen | None
     equation_title: QWidget | None
 
@@ -162,6 +163,7 @@ class Presentation(QObject):
                                  window_state=w.windowState(), geometry=w.saveGeometry(), rect=w.geometry(),
                                  corners=(w.corner(Qt.Corner.BottomLeftCorner), w.corner(Qt.Corner.BottomRightCorner)),
                                  menu_bar=w.menuBar().isVisibleTo(w), status_bar=w.statusBar().isVisibleTo(w),
+                                 animated=w.animate_action.isChecked(),
                                  screen=handle.screen() if handle else None,
                                  equation_title=w.equation_dock.titleBarWidget())
         self._base = theme.DARK if dark else theme.PROJECTOR
@@ -180,6 +182,7 @@ class Presentation(QObject):
                 act.setEnabled(True)
             self._sizes_pending = True
             w.session.statusChanged.connect(self._sync_status_bar)
+            w.animate_action.setChecked(True)  # steps animate on the projector (A turns it off)
             self._open_presenter_view()
             self._fill_screen()
         self._size_docks()
@@ -198,6 +201,7 @@ class Presentation(QObject):
         w.controls.set_digit_keys(True)
         w.session.statusChanged.disconnect(self._sync_status_bar)
         w.statusBar().setVisible(saved.status_bar)
+        w.animate_action.setChecked(saved.animated)
         self._saved = None
         self._set_dark_style(False)
         _set_app_font(saved.font)

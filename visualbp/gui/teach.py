@@ -1,7 +1,7 @@
 """The Teach menu: chapter 2's sections no other tool shows, each a dock of the main window.
 
 ``install(window)`` is the main window's one call: it builds the panels (the big picture, the race of
-backprop against finite differences, exercises), puts each in a dock on the right (hidden until asked
+backprop against finite differences, exercises, the code in lockstep), puts each in a dock on the right (hidden until asked
 for, then tabbed with the plots) and adds a Teach menu that shows and raises them.
 """
 
@@ -14,6 +14,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
+from visualbp.gui.code_panel import CodePanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
 
@@ -27,6 +28,32 @@ class Teach:
     actions: dict[str, QAction]
     anchor: QDockWidget | None = None  # the dock the panels share a tab group with, once shown
     placed: set = field(default_factory=set)
+    last: str | None = None  # the panel shown last
+    _shown: list = field(default_factory=list)  # the panels take_out took out, for place_again
+
+    def take_out(self) -> None:
+        """Take the shown panels' docks out of the window's dock areas (``place_again`` puts them back)."""
+        if self.anchor is None:
+            return
+        window = self.anchor.parentWidget()
+        self._shown = [n for n in sorted(self.placed) if self.docks[n].isVisibleTo(window)
+                       and not self.docks[n].isFloating()]
+        for name in self._shown:
+            window.removeDockWidget(self.docks[name])
+
+    def place_again(self) -> None:
+        """After the window laid its docks out anew (another screen size): the shown panels join the anchor's
+        tab group again, the last one shown raised."""
+        if self.anchor is None:
+            return
+        window = self.anchor.parentWidget()
+        for name in self._shown:
+            dock = self.docks[name]
+            window.addDockWidget(window.dockWidgetArea(self.anchor), dock)
+            window.tabifyDockWidget(self.anchor, dock)
+            dock.show()
+        if self.last in self.placed and self.docks[self.last].isVisibleTo(window):
+            self.docks[self.last].raise_()
 
     def show(self, name: str) -> QWidget:
         """Show and raise the dock of panel ``name``; returns the panel. The first time, it joins the anchor's
@@ -38,7 +65,13 @@ class Teach:
             dock.parentWidget().tabifyDockWidget(self.anchor, dock)
         dock.show()
         dock.raise_()
-        return self.panels[name]
+        self.last = name
+        panel = self.panels[name]
+        wanted = getattr(panel, "preferred_width", None)
+        window = dock.parentWidget()
+        if callable(wanted) and not dock.isFloating() and window is not None:  # e.g. the code: its longest line
+            window.resizeDocks([dock], [min(wanted(), round(0.4 * window.width()))], Qt.Orientation.Horizontal)
+        return panel
 
 
 #: (name, dock title, menu text, tooltip, factory(session))
@@ -51,6 +84,8 @@ PANELS = (
     ("exercise", "Exercise", "&Exercise: predict, then reveal",
      "Type what the next step computes; it is checked, then shown with the working, and scored per lesson",
      ExercisePanel),
+    ("code", "Code", "The &code in lockstep",
+     "The algorithm as Python: the lines each step runs highlighted, the values they set beside them", CodePanel),
 )
 
 

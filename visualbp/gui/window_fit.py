@@ -16,8 +16,11 @@ from PyQt6.QtCore import QRect, QSize
 MIN_WIDTH, MIN_HEIGHT = 900, 500
 #: From this width on the plots have their own column on the right; below it they are a tab beside Setup.
 PLOTS_BESIDE_FROM = 1250
-#: Below this width the side column starts closed (View menu or Ctrl+B opens it) so the graph keeps its width.
+#: Below this width the side column starts closed (the View menu or Ctrl+1 opens Setup) so the graph keeps its width.
 SIDE_OPEN_FROM = 1000
+#: The graph's column keeps at least this width: where the side column beside the plots would leave less
+#: (1250–1339 px wide windows, e.g. a 1280×720 projector), the side column starts closed instead.
+MIN_CENTRE = 700
 #: Below this window height the step controls fold to one row (new weights, speed and seed stay on keys/Setup).
 COMPACT_BELOW = 650
 #: The size a window opens at where the screen has room for more.
@@ -47,13 +50,15 @@ def plan_for(available: QSize) -> Plan:
         size = QSize(max(PREFERRED.width(), round(0.85 * w)), max(PREFERRED.height(), round(0.85 * h)))
     width = size.width()
     plots_beside = width >= PLOTS_BESIDE_FROM
+    side_width = 300 if width < 1500 else 330
+    plots_width = (330 if width < 1500 else 440) if plots_beside else 0
     return Plan(
         size=size,
         maximized=maximized,
         plots_beside=plots_beside,
-        side_open=width >= SIDE_OPEN_FROM,
-        side_width=300 if width < 1500 else 330,
-        plots_width=(330 if width < 1500 else 440) if plots_beside else 0,
+        side_open=width >= SIDE_OPEN_FROM and width - side_width - plots_width >= MIN_CENTRE,
+        side_width=side_width,
+        plots_width=plots_width,
         equation_height=max(185, min(280, round((0.33 if width < 1500 else 0.28) * size.height()))),
     )
 

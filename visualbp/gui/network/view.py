@@ -29,6 +29,8 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from visualbp.core.steps import StepRecord
 from visualbp.gui import theme as T
+from visualbp.gui.network.animation import PulseItem, StepAnimation
+from visualbp.gui.network.flow import flow_for
 from visualbp.gui.network.heatmaps import Heatmaps
 from visualbp.gui.network.interaction import Interaction
 from visualbp.gui.network.items import EdgeItem, NeuronItem, qrect
@@ -89,6 +91,11 @@ class NetworkView(QWidget):
         self.neurons = NeuronItem()
         self.neurons.setZValue(10)
         self.vb.addItem(self.neurons)
+        self.pulses = PulseItem()
+        self.pulses.setZValue(5)  # over the edges, under the neurons they arrive at
+        self.vb.addItem(self.pulses, ignoreBounds=True)
+        self.animation = StepAnimation(self.pulses, self._paint_fills, self)
+        self._seen_step = session.engine.step_index
 
         self.heatmaps = Heatmaps(self.vb, session, self.scene, self._jobs)
         self.saturation = Saturation(session, self.scene, self._jobs)
@@ -244,7 +251,9 @@ class NetworkView(QWidget):
 
     def settle(self) -> None:
         """Show the newest numbers now (screenshots, tests): measurements waiting for their turn are taken, and
-        the heatmaps and saturation still being computed a block at a time are finished."""
+        the heatmaps and saturation still being computed a block at a time are finished, and a step's animation
+        ends in its final state."""
+        self.animation.finish()
         for pending in (self.saturation, self.heatmaps, self.ratios):
             pending.flush()
         self._jobs.settle()
@@ -298,8 +307,11 @@ class NetworkView(QWidget):
         self._style_chrome()
         self.scene.recolor()
         self.scene.refresh_biases()
+        self.animation.finish()
+        self._seen_step = s.engine.step_index
         bounds = content_rect(self.scene.cols)
         self.edges.set_bounds(bounds)
+        self.pulses.set_bounds(bounds)
         left, top, w, h = bounds
         self.neurons.set_cols(self.scene.cols, (left - 1, top - 1, w + 2, h + 2))
         self.neurons.selected = s.selected
@@ -320,9 +332,14 @@ class NetworkView(QWidget):
         self.fit()
 
     def _on_step_taken(self, record: StepRecord | None) -> None:
+        self.animation.finish()  # the next step shows at once: a key during an animation ends it
         self._record = record
+        engine = self.session.engine
+        one_forward = engine.step_index == self._seen_step + 1  # not ←, not a whole example or epoch at once
+        self._seen_step = engine.step_index
+        old_fills = {l: f.copy() for l, f in self.scene.fills.items()}
         had_glow = self.scene.emphasis is not None
-        self.scene.step(record, self.session.engine)
+        self.scene.step(record, engine)
         if had_glow or self.scene.emphasis is not None:
             self.edges.set_glow(self.scene.glow(), _glow_color())
         self._update_band()
@@ -331,6 +348,24 @@ class NetworkView(QWidget):
         self.saturation.update_marks()  # repaints the neurons
         self._update_legend()
         self.interaction.refresh()
+        if one_forward and record is not None:
+            self._animate(record, old_fills)
+
+    def _animate(self, record: StepRecord, old_fills: dict) -> None:
+        """The step's flow, when animation is on, nothing runs and the graph is on screen."""
+        if not self.animation.enabled or self.session.running or not self.isVisible():
+            return
+        s = self.scene
+        flow = flow_for(record.kind, record.l, s.coords, s.drawn_offsets, s.edge_values()[0], len(s.cols))
+        if flow is not None:
+            self.animation.start(flow, old_fills, s.fills)
+
+    def set_animated(self, on: bool) -> None:
+        """Animate single-layer steps: the signal travels forwards, the error back, the fills ease (issue: a key
+        or the next step ends an animation at once; screenshots show the final state)."""
+        self.animation.enabled = bool(on)
+        if not on:
+            self.animation.finish()
 
     def _on_weights_changed(self) -> None:
         if not self.scene.weights_changed(self.session.engine.weights_version):
@@ -386,8 +421,13 @@ class NetworkView(QWidget):
         self.edges.set_glow(self.scene.glow(), _glow_color())
 
     def _paint_neurons(self) -> None:
+        if self.animation.running:
+            return  # the animation paints the fills on its frames and the final ones when it ends
+        self._paint_fills(self.scene.fills)
+
+    def _paint_fills(self, fills: dict) -> None:
         s = self.scene
-        self.neurons.set_data(s.fills, s.biases, s.saturated, s.example_uv)
+        self.neurons.set_data(fills, s.biases, s.saturated, s.example_uv)
 
     def _update_band(self) -> None:
         l = self.scene.highlight

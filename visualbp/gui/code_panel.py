@@ -1,0 +1,148 @@
+"""The code in lockstep: the algorithm as Python, the lines the current step executed highlighted, and the
+values of the variables those lines set (shape and numbers). Every step, ← and a new network move it along.
+
+What is shown is ``visualbp.core.code_trace``'s: this panel only formats it. A whole-minibatch step shows the
+fully matrix-based listing (X with one example per column).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
+from PyQt6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextEdit, QVBoxLayout, QWidget
+
+from visualbp.core.code_trace import EXAMPLE_CODE, MATRIX_CODE, Trace, Variable, trace
+from visualbp.gui import theme as T
+from visualbp.gui.notation import number
+
+#: Vectors longer than this show their first entries and "…".
+SHOWN_ENTRIES = 8
+
+
+def value_text(v: Variable) -> str:
+    """'(4, 1)  [0.12, −0.5, …]' for an array, '3' for a number (the GUI's formatting of the core's values)."""
+    value = v.value
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    a = np.asarray(value, dtype=float)
+    if a.ndim == 0:
+        return number(float(a))
+    flat = a.ravel()
+    entries = ", ".join(number(float(x)) for x in flat[:SHOWN_ENTRIES])
+    more = ", …" if flat.size > SHOWN_ENTRIES else ""
+    shape = "×".join(str(n) for n in a.shape)
+    return f"{shape}  [{entries}{more}]"
+
+
+class CodePanel(QWidget):
+    """The listing with the current step's lines highlighted, and the variables they set."""
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.trace: Trace = trace(None)
+        self._stale = True
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.listing = QPlainTextEdit()
+        self.listing.setReadOnly(True)
+        self.listing.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.listing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.variables_label = QLabel()
+        self.variables_label.setTextFormat(Qt.TextFormat.RichText)
+        self.variables_label.setWordWrap(True)
+        self.variables_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.variables_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.listing)
+        split.addWidget(self.variables_label)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.heading)
+        lay.addWidget(split, 1)
+        self._style()
+        for signal in (session.stepTaken, session.networkChanged):
+            signal.connect(self.refresh)
+        T.notifier().changed.connect(self._on_theme)
+        self.refresh()
+
+    def _style(self) -> None:
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(8.0, T.pt(9.5)))
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        self.listing.setFont(font)
+
+    def _on_theme(self, *_args) -> None:
+        self._style()
+        self.refresh()
+
+    def preferred_width(self) -> int:
+        """Room for the listing's longest line (the Teach menu sizes the dock to it, within reason)."""
+        metrics = self.listing.fontMetrics()
+        longest = max(len(line) for code in (EXAMPLE_CODE, MATRIX_CODE) for line in code.splitlines())
+        return metrics.horizontalAdvance("m" * (longest + 2)) + 40
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self, *_args) -> None:
+        """Follow the session's last step: the listing, its highlighted lines, the variables (while hidden, only
+        noted: the panel catches up when it is shown)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self.trace = t = trace(self.session.engine.last_record)
+        if self.listing.toPlainText() != t.code:
+            self.listing.setPlainText(t.code)
+        record = self.session.engine.last_record
+        if record is None:
+            self.heading.setText("Press → to step: the line each step runs is highlighted here.")
+        elif t.matrix:
+            self.heading.setText("A whole minibatch in one matrix pass (the window's minibatch step): "
+                                 "column x of X is example x; ⊙ σ'(Z) is the book's Σ'(z) form.")
+        else:
+            self.heading.setText(f"{record.describe()}: the highlighted lines ran.")
+        self._highlight(t.lines)
+        self.variables_label.setText(self._variables_html(t))
+
+    def highlighted_lines(self) -> list[int]:
+        """The 0-based numbers of the highlighted lines (what a person sees marked)."""
+        return [s.cursor.blockNumber() for s in self.listing.extraSelections()]
+
+    def _highlight(self, lines: tuple[int, ...]) -> None:
+        doc = self.listing.document()
+        selections = []
+        colour = QColor(T.current().highlight)
+        for n in lines:
+            block = doc.findBlockByNumber(n)
+            if not block.isValid():
+                continue
+            sel = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setBackground(colour)
+            fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            sel.format = fmt
+            sel.cursor = QTextCursor(block)
+            selections.append(sel)
+        self.listing.setExtraSelections(selections)
+        if lines:
+            block = doc.findBlockByNumber(lines[0])
+            if block.isValid():
+                self.listing.setTextCursor(QTextCursor(block))
+                self.listing.ensureCursorVisible()
+
+    def _variables_html(self, t: Trace) -> str:
+        if not t.variables:
+            return ""
+        muted = T.current().muted
+        rows = "".join(f"<tr><td style='padding-right:10px'><code>{html.escape(v.name)}</code></td>"
+                       f"<td><code>{html.escape(value_text(v))}</code></td></tr>" for v in t.variables)
+        return f"<div style='color:{muted}'>set by the highlighted lines:</div><table>{rows}</table>"
