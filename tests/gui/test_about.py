@@ -116,3 +116,16 @@ def test_without_any_copy_the_licence_tab_says_where_to_read_it(monkeypatch, tmp
 def test_the_description_is_pyprojects():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert about.DESCRIPTION == project["description"]
+
+
+def test_in_large_type_the_about_text_scrolls_instead_of_being_cut(window, qtbot):
+    window.set_presentation(True, dark=True)  # presentation mode's larger type
+    try:
+        dialog = open_about(window, qtbot)
+        qtbot.wait(10)
+        label = dialog.summary
+        assert label.height() >= label.heightForWidth(label.width())  # every line laid out, the last one too
+        scroll = dialog.tabs.widget(0)
+        assert scroll.verticalScrollBar().maximum() > 0  # reached by scrolling
+    finally:
+        window.set_presentation(False)

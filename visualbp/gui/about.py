@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PyQt6.QtCore import PYQT_VERSION_STR, Qt, qVersion
 from PyQt6.QtGui import QFontDatabase, QGuiApplication
-from PyQt6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
-                             QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+                             QScrollArea, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 import visualbp
 from visualbp.desktop import resource, window_icon
@@ -120,7 +120,12 @@ class AboutDialog(QDialog):
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         row.addWidget(self.icon_label)
         row.addWidget(self.summary, 1)
-        self.tabs.addTab(page, "About")
+        scroll = QScrollArea()  # large type (presentation mode) or a short screen: it scrolls, nothing is cut
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tabs.addTab(scroll, "About")
 
         self.licence = QPlainTextEdit(licence_text())
         self.licence.setReadOnly(True)
