@@ -20,6 +20,7 @@ from visualbp.core import checks, limits
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
+from visualbp.core.labels import SCALINGS
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
 
 GRANULARITIES = ("layer", "example", "minibatch", "epoch")
@@ -87,8 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "(CSV, or an IDX images file and its labels file); the kind is found from the content")
     p.add_argument("--data", metavar="PATH", nargs="+", type=_typed(_named),
                    help="train on your own data: a CSV file (one example per row: the features, then the "
-                        "class label, a number or a word; a header row is allowed; features are standardised "
-                        "per column, image pixels scaled to 0…1) or an IDX images file and its labels file")
+                        "class label, a number or a word; a header row is allowed; features scaled as --scale "
+                        "says) or an IDX images file and its labels file")
+    p.add_argument("--scale", choices=tuple(SCALINGS),
+                   help="how a CSV's features are scaled: auto (the default: standardise each column, or scale "
+                        "image pixels together to 0…1), standard, minmax (each column to 0…1) or none")
     p.add_argument("--demo", metavar="NAME", type=_typed(_named),
                    help="open a scripted lesson with its network, data, seed and settings fixed "
                         "('--demo list' lists them); other options override the lesson's")
@@ -120,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--handout", metavar="PDF", type=_typed(_output(".pdf")),
                    help="after --steps steps, write a printable handout (network, equation with its numbers, "
                         "BP1–BP4, hyperparameters) as PDF and exit")
+    p.add_argument("--handout-steps", metavar="N", type=_typed(limits.parse_handout_steps), default=1,
+                   help=f"the handout's steps, one page each: the step after --steps and the next N-1 "
+                        f"(1 … {limits.MAX_HANDOUT_STEPS}; default 1)")
     p.add_argument("--install-desktop", action="store_true",
                    help="add visualbp to your desktop's launcher and open .vbp sessions with it (per user, "
                         "under $XDG_DATA_HOME or ~/.local/share), then exit")
@@ -139,6 +146,7 @@ _OPTIONS = (
     ("epochs", "epochs", checks.check_epochs),
     ("lmbda", "lmbda", checks.check_lmbda),
     ("seed", "seed", checks.check_seed),
+    ("scale", "scaling", None),
 )
 
 
@@ -241,6 +249,8 @@ def _main(argv: list[str] | None) -> int:
         if not 1 <= args.steps < MAX_GIF_FRAMES:
             return _fail(f"--gif records --steps 1 … {MAX_GIF_FRAMES - 1} steps, got {args.steps}")
         args.gif_steps, args.steps = args.steps, 0
+    if args.handout_steps != 1 and not args.handout:
+        return _fail("--handout-steps needs --handout PDF")
     if (args.gif or args.handout) and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # files, not a window: no display needed
     if args.screenshot and ("QT_QPA_PLATFORM" not in os.environ or display_problem()):

@@ -1,10 +1,11 @@
 """Desktop integration: the icon, the launcher entry and the session file type, installed per user.
 
 ``install()`` copies ``visualbp.desktop`` (its Exec line naming this Python, so a virtual environment's
-visualbp starts from the launcher), the icon (SVG and a 256 px PNG) and the MIME type of ``.vbp`` sessions
-under ``$XDG_DATA_HOME`` (``~/.local/share`` when unset), then runs ``update-desktop-database`` and
-``update-mime-database`` when they exist. ``uninstall()`` removes exactly those files. Both return one line
-per thing done. ``window_icon()`` is the icon for the window (Qt is imported only there).
+visualbp starts from the launcher), the icon (SVG, and PNGs from 16 to 512 px into the hicolor theme's
+``NxN/apps`` folders) and the MIME type of ``.vbp`` sessions under ``$XDG_DATA_HOME`` (``~/.local/share`` when
+unset), then runs ``update-desktop-database`` and ``update-mime-database`` when they exist (and
+``gtk-update-icon-cache`` where the user's hicolor folder already has a cache, which would hide new icons).
+``uninstall()`` removes exactly those files. Both return one line per thing done. ``window_icon()`` is the icon for the window (Qt is imported only there).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import sys
 from pathlib import Path
 
 from visualbp.core.sessionio import atomic_write
+from visualbp.icons import ICON_SIZES, ICON_SVG, png_name
 
 DESKTOP_FILE = "visualbp.desktop"
 MIME_FILE = "visualbp-mime.xml"
-ICON_SVG = "visualbp.svg"
-ICON_PNG = "visualbp.png"
+#: The PNG icons shipped in resources/, one per size (made from the SVGs by ``python -m visualbp.icons``).
+ICON_PNGS = {size: png_name(size) for size in ICON_SIZES}
 
 
 def resource(name: str) -> Path:
@@ -42,10 +44,11 @@ def data_home() -> Path:
 def targets(base: Path | None = None) -> dict[str, Path]:
     """Where each shipped file goes under ``base`` (the user's data folder)."""
     base = base or data_home()
+    hicolor = base / "icons" / "hicolor"
     return {
         DESKTOP_FILE: base / "applications" / "visualbp.desktop",
-        ICON_SVG: base / "icons" / "hicolor" / "scalable" / "apps" / "visualbp.svg",
-        ICON_PNG: base / "icons" / "hicolor" / "256x256" / "apps" / "visualbp.png",
+        ICON_SVG: hicolor / "scalable" / "apps" / "visualbp.svg",
+        **{name: hicolor / f"{size}x{size}" / "apps" / "visualbp.png" for size, name in ICON_PNGS.items()},
         MIME_FILE: base / "mime" / "packages" / "visualbp.xml",
     }
 
@@ -73,12 +76,16 @@ def desktop_entry() -> str:
 
 def _refresh(base: Path) -> list[str]:
     done = []
-    for tool, folder in (("update-desktop-database", base / "applications"),
-                         ("update-mime-database", base / "mime")):
+    hicolor = base / "icons" / "hicolor"
+    tools = [("update-desktop-database", base / "applications"), ("update-mime-database", base / "mime")]
+    if (hicolor / "icon-theme.cache").is_file():  # a stale cache hides the icons; none is made where there was none
+        tools.append(("gtk-update-icon-cache", hicolor))
+    for tool, folder in tools:
         exe = shutil.which(tool)
         if exe is None or not folder.is_dir():
             continue
-        result = subprocess.run([exe, str(folder)], capture_output=True, text=True, timeout=60)
+        flags = ["-f", "-t", "-q"] if tool == "gtk-update-icon-cache" else []  # -t: the user's hicolor has no index
+        result = subprocess.run([exe, *flags, str(folder)], capture_output=True, text=True, timeout=60)
         if result.returncode == 0:
             done.append(f"ran {tool} {shlex.quote(str(folder))}")
         else:
@@ -122,12 +129,14 @@ def uninstall(base: Path | None = None) -> list[str]:
 
 
 def window_icon():
-    """visualbp's icon as a QIcon (SVG, with the 256 px PNG where SVG icons cannot be drawn)."""
+    """visualbp's icon as a QIcon holding every PNG size (Qt picks the nearest for a title bar, a task bar, a
+    switcher; 16 and 24 px are the simplified drawing)."""
+    from PyQt6.QtCore import QSize
     from PyQt6.QtGui import QIcon
 
     icon = QIcon()
-    for name in (ICON_SVG, ICON_PNG):
+    for size, name in ICON_PNGS.items():
         path = resource(name)
         if path.is_file():
-            icon.addFile(str(path))
+            icon.addFile(str(path), QSize(size, size))
     return icon

@@ -272,3 +272,48 @@ def test_picking_a_2d_set_fills_in_its_defaults_that_learn_and_apply_uses_them(p
         "spiral", spiral["sizes"], spiral["activation"], spiral["cost"])
     assert (c.eta, c.mini_batch_size, c.epochs, c.noise) == (
         spiral["eta"], spiral["mini_batch_size"], spiral["epochs"], spiral["noise"])
+
+
+def test_open_file_starts_at_the_shipped_example_then_at_the_last_file(panel, monkeypatch, tmp_path):
+    """The first "Open file…" shows weather.csv (the format by example); later ones the user's own folder."""
+    from visualbp.core.datasets import example_csv
+
+    session, w = panel
+    asked = []
+
+    def dialog(parent, caption, folder, *rest, pick=None):
+        asked.append(folder)
+        return (pick, "")
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: dialog(*a, pick=str(example_csv()))))
+    assert w.open_file()
+    assert asked[-1] == str(example_csv().parent)
+    assert w.sizes_edit.text().startswith("2, ") and w.sizes_edit.text().endswith(", 3")
+    assert w.apply() and session.dataset.class_names == ("rainy", "cloudy", "sunny")
+    mine = tmp_path / "mine" / "two.csv"
+    mine.parent.mkdir()
+    mine.write_text("x,y,label\n" + "\n".join(f"{i},{i % 5},{'ab'[i % 2]}" for i in range(20)) + "\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: dialog(*a, pick=str(mine))))
+    assert w.open_file()
+    assert w.open_file() and asked[-1] == str(mine.parent)
+
+
+def test_the_scaling_row_rescales_a_csv_pending_until_apply(panel, monkeypatch):
+    """Only a CSV shows the Scaling row; choosing 'none' reloads the file at once, Apply builds on it."""
+    from visualbp.core.datasets import example_csv
+
+    session, w = panel
+    assert w.scaling_combo.isHidden() or not w.scaling_combo.isVisibleTo(w)  # moons: no row
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(example_csv()), "")))
+    assert w.open_file()
+    assert w.scaling_combo.isVisibleTo(w) and "standardised" in w.data_info.text()
+    w.scaling_combo.setCurrentIndex(w.scaling_combo.findData("none"))
+    w.scaling_combo.activated.emit(w.scaling_combo.currentIndex())
+    assert "not scaled" in w.data_info.text() and "press Apply" in w.data_info.text()
+    assert w.apply()
+    assert session.config.scaling == "none" and session.dataset.X_train[:, 1].max() > 50
+    assert "not scaled" in w.data_info.text() and "press Apply" not in w.data_info.text()
+    w.scaling_combo.setCurrentIndex(w.scaling_combo.findData("minmax"))
+    w.scaling_combo.activated.emit(w.scaling_combo.currentIndex())
+    assert w.apply() and session.config.scaling == "minmax" and session.dataset.X_train.max() <= 1.0

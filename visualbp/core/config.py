@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from visualbp.core import checks
 from visualbp.core.datafiles import idx_pair_path, load_data_file  # noqa: F401  (re-exported)
 from visualbp.core.datasets import BUILTIN, Dataset, DatasetError, load
+from visualbp.core.labels import SCALINGS
 from visualbp.core.engine import Engine
 from visualbp.core.network import INITS, Network
 from visualbp.core.activations import ACTIVATIONS
@@ -34,6 +35,7 @@ class SessionConfig:
     noise: float = 0.1
     val_fraction: float = 0.2
     data_path: str | None = field(default=None)  # a user's CSV, or an IDX pair (datafiles.idx_pair_path)
+    scaling: str = "auto"  # of a user's CSV's features (labels.SCALINGS)
 
     def validated(self) -> "SessionConfig":
         """The same config, checked: raises ValueError naming the first bad field."""
@@ -44,6 +46,8 @@ class SessionConfig:
             raise ValueError(f"unknown cost {self.cost!r}: choose one of {', '.join(COSTS)}")
         if self.init not in INITS:
             raise ValueError(f"unknown init {self.init!r}: choose one of {', '.join(INITS)}")
+        if self.scaling not in SCALINGS:
+            raise ValueError(f"unknown scaling {self.scaling!r}: choose one of {', '.join(SCALINGS)}")
         if self.dataset not in BUILTIN and self.dataset != "file":
             raise ValueError(f"unknown dataset {self.dataset!r}: choose one of {', '.join(BUILTIN)}")
         return replace(
@@ -102,7 +106,8 @@ def load_dataset(config: SessionConfig, dataset: Dataset | None = None) -> Datas
     if config.dataset == "file":
         if not config.data_path:
             raise DatasetError("no data file is recorded for this session")
-        return load_data_file(config.data_path, seed=config.data_seed, val_fraction=config.val_fraction)
+        return load_data_file(config.data_path, seed=config.data_seed, val_fraction=config.val_fraction,
+                              scaling=config.scaling)
     return load(config.dataset, seed=config.data_seed, n=config.n, noise=config.noise,
                 val_fraction=config.val_fraction)
 

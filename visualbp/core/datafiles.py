@@ -253,27 +253,29 @@ def _stem(path: PathLike) -> str:
 
 #### CSV files
 def load_csv(path: PathLike, *, label_column: int = -1, seed: int = 0,
-             val_fraction: float = 0.2, name: str | None = None) -> Dataset:
+             val_fraction: float = 0.2, name: str | None = None, scaling: str = "auto") -> Dataset:
     """Load a comma-separated file (gzipped or not) with one example per row: one label column
     (``label_column``, negative counts from the end) and the feature columns, as a ``Dataset`` split
     by ``val_fraction``.
 
     A first row that is not all numbers is taken as a header and skipped; blank lines are skipped.
-    Features are scaled by ``labels.scale_features`` (said in the description). Labels are integers
+    Features are scaled by ``labels.scale_features`` as ``scaling`` says (said in the description). Labels are integers
     (renumbered 0..k-1 in sorted order) or words (numbered in order of first appearance); the originals
     are kept in ``class_names``. If the number of features is a perfect square of at least 16 (64, 784,
     ...), ``image_shape`` is set to (s, s)."""
     seed = check_seed(seed)
     val_fraction = check_val_fraction(val_fraction)
+    if scaling not in labels.SCALINGS:
+        raise DatasetError(f"unknown scaling {scaling!r}: choose one of {', '.join(labels.SCALINGS)}")
     if isinstance(label_column, bool) or not isinstance(label_column, (int, np.integer)):
         raise DatasetError(f"label_column must be an integer, not {label_column!r}")
     raw, where = read_data_bytes(path)
     return _named_memory_errors(where, lambda: _csv_dataset(raw, where, int(label_column), seed, val_fraction,
-                                                            name or _stem(path)))
+                                                            name or _stem(path), scaling))
 
 
 def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fraction: float,
-                 name: str) -> Dataset:
+                 name: str, scaling: str = "auto") -> Dataset:
     text_names = None
     data = gunzip(raw, where)
     if labels.has_text_labels(data, label_column):  # words as labels: numbered first, by a careful parse
@@ -306,7 +308,7 @@ def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fract
     n_inputs = X.shape[1]
     s = math.isqrt(n_inputs)
     image_shape = (s, s) if s * s == n_inputs and n_inputs >= 16 else None
-    X, scaling = labels.scale_features(X, image=image_shape is not None)
+    X, scaled = labels.scale_features(X, image=image_shape is not None, scaling=scaling)
     class_names = text_names or tuple(str(int(v)) for v in values)
     (X_tr, y_tr), (X_va, y_va) = split(X, y.astype(np.int64), n_val(n, val_fraction),
                                        np.random.default_rng(seed))
@@ -315,7 +317,7 @@ def _csv_dataset(raw: bytes, where: str, label_column: int, seed: int, val_fract
         name=name, X_train=X_tr, y_train=y_tr, X_val=X_va, y_val=y_va,
         n_classes=len(values), image_shape=image_shape, class_names=class_names,
         description=(f"{name}: {len(y_tr):,} train / {len(y_va):,} validation, {shape}, "
-                     f"{len(values)} classes; {scaling}"))
+                     f"{len(values)} classes; {scaled}"))
 
 
 def _check_utf8(data: bytes, where: str) -> None:
@@ -467,8 +469,10 @@ def idx_pair(data_path: str) -> tuple[str, str] | None:
     return images, labels
 
 
-def load_data_file(data_path: str | os.PathLike[str], *, seed: int = 0, val_fraction: float = 0.2) -> Dataset:
-    """A user's data: a CSV file (any name), or an IDX pair written by ``idx_pair_path``."""
+def load_data_file(data_path: str | os.PathLike[str], *, seed: int = 0, val_fraction: float = 0.2,
+                   scaling: str = "auto") -> Dataset:
+    """A user's data: a CSV file (any name), its features scaled as ``scaling`` says, or an IDX pair written
+    by ``idx_pair_path`` (its bytes as pixels 0…1, whatever ``scaling``)."""
     if isinstance(data_path, os.PathLike):
         data_path = os.fspath(data_path)
     if not isinstance(data_path, str) or not data_path.strip(IDX_PAIR_SEPARATOR):
@@ -476,4 +480,4 @@ def load_data_file(data_path: str | os.PathLike[str], *, seed: int = 0, val_frac
     pair = idx_pair(data_path)
     if pair is not None:
         return load_idx_pair(*pair, seed=seed, val_fraction=val_fraction)
-    return load_csv(data_path, seed=seed, val_fraction=val_fraction)
+    return load_csv(data_path, seed=seed, val_fraction=val_fraction, scaling=scaling)

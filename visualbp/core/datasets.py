@@ -85,6 +85,8 @@ BUILTIN: tuple[str, ...] = ("mnist", "digits", "xor", "circles", "moons", "spira
 _MNIST_IMAGES = "t10k-images-idx3-ubyte.gz"
 _MNIST_LABELS = "t10k-labels-idx1-ubyte.gz"
 _DIGITS_CSV = "digits.csv.gz"
+#: The example of the CSV format for own data: a header, 2 features, 3 classes named by words (made for visualbp).
+EXAMPLE_CSV = "weather.csv"
 _MNIST_N_VAL = 2000
 
 _MAX_GENERATED = limits.POINTS.high
@@ -175,6 +177,11 @@ def _resource_path(filename: str) -> Path:
     except (ImportError, TypeError, ValueError, OSError):
         pass
     return Path(__file__).resolve().parents[2] / "resources" / filename
+
+
+def example_csv() -> Path:
+    """The shipped example CSV (``resources/weather.csv``): the format a user's own data takes."""
+    return _resource_path(EXAMPLE_CSV)
 
 
 def _mnist_arrays() -> tuple[np.ndarray, np.ndarray]:

@@ -5,13 +5,14 @@ Two small steps the CSV reader calls:
 * ``number_text_labels(text, where, label_column)``: a label column holding words ("setosa",
   "versicolor", …) is rewritten to the class numbers 0, 1, 2, … in the order the words first appear;
   the words are returned as the class names. A column of numbers is left as it is.
-* ``scale_features(X, image)``: each feature column standardised, x' = (x − mean) / sd (a constant column
-  becomes 0), so that no input's scale swamps the others and σ(z) is not saturated from the start; a table
-  of image pixels instead maps its whole range linearly onto [0, 1], one scale for every pixel, so the
-  picture stays a picture. The returned sentence says which, for the dataset's description.
+* ``scale_features(X, image, scaling)``: by default ("auto") each feature column standardised,
+  x' = (x − mean) / sd (a constant column becomes 0), so that no input's scale swamps the others and σ(z) is
+  not saturated from the start; a table of image pixels instead maps its whole range linearly onto [0, 1],
+  one scale for every pixel, so the picture stays a picture. "standard" standardises even images, "minmax"
+  maps each column onto [0, 1], "none" keeps the numbers as they are in the file. The returned sentence
+  says which, for the dataset's description.
 
-It leaves out: a choice of scaling on the command line, label columns other than one per row, and
-regression targets.
+It leaves out: label columns other than one per row, and regression targets.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ import io
 
 import numpy as np
 
-__all__ = ["MAX_TEXT_CLASSES", "number_text_labels", "scale_features"]
+__all__ = ["MAX_TEXT_CLASSES", "SCALINGS", "number_text_labels", "scale_features"]
+
+#: The feature scalings a user's CSV can have (``--scale``), the default first.
+SCALINGS: dict[str, str] = {
+    "auto": "standardise, or images to 0…1",
+    "standard": "standardise each column",
+    "minmax": "each column to 0…1",
+    "none": "as in the file",
+}
 
 #: More distinct words than this in the label column is almost surely not a label column.
 MAX_TEXT_CLASSES = 1000
@@ -102,20 +111,35 @@ def number_text_labels(data: bytes, where: str, label_column: int = -1, error: t
     return out.getvalue().encode("utf-8"), tuple(names)
 
 
-def scale_features(X: np.ndarray, image: bool = False) -> tuple[np.ndarray, str]:
-    """The features scaled and a sentence saying how: per column x' = (x − mean) / sd (population sd;
-    a constant column → 0), or for ``image`` pixels x' = (x − min) / (max − min) over the whole table."""
+def scale_features(X: np.ndarray, image: bool = False, scaling: str = "auto") -> tuple[np.ndarray, str]:
+    """The features scaled as ``scaling`` (one of SCALINGS) says, and a sentence saying how.
+
+    standard: per column x' = (x − mean) / sd (population sd; a constant column → 0);
+    minmax: per column x' = (x − min) / (max − min) (a constant column → 0);
+    none: unchanged; auto: standard, or for ``image`` pixels (x − min) / (max − min) over the whole table."""
+    if scaling not in SCALINGS:
+        raise ValueError(f"unknown scaling {scaling!r}: choose one of {', '.join(SCALINGS)}")
     X = np.asarray(X, dtype=np.float64)
-    if image:
+    if scaling == "none":
+        return X, "features as in the file (not scaled)"
+    if scaling == "auto" and image:
         lo, hi = float(X.min()), float(X.max())
         if hi > lo:
             return (X - lo) / (hi - lo), f"pixels scaled from {lo:g}…{hi:g} to 0…1"
         return np.zeros_like(X), "pixels all equal (set to 0)"
-    mean = X.mean(axis=0)
-    sd = X.std(axis=0)
-    constant = sd == 0
-    X = (X - mean) / np.where(constant, 1.0, sd)
-    note = "features standardised per column (x − mean) / sd"
+    if scaling == "minmax":
+        lo = X.min(axis=0)
+        span = X.max(axis=0) - lo
+        constant = span == 0
+        X = (X - lo) / np.where(constant, 1.0, span)
+        X[:, constant] = 0.0
+        note = "features scaled per column to 0…1, (x − min) / (max − min)"
+    else:
+        mean = X.mean(axis=0)
+        sd = X.std(axis=0)
+        constant = sd == 0
+        X = (X - mean) / np.where(constant, 1.0, sd)
+        note = "features standardised per column (x − mean) / sd"
     if constant.any():
         note += f"; {int(constant.sum())} constant column{'s' if constant.sum() > 1 else ''} set to 0"
     return X, note

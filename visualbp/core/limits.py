@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Steps (pages) one PDF handout holds: ``--handout-steps`` and File ▸ Export handout.
+MIN_HANDOUT_STEPS, MAX_HANDOUT_STEPS = 1, 100
 #: Longest text of layer sizes (64 layers of 100,000 neurons with separators fit in well under this).
 MAX_LAYERS_CHARS = 2_000
 #: Longest text a number may be typed as (400 nines are refused before ``int`` parses them).
@@ -272,6 +274,10 @@ def check_layer_tokens(tokens: list[str], first_layer: int) -> list[int]:
             raise ValueError(f"layer {layer} must have at least 1 neuron, got {value}")
         sizes.append(value)
     return sizes
+
+
+def parse_handout_steps(text: str) -> int:
+    return parse_whole(text, MIN_HANDOUT_STEPS, MAX_HANDOUT_STEPS, "handout steps")
 
 
 def parse_layers(text: str) -> list[int]:

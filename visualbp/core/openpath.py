@@ -164,7 +164,8 @@ def config_for(open_plan: OpenPlan, config: SessionConfig, dataset_chosen: bool 
     if open_plan.session is not None:
         return load_session(open_plan.session).config
     if open_plan.data_path is not None:
-        dataset = load_data_file(open_plan.data_path, seed=config.data_seed, val_fraction=config.val_fraction)
+        dataset = load_data_file(open_plan.data_path, seed=config.data_seed, val_fraction=config.val_fraction,
+                                 scaling=config.scaling)
         hidden = config.sizes[1:-1] if dataset.image_shape is None else (30,)
         config = replace(config, dataset="file", data_path=open_plan.data_path,
                          sizes=fit_sizes((0, *hidden, 0), dataset))

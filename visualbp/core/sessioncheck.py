@@ -149,6 +149,8 @@ def check_config(raw: Any) -> SessionConfig:
         if not path.strip(IDX_PAIR_SEPARATOR) or path.count(IDX_PAIR_SEPARATOR) > 1:
             raise ValueError(f"data_path {_short(path)} is not a file's path nor an IDX pair")
         clean["data_path"] = path
+    if "scaling" in c:
+        clean["scaling"] = _text("scaling", c["scaling"], 100)  # its value checked by validated()
     config = SessionConfig(**clean)
     if config.dataset == "file" and not config.data_path:
         raise ValueError("dataset 'file' needs a data_path")

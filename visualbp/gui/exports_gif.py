@@ -1,13 +1,16 @@
 """A step sequence as an animated GIF (Pillow), for slides: the widget before the first step, then after each.
 
-The file is written whole or not at all: frames go to a temporary file beside the target, renamed over it at
-the end; on any failure (Pillow missing, disk full, a step that cannot be taken) the temporary file is removed
-and ``ExportError`` says why in one line.
+The file is written whole or not at all (``core.atomicfile.atomic_write``), and only once every frame is
+taken: on any failure (Pillow missing, disk full) ``ExportError`` says why in one line, and a ``progress``
+callback that answers False (the person pressed Cancel) ends it with ``ExportCancelled``, no file written.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import QRectF, Qt
@@ -25,16 +28,41 @@ FRAME_MS = 700
 LAST_FRAME_MS = 2500
 
 
+#: ``progress(done, total, text)`` after each unit of an export's work (a step taken, then the file written);
+#: it returns False to cancel.
+Progress = Callable[[int, int, str], bool]
+
+
 class ExportError(RuntimeError):
     """An export that could not be written; the message names the file and the reason."""
+
+
+class ExportCancelled(ExportError):
+    """The export was cancelled before its file was written: there is no file (an old one is untouched)."""
+
+
+def report(progress: Progress | None, done: int, total: int, text: str, path) -> None:
+    """Tell ``progress`` how far the export is; ExportCancelled if it answers False."""
+    if progress is not None and not progress(done, total, text):
+        raise ExportCancelled(f"{path}: export cancelled ({done} of {total - 1} done); no file written")
 
 
 def _pillow():
     try:
         from PIL import Image
     except ImportError:
-        raise ExportError("an animated GIF needs Pillow: python3 -m pip install Pillow") from None
+        raise ExportError(pillow_missing()) from None
     return Image
+
+
+def pillow_missing() -> str | None:
+    """None if Pillow can be imported, else one line saying that an animated GIF needs it and how to get it."""
+    try:
+        import PIL.Image  # noqa: F401
+    except ImportError:
+        python = shlex.quote(sys.executable) if sys.executable else "python3"
+        return f"an animated GIF needs Pillow, which is not installed: {python} -m pip install Pillow"
+    return None
 
 
 def to_pil(image: QImage, Image):
@@ -52,13 +80,6 @@ def grab(widget: QWidget) -> QImage:
     if callable(settle):
         settle()
     return widget.grab().toImage()
-
-
-def readable(path: str | os.PathLike) -> None:
-    """Give a finished temporary file the permissions a new file gets (mkstemp makes it private)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
 
 
 def write_gif(frames: list, path: str | os.PathLike) -> None:
@@ -93,19 +114,24 @@ def captioned(image: QImage, caption: str) -> QImage:
     return out
 
 
-def record_gif(session, widget: QWidget, path: str | os.PathLike, steps: int) -> int:
+def record_gif(session, widget: QWidget, path: str | os.PathLike, steps: int,
+               progress: Progress | None = None) -> int:
     """Take up to ``steps`` steps at the session's granularity, the widget pictured before and after each,
-    and save the pictures as an animated GIF at ``path``. Returns the number of frames written."""
+    and save the pictures as an animated GIF at ``path``. Returns the number of frames written.
+    ``progress`` hears of each step (of ``steps`` + 1 units, the last one writing the file)."""
     if not 1 <= steps <= MAX_GIF_FRAMES - 1:
         raise ExportError(f"{path}: a GIF records 1 … {MAX_GIF_FRAMES - 1} steps, not {steps}")
     Image = _pillow()
     session.pause()
+    total = steps + 1
     frames = [to_pil(captioned(grab(widget), session.status()), Image)]
-    for _ in range(steps):
+    for done in range(steps):
+        report(progress, done, total, f"Step {done + 1} of {steps}…", path)
         if session.step() is None:
             break
         raise_if_interrupted()  # Ctrl+C on the command line: between frames, no GIF written
         frames.append(to_pil(captioned(grab(widget), session.status()), Image))
     raise_if_interrupted()
+    report(progress, steps, total, f"Writing {Path(path).name} ({len(frames)} frames)…", path)
     write_gif(frames, path)
     return len(frames)

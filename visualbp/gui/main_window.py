@@ -255,13 +255,9 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", KEYS_HELP)
 
     def _show_about(self) -> None:
-        QMessageBox.about(
-            self, "About visualbp",
-            f"<b>visualbp {visualbp.__version__}</b><br>Backpropagation, step by step, in the notation of "
-            "Michael Nielsen's <i>Neural Networks and Deep Learning</i>, chapter 2.<br><br>"
-            "Free software under the GNU GPL v3 or later. MNIST: LeCun, Cortes, Burges (CC BY-SA 3.0). "
-            "8×8 digits: Alpaydin &amp; Kaynak, UCI (CC BY 4.0).",
-        )
+        from visualbp.gui.about import show_about  # version, licence, data credits, versions
+
+        show_about(self)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

@@ -175,7 +175,7 @@ class Session(QObject):
         config = config.validated()
         data_changed = dataset is not None or any(
             getattr(config, f) != getattr(self.config, f)
-            for f in ("dataset", "n", "noise", "val_fraction", "data_path", "data_seed")
+            for f in ("dataset", "n", "noise", "val_fraction", "data_path", "data_seed", "scaling")
         )
         new_data = (dataset if dataset is not None else load_dataset(config)) if data_changed else self.dataset
         check_drawable(config.sizes, new_data)  # the views' bound, before anything is allocated

@@ -18,17 +18,21 @@ from PyQt6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QLabel, QPushButt
 from visualbp.core import limits
 from visualbp.core.config import GENERATED, idx_pair_path, load_data_file, load_dataset
 from visualbp.core.datarecord import MAX_FEATURE
-from visualbp.core.datasets import Dataset, DatasetError
+from visualbp.core.datafiles import idx_pair
+from visualbp.core.datasets import Dataset, DatasetError, example_csv
 from visualbp.gui.setup_fields import (
     DATASETS,
     OPEN_FILE,
     Field,
+    combo,
     fmt,
     form,
     line_edit,
     range_tip,
     row_label,
 )
+
+SCALING_ITEMS = (("auto", "auto"), ("standard", "standardise"), ("minmax", "min–max 0…1"), ("none", "none"))
 
 
 class DataBox(QGroupBox):
@@ -56,6 +60,10 @@ class DataBox(QGroupBox):
         self.points_edit = line_edit(f"How many 2-D points to generate {range_tip(limits.POINTS)}")
         self.noise_edit = line_edit(f"Standard deviation of the noise added to each point {range_tip(limits.NOISE)}")
         self.val_edit = line_edit(f"Share of the examples held out for validation {range_tip(limits.VAL_FRACTION)}")
+        self.scaling_combo = combo(SCALING_ITEMS, "How the CSV's features are scaled: auto (standardise "
+                                   "each column, or image pixels together to 0…1), standardise, "
+                                   "min–max (each column to 0…1) or none (the file's numbers)")
+        self.scaling_combo.activated.connect(self._on_scaling_chosen)
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.setToolTip("Draw new points from a new data seed and rebuild")
         self.fields = {"points": Field(self.points_edit), "noise": Field(self.noise_edit),
@@ -63,6 +71,7 @@ class DataBox(QGroupBox):
         self.form = data_form = form(self)
         data_form.addRow(row_label("Dataset"), self.fields["dataset"])
         data_form.addRow(row_label(""), self.data_info)
+        data_form.addRow(row_label("Scaling"), self.scaling_combo)
         data_form.addRow(row_label("Points"), self.fields["points"])
         data_form.addRow(row_label("Noise"), self.fields["noise"])
         data_form.addRow(row_label("Validation"), self.fields["val_fraction"])
@@ -83,6 +92,7 @@ class DataBox(QGroupBox):
         index = self.dataset_combo.findData(c.dataset)
         set_quietly(self.dataset_combo, index)
         self._combo_index = index
+        set_quietly(self.scaling_combo, self.scaling_combo.findData(c.scaling))
         self.io = self._io_sizes()
         for edit, text in ((self.points_edit, str(c.n)), (self.noise_edit, fmt(c.noise)),
                            (self.val_edit, fmt(c.val_fraction))):
@@ -126,7 +136,9 @@ class DataBox(QGroupBox):
         generated = key in GENERATED
         for row, visible in ((self.fields["points"], generated), (self.fields["noise"], generated),
                              (self.fields["val_fraction"], generated or key == "digits"),
-                             (self.regenerate_button, generated)):
+                             (self.regenerate_button, generated),
+                             (self.scaling_combo, key == "file" and self.file is not None
+                              and idx_pair(self.file[0]) is None)):
             self.form.setRowVisible(row, visible)
         s = self.session
         if key == s.config.dataset and (key != "file" or (self.file and self.file[1] is s.dataset)):
@@ -149,13 +161,33 @@ class DataBox(QGroupBox):
         self.io = self._io_sizes()
         self.datasetChosen.emit(previous)
 
+    def _on_scaling_chosen(self, _index: int) -> None:
+        """Another scaling for the user's CSV: loaded again at once (the Dataset line says how), pending until
+        Apply."""
+        if self.file is None or idx_pair(self.file[0]) is not None:
+            return
+        c = self.session.config
+        try:
+            dataset = load_data_file(self.file[0], seed=c.data_seed, val_fraction=c.val_fraction,
+                                     scaling=self.scaling_combo.currentData())
+        except (DatasetError, ValueError, OSError) as exc:
+            self.fields["dataset"].set_error(str(exc))
+            return
+        self.fields["dataset"].set_error(None)
+        self.file = (self.file[0], dataset)
+        self.update_rows()
+
+    def scaling(self) -> str:
+        """The scaling chosen for a user's CSV."""
+        return self.scaling_combo.currentData()
+
     def open_file(self) -> bool:
         """Ask for a CSV file or an IDX images/labels pair and load it (pending until Apply).
 
         A file that cannot be read is reported under the Dataset field; nothing else changes.
         """
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open a data set", "",
+            self, "Open a data set", self._data_folder(),
             "Data sets (*.csv *.csv.gz *ubyte *ubyte.gz *.idx *.idx.gz);;CSV files (*.csv *.csv.gz);;"
             "IDX files (*ubyte *ubyte.gz *.idx *.idx.gz);;All files (*)")
         if not path:
@@ -184,13 +216,23 @@ class DataBox(QGroupBox):
         self.datasetChosen.emit(previous)
         return True
 
+    def _data_folder(self) -> str:
+        """Where "Open file…" starts: the folder of the data file last opened, else the one holding the shipped
+        example of the format (weather.csv, beside the MNIST and 8×8 digits files)."""
+        if self.file is not None:
+            first = idx_pair(self.file[0])
+            folder = Path(first[0] if first else self.file[0]).parent
+            if folder.is_dir() and str(folder) != ".":
+                return str(folder)
+        return str(example_csv().parent)
+
     def _load_file(self, path: str) -> tuple[str, Dataset] | None:
         """CSV (label in the last column) or an IDX pair (the partner file is found by name, or asked for)."""
         name = Path(path).name.lower()
         seed = self.session.config.data_seed
         val = self.session.config.val_fraction
         if not ("ubyte" in name or name.endswith((".idx", ".idx.gz"))):
-            return path, load_data_file(path, seed=seed, val_fraction=val)
+            return path, load_data_file(path, seed=seed, val_fraction=val, scaling=self.scaling_combo.currentData())
         p = Path(path)
         is_labels = "labels" in name or "idx1" in name
         swaps = (("labels", "images"), ("idx1", "idx3")) if is_labels else (("images", "labels"), ("idx3", "idx1"))

@@ -51,6 +51,7 @@ class SetupPanel(QWidget):
         self.data_box = DataBox(session)
         d = self.data_box
         self.dataset_combo, self.data_info, self.regenerate_button = d.dataset_combo, d.data_info, d.regenerate_button
+        self.scaling_combo = d.scaling_combo
         self.points_edit, self.noise_edit, self.val_edit = d.points_edit, d.noise_edit, d.val_edit
         self.data_form = d.form
         self.fields: dict[str, Field] = dict(d.fields)
@@ -314,6 +315,7 @@ class SetupPanel(QWidget):
             seed=values["seed"], n=values.get("points", c.n), noise=values.get("noise", c.noise),
             val_fraction=values.get("val_fraction", c.val_fraction),
             data_path=file[0] if key == "file" else None,
+            scaling=self.data_box.scaling() if key == "file" else c.scaling,
             data_seed=self._data_seed if self._data_seed is not None else c.data_seed,
         )
         dataset = None
