@@ -538,3 +538,13 @@ def test_the_columns_spread_to_the_shape_of_the_room_and_hit_testing_follows(vie
         x, y = cols[-1].center(j)
         assert view.neuron_pos(l, j) == QPointF(x, y)
         assert view.click_at(QPointF(x, y)) == (l, j)
+
+
+def test_output_neurons_are_labelled_with_the_class_names_a_users_file_gives(qtbot):
+    from visualbp.core.datasets import example_csv
+
+    theme.apply()
+    s, v = make_view(qtbot, SessionConfig(dataset="file", data_path=str(example_csv()), sizes=(2, 8, 3)))
+    names = [name for _, name in sorted(v.labels.outputs.values(), key=lambda item: item[1])]
+    assert sorted(names) == sorted(s.dataset.class_names) == ["cloudy", "rainy", "sunny"]
+    s.shutdown()

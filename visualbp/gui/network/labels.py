@@ -4,6 +4,8 @@ view is too small for them, and a column too dense for its labels labels every 2
 
 from __future__ import annotations
 
+import html
+
 import math
 
 import pyqtgraph as pg
@@ -23,7 +25,10 @@ def sup(l: int) -> str:
 
 
 def class_name(dataset, j: int) -> str:
-    """A class label is data (digit 0, class 0), not a neuron number."""
+    """A class label is data (digit 0, class 0, or the word a user's file names it by), not a neuron number."""
+    names = getattr(dataset, "class_names", None)
+    if names and j < len(names):
+        return html.escape(str(names[j]))
     return str(j) if dataset.n_classes > 2 or dataset.image_shape else f"class {j}"
 
 
