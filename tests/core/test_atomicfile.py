@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from visualbp.core import atomicfile
-from visualbp.core.atomicfile import (atomic_write, remove_stale_temp_files, stale_temp_files,
-                                      write_bytes_atomically)
+from visualbp.core.atomicfile import atomic_write, remove_stale_temp_files, stale_temp_files, write_bytes_atomically
 
 
 def _temps(folder: Path) -> list[str]:

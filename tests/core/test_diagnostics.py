@@ -66,7 +66,9 @@ def test_breakpoint_on_saturated_layer_and_neuron():
 
 def test_breakpoint_when_cost_rises():
     bp = Breakpoints(cost_rises=True)
-    e = lambda c: EpochStats(epoch=0, step=0, train_cost=c, train_accuracy=0.5, val_cost=c, val_accuracy=0.5)
+    def e(c):
+        return EpochStats(epoch=0, step=0, train_cost=c, train_accuracy=0.5, val_cost=c, val_accuracy=0.5)
+
     assert bp.after_epoch(e(0.3)) is None
     assert bp.after_epoch(e(0.2)) is None
     assert "rose from 0.2" in bp.after_epoch(e(0.25))

@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from visualbp.core.config import SessionConfig, build, load_dataset
-from visualbp.core.exercises import (Scorebook, judge, load_lessons, next_question, parse_lessons, parse_number,
-                                     shadow_engine)
+from visualbp.core.exercises import (
+    Scorebook,
+    judge,
+    load_lessons,
+    next_question,
+    parse_lessons,
+    parse_number,
+    shadow_engine,
+)
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind
 

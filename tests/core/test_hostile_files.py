@@ -25,8 +25,14 @@ from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.datafiles import idx_pair_path, load_csv, load_data_file, load_idx, load_idx_pair
 from visualbp.core.datasets import DatasetError
 from visualbp.core.safefile import UnreadableFile, read_regular_file
-from visualbp.core.sessionio import (MAX_MEMBERS, SavedSession, SessionFileError, load_network, load_session,
-                                     save_session)
+from visualbp.core.sessionio import (
+    MAX_MEMBERS,
+    SavedSession,
+    SessionFileError,
+    load_network,
+    load_session,
+    save_session,
+)
 
 
 def _session_file(path: Path, **config) -> Path:
@@ -247,7 +253,8 @@ def test_an_archive_with_many_members_is_refused_from_its_end_record(tmp_path):
     many = _zip_with(base, tmp_path / "many.vbp", {f"x{i}.npy": b"" for i in range(20_000)})
     tracemalloc.start()
     try:
-        with pytest.raises(SessionFileError, match=f"many.vbp: the archive lists 20,00[0-9] members.*at most {MAX_MEMBERS}"):
+        with pytest.raises(SessionFileError,
+                           match=f"many.vbp: the archive lists 20,00[0-9] members.*at most {MAX_MEMBERS}"):
             load_session(many)
         peak = tracemalloc.get_traced_memory()[1]
     finally:

@@ -1,6 +1,5 @@
 """The big picture: the sum over paths equals backprop's ∂C/∂w^l_jk (BP4), path by path and truncated."""
 
-import itertools
 import math
 
 import numpy as np

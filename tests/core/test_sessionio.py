@@ -3,12 +3,19 @@
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from visualbp.core import Network
 from visualbp.core.config import SessionConfig, build, load_dataset
-from visualbp.core.sessionio import (SavedSession, SessionFileError, load_network, load_session,
-                                     save_network, save_session)
+from visualbp.core.sessionio import (
+    SavedSession,
+    SessionFileError,
+    load_network,
+    load_session,
+    save_network,
+    save_session,
+)
 
 
 def trained_session():
@@ -32,7 +39,8 @@ def test_session_round_trips_bitwise(tmp_path):
     save_session(path, saved)
     back = load_session(path)
     assert back.config == config
-    for a, b in zip(back.weights + back.biases + back.initial_weights, saved.weights + saved.biases + saved.initial_weights):
+    for a, b in zip(back.weights + back.biases + back.initial_weights,
+                    saved.weights + saved.biases + saved.initial_weights):
         assert a.dtype == b.dtype and np.array_equal(a, b)
     assert (back.epoch, back.batch, back.offset, back.step) == (saved.epoch, saved.batch, saved.offset, saved.step)
     assert back.epoch_history == saved.epoch_history and back.extra == {"note": "hi"}

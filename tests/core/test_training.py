@@ -1,6 +1,5 @@
 """Learning on real data, through the book's API and through the engine."""
 
-import numpy as np
 
 from visualbp.core import Network
 from visualbp.core.datasets import load

@@ -1,9 +1,9 @@
 """The command line: demos, --lecture, and one-line errors for bad values (exit code 2, no traceback)."""
 
 import os
-import time
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -306,7 +306,8 @@ def test_a_teaching_lesson_opens_its_panel_beside_the_graph(qtbot, tmp_path, nam
         assert set(window.teach.panels) >= {demo.panel}
         if name == "code":  # its two steps taken: feedforward into layer 2, highlighted in the code
             code = window.teach.panels["code"]
-            assert "z[l] = w[l] @ a[l - 1] + b[l]" in code.listing.toPlainText().splitlines()[code.highlighted_lines()[0]]
+            line = code.listing.toPlainText().splitlines()[code.highlighted_lines()[0]]
+            assert "z[l] = w[l] @ a[l - 1] + b[l]" in line
     finally:
         session.shutdown()
 

@@ -15,7 +15,6 @@ from visualbp.gui.notation import equation_number as format_number
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 
-
 REPO_NARRATION = Path(__file__).resolve().parents[2] / "resources" / "narration.json"
 
 

@@ -2,8 +2,17 @@
 
 import pytest
 
-from visualbp.gui.notation import (equation_number, indices, notation_html, number, subscript, superscript, sym,
-                                   to_html, to_plain)
+from visualbp.gui.notation import (
+    equation_number,
+    indices,
+    notation_html,
+    number,
+    subscript,
+    superscript,
+    sym,
+    to_html,
+    to_plain,
+)
 
 
 def test_one_markup_language_in_both_forms():

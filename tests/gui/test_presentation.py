@@ -3,8 +3,7 @@
 import pytest
 from PyQt6 import sip
 from PyQt6.QtCore import QSize, Qt
-from PyQt6.QtGui import QFontInfo
-from PyQt6.QtGui import QImage, QPalette
+from PyQt6.QtGui import QFontInfo, QImage, QPalette
 from PyQt6.QtWidgets import QApplication, QDockWidget, QWidget
 
 import visualbp.app as app_module

@@ -58,6 +58,7 @@ def test_train_runs_in_the_background_and_delivers_epochs(session, qtbot):
 def test_a_heavy_epoch_step_trains_on_the_worker_and_the_window_stays_live(session, qtbot):
     """→ at epoch granularity on MNIST: the GUI thread keeps handling events while the epoch trains."""
     from PyQt6.QtCore import QTimer
+
     from visualbp.gui.session import INLINE_EPOCH_WORK
     session.apply_config(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
     assert session.epoch_work() > INLINE_EPOCH_WORK

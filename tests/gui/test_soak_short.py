@@ -7,9 +7,8 @@ import os
 
 import pytest
 
-from visualbp.core.epoch_history import MAX_EPOCH_POINTS
-
 from visualbp.bench import soak
+from visualbp.core.epoch_history import MAX_EPOCH_POINTS
 
 #: warm-up + measured seconds; VISUALBP_SOAK_SECONDS overrides the total (e.g. 600 for a longer local run)
 TOTAL = float(os.environ.get("VISUALBP_SOAK_SECONDS", "30"))

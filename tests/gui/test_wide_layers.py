@@ -69,7 +69,8 @@ def test_hover_and_click_name_the_right_neuron_of_a_wide_layer(qtbot):
     j = 41  # array index: the book's j = 42
     pos = v.neuron_pos(2, j)
     assert v.click_at(pos) == (2, j) and s.selected == (2, j)
-    from visualbp.gui.notation import number as fmt, sym
+    from visualbp.gui.notation import number as fmt
+    from visualbp.gui.notation import sym
     text = v.hover_text_at(pos)
     assert text.startswith("neuron j=42 of layer l=2")
     assert f"b^2_42 = {fmt(float(s.net.biases[0][j, 0]))}" in text
@@ -191,6 +192,7 @@ def test_the_weight_heatmap_of_a_wide_layer_is_downsampled_on_screen_and_exact_o
     """w^3 of (2, 600, 2000, 2): a matrix of more than RANGE_SAMPLE weights is averaged to the screen's pixels
     (and says so), while the hover still reads the exact weight under the mouse."""
     from PyQt6.QtCore import QPointF
+
     from visualbp.gui.view_limits import RANGE_SAMPLE
     s, v = make_view(qtbot, SessionConfig(dataset="moons", sizes=(2, 600, 2000, 2), seed=3))
     win = v.show_weight_heatmap(3)  # 2,000 × 600 = 1.2 M weights

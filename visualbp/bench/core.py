@@ -125,13 +125,14 @@ def run(repeats: int = 5) -> list[Row]:
     floors = {}
     for m in (10, 100):
         p = [w.copy() for w in (net.weights[0], net.biases[0], net.weights[1], net.biases[1])]
-        floors[m] = median_time(lambda: bare_epoch(p, X, Y, m, eta), repeats=repeats)
+        floors[m] = median_time(lambda p=p, m=m: bare_epoch(p, X, Y, m, eta), repeats=repeats)
 
     sgd = {}
     for m in (10, 100):
         n2 = Network(SIZES, seed=0)
         # Five epochs per call, as the book trains: the one-off stacking of the pairs is shared.
-        sgd[m] = median_time(lambda: n2.SGD(pairs, 5, m, eta, verbose=False), repeats=max(2, repeats // 2)) / 5
+        sgd[m] = median_time(lambda n2=n2, m=m: n2.SGD(pairs, 5, m, eta, verbose=False),
+                             repeats=max(2, repeats // 2)) / 5
 
     n3 = Network(SIZES, seed=0)
     engine = Engine(n3, X, Y, mini_batch_size=10, eta=eta, history_steps=100)

@@ -7,7 +7,8 @@ huge epoch count, started again should it ever finish. Meanwhile a precise 10 ms
 timer is re-armed over and over on the GUI thread; how late it fires is the event loop's latency
 (what a click or a key press would wait). After the warm-up — at least ``--warmup`` seconds, and
 until the engine's step history (kept for stepping back, bounded at 256 MB) is full — the resident
-memory is read from ``/proc/self/status``; at the end again. Reported: memory at start and end and its growth, epochs and minibatches
+memory is read from ``/proc/self/status``; at the end again. Reported: memory at start and end and its
+growth, epochs and minibatches
 trained, minibatches/s, the latency's median, 99th percentile and worst, and how many points
 the plots and the step history hold (to show that every history is bounded).
 
@@ -31,7 +32,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from visualbp.core.epoch_history import MAX_EPOCH_POINTS
-
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -231,7 +231,8 @@ def _machine() -> str:
                     break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores, {system}, Python {platform.python_version()}"
 
 
 def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, recovery: bool = True,

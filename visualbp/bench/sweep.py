@@ -29,7 +29,7 @@ def measure(repeats: int = 3, n: int = 8000) -> dict[tuple[int, int], float]:
         for m in BATCHES:
             net = Network([784, h, 10], seed=0)
             epochs = 1 if m == 1 else 3
-            out[(h, m)] = median_time(lambda: net.SGD(pairs, epochs, m, 3.0, verbose=False),
+            out[(h, m)] = median_time(lambda net=net, epochs=epochs, m=m: net.SGD(pairs, epochs, m, 3.0, verbose=False),
                                       repeats=repeats, warmup=0) / epochs * (8000 / n)
     return out
 

@@ -20,8 +20,9 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, BinaryIO
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".vbp-tmp"
 #: A temporary file older than this is stale whoever wrote it (no save takes a day).

@@ -27,14 +27,15 @@ import math
 import numbers
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from visualbp.core import checks
-from visualbp.core.breakpoints import BreakpointSettings, Breakpoints
+from visualbp.core.breakpoints import Breakpoints, BreakpointSettings
 from visualbp.core.config import SessionConfig
 from visualbp.core.demo_lessons import BUILTIN_LESSONS
 from visualbp.core.engine import Engine
@@ -163,7 +164,8 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
         raise _fail(name, "config", f"must be an object of SessionConfig fields, got {settings!r}")
     for key in settings:
         if key not in _CONFIG_FIELDS:
-            raise _fail(name, f"config.{key}", f"not a SessionConfig field; choose from {', '.join(sorted(_CONFIG_FIELDS))}")
+            fields = ", ".join(sorted(_CONFIG_FIELDS))
+            raise _fail(name, f"config.{key}", f"not a SessionConfig field; choose from {fields}")
     try:  # every field's type and range, as a saved session's are checked
         config = check_config({k: (list(v) if k == "sizes" and isinstance(v, tuple) else v)
                                for k, v in settings.items()})
@@ -174,8 +176,8 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
         raise _fail(name, "config.dataset", "a lesson uses a built-in data set, not a file")
     n_in, n_out, n_examples = _DATA_SHAPES.get(config.dataset, (2, 2, config.n))
     if config.sizes[0] != n_in or config.sizes[-1] != n_out:
-        raise _fail(name, "config.sizes", f"the {config.dataset} data has {n_in} inputs and {n_out} classes, so "
-                                          f"the first layer must be {n_in} and the last {n_out}, got {list(config.sizes)}")
+        raise _fail(name, "config.sizes", f"the {config.dataset} data has {n_in} inputs and {n_out} classes, so the "
+                                          f"first layer must be {n_in} and the last {n_out}, got {list(config.sizes)}")
     try:
         checks.check_workload(config.sizes, n_examples, config.mini_batch_size)
     except ValueError as exc:

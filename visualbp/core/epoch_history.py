@@ -8,7 +8,8 @@ resolution and old ones become sparser, which is what a live learning curve need
 
 from __future__ import annotations
 
-from typing import Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
 #: Most epoch points kept (a point is ~200 bytes; plotting 4,000 points takes a few milliseconds).
 MAX_EPOCH_POINTS = 4000

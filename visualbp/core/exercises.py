@@ -16,11 +16,12 @@ import importlib.resources
 import json
 import numbers
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.engine import Engine
@@ -269,7 +270,8 @@ def parse_lesson(entry: Any, index: int = 0, source: str = RESOURCE) -> Lesson:
         if kind is None:
             raise _fail(source, name, f"ask.{kind_name}", f"not a step kind; choose from {', '.join(_KIND_NAMES)}")
         if quantity not in ASKABLE[kind]:
-            raise _fail(source, name, f"ask.{kind_name}", f"must be one of {', '.join(ASKABLE[kind])}, got {quantity!r}")
+            choices = ", ".join(ASKABLE[kind])
+            raise _fail(source, name, f"ask.{kind_name}", f"must be one of {choices}, got {quantity!r}")
         ask[kind] = quantity
     return Lesson(name, entry["title"].strip(), " ".join(entry["description"].split()),
                   MappingProxyType(dict(settings)), steps, select, questions, MappingProxyType(ask))

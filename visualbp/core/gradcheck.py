@@ -9,7 +9,7 @@ reads 0 where backprop's a − y is 1, and a correct backprop showed a relative 
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 

@@ -14,7 +14,7 @@ with an event loop can spread a big network's grid over several short slices of 
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -4,8 +4,9 @@ Every file visualbp reads (sessions, networks, data files, the lessons in ``demo
 ``read_regular_file``. A FIFO, a socket, a device such as ``/dev/zero`` or a folder is refused from its
 ``stat`` before it is opened for reading; the file is then opened without blocking (a FIFO swapped in
 after the check cannot hang the open), checked again on the open descriptor, and read in chunks up to
-a byte limit, on a helper thread the caller waits for at most ``READ_SECONDS``. Every refusal is an ``UnreadableFile`` naming the file and the reason,
-which the callers turn into their own error (``DatasetError``, ``SessionFileError``, …).
+a byte limit, on a helper thread the caller waits for at most ``READ_SECONDS``. Every refusal is an
+``UnreadableFile`` naming the file and the reason, which the callers turn into their own error
+(``DatasetError``, ``SessionFileError``, …).
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ import os
 import re
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 import numpy as np
 
@@ -29,8 +29,15 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.datafiles import IDX_PAIR_SEPARATOR, idx_pair_path
 from visualbp.core.network import Network
 from visualbp.core.safefile import UnreadableFile, read_regular_file
-from visualbp.core.sessioncheck import (check_config, check_extra, check_history, check_network_header,
-                                        check_position, history_to_json, parse_json)
+from visualbp.core.sessioncheck import (
+    check_config,
+    check_extra,
+    check_history,
+    check_network_header,
+    check_position,
+    history_to_json,
+    parse_json,
+)
 from visualbp.core.steps import EpochStats
 
 SESSION_FORMAT = "visualbp-session"
@@ -170,7 +177,8 @@ def _read_npz(path: str | os.PathLike, expected_format: str,
                 raise SessionFileError(f"{name}: invalid settings ({_message(exc)})") from None
             extra = sorted(set(by_name) - set(expected))
             if extra:
-                raise SessionFileError(f"{name}: unexpected array {extra[0]} for sizes {header.get('sizes') or ''}".rstrip())
+                sizes = header.get("sizes") or ""
+                raise SessionFileError(f"{name}: unexpected array {extra[0]} for sizes {sizes}".rstrip())
             arrays = {}
             for key, shape in expected.items():
                 if key not in by_name:

@@ -12,8 +12,17 @@ from __future__ import annotations
 import numpy as np
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
-from PyQt6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
-                             QTableWidgetItem, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualbp.core.paths import PathSum, engine_path_sum
 from visualbp.gui import theme as T
@@ -176,7 +185,8 @@ class BigPicturePanel(QWidget):
         f = {r: prime_name(net.layer_activation(r - 2)) for r in range(2, L + 1)}
         hops = L - l
         heads = [to_plain(f"∂a^{l}/∂w^{l}")] + [to_plain(f"∂a^{r}/∂a^{r - 1}") for r in range(l + 1, L + 1)]
-        heads = [f"neurons in layers {l}…{L}" if hops else f"neuron in layer {l}"] + heads + [to_plain(f"∂C/∂a^{L}"), "product"]
+        first = f"neurons in layers {l}…{L}" if hops else f"neuron in layer {l}"
+        heads = [first] + heads + [to_plain(f"∂C/∂a^{L}"), "product"]
         rows = len(ps.paths) + (0 if ps.complete else 1)
         self.table.setUpdatesEnabled(False)
         self.table.clear()

@@ -14,7 +14,7 @@ these arrays into pens and images themselves.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 

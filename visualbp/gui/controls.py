@@ -41,8 +41,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from visualbp.gui import theme
 from visualbp.core import limits
+from visualbp.gui import theme
 from visualbp.gui.flow_layout import FlowLayout
 from visualbp.gui.seed_spin import SeedSpinBox
 from visualbp.gui.session import Granularity, Session
@@ -199,8 +199,8 @@ class ControlsBar(QWidget):
     # ----------------------------------------------------------------- the look
     def apply_theme(self, _theme: object = None) -> None:
         """Sizes and colours from ``theme.current()``: in presentation mode big step buttons (their height
-        and icons grow with the type: 48 px tall at 1.5×) that a lecturer hits without looking, on one row without new weights, speed and seed
-        (Shift+R, Setup); the text follows the application font."""
+        and icons grow with the type: 48 px tall at 1.5×) that a lecturer hits without looking, on one row
+        without new weights, speed and seed (Shift+R, Setup); the text follows the application font."""
         th = theme.current()
         big = theme.scale() > 1.0
         for b in (self.back_button, self.step_button, self.play_button, self.reset_button,

@@ -104,7 +104,8 @@ class BreakpointsBox(QGroupBox):
         self.sat_neuron.setSpecialValueText("whole layer")
         self.sat_neuron.setMinimumWidth(104)
         self.sat_neuron.setToolTip("One neuron j of layer l, or the whole layer (below 1)")
-        self.sat_fraction = NumberField(limits.parse_saturated_share, self._set_sat_fraction, 52, self._sat_fraction_text)
+        self.sat_fraction = NumberField(limits.parse_saturated_share, self._set_sat_fraction, 52,
+                                        self._sat_fraction_text)
         self.sat_threshold = NumberField(limits.parse_saturation_threshold, self._set_sat_threshold, 52,
                                          self._sat_threshold_text)
         self.sat_of = QLabel()

@@ -115,7 +115,8 @@ def numbers(r: Readout) -> str:
                 text += ",   y = (" + ", ".join(num(y) for y in r.y) + ")"
         return text
     if kind is Kind.FEEDFORWARD:
-        text = f"z^{{{l}}}_{{{J}}} = Σ_{{k}} w^{{{l}}}_{{{indices(c.j, 'k')}}} a^{{{l - 1}}}_{{k}} + b^{{{l}}}_{{{J}}} = "
+        jk = indices(c.j, "k")
+        text = f"z^{{{l}}}_{{{J}}} = Σ_{{k}} w^{{{l}}}_{{{jk}}} a^{{{l - 1}}}_{{k}} + b^{{{l}}}_{{{J}}} = "
         if r.terms:
             text += " + ".join(f"({num(w)})({num(a)})" for w, a in r.terms) + f" {signed_term(v['b'])} = "
         else:

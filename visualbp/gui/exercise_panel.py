@@ -11,10 +11,19 @@ the equation panel writes them) appears under the verdict. Scores are kept per l
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from visualbp.core.exercises import ABS_TOL, REL_TOL, Lesson, Question, Scorebook, Verdict, load_lessons, \
-    next_question, parse_number
+from visualbp.core.exercises import (
+    ABS_TOL,
+    REL_TOL,
+    Lesson,
+    Question,
+    Scorebook,
+    Verdict,
+    load_lessons,
+    next_question,
+    parse_number,
+)
 from visualbp.gui import equation_text
 from visualbp.gui import theme as T
 from visualbp.gui.notation import number, to_html, to_plain
@@ -159,8 +168,8 @@ class ExercisePanel(QWidget):
         got, asked = self.scores.record(self.lesson_key(), verdict.right)
         self._take_step()
         t = T.current()
-        head = (f"<b style='color:#2e7d32'>✓ Right.</b>" if verdict.right else
-                f"<b style='color:#c62828'>✗ Not quite.</b>")
+        head = ("<b style='color:#2e7d32'>✓ Right.</b>" if verdict.right else
+                "<b style='color:#c62828'>✗ Not quite.</b>")
         body = to_html(f"{q.symbol} = *{{{number(verdict.answer, 4)}}}   ~{{you: {number(prediction, 4)}, "
                        f"within ± {number(verdict.tolerance, 2)} counts}}", muted=t.muted)
         working = to_html(equation_text.numbers(q.readout), muted=t.muted)
@@ -179,7 +188,7 @@ class ExercisePanel(QWidget):
         self.message.setText("")
         self._take_step()
         t = T.current()
-        self.verdict.setText(f"<b>Revealed:</b> " + to_html(
+        self.verdict.setText("<b>Revealed:</b> " + to_html(
             f"{q.symbol} = *{{{number(q.answer, 4)}}}\n{equation_text.numbers(q.readout)}", muted=t.muted))
         self._show_score()
 

@@ -16,9 +16,9 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from visualbp.core.readout import neuron_readout
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
-from visualbp.core.readout import neuron_readout
 from visualbp.gui.cards import neuron_rows
 from visualbp.gui.notation import notation_html, number, shown, sym
 from visualbp.gui.qt_helpers import _qcolor, _style_plot, _theme_colors
@@ -104,7 +104,8 @@ class NeuronInspector(QWidget):
         l, j = sel
         L = len(s.net.sizes)
         role = "input" if l == 1 else ("output" if l == L else "hidden")
-        self.title.setText(f"<b>Neuron j = {shown(j)} of layer l = {l}</b> <span style='color:{t.muted}'>({role})</span>")
+        self.title.setText(f"<b>Neuron j = {shown(j)} of layer l = {l}</b> "
+                           f"<span style='color:{t.muted}'>({role})</span>")
         rows = neuron_rows(neuron_readout(s.engine, l, j))
         self._set_rows([(label, number(v), note) for label, v, note in rows])
         self._show_weights(l, j)
@@ -169,7 +170,8 @@ class NeuronInspector(QWidget):
             pi.hideAxis("bottom")
             pi.setLabel("left", "")
             pi.autoRange(padding=0.02)
-            self.caption.setText(notation_html(f"incoming weights {sym('w', l, j, 'k')} as a {shape[0]}×{shape[1]} image "
+            w = sym("w", l, j, "k")
+            self.caption.setText(notation_html(f"incoming weights {w} as a {shape[0]}×{shape[1]} image "
                                                f"(receptive field); scale ±{number(v, 2)}"))
             return
         pi.invertY(False)

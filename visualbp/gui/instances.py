@@ -36,7 +36,7 @@ REASON = "reason"
 LEGACY = "autosave.vbp"
 
 _counter = itertools.count()
-_claimed: dict[Path, "Instance"] = {}  # this process's live instances, by folder
+_claimed: dict[Path, Instance] = {}  # this process's live instances, by folder
 _claimed_lock = threading.Lock()
 
 

@@ -7,7 +7,7 @@ the weights are whole, copies them and hands the copy on. Training never pauses 
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.engine import Engine

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -156,7 +156,8 @@ class _Plot(pg.PlotWidget):
 
     @property
     def custom_hover(self):
-        """A bound method(scene_pos) that labels this plot instead of hover_at; held weakly (no cycle with its owner)."""
+        """A bound method(scene_pos) that labels this plot instead of hover_at; held weakly (no cycle with its
+        owner)."""
         return self._custom_hover() if self._custom_hover is not None else None
 
     @custom_hover.setter

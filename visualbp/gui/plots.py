@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PyQt6.QtCore import QTimer
@@ -41,12 +41,10 @@ from visualbp.gui import theme
 from visualbp.gui.accuracy_plot import AccuracyCard
 from visualbp.gui.batch_history import BatchHistory
 from visualbp.gui.boundary import BoundaryCard
-from visualbp.gui.plot_widgets import (TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve,
-                                       _Plot, _pen, _swatch)
-from visualbp.gui.reference_runs import ReferenceRuns
+from visualbp.gui.plot_widgets import TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve, _pen, _Plot, _swatch
 from visualbp.gui.plots_layout import arrange, boundary_stretch, columns_for
+from visualbp.gui.reference_runs import ReferenceRuns
 from visualbp.gui.saturation_plot import SaturationCard, layer_look
-
 
 # ---------------------------------------------------------------------------- the panel
 

@@ -9,7 +9,7 @@ two (or below, without 2-D data).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PyQt6.QtWidgets import QGridLayout, QTabWidget, QWidget
 

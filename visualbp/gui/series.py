@@ -6,7 +6,7 @@ fixed amount of memory; ``ema`` smooths a delivery of minibatch costs or ‖δ^l
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import socket
-from typing import Iterator
+from collections.abc import Iterator
 
 from PyQt6.QtCore import QSocketNotifier
 from PyQt6.QtWidgets import QApplication, QMainWindow

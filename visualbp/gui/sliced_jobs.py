@@ -9,7 +9,8 @@ network's job finishes within its first slice, so it behaves as if it ran at onc
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Generator
+from collections.abc import Callable, Generator
+from typing import Any
 
 from PyQt6.QtCore import QObject, QTimer
 

@@ -1,8 +1,8 @@
 """The Teach menu: chapter 2's sections no other tool shows, each a dock of the main window.
 
 ``install(window)`` is the main window's one call: it builds the panels (the big picture, the race of
-backprop against finite differences, exercises, the code in lockstep), puts each in a dock on the right (hidden until asked
-for, then tabbed with the plots) and adds a Teach menu that shows and raises them.
+backprop against finite differences, exercises, the code in lockstep), puts each in a dock on the right
+(hidden until asked for, then tabbed with the plots) and adds a Teach menu that shows and raises them.
 """
 
 from __future__ import annotations

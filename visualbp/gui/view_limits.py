@@ -22,7 +22,7 @@ check guards the views if those limits grow.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 

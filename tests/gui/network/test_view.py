@@ -12,12 +12,12 @@ from visualbp.core.probe import activations_on_grid
 from visualbp.core.steps import BatchStats, Kind
 from visualbp.gui import colors as C
 from visualbp.gui import theme
+from visualbp.gui.cards import edge_text, neuron_text
 from visualbp.gui.diagnostic_marks import SATURATION_COLOR, WARNING_COLOR
 from visualbp.gui.inspector import NeuronInspector
 from visualbp.gui.network import NetworkView
 from visualbp.gui.network.saturation import SATURATED_ON
 from visualbp.gui.network.scene import NBINS
-from visualbp.gui.cards import edge_text, neuron_text
 from visualbp.gui.notation import sym
 from visualbp.gui.session import Session
 
@@ -153,7 +153,8 @@ def test_click_on_a_neuron_selects_it_and_selection_shows_a_ring(qtbot, view, se
     scene = view.view_to_scene(view.neuron_pos(3, 1))
     widget_pos = view.graphics.mapFromScene(scene)
     with qtbot.waitSignal(session.selectionChanged):
-        qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(widget_pos.x(), widget_pos.y()))
+        qtbot.mouseClick(view.graphics.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(widget_pos.x(), widget_pos.y()))
     assert session.selected == (3, 1)
     assert view.neurons.selected == (3, 1)
     session.select((2, 0))

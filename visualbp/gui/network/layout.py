@@ -168,8 +168,9 @@ class Column:
 
 def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool,
                  aspect: float = ASPECT) -> list[Column]:
-    """Columns for the layers, about ``aspect`` times as wide as high. A layer of more than DRAWN_NEURONS neurons (DRAWN_TILES heatmaps for 2-D data)
-    draws the first of them (``view_limits.neurons_drawn``); an input image is drawn whole, as a picture."""
+    """Columns for the layers, about ``aspect`` times as wide as high. A layer of more than DRAWN_NEURONS
+    neurons (DRAWN_TILES heatmaps for 2-D data) draws the first of them (``view_limits.neurons_drawn``); an
+    input image is drawn whole, as a picture."""
     cols = []
     for i, n in enumerate(sizes):
         if i == 0 and image_shape is not None:
@@ -196,7 +197,7 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
             c.grid = (rows, -(-c.n // rows))
             c.s = max(others + [4.0]) / rows
     height_all = max(c.n * c.s if c.grid is None else c.grid[0] * c.s for c in cols if c.kind != "image")
-    for idx, c in enumerate(cols):
+    for c in cols:
         if c.kind == "image":
             h, w = image_shape
             side = min(15.0, max(5.0, 0.55 * height_all))
