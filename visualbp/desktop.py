@@ -5,7 +5,8 @@ visualbp starts from the launcher), the icon (SVG, and PNGs from 16 to 512 px in
 ``NxN/apps`` folders) and the MIME type of ``.vbp`` sessions under ``$XDG_DATA_HOME`` (``~/.local/share`` when
 unset), then runs ``update-desktop-database`` and ``update-mime-database`` when they exist (and
 ``gtk-update-icon-cache`` where the user's hicolor folder already has a cache, which would hide new icons).
-``uninstall()`` removes exactly those files. Both return one line per thing done. ``window_icon()`` is the icon for the window (Qt is imported only there).
+``uninstall()`` removes exactly those files. Both return one line per thing done. ``window_icon()`` is the icon
+for the window (Qt is imported only there).
 """
 
 from __future__ import annotations

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-import tomllib
 from pathlib import Path
 
 import numpy
 import pyqtgraph
 import pytest
+import tomllib
 from PyQt6.QtCore import PYQT_VERSION_STR, qVersion
 from PyQt6.QtWidgets import QApplication
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 from visualbp.core import checks
-from visualbp.core.datafiles import idx_pair_path, load_data_file  # noqa: F401  (re-exported)
-from visualbp.core.datasets import BUILTIN, Dataset, DatasetError, load
-from visualbp.core.labels import SCALINGS
-from visualbp.core.engine import Engine
-from visualbp.core.network import INITS, Network
 from visualbp.core.activations import ACTIVATIONS
 from visualbp.core.costs import COSTS
+from visualbp.core.datafiles import idx_pair_path, load_data_file  # noqa: F401  (re-exported)
+from visualbp.core.datasets import BUILTIN, Dataset, DatasetError, load
+from visualbp.core.engine import Engine
+from visualbp.core.labels import SCALINGS
+from visualbp.core.network import INITS, Network
 
 GENERATED = ("xor", "circles", "moons", "spiral")
 
@@ -37,7 +37,7 @@ class SessionConfig:
     data_path: str | None = field(default=None)  # a user's CSV, or an IDX pair (datafiles.idx_pair_path)
     scaling: str = "auto"  # of a user's CSV's features (labels.SCALINGS)
 
-    def validated(self) -> "SessionConfig":
+    def validated(self) -> SessionConfig:
         """The same config, checked: raises ValueError naming the first bad field."""
         sizes = tuple(checks.check_sizes(self.sizes))
         if self.activation not in ACTIVATIONS:
@@ -84,7 +84,7 @@ DATASET_DEFAULTS: dict[str, dict] = {
 }
 
 
-def defaults_for(dataset: str, base: "SessionConfig | None" = None) -> "SessionConfig":
+def defaults_for(dataset: str, base: SessionConfig | None = None) -> SessionConfig:
     """``base`` (default: ``SessionConfig()``) switched to ``dataset`` with that set's own defaults (layers,
     activation, cost, η, m, epochs, noise) where it has them (``DATASET_DEFAULTS``); otherwise only the name
     changes. The initial weights' seed, λ, init and the data's size and split stay as in ``base``."""

@@ -23,15 +23,15 @@ import os
 import struct
 import warnings
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from visualbp.core import labels
 from visualbp.core.checks import MAX_LAYER_SIZE
-from visualbp.core.datarecord import (Dataset, DatasetError, check_range, check_seed, check_val_fraction, n_val,
-                                      split)
+from visualbp.core.datarecord import Dataset, DatasetError, check_range, check_seed, check_val_fraction, n_val, split
 from visualbp.core.safefile import UnreadableFile, read_regular_file, size_text
 
 PathLike = str | os.PathLike[str]

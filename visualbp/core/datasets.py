@@ -50,8 +50,9 @@ from __future__ import annotations
 
 import importlib.resources
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # Third-party libraries
 import numpy as np
@@ -59,8 +60,15 @@ import numpy as np
 # The record and the readers of a user's files live in their own modules; their names are
 # re-exported here, where the rest of visualbp has always found them.
 from visualbp.core import limits
-from visualbp.core.datafiles import (MAX_DATA_FILE_BYTES, load_csv, load_idx,
-                                     load_idx_pair, parse_csv, parse_idx, read_data_bytes)
+from visualbp.core.datafiles import (
+    MAX_DATA_FILE_BYTES,
+    load_csv,
+    load_idx,
+    load_idx_pair,
+    parse_csv,
+    parse_idx,
+    read_data_bytes,
+)
 from visualbp.core.datarecord import MAX_FEATURE, Dataset, DatasetError
 from visualbp.core.datarecord import check_seed as _check_seed
 from visualbp.core.datarecord import check_val_fraction as _check_val_fraction

@@ -13,8 +13,20 @@ from pathlib import Path
 
 from PyQt6.QtCore import PYQT_VERSION_STR, Qt, qVersion
 from PyQt6.QtGui import QFontDatabase, QGuiApplication
-from PyQt6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
-                             QScrollArea, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 import visualbp
 from visualbp.desktop import resource, window_icon

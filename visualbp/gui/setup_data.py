@@ -17,8 +17,8 @@ from PyQt6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QLabel, QPushButt
 
 from visualbp.core import limits
 from visualbp.core.config import GENERATED, idx_pair_path, load_data_file, load_dataset
-from visualbp.core.datarecord import MAX_FEATURE
 from visualbp.core.datafiles import idx_pair
+from visualbp.core.datarecord import MAX_FEATURE
 from visualbp.core.datasets import Dataset, DatasetError, example_csv
 from visualbp.gui.setup_fields import (
     DATASETS,

@@ -5,7 +5,6 @@ view is too small for them, and a column too dense for its labels labels every 2
 from __future__ import annotations
 
 import html
-
 import math
 
 import pyqtgraph as pg
