@@ -20,8 +20,8 @@ from visualbp.core import checks, limits
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
-from visualbp.core.labels import SCALINGS
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
+from visualbp.core.labels import SCALINGS
 
 GRANULARITIES = ("layer", "example", "minibatch", "epoch")
 
@@ -60,17 +60,17 @@ def _named(text: str) -> str:
     return text.strip()
 
 
-def _output(ending: str):
-    """A parser for an output file path that must end in ``ending`` and lie in an existing folder."""
+def _output(*endings: str):
+    """A parser for an output file path that must end in one of ``endings`` and lie in an existing folder."""
     def parse(text: str) -> str:
         text = _named(text)
-        if not text.lower().endswith(ending):
-            raise ValueError(f"{text!r} must end in {ending}")
+        if not text.lower().endswith(endings):
+            raise ValueError(f"{text!r} must end in {' or '.join(endings)}")
         folder = os.path.dirname(os.path.abspath(text))
         if not os.path.isdir(folder):
             raise ValueError(f"{text!r}: the folder {folder} does not exist")
         return text
-    parse.__name__ = ending.lstrip(".")
+    parse.__name__ = endings[0].lstrip(".")
     return parse
 
 
@@ -119,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--granularity", choices=GRANULARITIES,
                    help="what one step is (default: layer, or the demo's)")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, e.g. 1600x1000")
-    p.add_argument("--gif", metavar="GIF", type=_typed(_output(".gif")),
-                   help="record --steps steps (at least 1) as an animated GIF of the network, and exit")
+    p.add_argument("--gif", metavar="FILE", type=_typed(_output(".gif", ".png", ".apng")),
+                   help="record --steps steps (at least 1) as an animated GIF of the network, or as an animated "
+                        "PNG in full colour when FILE ends in .png or .apng, and exit")
     p.add_argument("--handout", metavar="PDF", type=_typed(_output(".pdf")),
                    help="after --steps steps, write a printable handout (network, equation with its numbers, "
                         "BP1–BP4, hyperparameters) as PDF and exit")
@@ -356,7 +357,8 @@ def prepare_demo(session, demo: Demo) -> None:
     if demo.weight_scale != 1.0:
         demo.apply(session.net, session.engine)
         session.reset()  # to the scaled weights, and the learning curves' "epoch 0" measured on them
-        session.init_note = f"× {demo.weight_scale:g}: this lesson multiplies the initial weights by {demo.weight_scale:g}"
+        scale = f"{demo.weight_scale:g}"
+        session.init_note = f"× {scale}: this lesson multiplies the initial weights by {scale}"
     demo.configure_breakpoints(session.breakpoints)
 
 

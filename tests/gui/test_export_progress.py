@@ -89,6 +89,15 @@ def test_the_gif_menu_shows_progress_and_writes_every_frame(window, monkeypatch,
     assert f"Saved 5 frames as {path}" in window.status_label.text()
 
 
+def test_the_menu_writes_an_animated_png_when_that_type_is_chosen(window, monkeypatch, tmp_path):
+    chosen = "Animated PNG, full colour (*.png *.apng)"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "steps"), chosen)))
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: (2, True)))
+    file_action(window, GIF_ACTION).trigger()
+    with Image.open(tmp_path / "steps.png") as png:
+        assert png.format == "PNG" and png.n_frames == 3
+
+
 def test_cancel_on_the_gif_leaves_the_old_file_and_no_other(window, monkeypatch, tmp_path):
     path = tmp_path / "steps.gif"
     path.write_bytes(b"last week's animation")

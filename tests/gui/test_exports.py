@@ -51,6 +51,18 @@ def test_a_gif_has_one_frame_per_step_and_the_first_picture(window, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["steps.gif"]  # no temporary file left
 
 
+def test_a_png_name_gets_an_animated_png_in_full_colour(window, tmp_path):
+    """APNG for slides: every frame, looping, more colours than a GIF's 256 palette can hold."""
+    path = tmp_path / "steps.png"
+    assert record_gif(window.session, window.network_view, path, 3) == 4
+    with Image.open(path) as png:
+        assert png.format == "PNG" and png.is_animated and png.n_frames == 4 and png.info.get("loop") == 0
+        png.seek(3)
+        colours = png.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 256
+    assert [p.name for p in tmp_path.iterdir()] == ["steps.png"]
+
+
 def test_a_failed_gif_leaves_no_file_and_says_why(window, tmp_path, monkeypatch):
     path = tmp_path / "steps.gif"
     path.write_bytes(b"the old file")
@@ -100,7 +112,7 @@ def test_the_command_line_writes_both(tmp_path, capsys, qapp):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--gif", "x.png"], "must end in .gif"),
+    (["--gif", "x.jpg"], "must end in .gif or .png or .apng"),
     (["--gif", "a.gif"], "--gif records --steps 1 … 300 steps, got 0"),
     (["--handout", "/no/such/folder/h.pdf"], "does not exist"),
 ])

@@ -65,11 +65,14 @@ def pillow_missing() -> str | None:
     return None
 
 
-def to_pil(image: QImage, Image):
-    """A QImage as a 256-colour Pillow image (GIF's own limit; no dithering, so flat colours stay flat)."""
+def to_pil(image: QImage, Image, full_colour: bool = False):
+    """A QImage as a Pillow image: 256 colours for a GIF (its own limit; no dithering, so flat colours stay
+    flat), every colour for an animated PNG (``full_colour``)."""
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     data = bytes(rgb.constBits().asarray(rgb.sizeInBytes()))
     frame = Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
+    if full_colour:
+        return frame.copy()  # its own memory: the QImage's bytes are gone with it
     return frame.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
@@ -82,15 +85,26 @@ def grab(widget: QWidget) -> QImage:
     return widget.grab().toImage()
 
 
+#: Endings written as an animated PNG (APNG: full colour, where a GIF has 256 colours) instead of a GIF.
+APNG_ENDINGS = (".png", ".apng")
+
+
 def write_gif(frames: list, path: str | os.PathLike) -> None:
-    """Write Pillow ``frames`` as a looping GIF at ``path`` atomically; ExportError naming ``path`` otherwise."""
+    """Write Pillow ``frames`` as a looping animation at ``path`` atomically: an animated PNG (APNG) when the
+    name ends in .png or .apng, else a GIF; ExportError naming ``path`` otherwise."""
     if not frames:
         raise ExportError(f"{path}: no frames to write")
     path = Path(path)
     durations = [FRAME_MS] * (len(frames) - 1) + [LAST_FRAME_MS]
+    if path.suffix.lower() in APNG_ENDINGS:
+        def save(f) -> None:
+            frames[0].save(f, format="PNG", save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    else:
+        def save(f) -> None:
+            frames[0].save(f, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
+                           optimize=False, disposal=1)
     try:  # the one atomic writer: modes kept, through symlinks, never over a device, no temp file left
-        atomic_write(path, lambda f: frames[0].save(f, format="GIF", save_all=True, append_images=frames[1:],
-                                                    duration=durations, loop=0, optimize=False, disposal=1))
+        atomic_write(path, save)
     except OSError as exc:
         raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 
@@ -117,20 +131,22 @@ def captioned(image: QImage, caption: str) -> QImage:
 def record_gif(session, widget: QWidget, path: str | os.PathLike, steps: int,
                progress: Progress | None = None) -> int:
     """Take up to ``steps`` steps at the session's granularity, the widget pictured before and after each,
-    and save the pictures as an animated GIF at ``path``. Returns the number of frames written.
+    and save the pictures as an animated GIF at ``path`` (an animated PNG in full colour when it ends in .png or
+    .apng). Returns the number of frames written.
     ``progress`` hears of each step (of ``steps`` + 1 units, the last one writing the file)."""
     if not 1 <= steps <= MAX_GIF_FRAMES - 1:
         raise ExportError(f"{path}: a GIF records 1 … {MAX_GIF_FRAMES - 1} steps, not {steps}")
     Image = _pillow()
     session.pause()
     total = steps + 1
-    frames = [to_pil(captioned(grab(widget), session.status()), Image)]
+    full = Path(path).suffix.lower() in APNG_ENDINGS
+    frames = [to_pil(captioned(grab(widget), session.status()), Image, full)]
     for done in range(steps):
         report(progress, done, total, f"Step {done + 1} of {steps}…", path)
         if session.step() is None:
             break
         raise_if_interrupted()  # Ctrl+C on the command line: between frames, no GIF written
-        frames.append(to_pil(captioned(grab(widget), session.status()), Image))
+        frames.append(to_pil(captioned(grab(widget), session.status()), Image, full))
     raise_if_interrupted()
     report(progress, steps, total, f"Writing {Path(path).name} ({len(frames)} frames)…", path)
     write_gif(frames, path)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
 
-from visualbp.gui.exports_gif import MAX_GIF_FRAMES, ExportCancelled, ExportError, pillow_missing, record_gif
+from visualbp.gui.exports_gif import (
+    APNG_ENDINGS,
+    MAX_GIF_FRAMES,
+    ExportCancelled,
+    ExportError,
+    pillow_missing,
+    record_gif,
+)
 from visualbp.gui.exports_handout import MAX_HANDOUT_STEPS, write_handout
 
 
@@ -57,12 +64,13 @@ def export_gif(files) -> bool:
     if missing:
         QMessageBox.warning(window, "Animated GIF needs Pillow", missing[0].upper() + missing[1:] + ".")
         return False
-    path, _ = QFileDialog.getSaveFileName(window, "Export the steps as an animated GIF",
-                                          files._folder("steps.gif"), "Animated GIF (*.gif)")
+    gif, png = "Animated GIF (*.gif)", "Animated PNG, full colour (*.png *.apng)"
+    path, chosen = QFileDialog.getSaveFileName(window, "Export the steps as an animation",
+                                               files._folder("steps.gif"), f"{gif};;{png}")
     if not path:
         return False
-    if not path.lower().endswith(".gif"):
-        path += ".gif"
+    if not path.lower().endswith((".gif", *APNG_ENDINGS)):
+        path += ".png" if chosen == png else ".gif"
     count, ok = QInputDialog.getInt(window, "Animated GIF",
                                     f"Steps to record (one step = one {session.granularity.value}):",
                                     20, 1, MAX_GIF_FRAMES - 1)
