@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+from fractions import Fraction
 from pathlib import Path
 
 #: Minibatch size m.
@@ -25,6 +27,9 @@ MIN_STEPS, MAX_STEPS = 0, 10_000
 MAX_LAYERS_CHARS = 2_000
 #: Longest text a number may be typed as (400 nines are refused before ``int`` parses them).
 MAX_NUMBER_CHARS = 100
+#: Largest |value| a weight, bias or input typed by hand may have (``core.edits``): far past where σ saturates
+#: (σ(40) = 1 − 4e-18), small enough that z = w a + b of typed values stays far from overflow.
+MAX_TYPED_VALUE = 1_000_000
 
 
 def _stripped(text: str, what: str) -> str:
@@ -62,6 +67,29 @@ def parse_real(text: str, what: str = "the value") -> float:
     if not math.isfinite(value):
         raise ValueError(f"must be a finite number, got {text!r}")
     return value
+
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+def parse_typed_value(text: str, what: str = "the value") -> float:
+    """A value typed by hand: a decimal ('-0.25', '3e-2') or a fraction of two ('1/2', '−3/4', '1.5/2'), with
+    a real minus sign taken as '-'; the nearest float to the exact quotient, within ±``MAX_TYPED_VALUE``."""
+    text = _stripped(text, what).replace("\u2212", "-")
+    parts = [p.strip() for p in text.split("/")]
+    if len(parts) > 2 or not all(_DECIMAL.fullmatch(p) for p in parts):
+        raise ValueError(f"{text!r} is not a number: type a decimal such as -0.25 or a fraction such as 3/4")
+    if len(parts) == 2 and parts[1][:1] in "+-":
+        raise ValueError(f"{text!r}: put the sign in front of the fraction, e.g. -3/4")
+    exact = Fraction(parts[0])  # exact: at most 3 exponent digits, so no huge powers of ten
+    if len(parts) == 2:
+        den = Fraction(parts[1])
+        if den == 0:
+            raise ValueError(f"{text!r} divides by zero")
+        exact /= den
+    if abs(exact) > MAX_TYPED_VALUE:
+        raise ValueError(f"{text} is outside −{MAX_TYPED_VALUE:,} … {MAX_TYPED_VALUE:,}")
+    return float(exact)
 
 
 def parse_epochs(text: str) -> int:
