@@ -37,7 +37,7 @@ TARGETS = ("w", "b", "x")
 MAX_INPUT_EDITS = 100_000
 
 # engine → {(row, k): the value x_k of that row had before its first edit}: what a save records
-_ORIGINAL_INPUTS: "weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], float]]" = weakref.WeakKeyDictionary()
+_ORIGINAL_INPUTS: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], float]] = weakref.WeakKeyDictionary()
 
 
 def _sub(*idx: int) -> str:
@@ -212,3 +212,23 @@ def apply_input_edits(engine: Engine, edits: object) -> None:
     for row, k, value in checked:
         originals.setdefault((row, k), float(engine.X[row, k]))
         engine.X[row, k] = value
+
+
+def saved_extra(extra: dict, engine: Engine) -> dict:
+    """A session's view state to save, with ``input_edits`` as the engine's inputs are now (none: no key)."""
+    out = dict(extra)
+    out.pop("input_edits", None)
+    typed = input_edits(engine)
+    if typed:
+        out["input_edits"] = typed
+    return out
+
+
+def take_saved_inputs(engine: Engine, extra: dict, path: object) -> None:
+    """Apply an opened session file's ``input_edits`` to ``engine``; SessionFileError names the file and entry."""
+    from visualbp.core.sessionio import SessionFileError
+
+    try:
+        apply_input_edits(engine, extra.get("input_edits"))
+    except ValueError as exc:
+        raise SessionFileError(f"{path}: {exc}") from None

@@ -48,7 +48,8 @@ DATASETS: tuple[tuple[str, str], ...] = (
 OPEN_FILE = "open"  # the combo's "Open file…" entry
 ACTIVATIONS = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"))
 COSTS = (("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"))
-INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"))
+INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"),
+         ("blank", "blank: all 0, type them"))  # edits by hand: double-click a weight, a bias or an input
 
 MAX_ARCH_CHARS = 2000
 #: The 2-D sets lie in [−1, 1]; beyond this the points are pure noise, and near the float limit
