@@ -206,3 +206,22 @@ def test_a_textbook_example_typed_into_a_blank_network_gives_the_hand_worked_num
                                atol=1e-9)
     np.testing.assert_allclose(engine.net.weights[0], [[0.149780716, 0.19956143], [0.24975114, 0.29950229]],
                                atol=1e-8)
+
+
+def test_before_the_first_update_a_typed_weight_is_part_of_the_network_reset_returns_to():
+    engine = _engine(init="blank")
+    edits.edit(engine, "w", 2, 0, 1, "1/2")
+    engine.step()
+    edits.edit(engine, "b", 3, 1, 0, "-2")  # mid-minibatch, still before the first update
+    assert engine.initial_parameters[0][0][0, 1] == 0.5 and engine.initial_parameters[1][1][1, 0] == -2
+    engine.finish_batch()
+    edits.edit(engine, "w", 2, 0, 0, "3")  # after an update: the start stays as it was
+    assert engine.initial_parameters[0][0][0, 0] == 0
+    engine.reset()
+    assert engine.net.weights[0][0, 1] == 0.5 and engine.net.biases[1][1, 0] == -2
+    assert engine.net.weights[0][0, 0] == 0
+    fresh = _engine(init="blank")
+    edits.edit(fresh, "w", 2, 0, 1, "1/2")
+    fresh.back()  # ← takes it out of the start too
+    fresh.reset()
+    assert not fresh.net.weights[0].any() and not fresh.initial_parameters[0][0].any()

@@ -9,7 +9,10 @@ changes. An accepted edit is a record of kind ``Kind.EDIT`` (an ``EditRecord``) 
 - a minibatch under way starts again at its first example: the numbers it had computed (z, a, δ, the sums
   Σ_x ∂C_x/∂w) came from the old value, and the book's update needs every example of a minibatch taken at the
   same weights. Every number shown after an edit is computed from the edited network;
-- weights and biases are new arrays (never written in place), so the history keeps the old ones.
+- weights and biases are new arrays (never written in place), so the history keeps the old ones;
+- before the first update (the first minibatch of the first epoch) a typed weight or bias is part of the
+  network the run starts from: Reset returns to it (a blank network typed in stays typed in), and ← takes it
+  out of that too.
 
 An input x_k is data, not a parameter: editing it changes x_k of *the training example being stepped* (its
 row of the training data), or, between minibatches, of the next one to be stepped, the first of the next
@@ -67,13 +70,16 @@ class EditRecord(StepRecord):
     new: float = 0.0
     text: str = ""
     row: int | None = None
+    initial_before: tuple | None = None  # what Reset returned to before, when the edit changed it too
 
     @property
     def symbol(self) -> str:
         return symbol(self.target, self.l, self.j, self.k)
 
     def revert(self, engine: Engine) -> None:
-        """Put a typed input back (← does the weights and biases itself)."""
+        """Put a typed input, or the network Reset returns to, back (← does the weights and biases itself)."""
+        if self.initial_before is not None:
+            engine.initial_parameters = self.initial_before
         if self.target == "x":
             engine.X[self.row, self.k] = self.old
             originals = _ORIGINAL_INPUTS.get(engine, {})
@@ -147,10 +153,12 @@ def edit(engine: Engine, target: str, l: int, j: int, k: int, value: str | float
         raise ValueError("the run diverged: step back (←) to the last finite state before editing")
     old = current_value(engine, target, l, j, k)
     row = input_row(engine) if target == "x" else None
+    # no update yet: the weights are still the starting ones (plus edits), so the edit changes those too
+    initial = engine.initial_parameters if target != "x" and (engine.epoch, engine.batch) == (0, 0) else None
 
     def make(index: int, epoch: int, batch: int, m: int) -> EditRecord:
         return EditRecord(index, Kind.EDIT, l, epoch, batch, None, m, target=target, j=j, k=k, old=old, new=new,
-                          text=text, row=row)
+                          text=text, row=row, initial_before=initial)
 
     def apply() -> None:
         net = engine.net
@@ -160,17 +168,21 @@ def edit(engine: Engine, target: str, l: int, j: int, k: int, value: str | float
             _ORIGINAL_INPUTS.setdefault(engine, {}).setdefault((row, k), old)
             engine.X[row, k] = new
             return
-        params = net.weights if target == "w" else net.biases
-        changed = params[l - 2].copy()
-        changed[j, k] = new
-        params = list(params)
-        params[l - 2] = changed
-        if target == "w":
-            net.weights = params
-        else:
-            net.biases = params
+        i = 0 if target == "w" else 1
+        net.weights, net.biases = _with(net.weights, net.biases, i, l - 2, j, k, new)
+        if initial is not None:
+            engine.initial_parameters = _with(*initial, i, l - 2, j, k, new)
 
     return engine.take_edit(make, apply)
+
+
+def _with(weights: list, biases: list, which: int, i: int, j: int, k: int, value: float) -> tuple[list, list]:
+    """New lists with element (j, k) of ``weights[i]`` (``which`` 0) or ``biases[i]`` (1) set in a new array."""
+    out = [list(weights), list(biases)]
+    changed = out[which][i].copy()
+    changed[j, k] = value
+    out[which][i] = changed
+    return out[0], out[1]
 
 
 # ----------------------------------------------------------------- inputs in a session file

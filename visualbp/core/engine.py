@@ -382,8 +382,12 @@ class Engine:
 
     @property
     def initial_parameters(self) -> tuple[list, list]:
-        """The weights and biases Reset returns to."""
+        """The weights and biases Reset returns to (set by an edit by hand before the first update)."""
         return list(self._initial[0]), list(self._initial[1])
+
+    @initial_parameters.setter
+    def initial_parameters(self, value: tuple[list, list]) -> None:
+        self._initial = (list(value[0]), list(value[1]))
 
     # ----------------------------------------------------------------- one record
     def step(self) -> StepRecord:

@@ -40,7 +40,7 @@ def equation(record: EditRecord) -> str:
 def numbers(record: EditRecord) -> str:
     """The value the text stands for when it is not already a plain number, and what it changes."""
     lines = []
-    if num(record.new) != typed(record):
+    if "/" in record.text or "e" in record.text.lower():  # a fraction or an exponent: its value
         lines.append(f"{symbol(record)} = {typed(record)} = {num(record.new)}")
     if record.target == "x":
         lines.append(f"a^{{1}}_{{{indices(record.k)}}} = {symbol(record)} of training example {record.row + 1} "

@@ -10,7 +10,7 @@ keyboard. Parsing, checking and the edit itself are ``visualbp.core.edits``'; th
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, QObject, QPoint, Qt
+from PyQt6.QtCore import QEvent, QObject, QPoint, Qt, pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from visualbp.core import edits, limits
@@ -49,6 +49,8 @@ def label(where: Where) -> str:
 
 class ValueEditor(QFrame):
     """Type one value of ``session``'s network; a child of the graph's widget, shown over it."""
+
+    closed = pyqtSignal()  # applied or cancelled
 
     def __init__(self, session, parent: QWidget) -> None:
         super().__init__(parent)
@@ -165,8 +167,10 @@ class ValueEditor(QFrame):
         was = self.isVisible()
         self.setVisible(False)
         self.where = None
-        if was and self.parentWidget() is not None:
-            self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
+        if was:
+            self.closed.emit()
+            if self.parentWidget() is not None:
+                self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \

@@ -118,6 +118,7 @@ class NetworkView(QWidget):
         self.edit_action.setShortcut(QKeySequence("F2"))
         self.edit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.edit_action.triggered.connect(self.edit_selected)
+        self.editor.closed.connect(self._on_editor_closed)
         self.addAction(self.edit_action)
 
         # wiring: one handler per signal
@@ -303,11 +304,14 @@ class NetworkView(QWidget):
     def edit_at(self, pos: QPointF) -> bool:
         """What a double-click at ``pos`` (view coordinates) does: open the editor for the weight of the edge,
         the bias of the neuron or the input there. False if nothing editable is there."""
-        where = hit_target(self.interaction.hit(pos))
+        hit = self.interaction.hit(pos)
+        where = hit_target(hit)
         if where is None:
             return False
         self.interaction.hide()
         self.editor.open_at(where, self._widget_point(pos))
+        if hit[0] == "edge":
+            self.interaction.mark_edge(*where[1:])  # which edge is being typed
         return True
 
     def _widget_point(self, pos: QPointF):
@@ -399,6 +403,9 @@ class NetworkView(QWidget):
             return
         self.editor.cancel()
         self.interaction.on_mouse_clicked(event, self.show_weight_heatmap)
+
+    def _on_editor_closed(self) -> None:
+        self.edges.set_hover(None, None)
 
     def _on_heatmap_button(self) -> None:
         self.show_weight_heatmap(int(self.sender().property("layer")))
