@@ -10,7 +10,7 @@ from visualbp.core import edits, limits
 from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.engine import Engine
 from visualbp.core.network import Network
-from visualbp.core.sessionio import load_session, save_session, SavedSession
+from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.steps import Kind
 
 
@@ -100,7 +100,7 @@ def test_a_minibatch_after_an_edit_is_computed_from_the_edited_network():
     reference = Network([2, 3, 2], seed=3)
     reference.weights, reference.biases = weights, biases
     rows = edits.epoch_permutation(engine.seed, 0, 10)[:3]
-    nb, nw = reference.backprop_batch(engine.X[rows].T, engine.Y[rows].T)
+    _, nw = reference.backprop_batch(engine.X[rows].T, engine.Y[rows].T)
     np.testing.assert_allclose(engine.net.weights[0], weights[0] - 0.7 * nw[0], rtol=0, atol=1e-12)
     assert engine.back().kind is Kind.BATCH
     assert engine.back().kind is Kind.EDIT
@@ -153,7 +153,7 @@ def test_input_edits_round_trip_through_a_session_file(tmp_path):
     save_session(path, SavedSession(config, *engine.batch_start_parameters(), w0, b0,
                                     extra={"input_edits": edits.input_edits(engine)}))
     saved = load_session(path)
-    net2, engine2 = build(saved.config, load_dataset(saved.config))
+    _, engine2 = build(saved.config, load_dataset(saved.config))
     edits.apply_input_edits(engine2, saved.extra["input_edits"])
     assert saved.weights[1][1, 0] == 0.5
     assert engine2.X.tobytes() == engine.X.tobytes()
@@ -225,3 +225,11 @@ def test_before_the_first_update_a_typed_weight_is_part_of_the_network_reset_ret
     fresh.back()  # ← takes it out of the start too
     fresh.reset()
     assert not fresh.net.weights[0].any() and not fresh.initial_parameters[0][0].any()
+
+
+def test_a_blank_network_from_the_command_line():
+    from visualbp.app import build_parser, config_from_args
+
+    config = config_from_args(build_parser().parse_args(["--dataset", "xor", "--layers", "2,2,2", "--init", "blank"]))
+    net, _ = build(config, load_dataset(config))
+    assert config.init == "blank" and not any(a.any() for a in net.weights + net.biases)

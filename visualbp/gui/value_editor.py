@@ -11,11 +11,24 @@ keyboard. Parsing, checking and the edit itself are ``visualbp.core.edits``'; th
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QObject, QPoint, Qt, pyqtSignal
-from PyQt6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualbp.core import edits, limits
 from visualbp.gui import theme as T
-from visualbp.gui.field_marks import error_label, invalid_frame_css, mark, style_error_label
+from visualbp.gui.field_marks import (
+    error_label,
+    invalid_frame_css,
+    mark,
+    style_error_label,
+)
 from visualbp.gui.notation import notation_html, shown, sym, to_plain
 
 #: Incoming weights the list offers, at most (a double-click on an edge reaches any weight).
@@ -37,14 +50,15 @@ def hit_target(hit: tuple | None) -> Where | None:
     return None
 
 
-def label(where: Where) -> str:
-    """The quantity in markup with what it is: 'w^3_21 · from neuron 1 of layer 2 to neuron 2 of layer 3'."""
+def label(where: Where, row: int | None = None) -> str:
+    """The quantity in markup with what it is: 'w^3_21 · from neuron 1 of layer 2 to neuron 2 of layer 3';
+    an input names its training example ``row`` (0-based)."""
     target, l, j, k = where
     if target == "w":
         return f"{sym('w', l, j, k)} · from neuron {shown(k)} of layer {l - 1} to neuron {shown(j)} of layer {l}"
     if target == "b":
         return f"{sym('b', l, j)} · the bias of neuron {shown(j)} of layer {l}"
-    return f"x_{shown(k)} · input {shown(k)} of the training example being stepped"
+    return f"x_{shown(k)} · input {shown(k)} of training example {row + 1}, the one being stepped (or the next)"
 
 
 class ValueEditor(QFrame):
@@ -90,7 +104,7 @@ class ValueEditor(QFrame):
     # ------------------------------------------------------------- opening
     def open_at(self, where: Where, at: QPoint | None = None) -> None:
         """Open for ``where`` (target, l, j, k), its top-left near ``at`` (parent coordinates)."""
-        target, l, j, k = where
+        target, l, j, _ = where
         edits.current_value(self.session.engine, *where)  # ValueError if it does not exist
         if target == "x":
             choices = [where]
@@ -117,7 +131,8 @@ class ValueEditor(QFrame):
 
     def _show(self, where: Where) -> None:
         self.where = where
-        self.title.setText(notation_html(label(where)))
+        row = edits.input_row(self.session.engine) if where[0] == "x" else None
+        self.title.setText(notation_html(label(where, row)))
         self.field.setText(repr(edits.current_value(self.session.engine, *where)))
         self.field.selectAll()
         mark(self.field, self.message, None)
@@ -172,7 +187,7 @@ class ValueEditor(QFrame):
             if self.parentWidget() is not None:
                 self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \
                 event.key() == Qt.Key.Key_Escape:
             if event.type() == QEvent.Type.ShortcutOverride:
