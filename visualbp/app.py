@@ -22,6 +22,7 @@ from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_siz
 from visualbp.core.datasets import BUILTIN, DatasetError, load
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
 from visualbp.core.labels import SCALINGS
+from visualbp.core.network import INITS
 
 GRANULARITIES = ("layer", "example", "minibatch", "epoch")
 
@@ -103,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
     p.add_argument("--activation", choices=("sigmoid", "tanh", "relu"))
     p.add_argument("--cost", choices=("quadratic", "cross-entropy"))
-    p.add_argument("--init", choices=("standard", "scaled"))
+    p.add_argument("--init", choices=INITS,
+                   help="initial weights: N(0, 1), N(0, 1/n_in), or blank (all 0: type each by hand, double-click it)")
     p.add_argument("--eta", type=_typed(limits.parse_eta), help="learning rate η")
     p.add_argument("--batch", type=_typed(limits.parse_mini_batch_size),
                    help=f"minibatch size m (1 … {limits.MAX_MINI_BATCH:,})")

@@ -49,7 +49,7 @@ def _put(t: tuple, i: int, value: object) -> tuple:
 
 def _finishes_batch(record: StepRecord, before: "_State") -> bool:
     """True for a record that ends a minibatch: a whole-minibatch pass, or the last update of a stepped one."""
-    return record.kind is Kind.BATCH or (bool(before.program) and before.pos == len(before.program) - 1)
+    return record.kind is Kind.BATCH or (record.kind is Kind.UPDATE and before.pos == len(before.program) - 1)
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class Engine:
         self._weights_version += 1
 
     def _on_stepped_back(self, undone: StepRecord, _current: StepRecord | None) -> None:
-        if undone.kind in (Kind.UPDATE, Kind.BATCH):
+        if undone.kind in (Kind.UPDATE, Kind.BATCH, Kind.EDIT):
             self._bump_version()
 
     def load_parameters(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
@@ -286,6 +286,8 @@ class Engine:
         self._history_nbytes -= nbytes
         self._state = before
         self.net.weights, self.net.biases = list(weights), list(biases)
+        if record.kind is Kind.EDIT:  # a typed input goes back too (core/edits.py)
+            record.revert(self)
         self.last_record = self._history[-1][0] if self._history else None
         self.divergence = None
         if _finishes_batch(record, before):  # the minibatch finished before it is the last one again
@@ -311,6 +313,25 @@ class Engine:
                 return ([before.sum_b[l] * inv for l in range(2, L + 1)],
                         [before.sum_w[l] * inv for l in range(2, L + 1)])
         return None
+
+    def take_edit(self, make_record: Callable[[int, int, int, int], StepRecord],
+                  apply: Callable[[], None]) -> StepRecord:
+        """One edit by hand (``core.edits``) as a step of the history: ``apply()`` binds new weight or bias
+        arrays or writes a training input, ``make_record(index, epoch, batch, m)`` names it. A minibatch under
+        way starts again at its first example, its sums having been taken at the old values; ← puts back the
+        state, the weights and biases, and (``record.revert``) the input."""
+        before = self._state
+        m = before.m if before.program else self._batch_size_at(before.offset)
+        record = make_record(before.step, before.epoch, before.batch, m)
+        weights, biases = list(self.net.weights), list(self.net.biases)
+        apply()
+        self._owned = []  # the history holds the arrays now: the fast path copies before it writes
+        self._state = _State(step=before.step + 1, epoch=before.epoch, batch=before.batch, offset=before.offset)
+        self.last_record = record
+        self._push(record, before, weights, biases, record.nbytes)
+        self._bump_version()
+        self.step_taken.emit(record)
+        return record
 
     def clear_history(self) -> None:
         self._history.clear()
@@ -361,8 +382,12 @@ class Engine:
 
     @property
     def initial_parameters(self) -> tuple[list, list]:
-        """The weights and biases Reset returns to."""
+        """The weights and biases Reset returns to (set by an edit by hand before the first update)."""
         return list(self._initial[0]), list(self._initial[1])
+
+    @initial_parameters.setter
+    def initial_parameters(self, value: tuple[list, list]) -> None:
+        self._initial = (list(value[0]), list(value[1]))
 
     # ----------------------------------------------------------------- one record
     def step(self) -> StepRecord:

@@ -21,6 +21,7 @@ import numbers
 import os
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 #: Steps (pages) one PDF handout holds: ``--handout-steps`` and File ▸ Export handout.
@@ -33,6 +34,9 @@ MAX_NUMBER_CHARS = 100
 MAX_DIGITS = 12
 
 _WHOLE = re.compile(r"[+\-−]?\d+")
+#: Largest |value| a weight, bias or input typed by hand may have (``core.edits``): far past where σ saturates
+#: (σ(40) = 1 − 4e-18), small enough that z = w a + b of typed values stays far from overflow.
+MAX_TYPED_VALUE = 1_000_000
 
 
 def _shown(text: str) -> str:
@@ -164,6 +168,31 @@ def parse_whole(text: str, low: int, high: int, what: str = "the value") -> int:
 def parse_real(text: str, what: str = "the value") -> float:
     """A finite real number; the caller checks its range."""
     return RealLimit(what, -math.inf).parse(text)
+
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+def parse_typed_value(text: str, what: str = "the value") -> float:
+    """A value typed by hand: a decimal ('-0.25', '3e-2') or a fraction of two ('1/2', '−3/4', '1.5/2'), with
+    a real minus sign taken as '-'; the nearest float to the exact quotient, within ±``MAX_TYPED_VALUE``."""
+    text = _typed(text, what).replace("\u2212", "-")
+    if not text:
+        raise ValueError(f"{what} is empty")
+    parts = [p.strip() for p in text.split("/")]
+    if len(parts) > 2 or not all(_DECIMAL.fullmatch(p) for p in parts):
+        raise ValueError(f"{text!r} is not a number: type a decimal such as -0.25 or a fraction such as 3/4")
+    if len(parts) == 2 and parts[1][:1] in "+-":
+        raise ValueError(f"{text!r}: put the sign in front of the fraction, e.g. -3/4")
+    exact = Fraction(parts[0])  # exact: at most 3 exponent digits, so no huge powers of ten
+    if len(parts) == 2:
+        den = Fraction(parts[1])
+        if den == 0:
+            raise ValueError(f"{text!r} divides by zero")
+        exact /= den
+    if abs(exact) > MAX_TYPED_VALUE:
+        raise ValueError(f"{text} is outside −{MAX_TYPED_VALUE:,} … {MAX_TYPED_VALUE:,}")
+    return float(exact)
 
 
 def parse_epochs(text: str) -> int:

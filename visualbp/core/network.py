@@ -25,7 +25,7 @@ from visualbp.core import checks
 from visualbp.core.activations import ACTIVATIONS, Activation, get_activation
 from visualbp.core.costs import CrossEntropyCost, QuadraticCost, get_cost
 
-INITS = ("standard", "scaled")
+INITS = ("standard", "scaled", "blank")  # blank: all zero, for typing every value (core/edits.py)
 
 Pair = tuple[np.ndarray, np.ndarray]
 
@@ -74,6 +74,9 @@ class Network:
             rng.standard_normal((y, x)) / (np.sqrt(x) if init == "scaled" else 1.0)
             for x, y in zip(self.sizes[:-1], self.sizes[1:])
         ]
+        if init == "blank":
+            self.weights = [np.zeros_like(w) for w in self.weights]
+            self.biases = [np.zeros_like(b) for b in self.biases]
         self._shuffle_rng = np.random.default_rng([self.seed, 1])
 
     # ----------------------------------------------------------------- feedforward

@@ -26,6 +26,7 @@ class Kind(str, Enum):
     GRADIENT_W = "gradient_w"  # 5. BP4
     UPDATE = "update"  # 7. gradient descent on layer l
     BATCH = "batch"  # a whole minibatch taken at once by the matrix-based path
+    EDIT = "edit"  # a weight, bias or input typed by hand (core/edits.py)
 
 
 class Equation(str, Enum):
@@ -38,11 +39,12 @@ class Equation(str, Enum):
     BP3 = "∂C/∂b^l_j = δ^l_j"
     BP4 = "∂C/∂w^l_jk = a^(l−1)_k δ^l_j"
     UPDATE = "w^l → w^l − η/m Σ_x δ^(x,l) (a^(x,l−1))^T,  b^l → b^l − η/m Σ_x δ^(x,l)"
+    EDIT = "w^l_jk, b^l_j or x_k ← a typed value"
 
     @property
     def label(self) -> str:
         """Short name: 'BP2', 'feedforward', 'update'…"""
-        return {"INPUT": "input", "FEEDFORWARD": "feedforward", "UPDATE": "update"}.get(self.name, self.name)
+        return {"INPUT": "input", "FEEDFORWARD": "feedforward", "UPDATE": "update", "EDIT": "edit"}.get(self.name, self.name)
 
 
 EQUATION_OF: dict[Kind, Equation] = {
@@ -54,6 +56,7 @@ EQUATION_OF: dict[Kind, Equation] = {
     Kind.GRADIENT_W: Equation.BP4,
     Kind.UPDATE: Equation.UPDATE,
     Kind.BATCH: Equation.UPDATE,
+    Kind.EDIT: Equation.EDIT,
 }
 
 PHASE_OF: dict[Kind, str] = {
@@ -65,6 +68,7 @@ PHASE_OF: dict[Kind, str] = {
     Kind.GRADIENT_W: "gradients",
     Kind.UPDATE: "update",
     Kind.BATCH: "minibatch",
+    Kind.EDIT: "edit by hand",
 }
 
 

@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolic
 
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
+from visualbp.gui import edit_text
 from visualbp.gui import equation_text as text
 from visualbp.gui import narration, notation, theme
 from visualbp.gui.narration import load_texts, narration_for
@@ -386,6 +387,8 @@ class EquationPanel(QWidget):
             hint = load_texts()["start_hint"]
             self.numbers_label.setText(f"<span style='color:{th.muted}'>{html.escape(hint)}</span>")
             self.which_label.setText("")
+        elif record.kind is Kind.EDIT:  # a value typed by hand
+            self._show_edit(record)
         else:
             r = readout(session.engine, record, session.selected)
             kind = record.kind
@@ -402,6 +405,18 @@ class EquationPanel(QWidget):
             self.which_label.setText(text.which(r, self._drawn_note))
         self._narration = self._narration_now(record)
         self.narration_label.setText(self._narration)
+
+    def _show_edit(self, record: StepRecord) -> None:
+        self._active = ""
+        self._set_rows(())
+        self.title_label.setText(edit_text.title(record))
+        self._equation_markup = edit_text.equation(record)
+        self._equation_plain = to_plain(self._equation_markup)
+        self.equation_label.setStyleSheet(f"color: {theme.current().text};")
+        self._set_equation_text()
+        self._numbers_markup = edit_text.numbers(record)
+        self.numbers_label.setText(to_html(self._numbers_markup))
+        self.which_label.setText(edit_text.which(record))
 
     def _narration_now(self, record: StepRecord | None) -> str:
         """The open lesson's paragraph where it opened, else the step's narration, both true to the

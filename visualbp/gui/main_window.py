@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
         step = bar.addMenu("&Step")
         for action in self.controls.shortcut_actions():
             step.addAction(action)
+        step.addSeparator()
+        step.addAction(self.network_view.edit_action)  # F2: type a weight, bias or input by hand
 
         help_menu = bar.addMenu("&Help")
         keys_action = QAction("&Keyboard shortcuts", self)

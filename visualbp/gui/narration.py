@@ -41,6 +41,7 @@ BUILT_IN: dict = {
         "update": "Gradient descent on layer {l}: every weight and bias takes a step of η/m against its gradient summed over the {m} examples of the minibatch, downhill on the cost.",
         "batch": "A whole minibatch of {m} examples in one matrix pass: all of them are fed forward and their errors backpropagated together, then every layer moves by η/m times its summed gradient.",
         "epoch": "That → ran epoch {epoch}: all {batches} minibatches of the training data, each fed forward, backpropagated and applied in one matrix pass. The numbers are those of its last minibatch.",
+        "edit": "You typed a value by hand: stepping goes on from the first example of this minibatch, so every number from the next step on is computed with the new value (the book's update needs every example of a minibatch taken at the same weights). ← undoes the edit exactly.",
     },
     "press": {
         "layer": "Each → is one line of the book's pseudocode at one layer: the first puts one training example x into the input layer, the next ones feed it forward to the output layer {L}, then the error goes back.",

@@ -17,19 +17,21 @@ from dataclasses import replace
 from enum import Enum
 from functools import partial
 
-from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, pyqtSignal
 
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.datasets import Dataset
+from visualbp.core.edits import edit as edit_by_hand, saved_extra, take_saved_inputs
 from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 from visualbp.gui.debug_state import DebugState
-from visualbp.gui.live_snapshot import SnapshotRequests, live_snapshot
+from visualbp.gui.live_snapshot import live_snapshot
+from visualbp.gui.training_worker import TrainingWorker
 from visualbp.gui.view_limits import check_drawable
 
 
@@ -50,11 +52,6 @@ INLINE_EPOCH_WORK = 20_000_000
 #: 270 ms, and a timer or a key press waited seconds on an idle machine. At 0.2 ms: 18 ms. The worker loses
 #: nothing while the GUI is idle (the GIL only changes hands when another thread asks for it).
 TRAINING_SWITCH_INTERVAL = 0.0002
-#: The worker waits (without the GIL) while the GUI thread delivers and repaints a live tick, but never
-#: longer than this many seconds, whatever the GUI does.
-GUI_TURN_MAX_S = 0.5
-
-
 #: The event that hands the turn back to the worker once a live tick has been painted.
 _TRAIN_TURN = QEvent.Type(QEvent.registerEventType())
 
@@ -66,40 +63,6 @@ class Granularity(str, Enum):
     EXAMPLE = "example"
     MINIBATCH = "minibatch"
     EPOCH = "epoch"
-
-
-class _Worker(QThread):
-    """Takes minibatches on the engine until told to stop, a target epoch, or divergence."""
-
-    def __init__(self, engine: Engine, target_epoch: int | None, delay: callable, per_epoch: bool,
-                 gui_turn: threading.Event) -> None:
-        super().__init__()
-        self.engine = engine
-        self.target_epoch = target_epoch
-        self.delay = delay
-        self.per_epoch = per_epoch
-        self.stop_event = threading.Event()
-        self.gui_turn = gui_turn  # set: the worker may train; cleared while the GUI thread repaints a tick
-        self.error: BaseException | None = None
-        self.snapshots = SnapshotRequests()
-
-    def run(self) -> None:
-        engine, stop, gui_turn = self.engine, self.stop_event, self.gui_turn
-        try:
-            while not stop.is_set() and engine.divergence is None:
-                if self.target_epoch is not None and engine.epoch >= self.target_epoch:
-                    break
-                if not gui_turn.is_set():
-                    gui_turn.wait(GUI_TURN_MAX_S)  # the GIL is free: the tick's repaint runs at full speed
-                epoch = engine.epoch
-                engine.finish_batch()
-                self.snapshots.serve()  # a live autosave's numbers, between two minibatches
-                wait = self.delay()
-                if wait and (not self.per_epoch or engine.epoch != epoch):
-                    stop.wait(wait)
-        except BaseException as exc:  # reported on the GUI thread, never lost
-            self.error = exc
-        self.snapshots.serve(final=True)
 
 
 class Session(QObject):
@@ -134,7 +97,7 @@ class Session(QObject):
         self.epoch_history: list[EpochStats] = []
         self._batches: deque[BatchStats] = deque()
         self._epochs: deque[EpochStats] = deque()
-        self._worker: _Worker | None = None
+        self._worker: TrainingWorker | None = None
         self._train_turn = threading.Event()  # cleared from a live tick's delivery until its repaint is done
         self._train_turn.set()
         self._switch_interval = sys.getswitchinterval()
@@ -249,13 +212,13 @@ class Session(QObject):
         epoch, batch, offset, step = engine.position
         return SavedSession(self.config, weights, biases, initial_w, initial_b, epoch=epoch, batch=batch,
                             offset=offset, step=step, epoch_history=list(self.epoch_history),
-                            extra=dict(self.extra_state))
+                            extra=saved_extra(self.extra_state, engine))
 
     def request_snapshot(self, deliver) -> None:
         """Hand ``deliver`` a SavedSession of now without pausing (live autosave): while the worker trains, it
         is taken between two minibatches and delivered on the worker's thread; otherwise here, at once."""
-        take = partial(live_snapshot, self.engine, self.config, list(self.epoch_history), dict(self.extra_state),
-                       deliver)
+        take = partial(live_snapshot, self.engine, self.config, list(self.epoch_history),
+                       saved_extra(self.extra_state, self.engine), deliver)
         if self._worker is None or not self._worker.snapshots.ask(take):
             take()
 
@@ -275,6 +238,7 @@ class Session(QObject):
         net.weights, net.biases = list(saved.weights), list(saved.biases)
         engine.restore(saved.epoch, saved.batch, saved.offset, saved.step,
                        (saved.initial_weights, saved.initial_biases))
+        take_saved_inputs(engine, saved.extra, path)  # inputs typed by hand (core/edits.py)
         self.pause()
         self.config, self.dataset = config, dataset
         self._install(net, engine)
@@ -333,12 +297,20 @@ class Session(QObject):
             self.statusChanged.emit("At the start of the history: nothing to step back to.")
             return None
         self.steppedBack.emit(undone)
-        if undone.kind in (Kind.UPDATE, Kind.BATCH):
+        if undone.kind in (Kind.UPDATE, Kind.BATCH, Kind.EDIT):
             self.weightsChanged.emit()
         self._last_step = self.engine.step_index
         self.stepTaken.emit(self.engine.last_record)
         self._emit_status()
         return undone
+
+    def edit(self, target: str, l: int, j: int, k: int, text: str) -> StepRecord:
+        """Type w^l_jk ('w'), b^l_j ('b') or x_k ('x') by hand (``core.edits``): one step, which ← undoes.
+        A bad value raises ValueError naming it, and nothing changes."""
+        self.pause()
+        record = edit_by_hand(self.engine, target, l, j, k, text)
+        self._after_move()
+        return record
 
     def finish_example(self) -> None:
         self.pause()
@@ -441,7 +413,7 @@ class Session(QObject):
         self.breakpoints.reset(self.epoch_history[-1].train_cost if self.epoch_history else None)
         delay = self._batch_delay if paced else (lambda: 0.0)
         self._train_turn.set()
-        self._worker = _Worker(self.engine, target_epoch, delay, per_epoch, self._train_turn)
+        self._worker = TrainingWorker(self.engine, target_epoch, delay, per_epoch, self._train_turn)
         self._worker.finished.connect(self._on_worker_finished)
         self._rate = (time.perf_counter(), self.engine.step_index)
         self._switch_interval = sys.getswitchinterval()
@@ -511,7 +483,7 @@ class Session(QObject):
             record = engine.last_record
             self._last_step = step
             self.stepTaken.emit(record)
-            if record is None or record.kind in (Kind.UPDATE, Kind.BATCH) or batches:
+            if record is None or record.kind in (Kind.UPDATE, Kind.BATCH, Kind.EDIT) or batches:
                 self.weightsChanged.emit()
         if self._worker is not None:
             now = time.perf_counter()

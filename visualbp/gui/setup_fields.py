@@ -31,7 +31,8 @@ DATASETS: tuple[tuple[str, str], ...] = (
 OPEN_FILE = "open"  # the combo's "Open file…" entry
 ACTIVATIONS = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"))
 COSTS = (("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"))
-INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"))
+INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"),
+         ("blank", "blank: all 0, type them"))  # edits by hand: double-click a weight, a bias or an input
 
 #: field key → the limit that reads its text (``limits.*.parse``)
 LIMITS: dict[str, limits.WholeLimit | limits.RealLimit] = {

@@ -70,8 +70,9 @@ class SetupPanel(QWidget):
         self.activation_combo = combo(ACTIVATIONS, "The activation σ of the hidden layers "
                                                    "(the output layer is always sigmoid)")
         self.cost_combo = combo(COSTS, "The cost C: quadratic (chapters 1–2) or cross-entropy (chapter 3)")
-        self.init_combo = combo(INITS, "Initial weights: N(0, 1) as in chapter 1, or N(0, 1/n_in) "
-                                       "as in chapter 3 (less saturation)")
+        self.init_combo = combo(INITS, "Initial weights: N(0, 1) as in chapter 1, N(0, 1/n_in) as in chapter 3 "
+                                       "(less saturation), or blank (all 0) to type a textbook example by hand "
+                                       "(double-click a weight, a bias or an input)")
         net_box = QGroupBox("Network")
         net_form = form(net_box)
         net_form.addRow(row_label("Layers"), self.fields["sizes"])

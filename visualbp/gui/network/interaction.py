@@ -126,13 +126,7 @@ class Interaction(QObject):
     def _show(self, hit, pos: QPointF) -> None:
         text = self.text(hit)
         if hit[0] == "edge":
-            l, j, k = hit[1], hit[2], hit[3]
-            width = self.scene.edge_width(l, j, k)
-            outline = QPen(QColor(T.current().text), width + 3.0)
-            outline.setCosmetic(True)
-            inner = QPen(QColor(*self.scene.edge_rgba(l, j, k)[:3]), width + 0.5)
-            inner.setCosmetic(True)
-            self.edges.set_hover([outline, inner], self.scene.edge_segment(l, j, k))
+            self.mark_edge(hit[1], hit[2], hit[3])
         else:
             self.edges.set_hover(None, None)
         self._plain = text
@@ -149,6 +143,15 @@ class Interaction(QObject):
         off = 12
         self.card.setPos(pos.x() + (off if ax == 0 else -off) * sx, pos.y() + (off if ay == 0 else -off) * sy)
         self.card.setVisible(True)
+
+    def mark_edge(self, l: int, j: int, k: int) -> None:
+        """Outline the edge of w^l_jk (the one hovered, or the one being typed by hand)."""
+        width = self.scene.edge_width(l, j, k)
+        outline = QPen(QColor(T.current().text), width + 3.0)
+        outline.setCosmetic(True)
+        inner = QPen(QColor(*self.scene.edge_rgba(l, j, k)[:3]), width + 0.5)
+        inner.setCosmetic(True)
+        self.edges.set_hover([outline, inner], self.scene.edge_segment(l, j, k))
 
     def refresh(self, only_ratio: bool = False) -> None:
         """Rewrite the visible card with the numbers now (after a step, new weights, new labels)."""

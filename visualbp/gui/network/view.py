@@ -14,8 +14,11 @@ neuron of the next layer shows its incoming weights as a receptive field, only t
 lines — every weight is one click away in the weight-matrix heatmap (``show_weight_heatmap(l)``). A layer
 wider than ``view_limits.DRAWN_NEURONS`` draws its first ones and a note "⋮ 99,900 more not drawn".
 
+Double-click an edge, a neuron (its bias) or an input (its x_k), or press F2 (Edit value…) for the selected
+neuron, to type the value by hand (``visualbp.gui.value_editor``; one step of the history, ← undoes it).
+
 It leaves out: computing anything but feedforward over a grid for the 2-D heatmaps (every δ and gradient is
-read from the step records and the engine), and editing weights by hand.
+read from the step records and the engine).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import math
 
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QSize, Qt
-from PyQt6.QtGui import QBrush, QColor, QGuiApplication, QPen
+from PyQt6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence, QPen
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from visualbp.core.steps import StepRecord
@@ -42,6 +45,7 @@ from visualbp.gui.network.scene import Scene, Style
 from visualbp.gui.network.toolbar import Toolbar
 from visualbp.gui.qt_helpers import _theme_colors
 from visualbp.gui.sliced_jobs import SlicedJobs
+from visualbp.gui.value_editor import ValueEditor, hit_target
 from visualbp.gui.weight_heatmap import WeightHeatmap
 
 
@@ -116,6 +120,13 @@ class NetworkView(QWidget):
         lay.addWidget(self.graphics, 1)
         lay.addLayout(tb.bottom)
         self.setMinimumSize(QSize(420, 300))
+        self.editor = ValueEditor(session, self)  # typing a weight, bias or input by hand
+        self.edit_action = QAction("&Edit value… (selected neuron)", self)
+        self.edit_action.setShortcut(QKeySequence("F2"))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.editor.closed.connect(self._on_editor_closed)
+        self.addAction(self.edit_action)
 
         # wiring: one handler per signal
         session.networkChanged.connect(self._on_network_changed)
@@ -299,6 +310,34 @@ class NetworkView(QWidget):
         """What a click at ``pos`` does: select the neuron there (or clear)."""
         return self.interaction.click_at(pos, self.show_weight_heatmap)
 
+    def edit_at(self, pos: QPointF) -> bool:
+        """What a double-click at ``pos`` (view coordinates) does: open the editor for the weight of the edge,
+        the bias of the neuron or the input there. False if nothing editable is there."""
+        hit = self.interaction.hit(pos)
+        where = hit_target(hit)
+        if where is None:
+            return False
+        self.interaction.hide()
+        self.editor.open_at(where, self._widget_point(pos))
+        if hit[0] == "edge":
+            self.interaction.mark_edge(*where[1:])  # which edge is being typed
+        return True
+
+    def _widget_point(self, pos: QPointF):
+        """View coordinates → this widget's pixels (where the editor opens)."""
+        return self.graphics.mapTo(self, self.graphics.mapFromScene(self.vb.mapViewToScene(pos)))
+
+    def edit_selected(self) -> None:
+        """Edit value… (F2): the selected neuron's bias (an input neuron: its x_k), its weights in the list."""
+        sel = self.session.selected
+        if sel is None:
+            self.session.statusChanged.emit("Edit value…: click a neuron first (or double-click an edge or a "
+                                            "neuron to type its value).")
+            return
+        l, j = sel
+        where = ("x", 1, 0, j) if l == 1 else ("b", l, j, 0)
+        self.editor.open_at(where, self._widget_point(self.neuron_pos(l, j)))
+
     # ================================================================= session handlers
     def _on_network_changed(self) -> None:
         s = self.session
@@ -393,7 +432,15 @@ class NetworkView(QWidget):
         self.interaction.refresh(only_ratio=True)
 
     def _on_mouse_clicked(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and event.double() and \
+                self.vb.sceneBoundingRect().contains(event.scenePos()):
+            self.edit_at(self.vb.mapSceneToView(event.scenePos()))
+            return
+        self.editor.cancel()
         self.interaction.on_mouse_clicked(event, self.show_weight_heatmap)
+
+    def _on_editor_closed(self) -> None:
+        self.edges.set_hover(None, None)
 
     def _on_heatmap_button(self) -> None:
         self.show_weight_heatmap(int(self.sender().property("layer")))

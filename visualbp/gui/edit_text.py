@@ -1,0 +1,61 @@
+"""The equation panel's texts for an edit by hand (``core.edits.EditRecord``): markup, no arithmetic.
+
+'edit: w³₂₁ ← 1/2 (was −0.318)', the value the typed text stands for, which weight, bias or input it is,
+and what happens next (the minibatch starts again from the edited network; ← undoes the edit).
+"""
+
+from __future__ import annotations
+
+from visualbp.core.edits import EditRecord
+from visualbp.gui.notation import equation_number as num
+from visualbp.gui.notation import indices, shown, sym
+
+
+def symbol(record: EditRecord) -> str:
+    """w^3_21, b^2_1 or x_2, in markup."""
+    if record.target == "w":
+        return sym("w", record.l, record.j, record.k)
+    if record.target == "b":
+        return sym("b", record.l, record.j)
+    return f"x_{{{indices(record.k)}}}"
+
+
+def typed(record: EditRecord) -> str:
+    """What was typed, with a real minus sign."""
+    return record.text.replace("-", "−")
+
+
+def title(record: EditRecord) -> str:
+    """'edit by hand · layer l = 3' (an input: '· the input, training example 17')."""
+    if record.target == "x":
+        return f"edit by hand · the input, training example {record.row + 1}"
+    return f"edit by hand · layer l = {record.l}"
+
+
+def equation(record: EditRecord) -> str:
+    """'edit: w^3_21 ← 1/2 (was −0.318)', the typed value as the result."""
+    return f"edit: {symbol(record)} ← *{{{typed(record)}}}   (was {num(record.old)})"
+
+
+def numbers(record: EditRecord) -> str:
+    """The value the text stands for when it is not already a plain number, and what it changes."""
+    lines = []
+    if "/" in record.text or "e" in record.text.lower():  # a fraction or an exponent: its value
+        lines.append(f"{symbol(record)} = {typed(record)} = {num(record.new)}")
+    if record.target == "x":
+        lines.append(f"a^{{1}}_{{{indices(record.k)}}} = {symbol(record)} of training example {record.row + 1} "
+                     f"from now on (its row of the training data)")
+    else:
+        lines.append(f"Δ{symbol(record)} = {num(record.new - record.old)}")
+    return "\n".join(lines)
+
+
+def which(record: EditRecord) -> str:
+    """Which weight, bias or input, counted from 1 as in the book."""
+    if record.target == "w":
+        return (f"the weight from neuron k={shown(record.k)} of layer {record.l - 1} to neuron j={shown(record.j)} "
+                f"of layer {record.l} · typed by hand, ← undoes it")
+    if record.target == "b":
+        return f"the bias of neuron j={shown(record.j)} of layer {record.l} · typed by hand, ← undoes it"
+    return f"input neuron k={shown(record.k)} · typed by hand, ← undoes it"
+
