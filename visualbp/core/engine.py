@@ -25,10 +25,11 @@ from typing import Callable
 
 import numpy as np
 
-from visualbp.core import checks
+from visualbp.core import checks, fastpath
 from visualbp.core.events import Event
 from visualbp.core.network import Network
-from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord, freeze
+from visualbp.core.replay import REPLAY_WORK, Chain
+from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord, batch_record, freeze
 
 Op = tuple[Kind, int, int | None]  # (kind, l, example)
 
@@ -41,6 +42,11 @@ def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
 # A diverging run overflows on its way to NaN; that is reported as a Divergence, not as warnings.
 def _quiet_fp() -> np.errstate:
     return np.errstate(over="ignore", invalid="ignore", under="ignore")
+
+
+def _max_abs(arrays: list[np.ndarray]) -> float:
+    """max |a| over every array (NaN if one holds a NaN)."""
+    return float(np.max([np.max(np.abs(a)) for a in arrays]))
 
 
 def _put(t: tuple, i: int, value: object) -> tuple:
@@ -74,6 +80,19 @@ class _State:
     cost_sum: float = 0.0  # Σ_x C_x over the minibatch so far
     m: int = 0  # size of the current minibatch
     y: np.ndarray | None = None  # the current example's target
+
+
+_BETWEEN = _State().__dict__
+
+
+def _between(step: int, epoch: int, batch: int, offset: int) -> _State:
+    """``_State(step=step, epoch=epoch, batch=batch, offset=offset)``, made without the frozen
+    dataclass's field-by-field ``__init__`` (a whole-minibatch pass makes one per minibatch)."""
+    s = object.__new__(_State)
+    d = s.__dict__
+    d.update(_BETWEEN)
+    d["step"], d["epoch"], d["batch"], d["offset"] = step, epoch, batch, offset
+    return s
 
 
 #: Records kept for stepping back (←), at most; ``history_bytes`` bounds them too. Every record is a few
@@ -110,7 +129,9 @@ class Engine:
                 f"{net.sizes} expects {net.sizes[0]} and {net.sizes[-1]}"
             )
         self.net = net
-        self.X, self.Y = X, Y
+        # The rows with a column of ones, [x^T 1], as the minibatch kernel takes them; X is a view.
+        self._X1 = fastpath.with_ones(X)
+        self.X, self.Y = self._X1[:, :-1], Y
         self.labels = np.argmax(Y, axis=1)
         if X_val is not None and len(X_val):
             self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)
@@ -133,15 +154,24 @@ class Engine:
         self._initial = (list(net.weights), list(net.biases))
         self._state = _State()
         self._perm_cache: tuple[int, np.ndarray] | None = None
-        self._history: deque[tuple[StepRecord, _State, list, list, int, bool]] = deque()
+        # (record, state before, weights before, biases before, bytes, None), or for a whole minibatch
+        # (record, state before, None, its index in the chain, bytes, the chain that can redo it)
+        self._history: deque[tuple] = deque()
         self._history_nbytes = 0
         self.last_record: StepRecord | None = None
         self.divergence: Divergence | None = None
         self._last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
         self._last_scaled: tuple | None = None
-        self._owned: list[np.ndarray] = []  # weight arrays the fast path may update in place
-        self._grad_buffers: list[np.ndarray] = []
-        self._pool: dict[tuple, list[np.ndarray]] = {}  # spare snapshot buffers
+        # [w^l | b^l] arrays the whole-minibatch pass updates in place while net.weights/net.biases are
+        # the views of them it made (by id), the chain it extends and the version its last pass published
+        self._params: list[np.ndarray] = []
+        self._owned_ids: tuple = ()
+        self._kernel: fastpath.Kernel | None = None
+        self._kernel_key: tuple = ()
+        self._chain: Chain | None = None
+        self._chain_version = -1
+        self._bound = math.inf  # an upper bound of |w| and |b| over the owned arrays
+        self._chunk: tuple | None = None  # ((epoch, m), first, end, rows [x^T 1], rows y) gathered ahead
         self._weights_version = 0
         # ← over an update or a whole minibatch puts earlier weights back: a new version too
         self.stepped_back.connect(self._on_stepped_back)
@@ -262,18 +292,13 @@ class Engine:
         return self._perm_cache[1]
 
     # ----------------------------------------------------------------- history
-    def _push(self, record: StepRecord, before: _State, weights: list, biases: list, nbytes: int,
-              pooled: bool = False) -> None:
-        self._history.append((record, before, weights, biases, nbytes, pooled))
+    def _push(self, record: StepRecord, before: _State, weights: list | None, biases: list | int, nbytes: int,
+              chain: Chain | None = None) -> None:
+        history = self._history
+        history.append((record, before, weights, biases, nbytes, chain))
         self._history_nbytes += nbytes
-        while self._history and (
-            len(self._history) > self.history_steps or self._history_nbytes > self.history_bytes
-        ):
-            old = self._history.popleft()
-            self._history_nbytes -= old[4]
-            if old[5]:  # buffers only the history held: reuse them
-                for a in old[2]:
-                    self._pool.setdefault(a.shape, []).append(a)
+        while history and (len(history) > self.history_steps or self._history_nbytes > self.history_bytes):
+            self._history_nbytes -= history.popleft()[4]
 
     def back(self) -> StepRecord | None:
         """Undo the last record: state, accumulators and weights return bit for bit.
@@ -282,30 +307,43 @@ class Engine:
         """
         if not self._history:
             return None
-        record, before, weights, biases, nbytes, _ = self._history.pop()
+        record, before, weights, biases, nbytes, chain = self._history.pop()
         self._history_nbytes -= nbytes
         self._state = before
-        self.net.weights, self.net.biases = list(weights), list(biases)
+        redone = None
+        if chain is None:
+            self.net.weights, self.net.biases = list(weights), list(biases)
+        else:  # the weights before this minibatch: its chain's checkpoint with the minibatches since redone
+            with _quiet_fp():
+                params, grads, eta = chain.redo(self._X1, self.Y, biases)
+            del chain.steps[biases:]  # the chain goes on from here
+            self._adopt(params)
+            self._chain = chain
+            if grads is not None:
+                redone = (chain, biases - 1, grads, eta)
         self.last_record = self._history[-1][0] if self._history else None
         self.divergence = None
         if _finishes_batch(record, before):  # the minibatch finished before it is the last one again
-            self.last_gradient = self._gradient_at_history_end()
+            self.last_gradient = self._gradient_at_history_end(redone)
         self.stepped_back.emit(record, self.last_record)
+        if chain is not None:
+            self._chain_version = self._weights_version
         return record
 
-    def _gradient_at_history_end(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    def _gradient_at_history_end(self, redone: tuple | None = None) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
         """The mean gradient of the last minibatch the history finished, from what the history keeps:
-        a stepped minibatch's sums Σ_x ∂C_x/∂b, Σ_x ∂C_x/∂w (exact), or a whole-minibatch pass redone at
-        its starting weights (BP1–BP4 in matrix form, equal to rounding). None when no minibatch in the
-        history was finished (the start, or a history trimmed since)."""
+        a stepped minibatch's sums Σ_x ∂C_x/∂b, Σ_x ∂C_x/∂w, or a whole-minibatch pass redone from its
+        chain (both exact; ``redone`` is (chain, index, scaled gradient, η) of one just redone). None
+        when no minibatch in the history was finished (the start, or a history trimmed since)."""
         L = self.net.num_layers
-        for record, before, weights, biases, _, _ in reversed(self._history):
-            if record.kind is Kind.BATCH:
-                rows = self._perm(before.epoch)[before.offset:before.offset + record.batch_size]
-                net = self.net.copy()
-                net.weights, net.biases = list(weights), list(biases)
-                with _quiet_fp():
-                    return net.backprop_batch(self.X[rows].T, self.Y[rows].T)
+        for record, before, weights, biases, _, chain in reversed(self._history):
+            if chain is not None:
+                if redone is not None and redone[:2] == (chain, biases):
+                    grads, eta = redone[2:]
+                else:
+                    with _quiet_fp():
+                        _, grads, eta = chain.redo(self._X1, self.Y, biases + 1)
+                return [g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads]
             if _finishes_batch(record, before):
                 inv = 1.0 / before.m
                 return ([before.sum_b[l] * inv for l in range(2, L + 1)],
@@ -354,8 +392,8 @@ class Engine:
         """The weights and biases at the start of the current minibatch (what a save records)."""
         if self.at_batch_start:
             return list(self.net.weights), list(self.net.biases)
-        for record, before, weights, biases, _, _ in reversed(self._history):
-            if not before.program:
+        for record, before, weights, biases, _, chain in reversed(self._history):
+            if not before.program and chain is None:
                 return list(weights), list(biases)
         return list(self.net.weights), list(self.net.biases)  # history trimmed: no update yet this batch
 
@@ -406,16 +444,8 @@ class Engine:
 
     def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[_State, bool]:
         """The state between minibatches once one ended at ``offset`` (and whether the epoch ended with it)."""
-        ended = offset >= self.n_train
-        return (
-            _State(
-                step=step,
-                epoch=epoch + 1 if ended else epoch,
-                batch=0 if ended else batch + 1,
-                offset=0 if ended else offset,
-            ),
-            ended,
-        )
+        ended = offset >= len(self.X)
+        return _between(step, epoch + 1, 0, 0) if ended else _between(step, epoch, batch + 1, offset), ended
 
     def _apply(self, s: _State, kind: Kind, l: int, x: int | None) -> tuple[_State, dict]:
         """One step of the pseudocode on state ``s``; returns the new state and the arrays produced."""
@@ -478,59 +508,87 @@ class Engine:
         """Take the next minibatch in one matrix-based pass (one BATCH record: the cost, the training
         ``rows`` taken, and ``a_last``, a^L of the last of them before the update).
 
-        The weights and biases are updated in place, but only arrays this path allocated itself
-        and has handed to nobody (``_owned``: every weight, then every bias); after a record step,
-        ← or a reset has put other arrays in the network, one copy makes them its own again. The
-        state before is copied into pooled buffers for the history, which go back to the pool when
-        the history forgets them.
+        The pass updates ``[w^l | b^l]`` arrays in place, but only ones this path made itself and the
+        network still holds as they were handed to it (``net.weights``/``net.biases`` are views of
+        them); after a record step, ←, a reset or a load put other arrays in the network, one copy
+        makes them its own. The history keeps a chain to redo the pass from (``visualbp.core.replay``).
         """
         before = self._state
-        assert not before.program
         net = self.net
-        params = net.weights + net.biases
-        if not (len(self._owned) == len(params) and all(a is b for a, b in zip(self._owned, params))):
-            net.weights = [w.copy() for w in net.weights]
-            net.biases = [b.copy() for b in net.biases]
-            self._owned = net.weights + net.biases
-        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
-        self._grad_buffers = [np.empty_like(w) for w in net.weights]
-        weights = [self._pooled_copy(w) for w in net.weights]
-        biases = [b.copy() for b in net.biases]
-        m = self._batch_size_at(before.offset)
-        rows = self._perm(before.epoch)[before.offset:before.offset + m]
-        Yb = self.Y[rows].T
+        kernel = self._kernel
+        key = (net.activation, net.output_activation, net.cost)
+        if kernel is None or key != self._kernel_key:
+            kernel = self._kernel = net.kernel()
+            self._kernel_key = key
+        if self._owned_ids != tuple(map(id, net.weights + net.biases)):
+            self._adopt(fastpath.join(net.weights, net.biases))
+        params = self._params
+        chain = self._chain
+        nbytes = 0
+        if chain is None or chain.work >= REPLAY_WORK or chain.kernel is not kernel \
+                or self._chain_version != self._weights_version:
+            chain = self._chain = Chain(kernel, params)
+            nbytes = chain.nbytes
+            self._bound = _max_abs(params)
+        epoch, batch, offset = before.epoch, before.batch, before.offset
+        m = self._m if offset + self._m <= len(self.X) else len(self.X) - offset
+        xb, yb, rows = self._rows_at(epoch, offset, m)
         eta = self._eta
-        decay = 1.0 - eta * (net.lmbda / self.n_train) if net.lmbda else 1.0
-        bias_grads = [None] * len(net.biases)
-        a_L = net._step_in_place(self.X[rows].T, Yb, eta / m, decay, self._grad_buffers, bias_grads)
-        self._last_scaled = (bias_grads, self._grad_buffers, eta)
-        self._bump_version()
-        cost = net.cost.fn(a_L, Yb) / m
+        decay = fastpath.weight_decay(eta, net.lmbda, len(self.X))
+        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
+        grads = [np.empty_like(p) for p in params]
+        a_L = kernel.minibatch(params, xb, yb, eta / m, grads, decay)
+        index = chain.add(rows, eta, decay)
+        self._last_scaled = (grads, eta)
+        self._weights_version += 1
+        self._chain_version = self._weights_version
+        cost = net.cost.fn(a_L, yb.T) / m
         # which training rows the pass took, and the last one's a^L (before the update): what the graph shows
-        record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
-                            freeze({"cost": np.array(cost), "rows": rows.copy(), "a_last": a_L[:, -1:].copy()}))
-        stats = None
+        a_last = a_L[:, -1:].copy()
+        record = self.last_record = batch_record(before.step, epoch, batch, cost, rows, a_last)
+        # ‖η/m Σ_x ∂C_x/∂b^l‖² and ‖η/m Σ_x [∂C_x/∂w^l | ∂C_x/∂b^l]‖²: the norms shown, and a test of finiteness
+        b2 = [g[:, -1].dot(g[:, -1]) for g in grads]
+        g2 = [g.ravel().dot(g.ravel()) for g in grads]
+        self._state, epoch_ended = self._after(before.step + 1, epoch, batch, offset + m)
+        self._push(record, before, None, index, nbytes + a_last.nbytes + 16 + 8 * m, chain)
+        if self.step_taken:
+            self.step_taken.emit(record)
+        # |w_new| ≤ max(|decay|, 1)·|w| + |g|: while that bound stays far from overflow and every ‖g‖² is
+        # finite (a NaN or ±∞ in g makes it so), the weights are finite without reading them
+        bound = self._bound * max(abs(decay), 1.0) + math.sqrt(sum(g2))
+        if bound < 1e300 and math.isfinite(cost):
+            self._bound = bound
+        else:
+            self._check_finite(record, range(len(params)), cost)
+            self._bound = _max_abs(params)
         if self.batch_done:
-            stats = BatchStats(
-                epoch=before.epoch, batch=before.batch, step=before.step, cost=float(cost),
-                delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in bias_grads),
-                grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in self._grad_buffers),
-            )
-        s, epoch_ended = self._after(before.step + 1, before.epoch, before.batch, before.offset + m)
-        self._state = s
-        self.last_record = record
-        self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(weights, biases)),
-                   pooled=True)
-        self.step_taken.emit(record)
-        self._check_finite(record, range(len(net.weights)), cost)
-        self._after_batch(stats, epoch_ended)
+            self.batch_done.emit(BatchStats(
+                epoch, batch, before.step, float(cost), tuple([math.sqrt(v) / eta for v in b2]),
+                tuple([math.sqrt(max(v - u, 0.0)) / eta for v, u in zip(g2, b2)])))
+        if epoch_ended and self.epoch_done:
+            self.epoch_done.emit(self.evaluate())
         return record
 
-    def _pooled_copy(self, a: np.ndarray) -> np.ndarray:
-        pool = self._pool.get(a.shape)
-        buf = pool.pop() if pool else np.empty_like(a)
-        np.copyto(buf, a)
-        return buf
+    def _rows_at(self, epoch: int, offset: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows ``[x^T 1]`` and ``y`` of the minibatch at ``offset`` and their (read-only) indices,
+        gathered a few minibatches at a time as ``fastpath.train_epoch`` does, so each minibatch is a
+        contiguous block in cache."""
+        chunk = self._chunk
+        if chunk is None or chunk[0] != epoch or chunk[1] != m or not chunk[2] <= offset < chunk[3]:
+            n = max(1, fastpath.CHUNK_BYTES // (self._X1.shape[1] * 8 * m)) * m
+            rows = self._perm(epoch)[offset:offset + n].copy()
+            rows.flags.writeable = False
+            chunk = self._chunk = (epoch, m, offset, offset + len(rows), self._X1[rows], self.Y[rows], rows)
+        k = offset - chunk[2]
+        return chunk[4][k:k + m], chunk[5][k:k + m], chunk[6][k:k + m]
+
+    def _adopt(self, params: list[np.ndarray]) -> None:
+        """Make ``[w^l | b^l]`` arrays the network's (as views) and the ones the pass updates in place."""
+        self._params = params
+        self.net.weights, self.net.biases = fastpath.split(params)
+        self._owned_ids = tuple(map(id, self.net.weights + self.net.biases))
+        self._bound = math.inf
+        self._chain = None  # a chain redoes only its own passes: the next starts from a checkpoint
 
     @property
     def last_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
@@ -538,8 +596,8 @@ class Engine:
         ``net.biases``/``net.weights``; None before the first. ``back()`` past the update that finished
         a minibatch brings back the one before (what a readout of the position then shows)."""
         if self._last_scaled is not None:
-            bias_grads, weight_grads, eta = self._last_scaled
-            self._last_gradient = ([b / eta for b in bias_grads], [w / eta for w in weight_grads])
+            grads, eta = self._last_scaled
+            self._last_gradient = ([g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads])
             self._last_scaled = None
         return self._last_gradient
 
@@ -599,6 +657,9 @@ class Engine:
         if self.at_batch_start:
             with _quiet_fp():
                 return self._fast_batch()
+        return self._finish_stepped_batch()
+
+    def _finish_stepped_batch(self) -> StepRecord | None:
         record = None
         while not self.at_batch_start and self.divergence is None:
             record = self.step()
@@ -607,18 +668,20 @@ class Engine:
     def run_batches(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
         """Take ``count`` minibatches; stops early on divergence or when ``should_stop()``. Returns how many."""
         done = 0
-        while done < count and self.divergence is None and not (should_stop and should_stop()):
-            self.finish_batch()
-            done += 1
+        with _quiet_fp():
+            while done < count and self.divergence is None and not (should_stop and should_stop()):
+                self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
+                done += 1
         return done
 
     def run_epochs(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
         """Train to the end of ``count`` epochs from here (the current one counts if it is under way)."""
         target = self.epoch + count
         done = 0
-        while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
-            self.finish_batch()
-            done += 1
+        with _quiet_fp():
+            while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
+                self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
+                done += 1
         return done
 
     # ----------------------------------------------------------------- measures
