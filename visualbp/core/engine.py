@@ -11,16 +11,17 @@ Coarse moves (``finish_example``, ``finish_batch``, ``run_batches``,
 taken in one matrix-based pass (one BATCH record), which gives the same weights
 to rounding (1e-12) as stepping it record by record.
 
-State is immutable: each step makes a new ``_State`` and never writes into an
-array, so history keeps earlier states by reference and ``back()`` is exact.
-History is bounded by a byte budget and a step count.
+State is immutable (``visualbp.core.pseudocode``): each record makes a new state
+and never writes into an array, so history keeps earlier states by reference;
+whole minibatches update the weights in place and history redoes them from a
+checkpoint (``visualbp.core.replay``), so ``back()`` is exact either way. History
+is bounded by a byte budget and a step count.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -28,72 +29,26 @@ import numpy as np
 from visualbp.core import checks, fastpath
 from visualbp.core.events import Event
 from visualbp.core.network import Network
-from visualbp.core.replay import REPLAY_WORK, Chain
-from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord, batch_record, freeze
-
-Op = tuple[Kind, int, int | None]  # (kind, l, example)
-
-
-def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
-    """The order of the training examples in ``epoch``: a pure function of (seed, epoch)."""
-    return np.random.default_rng([seed, 2, epoch]).permutation(n)
-
-
-# A diverging run overflows on its way to NaN; that is reported as a Divergence, not as warnings.
-def _quiet_fp() -> np.errstate:
-    return np.errstate(over="ignore", invalid="ignore", under="ignore")
-
-
-def _max_abs(arrays: list[np.ndarray]) -> float:
-    """max |a| over every array (NaN if one holds a NaN)."""
-    return float(np.max([np.max(np.abs(a)) for a in arrays]))
-
-
-def _put(t: tuple, i: int, value: object) -> tuple:
-    return t[:i] + (value,) + t[i + 1:]
-
-
-def _finishes_batch(record: StepRecord, before: "_State") -> bool:
-    """True for a record that ends a minibatch: a whole-minibatch pass, or the last update of a stepped one."""
-    return record.kind is Kind.BATCH or (bool(before.program) and before.pos == len(before.program) - 1)
-
-
-@dataclass(frozen=True)
-class _State:
-    """Where the engine is and what the current minibatch has computed so far."""
-
-    step: int = 0  # records taken since the start
-    epoch: int = 0
-    batch: int = 0  # minibatch number within the epoch
-    offset: int = 0  # index into the epoch's permutation where this minibatch starts
-    program: tuple[Op, ...] = ()  # the current minibatch's records, empty between minibatches
-    pos: int = 0  # next op in ``program``
-    # per example, indexed by the book's l (0 unused): z^l, a^l, σ'(z^l), δ^l
-    z: tuple = ()
-    a: tuple = ()
-    sp: tuple = ()
-    delta: tuple = ()
-    nabla_b: tuple = ()  # this example's ∂C/∂b^l (BP3), by l
-    nabla_w: tuple = ()  # this example's ∂C/∂w^l (BP4), by l
-    sum_b: tuple = ()  # Σ_x over the minibatch so far, by l
-    sum_w: tuple = ()
-    cost_sum: float = 0.0  # Σ_x C_x over the minibatch so far
-    m: int = 0  # size of the current minibatch
-    y: np.ndarray | None = None  # the current example's target
-
-
-_BETWEEN = _State().__dict__
-
-
-def _between(step: int, epoch: int, batch: int, offset: int) -> _State:
-    """``_State(step=step, epoch=epoch, batch=batch, offset=offset)``, made without the frozen
-    dataclass's field-by-field ``__init__`` (a whole-minibatch pass makes one per minibatch)."""
-    s = object.__new__(_State)
-    d = s.__dict__
-    d.update(_BETWEEN)
-    d["step"], d["epoch"], d["batch"], d["offset"] = step, epoch, batch, offset
-    return s
-
+from visualbp.core.pseudocode import (
+    Op,
+    State,
+    apply,
+    between,
+    epoch_permutation,
+    finishes_batch,
+    program,
+    quiet_fp,
+)
+from visualbp.core.replay import Chain
+from visualbp.core.steps import (
+    BatchStats,
+    Divergence,
+    EpochStats,
+    Kind,
+    StepRecord,
+    freeze,
+)
+from visualbp.core.wholebatch import WholeMinibatches
 
 #: Records kept for stepping back (←), at most; ``history_bytes`` bounds them too. Every record is a few
 #: objects Python's cyclic garbage collector walks in each full collection, which holds the GIL: at 100,000
@@ -102,7 +57,7 @@ def _between(step: int, epoch: int, batch: int, offset: int) -> _State:
 HISTORY_STEPS = 10_000
 
 
-class Engine:
+class Engine(WholeMinibatches):
     """Steps ``net`` through minibatch SGD on rows ``X`` (n, n_in) with one-hot rows ``Y`` (n, n_out)."""
 
     def __init__(
@@ -152,7 +107,7 @@ class Engine:
         self.diverged = Event("diverged")  # (Divergence)
 
         self._initial = (list(net.weights), list(net.biases))
-        self._state = _State()
+        self._state = State()
         self._perm_cache: tuple[int, np.ndarray] | None = None
         # (record, state before, weights before, biases before, bytes, None), or for a whole minibatch
         # (record, state before, None, its index in the chain, bytes, the chain that can redo it)
@@ -162,17 +117,8 @@ class Engine:
         self.divergence: Divergence | None = None
         self._last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
         self._last_scaled: tuple | None = None
-        # [w^l | b^l] arrays the whole-minibatch pass updates in place while net.weights/net.biases are
-        # the views of them it made (by id), the chain it extends and the version its last pass published
-        self._params: list[np.ndarray] = []
-        self._owned_ids: tuple = ()
-        self._kernel: fastpath.Kernel | None = None
-        self._kernel_key: tuple = ()
-        self._chain: Chain | None = None
-        self._chain_version = -1
-        self._bound = math.inf  # an upper bound of |w| and |b| over the owned arrays
-        self._chunk: tuple | None = None  # ((epoch, m), first, end, rows [x^T 1], rows y) gathered ahead
         self._weights_version = 0
+        self._init_whole_minibatches()
         # ← over an update or a whole minibatch puts earlier weights back: a new version too
         self.stepped_back.connect(self._on_stepped_back)
 
@@ -275,24 +221,21 @@ class Engine:
             return None
         return int(self._perm(s.epoch)[s.offset + op[2]])
 
-    # ----------------------------------------------------------------- program
-    def _program(self, m: int) -> tuple[Op, ...]:
-        L = self.net.num_layers
-        one = [(Kind.INPUT, 1)] + [(Kind.FEEDFORWARD, l) for l in range(2, L + 1)]
-        one += [(Kind.OUTPUT_ERROR, L)] + [(Kind.BACKPROP_ERROR, l) for l in range(L - 1, 1, -1)]
-        for l in range(L, 1, -1):
-            one += [(Kind.GRADIENT_B, l), (Kind.GRADIENT_W, l)]
-        ops = [(k, l, x) for x in range(m) for k, l in one]
-        ops += [(Kind.UPDATE, l, None) for l in range(2, L + 1)]
-        return tuple(ops)
+    def _example_at(self, s: State) -> Callable[[int], tuple[np.ndarray, np.ndarray]]:
+        """The x-th example of the minibatch ``s`` steps through, as new columns (x, y)."""
+        def example(x: int) -> tuple[np.ndarray, np.ndarray]:
+            row = self._perm(s.epoch)[s.offset + x]
+            return self.X[row].reshape(-1, 1).copy(), self.Y[row].reshape(-1, 1).copy()
+
+        return example
 
     def _perm(self, epoch: int) -> np.ndarray:
         if self._perm_cache is None or self._perm_cache[0] != epoch:
             self._perm_cache = (epoch, epoch_permutation(self.seed, epoch, self.n_train))
         return self._perm_cache[1]
 
-    # ----------------------------------------------------------------- history
-    def _push(self, record: StepRecord, before: _State, weights: list | None, biases: list | int, nbytes: int,
+    # ----------------------------------------------------------------- program and history
+    def _push(self, record: StepRecord, before: State, weights: list | None, biases: list | int, nbytes: int,
               chain: Chain | None = None) -> None:
         history = self._history
         history.append((record, before, weights, biases, nbytes, chain))
@@ -314,20 +257,14 @@ class Engine:
         if chain is None:
             self.net.weights, self.net.biases = list(weights), list(biases)
         else:  # the weights before this minibatch: its chain's checkpoint with the minibatches since redone
-            with _quiet_fp():
-                params, grads, eta = chain.redo(self._X1, self.Y, biases)
-            del chain.steps[biases:]  # the chain goes on from here
-            self._adopt(params)
-            self._chain = chain
-            if grads is not None:
-                redone = (chain, biases - 1, grads, eta)
+            redone = self._redo_to(chain, biases)
         self.last_record = self._history[-1][0] if self._history else None
         self.divergence = None
-        if _finishes_batch(record, before):  # the minibatch finished before it is the last one again
+        if finishes_batch(record, before):  # the minibatch finished before it is the last one again
             self.last_gradient = self._gradient_at_history_end(redone)
         self.stepped_back.emit(record, self.last_record)
         if chain is not None:
-            self._chain_version = self._weights_version
+            self._chain_version = self._weights_version  # the chain goes on from the weights it redid
         return record
 
     def _gradient_at_history_end(self, redone: tuple | None = None) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
@@ -341,10 +278,10 @@ class Engine:
                 if redone is not None and redone[:2] == (chain, biases):
                     grads, eta = redone[2:]
                 else:
-                    with _quiet_fp():
+                    with quiet_fp():
                         _, grads, eta = chain.redo(self._X1, self.Y, biases + 1)
                 return [g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads]
-            if _finishes_batch(record, before):
+            if finishes_batch(record, before):
                 inv = 1.0 / before.m
                 return ([before.sum_b[l] * inv for l in range(2, L + 1)],
                         [before.sum_w[l] * inv for l in range(2, L + 1)])
@@ -358,7 +295,7 @@ class Engine:
         """Back to epoch 0 with the initial weights (the same seed gives the same numbers)."""
         self.net.weights, self.net.biases = list(self._initial[0]), list(self._initial[1])
         self._bump_version()
-        self._state = _State()
+        self._state = State()
         self.clear_history()
         self.last_record = None
         self.divergence = None
@@ -373,7 +310,7 @@ class Engine:
         if not 0 <= batch < self.batches_per_epoch or batch > offset:  # where the plots put a minibatch
             raise ValueError(f"minibatch {batch + 1} starting at example {offset + 1} is not one of the "
                              f"{self.batches_per_epoch} minibatches of m = {self._m} in {self.n_train} examples")
-        self._state = _State(step=step, epoch=epoch, batch=batch, offset=offset)
+        self._state = State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
         self._bump_version()  # the network's weights were just loaded
@@ -405,7 +342,7 @@ class Engine:
     # ----------------------------------------------------------------- one record
     def step(self) -> StepRecord:
         """Take the next record of the book's algorithm (and, after the last example, the update)."""
-        with _quiet_fp():
+        with quiet_fp():
             return self._step()
 
     def _step(self) -> StepRecord:
@@ -413,7 +350,9 @@ class Engine:
         weights, biases = list(self.net.weights), list(self.net.biases)
         s = before if before.program else self._start_batch(before)
         kind, l, x = s.program[s.pos]
-        s, arrays = self._apply(s, kind, l, x)
+        s, arrays = apply(self.net, s, kind, l, x, self._eta, len(self.X), self._example_at(s))
+        if kind is Kind.UPDATE:
+            self._bump_version()
         record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays))
         s = replace(s, pos=s.pos + 1, step=s.step + 1)
         finished = s.pos == len(s.program)
@@ -434,179 +373,20 @@ class Engine:
             self._after_batch(stats, epoch_ended)
         return record
 
-    def _start_batch(self, s: _State) -> _State:
+    def _start_batch(self, s: State) -> State:
         m = self._batch_size_at(s.offset)
         empty = (None,) * (self.net.num_layers + 1)
-        return replace(s, program=self._program(m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
+        return replace(s, program=program(self.net.num_layers, m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
 
-    def _end_batch(self, s: _State) -> tuple[_State, bool]:
+    def _end_batch(self, s: State) -> tuple[State, bool]:
         return self._after(s.step, s.epoch, s.batch, s.offset + s.m)
 
-    def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[_State, bool]:
+    def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[State, bool]:
         """The state between minibatches once one ended at ``offset`` (and whether the epoch ended with it)."""
         ended = offset >= len(self.X)
-        return _between(step, epoch + 1, 0, 0) if ended else _between(step, epoch, batch + 1, offset), ended
+        return between(step, epoch + 1, 0, 0) if ended else between(step, epoch, batch + 1, offset), ended
 
-    def _apply(self, s: _State, kind: Kind, l: int, x: int | None) -> tuple[_State, dict]:
-        """One step of the pseudocode on state ``s``; returns the new state and the arrays produced."""
-        net = self.net
-        i = l - 2  # index into net.weights / net.biases for layer l
-        if kind is Kind.INPUT:  # a^1 = x
-            row = self._perm(s.epoch)[s.offset + x]
-            a1 = self.X[row].reshape(-1, 1).copy()
-            y = self.Y[row].reshape(-1, 1).copy()
-            empty = (None,) * (net.num_layers + 1)
-            s = replace(s, a=_put(empty, 1, a1), z=empty, sp=empty, delta=empty,
-                        nabla_b=empty, nabla_w=empty, y=y)
-            return s, {"a": a1, "y": y}
-        if kind is Kind.FEEDFORWARD:  # z^l = w^l a^(l−1) + b^l,  a^l = σ(z^l)
-            act = net.layer_activation(i)
-            z = net.weights[i] @ s.a[l - 1] + net.biases[i]
-            a = act.fn(z)
-            sp = act.prime(z, a)
-            s = replace(s, z=_put(s.z, l, z), a=_put(s.a, l, a), sp=_put(s.sp, l, sp))
-            arrays = {"z": z, "a": a, "sp": sp}
-            if l == net.num_layers:
-                c = net.cost.fn(a, s.y)
-                s = replace(s, cost_sum=s.cost_sum + c)
-                arrays["cost"] = np.array(c)
-            return s, arrays
-        if kind is Kind.OUTPUT_ERROR:  # BP1
-            grad_a = net.cost.grad_a(s.a[l], s.y)
-            delta = net.cost.delta(s.z[l], s.a[l], s.y, net.output_activation)
-            return replace(s, delta=_put(s.delta, l, delta)), {"grad_a": grad_a, "sp": s.sp[l], "delta": delta}
-        if kind is Kind.BACKPROP_ERROR:  # BP2
-            wtd = net.weights[i + 1].T @ s.delta[l + 1]
-            delta = wtd * s.sp[l]
-            return replace(s, delta=_put(s.delta, l, delta)), {"wtd": wtd, "sp": s.sp[l], "delta": delta}
-        if kind is Kind.GRADIENT_B:  # BP3
-            nb = s.delta[l]
-            total = nb if s.sum_b[l] is None else s.sum_b[l] + nb
-            s = replace(s, nabla_b=_put(s.nabla_b, l, nb), sum_b=_put(s.sum_b, l, total))
-            return s, {"nabla_b": nb, "sum_b": total}
-        if kind is Kind.GRADIENT_W:  # BP4
-            nw = s.delta[l] @ s.a[l - 1].T
-            total = nw if s.sum_w[l] is None else s.sum_w[l] + nw
-            s = replace(s, nabla_w=_put(s.nabla_w, l, nw), sum_w=_put(s.sum_w, l, total))
-            return s, {"nabla_w": nw, "sum_w": total}
-        if kind is Kind.UPDATE:  # w^l → (1 − ηλ/n) w^l − η/m Σ_x ∂C_x/∂w^l,  b^l → b^l − η/m Σ_x ∂C_x/∂b^l
-            eta, m = self._eta, s.m
-            w_old, b_old = net.weights[i], net.biases[i]
-            if net.lmbda:
-                w = (1.0 - eta * (net.lmbda / self.n_train)) * w_old - (eta / m) * s.sum_w[l]
-            else:
-                w = w_old - (eta / m) * s.sum_w[l]
-            b = b_old - (eta / m) * s.sum_b[l]
-            net.weights, net.biases = list(net.weights), list(net.biases)
-            net.weights[i], net.biases[i] = w, b
-            self._bump_version()
-            return s, {"w": w, "b": b, "dw": w - w_old, "db": b - b_old}
-        raise AssertionError(kind)
-
-    # ----------------------------------------------------------------- a whole minibatch
-    def _fast_batch(self) -> StepRecord:
-        """Take the next minibatch in one matrix-based pass (one BATCH record: the cost, the training
-        ``rows`` taken, and ``a_last``, a^L of the last of them before the update).
-
-        The pass updates ``[w^l | b^l]`` arrays in place, but only ones this path made itself and the
-        network still holds as they were handed to it (``net.weights``/``net.biases`` are views of
-        them); after a record step, ←, a reset or a load put other arrays in the network, one copy
-        makes them its own. The history keeps a chain to redo the pass from (``visualbp.core.replay``).
-        """
-        before = self._state
-        net = self.net
-        kernel = self._kernel
-        key = (net.activation, net.output_activation, net.cost)
-        if kernel is None or key != self._kernel_key:
-            kernel = self._kernel = net.kernel()
-            self._kernel_key = key
-        if self._owned_ids != tuple(map(id, net.weights + net.biases)):
-            self._adopt(fastpath.join(net.weights, net.biases))
-        params = self._params
-        chain = self._chain
-        nbytes = 0
-        if chain is None or chain.work >= REPLAY_WORK or chain.kernel is not kernel \
-                or self._chain_version != self._weights_version:
-            chain = self._chain = Chain(kernel, params)
-            nbytes = chain.nbytes
-            self._bound = _max_abs(params)
-        epoch, batch, offset = before.epoch, before.batch, before.offset
-        m = self._m if offset + self._m <= len(self.X) else len(self.X) - offset
-        xb, yb, rows = self._rows_at(epoch, offset, m)
-        eta = self._eta
-        decay = fastpath.weight_decay(eta, net.lmbda, len(self.X))
-        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
-        grads = [np.empty_like(p) for p in params]
-        a_L = kernel.minibatch(params, xb, yb, eta / m, grads, decay)
-        index = chain.add(rows, eta, decay)
-        self._last_scaled = (grads, eta)
-        self._weights_version += 1
-        self._chain_version = self._weights_version
-        cost = net.cost.fn(a_L, yb.T) / m
-        # which training rows the pass took, and the last one's a^L (before the update): what the graph shows
-        a_last = a_L[:, -1:].copy()
-        record = self.last_record = batch_record(before.step, epoch, batch, cost, rows, a_last)
-        # ‖η/m Σ_x ∂C_x/∂b^l‖² and ‖η/m Σ_x [∂C_x/∂w^l | ∂C_x/∂b^l]‖²: the norms shown, and a test of finiteness
-        b2 = [g[:, -1].dot(g[:, -1]) for g in grads]
-        g2 = [g.ravel().dot(g.ravel()) for g in grads]
-        self._state, epoch_ended = self._after(before.step + 1, epoch, batch, offset + m)
-        self._push(record, before, None, index, nbytes + a_last.nbytes + 16 + 8 * m, chain)
-        if self.step_taken:
-            self.step_taken.emit(record)
-        # |w_new| ≤ max(|decay|, 1)·|w| + |g|: while that bound stays far from overflow and every ‖g‖² is
-        # finite (a NaN or ±∞ in g makes it so), the weights are finite without reading them
-        bound = self._bound * max(abs(decay), 1.0) + math.sqrt(sum(g2))
-        if bound < 1e300 and math.isfinite(cost):
-            self._bound = bound
-        else:
-            self._check_finite(record, range(len(params)), cost)
-            self._bound = _max_abs(params)
-        if self.batch_done:
-            self.batch_done.emit(BatchStats(
-                epoch, batch, before.step, float(cost), tuple([math.sqrt(v) / eta for v in b2]),
-                tuple([math.sqrt(max(v - u, 0.0)) / eta for v, u in zip(g2, b2)])))
-        if epoch_ended and self.epoch_done:
-            self.epoch_done.emit(self.evaluate())
-        return record
-
-    def _rows_at(self, epoch: int, offset: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows ``[x^T 1]`` and ``y`` of the minibatch at ``offset`` and their (read-only) indices,
-        gathered a few minibatches at a time as ``fastpath.train_epoch`` does, so each minibatch is a
-        contiguous block in cache."""
-        chunk = self._chunk
-        if chunk is None or chunk[0] != epoch or chunk[1] != m or not chunk[2] <= offset < chunk[3]:
-            n = max(1, fastpath.CHUNK_BYTES // (self._X1.shape[1] * 8 * m)) * m
-            rows = self._perm(epoch)[offset:offset + n].copy()
-            rows.flags.writeable = False
-            chunk = self._chunk = (epoch, m, offset, offset + len(rows), self._X1[rows], self.Y[rows], rows)
-        k = offset - chunk[2]
-        return chunk[4][k:k + m], chunk[5][k:k + m], chunk[6][k:k + m]
-
-    def _adopt(self, params: list[np.ndarray]) -> None:
-        """Make ``[w^l | b^l]`` arrays the network's (as views) and the ones the pass updates in place."""
-        self._params = params
-        self.net.weights, self.net.biases = fastpath.split(params)
-        self._owned_ids = tuple(map(id, self.net.weights + self.net.biases))
-        self._bound = math.inf
-        self._chain = None  # a chain redoes only its own passes: the next starts from a checkpoint
-
-    @property
-    def last_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-        """The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
-        ``net.biases``/``net.weights``; None before the first. ``back()`` past the update that finished
-        a minibatch brings back the one before (what a readout of the position then shows)."""
-        if self._last_scaled is not None:
-            grads, eta = self._last_scaled
-            self._last_gradient = ([g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads])
-            self._last_scaled = None
-        return self._last_gradient
-
-    @last_gradient.setter
-    def last_gradient(self, value) -> None:
-        self._last_gradient = value
-        self._last_scaled = None
-
-    def _batch_stats(self, s: _State, nabla_b, nabla_w, cost: float, mean: bool = False) -> BatchStats:
+    def _batch_stats(self, s: State, nabla_b, nabla_w, cost: float, mean: bool = False) -> BatchStats:
         """‖∂C/∂b^l‖ and ‖∂C/∂w^l‖ of the mean gradient. By l (sums) or by index (means)."""
         if not mean:
             inv = 1.0 / s.m
@@ -624,22 +404,6 @@ class Engine:
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
 
-    def _check_finite(self, record: StepRecord, layers, cost: float | None) -> None:
-        what = None
-        if cost is not None and not math.isfinite(cost):
-            what = "the cost became non-finite"
-        else:
-            for i in layers:
-                w, b = self.net.weights[i], self.net.biases[i]
-                if math.isfinite(float(w.sum()) + float(b.sum())):  # a NaN or ±∞ anywhere makes the sum one
-                    continue
-                if not (np.isfinite(w).all() and np.isfinite(b).all()):  # or the sum overflowed: look
-                    what = f"the weights or biases of layer l={i + 2} became non-finite"
-                    break
-        if what is not None:
-            self.divergence = Divergence(record.epoch, record.batch, record.index, what)
-            self.diverged.emit(self.divergence)
-
     # ----------------------------------------------------------------- coarse moves
     def finish_example(self) -> StepRecord | None:
         """Step to the end of the current example's pass (or through the update)."""
@@ -655,7 +419,7 @@ class Engine:
         if self.divergence is not None:
             return None
         if self.at_batch_start:
-            with _quiet_fp():
+            with quiet_fp():
                 return self._fast_batch()
         return self._finish_stepped_batch()
 
@@ -668,7 +432,7 @@ class Engine:
     def run_batches(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
         """Take ``count`` minibatches; stops early on divergence or when ``should_stop()``. Returns how many."""
         done = 0
-        with _quiet_fp():
+        with quiet_fp():
             while done < count and self.divergence is None and not (should_stop and should_stop()):
                 self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
                 done += 1
@@ -678,7 +442,7 @@ class Engine:
         """Train to the end of ``count`` epochs from here (the current one counts if it is under way)."""
         target = self.epoch + count
         done = 0
-        with _quiet_fp():
+        with quiet_fp():
             while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
                 self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
                 done += 1
@@ -690,7 +454,7 @@ class Engine:
         net = self.net
         nan = float("nan")
         val_cost = val_acc = nan
-        with _quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
+        with quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
             if self.X_val is not None:
                 val_cost = net.cost_arrays(self.X_val, self.Y_val)
                 val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
