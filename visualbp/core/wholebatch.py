@@ -51,10 +51,11 @@ class WholeMinibatches:
         before = self._state
         net = self.net
         kernel = self._kernel
-        key = (net.activation, net.output_activation, net.cost)
-        if kernel is None or key != self._kernel_key:
+        key = self._kernel_key
+        if kernel is None or net.activation is not key[0] or net.output_activation is not key[1] \
+                or net.cost is not key[2]:
             kernel = self._kernel = net.kernel()
-            self._kernel_key = key
+            self._kernel_key = (net.activation, net.output_activation, net.cost)
         if self._owned_ids != tuple(map(id, net.weights + net.biases)):
             self._adopt(fastpath.join(net.weights, net.biases))
         params = self._params
