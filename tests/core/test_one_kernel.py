@@ -62,3 +62,23 @@ def test_back_redoes_whole_minibatches_exactly_across_checkpoints(monkeypatch):
     engine.eta = 0.7
     engine.run_batches(3)  # and the engine trains on from the start again, as the first time
     assert all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, seen[3]))
+
+
+def test_a_large_training_set_is_not_copied_and_trains_the_same(monkeypatch):
+    from visualbp.core import fastpath
+
+    sizes = [5, 7, 3]
+    X, Y = data(sizes, 40, seed=3)
+    X.flags.writeable = False  # as the data sets hand them out
+    held = Engine(Network(sizes, seed=4), X, Y, mini_batch_size=6, eta=0.5)
+    assert not np.shares_memory(held.X, X) and np.array_equal(held.X, X)  # small: kept with its ones
+    shadow = Engine(Network(sizes, seed=4), held.X, held.Y, mini_batch_size=6, eta=0.5)
+    assert np.shares_memory(shadow.X, held.X)  # another engine's rows are shared, not copied again
+    monkeypatch.setattr(fastpath, "ROWS_WITH_ONES_BYTES", 0)
+    large = Engine(Network(sizes, seed=4), X, Y, mini_batch_size=6, eta=0.5)
+    assert np.shares_memory(large.X, X)  # "large": the caller's rows themselves
+    for engine in (held, large):
+        engine.run_epochs(2)
+        engine.back()
+    for a, b in zip(held.net.weights + held.net.biases, large.net.weights + large.net.biases):
+        assert np.array_equal(a, b)

@@ -74,7 +74,7 @@ class Engine(WholeMinibatches):
         history_bytes: int = 256 * 2**20,
         history_steps: int = HISTORY_STEPS,
     ) -> None:
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        X = np.asarray(X, dtype=np.float64)
         Y = np.ascontiguousarray(Y, dtype=np.float64)
         if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y) or len(X) == 0:
             raise ValueError(f"training data must be rows X (n, n_in) and Y (n, n_out), got {X.shape} and {Y.shape}")
@@ -84,9 +84,9 @@ class Engine(WholeMinibatches):
                 f"{net.sizes} expects {net.sizes[0]} and {net.sizes[-1]}"
             )
         self.net = net
-        # The rows with a column of ones, [x^T 1], as the minibatch kernel takes them; X is a view.
-        self._X1 = fastpath.with_ones(X)
-        self.X, self.Y = self._X1[:, :-1], Y
+        # the rows with a column of ones, [x^T 1], as the minibatch kernel takes them (X is a view of them)
+        self._X1 = fastpath.Rows(X)
+        self.X, self.Y = self._X1.X, Y
         self.labels = np.argmax(Y, axis=1)
         if X_val is not None and len(X_val):
             self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)

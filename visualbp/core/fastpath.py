@@ -39,6 +39,41 @@ def with_ones(X: np.ndarray) -> np.ndarray:
     return out
 
 
+#: The step engine keeps its training rows as ``[x^T 1]`` (gathered as fast as plain rows) up to this
+#: size; a larger training set is not copied, and its rows get their ones as they are gathered.
+ROWS_WITH_ONES_BYTES = 128 * 2**20
+
+
+class Rows:
+    """Training rows ``X`` (n, n_in) that hand out ``[x^T 1]`` for chosen indices.
+
+    Up to ``ROWS_WITH_ONES_BYTES`` they are held once with the column of ones (``X`` is a view of
+    that); rows ``X`` that already are such a view (another engine's) are shared, not copied.
+    """
+
+    def __init__(self, X: np.ndarray) -> None:
+        base = X.base
+        if isinstance(base, np.ndarray) and base.dtype == np.float64 and base.flags.c_contiguous \
+                and base.ndim == 2 and base.shape == (X.shape[0], X.shape[1] + 1) \
+                and X.__array_interface__["data"][0] == base.__array_interface__["data"][0] \
+                and X.strides == base.strides and bool(np.all(base[:, -1] == 1.0)):
+            self.ones: np.ndarray | None = base
+        elif X.nbytes <= ROWS_WITH_ONES_BYTES:
+            self.ones = with_ones(np.asarray(X, dtype=np.float64))
+        else:
+            self.ones = None
+        self.X = np.ascontiguousarray(X, dtype=np.float64) if self.ones is None else self.ones[:, :-1]
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        """``[x^T 1]`` of ``rows``, a new contiguous (len(rows), n_in + 1) array."""
+        if self.ones is not None:
+            return self.ones[rows]
+        out = np.empty((len(rows), self.X.shape[1] + 1))
+        out[:, -1] = 1.0
+        np.take(self.X, rows, axis=0, out=out[:, :-1])
+        return out
+
+
 def join(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> list[np.ndarray]:
     """``[w^l | b^l]`` per layer, new contiguous arrays."""
     return [np.hstack((w, b)) for w, b in zip(weights, biases)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from visualbp.core.fastpath import Kernel
+from visualbp.core.fastpath import Kernel, Rows
 
 #: Multiply-adds of training a chain covers before the next checkpoint (about 10 ms of work).
 REPLAY_WORK = 2e7
@@ -42,7 +42,7 @@ class Chain:
     def full(self) -> bool:
         return self.work >= REPLAY_WORK
 
-    def redo(self, X1: np.ndarray, Y: np.ndarray, count: int) -> tuple[list[np.ndarray], list | None, float]:
+    def redo(self, X1: Rows, Y: np.ndarray, count: int) -> tuple[list[np.ndarray], list | None, float]:
         """New arrays ``[w^l | b^l]`` after the first ``count`` minibatches, the scaled gradient
         (η/m Σ_x) of the last of them (None when ``count`` is 0) and its η."""
         params = [p.copy() for p in self.params]

@@ -111,7 +111,7 @@ class WholeMinibatches:
         contiguous block in cache."""
         chunk = self._chunk
         if chunk is None or chunk[0] != epoch or chunk[1] != m or not chunk[2] <= offset < chunk[3]:
-            n = max(1, fastpath.CHUNK_BYTES // (self._X1.shape[1] * 8 * m)) * m
+            n = max(1, fastpath.CHUNK_BYTES // ((self.X.shape[1] + 1) * 8 * m)) * m
             rows = self._perm(epoch)[offset:offset + n].copy()
             rows.flags.writeable = False
             chunk = self._chunk = (epoch, m, offset, offset + len(rows), self._X1[rows], self.Y[rows], rows)
