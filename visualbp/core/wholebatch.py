@@ -31,6 +31,7 @@ class WholeMinibatches:
         # [w^l | b^l] arrays the whole-minibatch pass updates in place while net.weights/net.biases are
         # the views of them it made (by id), the chain it extends and the version its last pass published
         self._params: list[np.ndarray] = []
+        self._owned: list[np.ndarray] = []
         self._owned_ids: tuple = ()
         self._kernel: fastpath.Kernel | None = None
         self._kernel_key: tuple = ()
@@ -122,7 +123,8 @@ class WholeMinibatches:
         """Make ``[w^l | b^l]`` arrays the network's (as views) and the ones the pass updates in place."""
         self._params = params
         self.net.weights, self.net.biases = fastpath.split(params)
-        self._owned_ids = tuple(map(id, self.net.weights + self.net.biases))
+        self._owned = self.net.weights + self.net.biases  # held, so that no other array can take their ids
+        self._owned_ids = tuple(map(id, self._owned))
         self._bound = math.inf
         self._chain = None  # a chain redoes only its own passes: the next starts from a checkpoint
 
