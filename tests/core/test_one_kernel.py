@@ -82,3 +82,4 @@ def test_a_large_training_set_is_not_copied_and_trains_the_same(monkeypatch):
         engine.back()
     for a, b in zip(held.net.weights + held.net.biases, large.net.weights + large.net.biases):
         assert np.array_equal(a, b)
+    assert not held.X.flags.writeable  # the engine's copy is as read-only as the data set's rows

@@ -60,6 +60,7 @@ class Rows:
             self.ones: np.ndarray | None = base
         elif X.nbytes <= ROWS_WITH_ONES_BYTES:
             self.ones = with_ones(np.asarray(X, dtype=np.float64))
+            self.ones.flags.writeable = False  # training rows, as the data sets hand them out
         else:
             self.ones = None
         self.X = np.ascontiguousarray(X, dtype=np.float64) if self.ones is None else self.ones[:, :-1]
