@@ -233,3 +233,35 @@ def test_a_blank_network_from_the_command_line():
     config = config_from_args(build_parser().parse_args(["--dataset", "xor", "--layers", "2,2,2", "--init", "blank"]))
     net, _ = build(config, load_dataset(config))
     assert config.init == "blank" and not any(a.any() for a in net.weights + net.biases)
+
+
+@pytest.mark.parametrize("stepped", [0, 3], ids=["at-a-minibatch-start", "mid-minibatch"])
+def test_edits_between_whole_minibatches_step_back_exactly_across_the_replay(stepped):
+    """Whole minibatches update [w|b] in place and ← redoes them from a checkpoint: an edit between them (of a
+    weight, or of an input the redone minibatches read) must neither be lost nor leak into a redo."""
+    engine = _engine(sizes=(2, 4, 3), m=2)
+    X0 = engine.X.copy()
+    states = [_state(engine)]
+
+    def moved(action) -> None:
+        action()
+        states.append(_state(engine))
+
+    for _ in range(2):
+        moved(engine.finish_batch)  # whole minibatches, in place
+    for _ in range(stepped):
+        moved(engine.step)  # records that keep the in-place arrays; the edit then restarts the minibatch
+    moved(lambda: edits.edit(engine, "x", 1, 0, 1, "7/2"))  # x_2 of the next example
+    for _ in range(3):
+        moved(engine.finish_batch)  # the same chain would redo these from before the edit
+    moved(lambda: edits.edit(engine, "w", 2, 1, 0, "-1/4"))
+    for _ in range(2):
+        moved(engine.finish_batch)
+    assert engine.X[:, 1].max() == 3.5 and not np.array_equal(engine.X, X0)
+    while len(states) > 1:
+        states.pop()
+        assert engine.back() is not None
+        assert _same(_state(engine)[:3], states[-1][:3]), f"{len(states) - 1} moves from the start"
+    assert np.array_equal(engine.X, X0)  # every typed input put back
+    for _ in range(7):  # and forwards again
+        engine.finish_batch()

@@ -1,4 +1,5 @@
-"""SGD's fast path (``Network._train_epoch_in_place``) against the per-example book loop, minibatch by minibatch."""
+"""SGD's fast path (``visualbp.core.fastpath``, the kernel every gradient goes through) against the
+per-example book loop, minibatch by minibatch."""
 
 import numpy as np
 import pytest

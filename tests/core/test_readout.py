@@ -9,6 +9,7 @@ import pytest
 
 from visualbp.core import Network
 from visualbp.core.engine import Engine
+from visualbp.core.pseudocode import program
 from visualbp.core.readout import Why, edge_readout, neuron_readout, readout
 from visualbp.core.steps import Kind
 
@@ -54,7 +55,7 @@ def test_each_kind_applies_the_books_equation_to_its_operands(activation, lmbda,
     engine = make(activation, lmbda, cost)
     net = engine.net
     seen = set()
-    for _ in range(2 * len(engine._program(3))):
+    for _ in range(2 * len(program(engine.net.num_layers, 3))):
         record = engine.step()
         r = readout(engine, record)
         v, c = r.values, r.choice
@@ -123,7 +124,7 @@ def test_after_back_every_number_is_what_it_was_before_the_step(fast):
     update that ends a minibatch too (the hover once showed the undone minibatch's gradient there)."""
     engine = make(m=2)
     before = []
-    for _ in range(3 * len(engine._program(2)) // 2 if not fast else 4):
+    for _ in range(3 * len(program(engine.net.num_layers, 2)) // 2 if not fast else 4):
         before.append(everything(engine))
         engine.finish_batch() if fast else engine.step()
     for expected in reversed(before):

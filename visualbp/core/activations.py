@@ -7,6 +7,7 @@ derivative is cheapest from ``a`` (σ'(z) = σ(z)(1 − σ(z))) and for ReLU fro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -52,6 +53,44 @@ def relu_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
     return (z > 0.0).astype(z.dtype)
 
 
+# In place, for the minibatch kernel (visualbp.core.fastpath): ``f(z, out, scratch)`` writes f(z) into
+# ``out``; ``times_f'(e, z, a, scratch)`` multiplies ``e`` by f'(z) (a = f(z)). ``scratch`` is z's shape.
+def sigmoid_into(z: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+    """σ(z) = 1 / (1 + e^{−z}); e^{−z} = inf for z < −709 gives 0 (call under errstate(over="ignore"))."""
+    np.negative(z, out=scratch)
+    np.exp(scratch, out=scratch)
+    scratch += 1.0
+    np.reciprocal(scratch, out=out)
+
+
+def times_sigmoid_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+    """e ⊙ σ'(z) with σ' = a(1 − a)."""
+    e *= a
+    np.subtract(1.0, a, out=scratch)
+    e *= scratch
+
+
+def tanh_into(z: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+    np.tanh(z, out=out)
+
+
+def times_tanh_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+    """e ⊙ (1 − a²)."""
+    np.multiply(a, a, out=scratch)
+    np.subtract(1.0, scratch, out=scratch)
+    e *= scratch
+
+
+def relu_into(z: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+    np.maximum(z, 0.0, out=out)
+
+
+def times_relu_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+    """e ⊙ [z > 0]."""
+    np.greater(z, 0.0, out=scratch)
+    e *= scratch
+
+
 @dataclass(frozen=True)
 class Activation:
     """A named activation ``f`` with its derivative and the range of its outputs."""
@@ -62,9 +101,24 @@ class Activation:
     prime: Callable[..., np.ndarray]
     low: float
     high: float
+    fn_into: Callable[..., None] | None = None  # f(z, out, scratch), in place
+    times_prime: Callable[..., None] | None = None  # e *= f'(z), given (e, z, a, scratch)
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         return self.fn(z)
+
+    @cached_property
+    def in_place(self) -> tuple[Callable[..., None], Callable[..., None]]:
+        """``(f into out, e ⊙= f')`` for the minibatch kernel; through ``fn``/``prime`` when not given."""
+        fn, prime = self.fn, self.prime
+
+        def fn_into(z: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+            np.copyto(out, fn(z))
+
+        def times_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+            e *= prime(z, a)
+
+        return self.fn_into or fn_into, self.times_prime or times_prime
 
     @property
     def in_unit_interval(self) -> bool:
@@ -75,9 +129,9 @@ class Activation:
         return f"Activation({self.name!r})"
 
 
-SIGMOID = Activation("sigmoid", "σ", sigmoid, sigmoid_prime, 0.0, 1.0)
-TANH = Activation("tanh", "tanh", tanh, tanh_prime, -1.0, 1.0)
-RELU = Activation("relu", "ReLU", relu, relu_prime, 0.0, float("inf"))
+SIGMOID = Activation("sigmoid", "σ", sigmoid, sigmoid_prime, 0.0, 1.0, sigmoid_into, times_sigmoid_prime)
+TANH = Activation("tanh", "tanh", tanh, tanh_prime, -1.0, 1.0, tanh_into, times_tanh_prime)
+RELU = Activation("relu", "ReLU", relu, relu_prime, 0.0, float("inf"), relu_into, times_relu_prime)
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU)}
 

@@ -33,6 +33,13 @@ class QuadraticCost:
         """BP1: δ^L = (a^L − y) ⊙ σ'(z^L)."""
         return (a - y) * activation.prime(z, a)
 
+    @staticmethod
+    def delta_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation,
+                   scratch: np.ndarray) -> None:
+        """BP1 in place: out = (a^L − y) ⊙ σ'(z^L)."""
+        np.subtract(a, y, out=out)
+        activation.in_place[1](out, z, a, scratch)
+
     def __repr__(self) -> str:
         return "QuadraticCost()"
 
@@ -59,6 +66,12 @@ class CrossEntropyCost:
     def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation) -> np.ndarray:
         """BP1 with sigmoid outputs: δ^L = ∇_a C ⊙ σ'(z^L) = a^L − y (σ' cancels)."""
         return a - y
+
+    @staticmethod
+    def delta_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation,
+                   scratch: np.ndarray) -> None:
+        """BP1 in place with sigmoid outputs: out = a^L − y."""
+        np.subtract(a, y, out=out)
 
     def __repr__(self) -> str:
         return "CrossEntropyCost()"

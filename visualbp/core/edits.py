@@ -81,7 +81,7 @@ class EditRecord(StepRecord):
         if self.initial_before is not None:
             engine.initial_parameters = self.initial_before
         if self.target == "x":
-            engine.X[self.row, self.k] = self.old
+            engine.set_input(self.row, self.k, self.old)
             originals = _ORIGINAL_INPUTS.get(engine, {})
             if originals.get((self.row, self.k)) == self.old:
                 del originals[(self.row, self.k)]
@@ -163,10 +163,8 @@ def edit(engine: Engine, target: str, l: int, j: int, k: int, value: str | float
     def apply() -> None:
         net = engine.net
         if target == "x":
-            if not engine.X.flags.writeable:  # the loaded dataset's read-only array: edit a copy of it
-                engine.X = np.array(engine.X)
             _ORIGINAL_INPUTS.setdefault(engine, {}).setdefault((row, k), old)
-            engine.X[row, k] = new
+            engine.set_input(row, k, new)  # into the engine's own copy: the loaded dataset is never written
             return
         i = 0 if target == "w" else 1
         net.weights, net.biases = _with(net.weights, net.biases, i, l - 2, j, k, new)
@@ -218,12 +216,10 @@ def apply_input_edits(engine: Engine, edits: object) -> None:
         checked.append((row, k, value))
     if not checked:
         return
-    if not engine.X.flags.writeable:
-        engine.X = np.array(engine.X)
     originals = _ORIGINAL_INPUTS.setdefault(engine, {})
     for row, k, value in checked:
         originals.setdefault((row, k), float(engine.X[row, k]))
-        engine.X[row, k] = value
+        engine.set_input(row, k, value)
 
 
 def saved_extra(extra: dict, engine: Engine) -> dict:

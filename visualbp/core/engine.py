@@ -11,70 +11,44 @@ Coarse moves (``finish_example``, ``finish_batch``, ``run_batches``,
 taken in one matrix-based pass (one BATCH record), which gives the same weights
 to rounding (1e-12) as stepping it record by record.
 
-State is immutable: each step makes a new ``_State`` and never writes into an
-array, so history keeps earlier states by reference and ``back()`` is exact.
-History is bounded by a byte budget and a step count.
+State is immutable (``visualbp.core.pseudocode``): each record makes a new state
+and never writes into an array, so history keeps earlier states by reference;
+whole minibatches update the weights in place and history redoes them from a
+checkpoint (``visualbp.core.replay``), so ``back()`` is exact either way. History
+is bounded by a byte budget and a step count.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
-from visualbp.core import checks
+from visualbp.core import checks, fastpath
 from visualbp.core.events import Event
 from visualbp.core.network import Network
-from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord, freeze
-
-Op = tuple[Kind, int, int | None]  # (kind, l, example)
-
-
-def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
-    """The order of the training examples in ``epoch``: a pure function of (seed, epoch)."""
-    return np.random.default_rng([seed, 2, epoch]).permutation(n)
-
-
-# A diverging run overflows on its way to NaN; that is reported as a Divergence, not as warnings.
-def _quiet_fp() -> np.errstate:
-    return np.errstate(over="ignore", invalid="ignore", under="ignore")
-
-
-def _put(t: tuple, i: int, value: object) -> tuple:
-    return t[:i] + (value,) + t[i + 1:]
-
-
-def _finishes_batch(record: StepRecord, before: "_State") -> bool:
-    """True for a record that ends a minibatch: a whole-minibatch pass, or the last update of a stepped one."""
-    return record.kind is Kind.BATCH or (record.kind is Kind.UPDATE and before.pos == len(before.program) - 1)
-
-
-@dataclass(frozen=True)
-class _State:
-    """Where the engine is and what the current minibatch has computed so far."""
-
-    step: int = 0  # records taken since the start
-    epoch: int = 0
-    batch: int = 0  # minibatch number within the epoch
-    offset: int = 0  # index into the epoch's permutation where this minibatch starts
-    program: tuple[Op, ...] = ()  # the current minibatch's records, empty between minibatches
-    pos: int = 0  # next op in ``program``
-    # per example, indexed by the book's l (0 unused): z^l, a^l, σ'(z^l), δ^l
-    z: tuple = ()
-    a: tuple = ()
-    sp: tuple = ()
-    delta: tuple = ()
-    nabla_b: tuple = ()  # this example's ∂C/∂b^l (BP3), by l
-    nabla_w: tuple = ()  # this example's ∂C/∂w^l (BP4), by l
-    sum_b: tuple = ()  # Σ_x over the minibatch so far, by l
-    sum_w: tuple = ()
-    cost_sum: float = 0.0  # Σ_x C_x over the minibatch so far
-    m: int = 0  # size of the current minibatch
-    y: np.ndarray | None = None  # the current example's target
-
+from visualbp.core.pseudocode import (
+    Op,
+    State,
+    apply,
+    between,
+    epoch_permutation,
+    finishes_batch,
+    program,
+    quiet_fp,
+)
+from visualbp.core.replay import Chain
+from visualbp.core.steps import (
+    BatchStats,
+    Divergence,
+    EpochStats,
+    Kind,
+    StepRecord,
+    freeze,
+)
+from visualbp.core.wholebatch import WholeMinibatches
 
 #: Records kept for stepping back (←), at most; ``history_bytes`` bounds them too. Every record is a few
 #: objects Python's cyclic garbage collector walks in each full collection, which holds the GIL: at 100,000
@@ -83,7 +57,7 @@ class _State:
 HISTORY_STEPS = 10_000
 
 
-class Engine:
+class Engine(WholeMinibatches):
     """Steps ``net`` through minibatch SGD on rows ``X`` (n, n_in) with one-hot rows ``Y`` (n, n_out)."""
 
     def __init__(
@@ -100,7 +74,7 @@ class Engine:
         history_bytes: int = 256 * 2**20,
         history_steps: int = HISTORY_STEPS,
     ) -> None:
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        X = np.asarray(X, dtype=np.float64)
         Y = np.ascontiguousarray(Y, dtype=np.float64)
         if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y) or len(X) == 0:
             raise ValueError(f"training data must be rows X (n, n_in) and Y (n, n_out), got {X.shape} and {Y.shape}")
@@ -110,7 +84,10 @@ class Engine:
                 f"{net.sizes} expects {net.sizes[0]} and {net.sizes[-1]}"
             )
         self.net = net
-        self.X, self.Y = X, Y
+        # the rows with a column of ones, [x^T 1], as the minibatch kernel takes them (X is a view of them)
+        self._X1 = fastpath.Rows(X)
+        self.X, self.Y = self._X1.X, Y
+        self._own_rows = False  # set_input copies the rows before it writes one
         self.labels = np.argmax(Y, axis=1)
         if X_val is not None and len(X_val):
             self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)
@@ -131,18 +108,18 @@ class Engine:
         self.diverged = Event("diverged")  # (Divergence)
 
         self._initial = (list(net.weights), list(net.biases))
-        self._state = _State()
+        self._state = State()
         self._perm_cache: tuple[int, np.ndarray] | None = None
-        self._history: deque[tuple[StepRecord, _State, list, list, int, bool]] = deque()
+        # (record, state before, weights before, biases before, bytes, None), or for a whole minibatch
+        # (record, state before, None, its index in the chain, bytes, the chain that can redo it)
+        self._history: deque[tuple] = deque()
         self._history_nbytes = 0
         self.last_record: StepRecord | None = None
         self.divergence: Divergence | None = None
         self._last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
         self._last_scaled: tuple | None = None
-        self._owned: list[np.ndarray] = []  # weight arrays the fast path may update in place
-        self._grad_buffers: list[np.ndarray] = []
-        self._pool: dict[tuple, list[np.ndarray]] = {}  # spare snapshot buffers
         self._weights_version = 0
+        self._init_whole_minibatches()
         # ← over an update or a whole minibatch puts earlier weights back: a new version too
         self.stepped_back.connect(self._on_stepped_back)
 
@@ -245,35 +222,27 @@ class Engine:
             return None
         return int(self._perm(s.epoch)[s.offset + op[2]])
 
-    # ----------------------------------------------------------------- program
-    def _program(self, m: int) -> tuple[Op, ...]:
-        L = self.net.num_layers
-        one = [(Kind.INPUT, 1)] + [(Kind.FEEDFORWARD, l) for l in range(2, L + 1)]
-        one += [(Kind.OUTPUT_ERROR, L)] + [(Kind.BACKPROP_ERROR, l) for l in range(L - 1, 1, -1)]
-        for l in range(L, 1, -1):
-            one += [(Kind.GRADIENT_B, l), (Kind.GRADIENT_W, l)]
-        ops = [(k, l, x) for x in range(m) for k, l in one]
-        ops += [(Kind.UPDATE, l, None) for l in range(2, L + 1)]
-        return tuple(ops)
+    def _example_at(self, s: State) -> Callable[[int], tuple[np.ndarray, np.ndarray]]:
+        """The x-th example of the minibatch ``s`` steps through, as new columns (x, y)."""
+        def example(x: int) -> tuple[np.ndarray, np.ndarray]:
+            row = self._perm(s.epoch)[s.offset + x]
+            return self.X[row].reshape(-1, 1).copy(), self.Y[row].reshape(-1, 1).copy()
+
+        return example
 
     def _perm(self, epoch: int) -> np.ndarray:
         if self._perm_cache is None or self._perm_cache[0] != epoch:
             self._perm_cache = (epoch, epoch_permutation(self.seed, epoch, self.n_train))
         return self._perm_cache[1]
 
-    # ----------------------------------------------------------------- history
-    def _push(self, record: StepRecord, before: _State, weights: list, biases: list, nbytes: int,
-              pooled: bool = False) -> None:
-        self._history.append((record, before, weights, biases, nbytes, pooled))
+    # ----------------------------------------------------------------- program and history
+    def _push(self, record: StepRecord, before: State, weights: list | None, biases: list | int, nbytes: int,
+              chain: Chain | None = None) -> None:
+        history = self._history
+        history.append((record, before, weights, biases, nbytes, chain))
         self._history_nbytes += nbytes
-        while self._history and (
-            len(self._history) > self.history_steps or self._history_nbytes > self.history_bytes
-        ):
-            old = self._history.popleft()
-            self._history_nbytes -= old[4]
-            if old[5]:  # buffers only the history held: reuse them
-                for a in old[2]:
-                    self._pool.setdefault(a.shape, []).append(a)
+        while history and (len(history) > self.history_steps or self._history_nbytes > self.history_bytes):
+            self._history_nbytes -= history.popleft()[4]
 
     def back(self) -> StepRecord | None:
         """Undo the last record: state, accumulators and weights return bit for bit.
@@ -282,33 +251,40 @@ class Engine:
         """
         if not self._history:
             return None
-        record, before, weights, biases, nbytes, _ = self._history.pop()
+        record, before, weights, biases, nbytes, chain = self._history.pop()
         self._history_nbytes -= nbytes
         self._state = before
-        self.net.weights, self.net.biases = list(weights), list(biases)
+        redone = None
+        if chain is None:
+            self.net.weights, self.net.biases = list(weights), list(biases)
+        else:  # the weights before this minibatch: its chain's checkpoint with the minibatches since redone
+            redone = self._redo_to(chain, biases)
         if record.kind is Kind.EDIT:  # a typed input goes back too (core/edits.py)
             record.revert(self)
         self.last_record = self._history[-1][0] if self._history else None
         self.divergence = None
-        if _finishes_batch(record, before):  # the minibatch finished before it is the last one again
-            self.last_gradient = self._gradient_at_history_end()
+        if finishes_batch(record, before):  # the minibatch finished before it is the last one again
+            self.last_gradient = self._gradient_at_history_end(redone)
         self.stepped_back.emit(record, self.last_record)
+        if chain is not None:
+            self._chain_version = self._weights_version  # the chain goes on from the weights it redid
         return record
 
-    def _gradient_at_history_end(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    def _gradient_at_history_end(self, redone: tuple | None = None) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
         """The mean gradient of the last minibatch the history finished, from what the history keeps:
-        a stepped minibatch's sums Σ_x ∂C_x/∂b, Σ_x ∂C_x/∂w (exact), or a whole-minibatch pass redone at
-        its starting weights (BP1–BP4 in matrix form, equal to rounding). None when no minibatch in the
-        history was finished (the start, or a history trimmed since)."""
+        a stepped minibatch's sums Σ_x ∂C_x/∂b, Σ_x ∂C_x/∂w, or a whole-minibatch pass redone from its
+        chain (both exact; ``redone`` is (chain, index, scaled gradient, η) of one just redone). None
+        when no minibatch in the history was finished (the start, or a history trimmed since)."""
         L = self.net.num_layers
-        for record, before, weights, biases, _, _ in reversed(self._history):
-            if record.kind is Kind.BATCH:
-                rows = self._perm(before.epoch)[before.offset:before.offset + record.batch_size]
-                net = self.net.copy()
-                net.weights, net.biases = list(weights), list(biases)
-                with _quiet_fp():
-                    return net.backprop_batch(self.X[rows].T, self.Y[rows].T)
-            if _finishes_batch(record, before):
+        for record, before, weights, biases, _, chain in reversed(self._history):
+            if chain is not None:
+                if redone is not None and redone[:2] == (chain, biases):
+                    grads, eta = redone[2:]
+                else:
+                    with quiet_fp():
+                        _, grads, eta = chain.redo(self._X1, self.Y, biases + 1)
+                return [g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads]
+            if finishes_batch(record, before):
                 inv = 1.0 / before.m
                 return ([before.sum_b[l] * inv for l in range(2, L + 1)],
                         [before.sum_w[l] * inv for l in range(2, L + 1)])
@@ -325,13 +301,33 @@ class Engine:
         record = make_record(before.step, before.epoch, before.batch, m)
         weights, biases = list(self.net.weights), list(self.net.biases)
         apply()
-        self._owned = []  # the history holds the arrays now: the fast path copies before it writes
-        self._state = _State(step=before.step + 1, epoch=before.epoch, batch=before.batch, offset=before.offset)
+        # The history holds the arrays of before (views of the ones whole minibatches update in place, after
+        # those): the next whole minibatch copies the network's into arrays of its own instead of writing
+        # these, and (a new version) starts a new replay chain, so ← never redoes a minibatch across the edit.
+        self._owned_ids = ()
+        self._state = between(before.step + 1, before.epoch, before.batch, before.offset)
         self.last_record = record
         self._push(record, before, weights, biases, record.nbytes)
         self._bump_version()
         self.step_taken.emit(record)
         return record
+
+    def set_input(self, row: int, k: int, value: float) -> None:
+        """Write x_k of training row ``row`` (an input typed by hand, ``core.edits``). The first write makes
+        the engine a copy of the rows of its own: the data set's rows, and another engine's that shares them,
+        are never written. The rows gathered ahead for whole minibatches are gathered again."""
+        if not self._own_rows:
+            self._X1 = fastpath.Rows(np.array(self.X))
+            self.X = self._X1.X
+            self._own_rows = True
+        target = self._X1.ones if self._X1.ones is not None else self._X1.X
+        writeable = target.flags.writeable
+        target.flags.writeable = True
+        try:
+            target[row, k] = value
+        finally:
+            target.flags.writeable = writeable
+        self._chunk = None
 
     def clear_history(self) -> None:
         self._history.clear()
@@ -341,7 +337,7 @@ class Engine:
         """Back to epoch 0 with the initial weights (the same seed gives the same numbers)."""
         self.net.weights, self.net.biases = list(self._initial[0]), list(self._initial[1])
         self._bump_version()
-        self._state = _State()
+        self._state = State()
         self.clear_history()
         self.last_record = None
         self.divergence = None
@@ -356,7 +352,7 @@ class Engine:
         if not 0 <= batch < self.batches_per_epoch or batch > offset:  # where the plots put a minibatch
             raise ValueError(f"minibatch {batch + 1} starting at example {offset + 1} is not one of the "
                              f"{self.batches_per_epoch} minibatches of m = {self._m} in {self.n_train} examples")
-        self._state = _State(step=step, epoch=epoch, batch=batch, offset=offset)
+        self._state = State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
         self._bump_version()  # the network's weights were just loaded
@@ -375,8 +371,8 @@ class Engine:
         """The weights and biases at the start of the current minibatch (what a save records)."""
         if self.at_batch_start:
             return list(self.net.weights), list(self.net.biases)
-        for record, before, weights, biases, _, _ in reversed(self._history):
-            if not before.program:
+        for record, before, weights, biases, _, chain in reversed(self._history):
+            if not before.program and chain is None:
                 return list(weights), list(biases)
         return list(self.net.weights), list(self.net.biases)  # history trimmed: no update yet this batch
 
@@ -392,7 +388,7 @@ class Engine:
     # ----------------------------------------------------------------- one record
     def step(self) -> StepRecord:
         """Take the next record of the book's algorithm (and, after the last example, the update)."""
-        with _quiet_fp():
+        with quiet_fp():
             return self._step()
 
     def _step(self) -> StepRecord:
@@ -400,7 +396,9 @@ class Engine:
         weights, biases = list(self.net.weights), list(self.net.biases)
         s = before if before.program else self._start_batch(before)
         kind, l, x = s.program[s.pos]
-        s, arrays = self._apply(s, kind, l, x)
+        s, arrays = apply(self.net, s, kind, l, x, self._eta, len(self.X), self._example_at(s))
+        if kind is Kind.UPDATE:
+            self._bump_version()
         record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays))
         s = replace(s, pos=s.pos + 1, step=s.step + 1)
         finished = s.pos == len(s.program)
@@ -421,159 +419,20 @@ class Engine:
             self._after_batch(stats, epoch_ended)
         return record
 
-    def _start_batch(self, s: _State) -> _State:
+    def _start_batch(self, s: State) -> State:
         m = self._batch_size_at(s.offset)
         empty = (None,) * (self.net.num_layers + 1)
-        return replace(s, program=self._program(m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
+        return replace(s, program=program(self.net.num_layers, m), pos=0, m=m, sum_b=empty, sum_w=empty, cost_sum=0.0)
 
-    def _end_batch(self, s: _State) -> tuple[_State, bool]:
+    def _end_batch(self, s: State) -> tuple[State, bool]:
         return self._after(s.step, s.epoch, s.batch, s.offset + s.m)
 
-    def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[_State, bool]:
+    def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[State, bool]:
         """The state between minibatches once one ended at ``offset`` (and whether the epoch ended with it)."""
-        ended = offset >= self.n_train
-        return (
-            _State(
-                step=step,
-                epoch=epoch + 1 if ended else epoch,
-                batch=0 if ended else batch + 1,
-                offset=0 if ended else offset,
-            ),
-            ended,
-        )
+        ended = offset >= len(self.X)
+        return between(step, epoch + 1, 0, 0) if ended else between(step, epoch, batch + 1, offset), ended
 
-    def _apply(self, s: _State, kind: Kind, l: int, x: int | None) -> tuple[_State, dict]:
-        """One step of the pseudocode on state ``s``; returns the new state and the arrays produced."""
-        net = self.net
-        i = l - 2  # index into net.weights / net.biases for layer l
-        if kind is Kind.INPUT:  # a^1 = x
-            row = self._perm(s.epoch)[s.offset + x]
-            a1 = self.X[row].reshape(-1, 1).copy()
-            y = self.Y[row].reshape(-1, 1).copy()
-            empty = (None,) * (net.num_layers + 1)
-            s = replace(s, a=_put(empty, 1, a1), z=empty, sp=empty, delta=empty,
-                        nabla_b=empty, nabla_w=empty, y=y)
-            return s, {"a": a1, "y": y}
-        if kind is Kind.FEEDFORWARD:  # z^l = w^l a^(l−1) + b^l,  a^l = σ(z^l)
-            act = net.layer_activation(i)
-            z = net.weights[i] @ s.a[l - 1] + net.biases[i]
-            a = act.fn(z)
-            sp = act.prime(z, a)
-            s = replace(s, z=_put(s.z, l, z), a=_put(s.a, l, a), sp=_put(s.sp, l, sp))
-            arrays = {"z": z, "a": a, "sp": sp}
-            if l == net.num_layers:
-                c = net.cost.fn(a, s.y)
-                s = replace(s, cost_sum=s.cost_sum + c)
-                arrays["cost"] = np.array(c)
-            return s, arrays
-        if kind is Kind.OUTPUT_ERROR:  # BP1
-            grad_a = net.cost.grad_a(s.a[l], s.y)
-            delta = net.cost.delta(s.z[l], s.a[l], s.y, net.output_activation)
-            return replace(s, delta=_put(s.delta, l, delta)), {"grad_a": grad_a, "sp": s.sp[l], "delta": delta}
-        if kind is Kind.BACKPROP_ERROR:  # BP2
-            wtd = net.weights[i + 1].T @ s.delta[l + 1]
-            delta = wtd * s.sp[l]
-            return replace(s, delta=_put(s.delta, l, delta)), {"wtd": wtd, "sp": s.sp[l], "delta": delta}
-        if kind is Kind.GRADIENT_B:  # BP3
-            nb = s.delta[l]
-            total = nb if s.sum_b[l] is None else s.sum_b[l] + nb
-            s = replace(s, nabla_b=_put(s.nabla_b, l, nb), sum_b=_put(s.sum_b, l, total))
-            return s, {"nabla_b": nb, "sum_b": total}
-        if kind is Kind.GRADIENT_W:  # BP4
-            nw = s.delta[l] @ s.a[l - 1].T
-            total = nw if s.sum_w[l] is None else s.sum_w[l] + nw
-            s = replace(s, nabla_w=_put(s.nabla_w, l, nw), sum_w=_put(s.sum_w, l, total))
-            return s, {"nabla_w": nw, "sum_w": total}
-        if kind is Kind.UPDATE:  # w^l → (1 − ηλ/n) w^l − η/m Σ_x ∂C_x/∂w^l,  b^l → b^l − η/m Σ_x ∂C_x/∂b^l
-            eta, m = self._eta, s.m
-            w_old, b_old = net.weights[i], net.biases[i]
-            if net.lmbda:
-                w = (1.0 - eta * (net.lmbda / self.n_train)) * w_old - (eta / m) * s.sum_w[l]
-            else:
-                w = w_old - (eta / m) * s.sum_w[l]
-            b = b_old - (eta / m) * s.sum_b[l]
-            net.weights, net.biases = list(net.weights), list(net.biases)
-            net.weights[i], net.biases[i] = w, b
-            self._bump_version()
-            return s, {"w": w, "b": b, "dw": w - w_old, "db": b - b_old}
-        raise AssertionError(kind)
-
-    # ----------------------------------------------------------------- a whole minibatch
-    def _fast_batch(self) -> StepRecord:
-        """Take the next minibatch in one matrix-based pass (one BATCH record: the cost, the training
-        ``rows`` taken, and ``a_last``, a^L of the last of them before the update).
-
-        The weights and biases are updated in place, but only arrays this path allocated itself
-        and has handed to nobody (``_owned``: every weight, then every bias); after a record step,
-        ← or a reset has put other arrays in the network, one copy makes them its own again. The
-        state before is copied into pooled buffers for the history, which go back to the pool when
-        the history forgets them.
-        """
-        before = self._state
-        assert not before.program
-        net = self.net
-        params = net.weights + net.biases
-        if not (len(self._owned) == len(params) and all(a is b for a, b in zip(self._owned, params))):
-            net.weights = [w.copy() for w in net.weights]
-            net.biases = [b.copy() for b in net.biases]
-            self._owned = net.weights + net.biases
-        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
-        self._grad_buffers = [np.empty_like(w) for w in net.weights]
-        weights = [self._pooled_copy(w) for w in net.weights]
-        biases = [b.copy() for b in net.biases]
-        m = self._batch_size_at(before.offset)
-        rows = self._perm(before.epoch)[before.offset:before.offset + m]
-        Yb = self.Y[rows].T
-        eta = self._eta
-        decay = 1.0 - eta * (net.lmbda / self.n_train) if net.lmbda else 1.0
-        bias_grads = [None] * len(net.biases)
-        a_L = net._step_in_place(self.X[rows].T, Yb, eta / m, decay, self._grad_buffers, bias_grads)
-        self._last_scaled = (bias_grads, self._grad_buffers, eta)
-        self._bump_version()
-        cost = net.cost.fn(a_L, Yb) / m
-        # which training rows the pass took, and the last one's a^L (before the update): what the graph shows
-        record = StepRecord(before.step, Kind.BATCH, 0, before.epoch, before.batch, None, m,
-                            freeze({"cost": np.array(cost), "rows": rows.copy(), "a_last": a_L[:, -1:].copy()}))
-        stats = None
-        if self.batch_done:
-            stats = BatchStats(
-                epoch=before.epoch, batch=before.batch, step=before.step, cost=float(cost),
-                delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in bias_grads),
-                grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) / eta for v in self._grad_buffers),
-            )
-        s, epoch_ended = self._after(before.step + 1, before.epoch, before.batch, before.offset + m)
-        self._state = s
-        self.last_record = record
-        self._push(record, before, weights, biases, sum(w.nbytes + b.nbytes for w, b in zip(weights, biases)),
-                   pooled=True)
-        self.step_taken.emit(record)
-        self._check_finite(record, range(len(net.weights)), cost)
-        self._after_batch(stats, epoch_ended)
-        return record
-
-    def _pooled_copy(self, a: np.ndarray) -> np.ndarray:
-        pool = self._pool.get(a.shape)
-        buf = pool.pop() if pool else np.empty_like(a)
-        np.copyto(buf, a)
-        return buf
-
-    @property
-    def last_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-        """The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
-        ``net.biases``/``net.weights``; None before the first. ``back()`` past the update that finished
-        a minibatch brings back the one before (what a readout of the position then shows)."""
-        if self._last_scaled is not None:
-            bias_grads, weight_grads, eta = self._last_scaled
-            self._last_gradient = ([b / eta for b in bias_grads], [w / eta for w in weight_grads])
-            self._last_scaled = None
-        return self._last_gradient
-
-    @last_gradient.setter
-    def last_gradient(self, value) -> None:
-        self._last_gradient = value
-        self._last_scaled = None
-
-    def _batch_stats(self, s: _State, nabla_b, nabla_w, cost: float, mean: bool = False) -> BatchStats:
+    def _batch_stats(self, s: State, nabla_b, nabla_w, cost: float, mean: bool = False) -> BatchStats:
         """‖∂C/∂b^l‖ and ‖∂C/∂w^l‖ of the mean gradient. By l (sums) or by index (means)."""
         if not mean:
             inv = 1.0 / s.m
@@ -591,22 +450,6 @@ class Engine:
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
 
-    def _check_finite(self, record: StepRecord, layers, cost: float | None) -> None:
-        what = None
-        if cost is not None and not math.isfinite(cost):
-            what = "the cost became non-finite"
-        else:
-            for i in layers:
-                w, b = self.net.weights[i], self.net.biases[i]
-                if math.isfinite(float(w.sum()) + float(b.sum())):  # a NaN or ±∞ anywhere makes the sum one
-                    continue
-                if not (np.isfinite(w).all() and np.isfinite(b).all()):  # or the sum overflowed: look
-                    what = f"the weights or biases of layer l={i + 2} became non-finite"
-                    break
-        if what is not None:
-            self.divergence = Divergence(record.epoch, record.batch, record.index, what)
-            self.diverged.emit(self.divergence)
-
     # ----------------------------------------------------------------- coarse moves
     def finish_example(self) -> StepRecord | None:
         """Step to the end of the current example's pass (or through the update)."""
@@ -622,8 +465,11 @@ class Engine:
         if self.divergence is not None:
             return None
         if self.at_batch_start:
-            with _quiet_fp():
+            with quiet_fp():
                 return self._fast_batch()
+        return self._finish_stepped_batch()
+
+    def _finish_stepped_batch(self) -> StepRecord | None:
         record = None
         while not self.at_batch_start and self.divergence is None:
             record = self.step()
@@ -632,18 +478,20 @@ class Engine:
     def run_batches(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
         """Take ``count`` minibatches; stops early on divergence or when ``should_stop()``. Returns how many."""
         done = 0
-        while done < count and self.divergence is None and not (should_stop and should_stop()):
-            self.finish_batch()
-            done += 1
+        with quiet_fp():
+            while done < count and self.divergence is None and not (should_stop and should_stop()):
+                self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
+                done += 1
         return done
 
     def run_epochs(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
         """Train to the end of ``count`` epochs from here (the current one counts if it is under way)."""
         target = self.epoch + count
         done = 0
-        while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
-            self.finish_batch()
-            done += 1
+        with quiet_fp():
+            while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
+                self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
+                done += 1
         return done
 
     # ----------------------------------------------------------------- measures
@@ -652,7 +500,7 @@ class Engine:
         net = self.net
         nan = float("nan")
         val_cost = val_acc = nan
-        with _quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
+        with quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
             if self.X_val is not None:
                 val_cost = net.cost_arrays(self.X_val, self.Y_val)
                 val_acc = net.accuracy_arrays(self.X_val, self.labels_val)

@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from visualbp.core.fastpath import weight_decay
 from visualbp.core.steps import Kind, StepRecord
 
 #: Vectors x and y are given whole (to print in full) up to these lengths.
@@ -211,7 +212,7 @@ def _update(engine, record: StepRecord, selected, base: dict) -> Readout:
     grad_sum = float(total[c.j, c.k]) if total is not None else None
     if grad_sum is None and engine.last_gradient is not None and record is engine.last_record:
         grad_sum = float(engine.last_gradient[1][l - 2][c.j, c.k]) * m  # the mean, back to the sum
-    decay = 1.0 - eta * (net.lmbda / n) if net.lmbda else 1.0
+    decay = weight_decay(eta, net.lmbda, n)
     rule = grad_sum is not None and math.isclose(decay * w_old - eta / m * grad_sum, w_new,
                                                  rel_tol=1e-9, abs_tol=1e-12)
     values = _values(w_old=w_old, w_new=w_new, dw=change, eta=eta, m=m, n=n,
@@ -237,7 +238,7 @@ def _batch(engine, record: StepRecord, selected, base: dict) -> Readout:
         j, k = divmod(_strongest(nabla_w[i]), nabla_w[i].shape[1])
         c = Choice(i + 2, j, k, Why.LARGEST, "∂C/∂w", *nabla_w[i].shape)
     g, eta = float(nabla_w[i][j, k]), float(engine.eta)
-    decay = 1.0 - eta * (net.lmbda / engine.n_train) if net.lmbda else 1.0
+    decay = weight_decay(eta, net.lmbda, engine.n_train)
     values.update(g=g, eta=eta, step=-eta * g, w=float(net.weights[i][j, k]), decay=decay)
     return Readout(choice=c, values=_values(**values), **{**base, "l": c.l})
 

@@ -132,6 +132,21 @@ class StepRecord:
         )
 
 
+def batch_record(index: int, epoch: int, batch: int, cost: float, rows: np.ndarray, a_last: np.ndarray) -> StepRecord:
+    """The BATCH record of a whole-minibatch pass: its cost, the training ``rows`` it took and ``a_last``,
+    a^L of the last of them before the update; all read-only (the cost a NumPy scalar, immutable by
+    nature). Made without the frozen dataclass's field-by-field ``__init__`` and without setting a flag
+    that is already off: the engine makes one per minibatch while it trains."""
+    a_last.flags.writeable = False
+    if rows.flags.writeable:
+        rows.flags.writeable = False
+    record = object.__new__(StepRecord)
+    record.__dict__.update(index=index, kind=Kind.BATCH, l=0, epoch=epoch, batch=batch, example=None,
+                           batch_size=len(rows),
+                           arrays=MappingProxyType({"cost": np.float64(cost), "rows": rows, "a_last": a_last}))
+    return record
+
+
 @dataclass(frozen=True)
 class BatchStats:
     """After a minibatch's update: its mean cost and, per layer l = 2..L, ‖∂C/∂b^l‖ and ‖∂C/∂w^l‖.
