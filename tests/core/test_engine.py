@@ -56,7 +56,6 @@ def test_each_record_names_its_equation_and_is_read_only():
 
 def test_record_numbers_are_the_books_equations():
     engine, X, Y = make(m=3)
-    net = engine.net
     records = {}
     while not (records and engine.at_batch_start):
         r = engine.step()
@@ -80,7 +79,8 @@ def _initial(engine):
 
 
 @pytest.mark.parametrize("lmbda", [0.0, 3.0])
-@pytest.mark.parametrize("cost,activation", [("quadratic", "sigmoid"), ("cross-entropy", "tanh"), ("quadratic", "relu")])
+@pytest.mark.parametrize("cost,activation",
+                         [("quadratic", "sigmoid"), ("cross-entropy", "tanh"), ("quadratic", "relu")])
 def test_stepping_a_minibatch_equals_update_mini_batch(lmbda, cost, activation):
     engine, X, Y = make(m=7, lmbda=lmbda, cost=cost, activation=activation)
     reference = engine.net.copy()

@@ -3,11 +3,10 @@ per-example book loop, minibatch by minibatch."""
 
 import numpy as np
 import pytest
+from test_network import book_update_mini_batch as book_reference  # the per-example loop, as in the book
 
 from visualbp.core import Network
 from visualbp.core.activations import Activation, sigmoid, sigmoid_prime
-
-from test_network import book_update_mini_batch as book_reference  # the per-example loop, as in the book
 
 N = 23  # with batch sizes 10 and 7 the last minibatch is ragged (3 and 2 examples)
 

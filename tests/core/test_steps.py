@@ -19,7 +19,7 @@ def test_describe_never_repeats_the_phase_and_names_a_whole_minibatch():
         engine.step()
     lines[Kind.EDIT] = edits.edit(engine, "w", 3, 1, 0, "1/2").describe()
     lines[Kind.BATCH] = engine.finish_batch().describe()
-    for kind, line in lines.items():
+    for line in lines.values():
         name = line.split(" · ")[0]
         words = name.replace("(", " ").replace(")", " ").split()
         assert len(words) == len(set(words)), line  # no 'feedforward (feedforward)', 'update (update)'
@@ -27,5 +27,6 @@ def test_describe_never_repeats_the_phase_and_names_a_whole_minibatch():
     assert lines[Kind.FEEDFORWARD].startswith("feedforward · layer l=2 · example 1/3 · minibatch 1")
     assert lines[Kind.UPDATE].startswith("update · layer l=")
     assert lines[Kind.BACKPROP_ERROR].startswith("BP2 (backpropagation) · layer l=2 · example 1/3")
-    assert lines[Kind.EDIT].startswith("edit: w^3_21 ← 1/2 (was ") and lines[Kind.EDIT].endswith("minibatch 2 · epoch 1")
+    edit = lines[Kind.EDIT]
+    assert edit.startswith("edit: w^3_21 ← 1/2 (was ") and edit.endswith("minibatch 2 · epoch 1")
     assert lines[Kind.BATCH] == "minibatch (feedforward, BP1–BP4, update) · all layers · minibatch 2 · epoch 1"

@@ -32,6 +32,7 @@ from visualbp.gui.main_window import MainWindow
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import MAX_NOISE, SetupPanel, parse_sizes
 
+
 def fuzz(max_examples: int = 100) -> settings:
     return settings(max_examples=max_examples, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -314,7 +315,7 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
     (tmp / "huge.csv").write_text("".join(f"{(-1) ** i * 1e308},{i},{i % 2}\n" for i in range(20)))
     (tmp / "ragged.csv").write_text("1,2,0\n3,4\n")
     (tmp / "junk.csv.gz").write_bytes(b"\x1f\x8b\x08\x00not gzip at all")
-    (tmp / "text.csv").write_bytes(gzip.compress("x,y,label\n".encode()))
+    (tmp / "text.csv").write_bytes(gzip.compress(b"x,y,label\n"))
     _idx(tmp / "count-images-idx3-ubyte", np.zeros((10, 4, 4), np.uint8))
     _idx(tmp / "count-labels-idx1-ubyte", np.zeros(9, np.uint8))  # one label short
     (tmp / "zero-images-idx3-ubyte").write_bytes(b"")

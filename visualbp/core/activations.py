@@ -6,9 +6,9 @@ derivative is cheapest from ``a`` (σ'(z) = σ(z)(1 − σ(z))) and for ReLU fro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
 
 import numpy as np
 

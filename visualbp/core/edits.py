@@ -29,8 +29,6 @@ import math
 import weakref
 from dataclasses import dataclass
 
-import numpy as np
-
 from visualbp.core import limits
 from visualbp.core.engine import Engine, epoch_permutation
 from visualbp.core.steps import Kind, StepRecord

@@ -21,13 +21,14 @@ is bounded by a byte budget and a step count.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import numpy as np
 
 from visualbp.core import checks, fastpath
 from visualbp.core.events import Event
+from visualbp.core.hand_edits import HandEdits
 from visualbp.core.network import Network
 from visualbp.core.pseudocode import (
     Op,
@@ -57,7 +58,7 @@ from visualbp.core.wholebatch import WholeMinibatches
 HISTORY_STEPS = 10_000
 
 
-class Engine(WholeMinibatches):
+class Engine(WholeMinibatches, HandEdits):
     """Steps ``net`` through minibatch SGD on rows ``X`` (n, n_in) with one-hot rows ``Y`` (n, n_out)."""
 
     def __init__(
@@ -276,7 +277,7 @@ class Engine(WholeMinibatches):
         chain (both exact; ``redone`` is (chain, index, scaled gradient, η) of one just redone). None
         when no minibatch in the history was finished (the start, or a history trimmed since)."""
         L = self.net.num_layers
-        for record, before, weights, biases, _, chain in reversed(self._history):
+        for record, before, _weights, biases, _, chain in reversed(self._history):
             if chain is not None:
                 if redone is not None and redone[:2] == (chain, biases):
                     grads, eta = redone[2:]
@@ -289,45 +290,6 @@ class Engine(WholeMinibatches):
                 return ([before.sum_b[l] * inv for l in range(2, L + 1)],
                         [before.sum_w[l] * inv for l in range(2, L + 1)])
         return None
-
-    def take_edit(self, make_record: Callable[[int, int, int, int], StepRecord],
-                  apply: Callable[[], None]) -> StepRecord:
-        """One edit by hand (``core.edits``) as a step of the history: ``apply()`` binds new weight or bias
-        arrays or writes a training input, ``make_record(index, epoch, batch, m)`` names it. A minibatch under
-        way starts again at its first example, its sums having been taken at the old values; ← puts back the
-        state, the weights and biases, and (``record.revert``) the input."""
-        before = self._state
-        m = before.m if before.program else self._batch_size_at(before.offset)
-        record = make_record(before.step, before.epoch, before.batch, m)
-        weights, biases = list(self.net.weights), list(self.net.biases)
-        apply()
-        # The history holds the arrays of before (views of the ones whole minibatches update in place, after
-        # those): the next whole minibatch copies the network's into arrays of its own instead of writing
-        # these, and (a new version) starts a new replay chain, so ← never redoes a minibatch across the edit.
-        self._owned_ids = ()
-        self._state = between(before.step + 1, before.epoch, before.batch, before.offset)
-        self.last_record = record
-        self._push(record, before, weights, biases, record.nbytes)
-        self._bump_version()
-        self.step_taken.emit(record)
-        return record
-
-    def set_input(self, row: int, k: int, value: float) -> None:
-        """Write x_k of training row ``row`` (an input typed by hand, ``core.edits``). The first write makes
-        the engine a copy of the rows of its own: the data set's rows, and another engine's that shares them,
-        are never written. The rows gathered ahead for whole minibatches are gathered again."""
-        if not self._own_rows:
-            self._X1 = fastpath.Rows(np.array(self.X))
-            self.X = self._X1.X
-            self._own_rows = True
-        target = self._X1.ones if self._X1.ones is not None else self._X1.X
-        writeable = target.flags.writeable
-        target.flags.writeable = True
-        try:
-            target[row, k] = value
-        finally:
-            target.flags.writeable = writeable
-        self._chunk = None
 
     def clear_history(self) -> None:
         self._history.clear()
@@ -371,7 +333,7 @@ class Engine(WholeMinibatches):
         """The weights and biases at the start of the current minibatch (what a save records)."""
         if self.at_batch_start:
             return list(self.net.weights), list(self.net.biases)
-        for record, before, weights, biases, _, chain in reversed(self._history):
+        for _record, before, weights, biases, _, chain in reversed(self._history):
             if not before.program and chain is None:
                 return list(weights), list(biases)
         return list(self.net.weights), list(self.net.biases)  # history trimmed: no update yet this batch

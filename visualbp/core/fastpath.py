@@ -16,7 +16,7 @@ Indexing: ``params[i]`` is layer ``l = i + 2`` of the book.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -6,8 +6,8 @@ whose ``check`` checks a value with the same messages, so ``SessionConfig.valida
 command line and the setup panel refuse, in the same words. ``parse_layers`` (the command line) and
 ``parse_sizes`` (the setup panel, which also takes the hidden layers alone) read layer sizes with one tokenizer
 and the same messages; the Debug tab's breakpoint fields are read by ``parse_saturated_share``,
-``parse_saturation_threshold`` and ``parse_delta_below``. Every parser raises ``ValueError`` with one sentence that names the
-quantity, the allowed range and what it got.
+``parse_saturation_threshold`` and ``parse_delta_below``. Every parser raises ``ValueError`` with one sentence
+that names the quantity, the allowed range and what it got.
 
 What a person may type: a whole number in decimal digits (Unicode digits as ``int`` reads them), signed with
 ``+``, ``-`` or ``−``, grouped with ``,`` or ``_`` (``1,000,000``); a real number as ``float`` reads it

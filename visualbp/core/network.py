@@ -18,7 +18,7 @@ itself, so step history can keep the old ones by reference.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -75,7 +75,8 @@ class Network:
 
     # ----------------------------------------------------------------- feedforward
     def layer_activation(self, i: int) -> Activation:
-        """The activation of ``weights[i]``'s layer: hidden layers use ``activation``, the last ``output_activation``."""
+        """The activation of ``weights[i]``'s layer: hidden layers use ``activation``, the last
+        ``output_activation``."""
         return self.output_activation if i == self.num_layers - 2 else self.activation
 
     def feedforward(self, a: np.ndarray) -> np.ndarray:
@@ -214,7 +215,7 @@ class Network:
         return hits / len(X)
 
     # ----------------------------------------------------------------- helpers
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         """An independent network with the same settings and bitwise-equal parameters."""
         other = object.__new__(Network)
         other.__dict__.update(self.__dict__)
@@ -232,7 +233,7 @@ class Network:
         save_network(path, self)
 
     @staticmethod
-    def load(path: str) -> "Network":
+    def load(path: str) -> Network:
         """A network saved with ``save`` or exported from the app; SessionFileError if it cannot be read."""
         from visualbp.core.sessionio import load_network
 

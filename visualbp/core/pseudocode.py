@@ -8,8 +8,8 @@ history keeps earlier states by reference.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 
@@ -34,7 +34,7 @@ def put(t: tuple, i: int, value: object) -> tuple:
     return t[:i] + (value,) + t[i + 1:]
 
 
-def finishes_batch(record: StepRecord, before: "State") -> bool:
+def finishes_batch(record: StepRecord, before: State) -> bool:
     """True for a record that ends a minibatch: a whole-minibatch pass, or the last update of a stepped one."""
     return record.kind is Kind.BATCH or (record.kind is Kind.UPDATE and before.pos == len(before.program) - 1)
 

@@ -7,10 +7,10 @@ and the arrays it produced, all read-only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -44,7 +44,8 @@ class Equation(str, Enum):
     @property
     def label(self) -> str:
         """Short name: 'BP2', 'feedforward', 'update'…"""
-        return {"INPUT": "input", "FEEDFORWARD": "feedforward", "UPDATE": "update", "EDIT": "edit"}.get(self.name, self.name)
+        short = {"INPUT": "input", "FEEDFORWARD": "feedforward", "UPDATE": "update", "EDIT": "edit"}
+        return short.get(self.name, self.name)
 
 
 EQUATION_OF: dict[Kind, Equation] = {

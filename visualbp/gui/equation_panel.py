@@ -21,9 +21,8 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolic
 
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
-from visualbp.gui import edit_text
+from visualbp.gui import edit_text, narration, notation, theme
 from visualbp.gui import equation_text as text
-from visualbp.gui import narration, notation, theme
 from visualbp.gui.narration import load_texts, narration_for
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QRect, QSettings, QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
-from PyQt6.QtWidgets import (QDockWidget, QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea, QSizePolicy,
-                             QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 import visualbp
 from visualbp.gui import window_fit

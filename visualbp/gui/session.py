@@ -22,18 +22,18 @@ from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, pyqtSign
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
-from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.datasets import Dataset
-from visualbp.core.edits import edit as edit_by_hand, saved_extra, take_saved_inputs
+from visualbp.core.edits import edit as edit_by_hand
+from visualbp.core.edits import saved_extra, take_saved_inputs
 from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
+from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 from visualbp.gui.debug_state import DebugState
 from visualbp.gui.live_snapshot import live_snapshot
 from visualbp.gui.training_worker import TrainingWorker
 from visualbp.gui.view_limits import check_drawable
-
 
 #: While the worker trains, views redraw from the latest state every LIVE_INTERVAL_MS, adapted
 #: between these bounds so the GUI thread uses at most GUI_SHARE of its time: every moment it

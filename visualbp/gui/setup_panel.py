@@ -33,9 +33,22 @@ from visualbp.gui import theme
 from visualbp.gui.field_marks import error_color, invalid_frame_css
 from visualbp.gui.session import Session
 from visualbp.gui.setup_data import DataBox, set_quietly
-from visualbp.gui.setup_fields import DATASETS, MAX_NOISE, OPEN_FILE  # noqa: F401 (re-exported)
-from visualbp.gui.setup_fields import (ACTIVATIONS, COSTS, INITS, LIMITS, Field, combo, fmt, form, line_edit,
-                                       range_tip, row_label)
+from visualbp.gui.setup_fields import (  # noqa: F401 (re-exported)
+    ACTIVATIONS,
+    COSTS,
+    DATASETS,
+    INITS,
+    LIMITS,
+    MAX_NOISE,
+    OPEN_FILE,
+    Field,
+    combo,
+    fmt,
+    form,
+    line_edit,
+    range_tip,
+    row_label,
+)
 
 
 class SetupPanel(QWidget):

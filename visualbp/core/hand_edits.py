@@ -1,0 +1,58 @@
+"""The step engine's edits by hand (``core.edits`` makes and checks them): a mixin of ``Engine``.
+
+An edit is one step of the history, like a record: ``take_edit`` pushes it, ← undoes it. Weights and biases
+get new arrays; a typed input goes into the engine's own copy of the training rows (``set_input``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from visualbp.core import fastpath
+from visualbp.core.pseudocode import between
+from visualbp.core.steps import StepRecord
+
+
+class HandEdits:
+    """``take_edit`` and ``set_input``; the engine provides the state, the history and the rows."""
+
+    def take_edit(self, make_record: Callable[[int, int, int, int], StepRecord],
+                  apply: Callable[[], None]) -> StepRecord:
+        """One edit by hand (``core.edits``) as a step of the history: ``apply()`` binds new weight or bias
+        arrays or writes a training input, ``make_record(index, epoch, batch, m)`` names it. A minibatch under
+        way starts again at its first example, its sums having been taken at the old values; ← puts back the
+        state, the weights and biases, and (``record.revert``) the input."""
+        before = self._state
+        m = before.m if before.program else self._batch_size_at(before.offset)
+        record = make_record(before.step, before.epoch, before.batch, m)
+        weights, biases = list(self.net.weights), list(self.net.biases)
+        apply()
+        # The history holds the arrays of before (views of the ones whole minibatches update in place, after
+        # those): the next whole minibatch copies the network's into arrays of its own instead of writing
+        # these, and (a new version) starts a new replay chain, so ← never redoes a minibatch across the edit.
+        self._owned_ids = ()
+        self._state = between(before.step + 1, before.epoch, before.batch, before.offset)
+        self.last_record = record
+        self._push(record, before, weights, biases, record.nbytes)
+        self._bump_version()
+        self.step_taken.emit(record)
+        return record
+
+    def set_input(self, row: int, k: int, value: float) -> None:
+        """Write x_k of training row ``row`` (an input typed by hand, ``core.edits``). The first write makes
+        the engine a copy of the rows of its own: the data set's rows, and another engine's that shares them,
+        are never written. The rows gathered ahead for whole minibatches are gathered again."""
+        if not self._own_rows:
+            self._X1 = fastpath.Rows(np.array(self.X))
+            self.X = self._X1.X
+            self._own_rows = True
+        target = self._X1.ones if self._X1.ones is not None else self._X1.X
+        writeable = target.flags.writeable
+        target.flags.writeable = True
+        try:
+            target[row, k] = value
+        finally:
+            target.flags.writeable = writeable
+        self._chunk = None
