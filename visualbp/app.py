@@ -23,6 +23,7 @@ from visualbp.core.datasets import BUILTIN, DatasetError, load
 from visualbp.core.demos import Demo, UnknownDemoError, get_demo, list_demos
 from visualbp.core.labels import SCALINGS
 from visualbp.core.network import INITS
+from visualbp.gui.screenshot import presses_taken, screenshot  # noqa: F401 (presses_taken: part of the CLI's API)
 
 GRANULARITIES = ("layer", "example", "minibatch", "epoch")
 
@@ -439,64 +440,3 @@ def parse_size(text: str) -> tuple[int, int]:
     if width > 10000 or height > 10000:
         raise UsageError(f"--size must be at most 10000x10000, got {text!r}")
     return width, height
-
-
-def _quiet_platform_notes() -> None:
-    """Qt's offscreen platform notes that it cannot pass size hints to a window manager (it has none): not
-    a problem of the picture, so not printed. Every other Qt message still is."""
-    from PyQt6.QtCore import qInstallMessageHandler
-
-    def handler(_mode, _context, message: str) -> None:
-        if "does not support propagateSizeHints" not in message:
-            print(message, file=sys.stderr)
-
-    qInstallMessageHandler(handler)
-
-
-def presses_taken(args: argparse.Namespace, session) -> str:
-    """The → presses the command line took, as a person counts them (not the records they made): 'the
-    lesson's 4 steps (epoch) and 5 steps (layer)', '7 steps (layer)' or 'no steps'."""
-    parts = []
-    demo = get_demo(args.demo) if getattr(args, "demo", None) else None
-    if demo is not None and demo.steps:
-        parts.append(f"the lesson's {demo.steps} step{'s' * (demo.steps != 1)} ({demo.granularity})")
-    if args.steps:
-        parts.append(f"{args.steps} step{'s' * (args.steps != 1)} ({session.granularity.value})")
-    return " and ".join(parts) or "no steps"
-
-
-def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, int] | None = None) -> int:
-    """Lay the window out for exactly ``--size`` (steps were taken already) and save it as PNG."""
-    from PyQt6.QtCore import QSize, Qt
-
-    _quiet_platform_notes()
-    width, height = size or parse_size(args.size)
-    if not window.is_presenting():
-        window.fit_to(QSize(width, height))  # the panels placed as on a screen of that size
-    window.setWindowState(Qt.WindowState.WindowNoState)  # exactly --size, whatever the offscreen screen's
-    window.resize(width, height)
-    window.show()
-    for _ in range(5):
-        app.processEvents()
-    if (window.width(), window.height()) != (width, height):
-        window.resize(width, height)
-        app.processEvents()
-    if not window.is_presenting():
-        window.fit_to(QSize(width, height))  # the docks sized again at the window's final size
-        app.processEvents()
-    window.network_view.fit()
-    window.network_view.settle()  # a big network's heatmaps, computed a block at a time, all of them now
-    window.plots.settle()  # no throttled redraw left to chance: the same options give the same picture
-    app.processEvents()
-    shown = (window.width(), window.height())
-    from visualbp.interrupts import raise_if_interrupted
-
-    raise_if_interrupted()  # Ctrl+C while it was laid out: no picture
-    ok = window.grab().save(args.screenshot)
-    session.shutdown()
-    window.close()
-    if not ok:
-        print(f"visualbp: could not write {args.screenshot}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.screenshot} ({shown[0]}×{shown[1]}) after {presses_taken(args, session)}: {session.status()}")
-    return 0
