@@ -3,6 +3,8 @@ a large layer pair are drawn, the weight scale's mode, Δw, Fit, and the saturat
 
 from __future__ import annotations
 
+import math
+
 from PyQt6.QtCore import QSize
 from PyQt6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -110,6 +112,24 @@ class Toolbar:
     def sync_dw(self, on: bool) -> None:
         if self.dw_box.isChecked() != on:
             _quietly(self.dw_box, self.dw_box.setChecked, on)
+
+    def show_scales(self, scene, activation, engine) -> None:
+        """The colour scales above the graph: what the edges and the fills show, over the scene's ranges."""
+        colors = scene.style.colors
+        if scene.show_dw:
+            v = scene.dw_vmax()
+            self.weight_scale.set_scale("edges: Δw (last change)", -v, 0.0, v, colors)
+        else:
+            self.weight_scale.set_scale("w, b", -scene.vmax, 0.0, scene.vmax, colors)
+        if scene.fill_q == "delta":
+            self.fill_scale.set_scale("fill: δ^l_j (error)", -scene.delta_vmax, 0.0, scene.delta_vmax, colors)
+            return
+        if math.isfinite(activation.low) and math.isfinite(activation.high):
+            lo, hi = activation.low, activation.high
+        else:
+            half = scene.fill_scale(2, engine)[1]
+            lo, hi = -half, half
+        self.fill_scale.set_scale("fill: a^l_j (activation)", lo, (lo + hi) / 2, hi, colors)
 
     def sync_saturation(self, on: bool, text: str, tip: str) -> None:
         if self.saturation_box.isChecked() != on:

@@ -486,20 +486,4 @@ class NetworkView(QWidget):
         self.band.setVisible(True)
 
     def _update_legend(self) -> None:
-        s, colors = self.scene, self.scene.style.colors
-        if s.show_dw:
-            v = s.dw_vmax()
-            self.weight_scale.set_scale("edges: Δw (last change)", -v, 0.0, v, colors)
-        else:
-            self.weight_scale.set_scale("w, b", -s.vmax, 0.0, s.vmax, colors)
-        if s.fill_q == "delta":
-            self.fill_scale.set_scale("fill: δ^l_j (error)", -s.delta_vmax, 0.0, s.delta_vmax, colors)
-        else:
-            act = self.session.net.layer_activation(0)
-            if math.isfinite(act.low) and math.isfinite(act.high):
-                lo, hi = act.low, act.high
-            else:
-                half = s.fill_scale(2, self.session.engine)[1]
-                lo, hi = -half, half
-            self.fill_scale.set_scale("fill: a^l_j (activation)", lo, (lo + hi) / 2, hi, colors)
-
+        self.toolbar.show_scales(self.scene, self.session.net.layer_activation(0), self.session.engine)
