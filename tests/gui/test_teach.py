@@ -66,3 +66,18 @@ def test_the_code_follows_every_step_and_back(window):
     assert "w[l] = (1 - eta" in lines[code.highlighted_lines()[0]]
     s.step()  # a whole minibatch in one matrix pass: the matrix listing, all of it
     assert code.listing.toPlainText() == MATRIX_CODE and len(code.highlighted_lines()) > 5
+
+
+def test_the_panels_have_keys_that_work_with_the_menu_bar_hidden(window, qtbot):
+    from PyQt6.QtCore import Qt
+
+    window.set_presentation(True)
+    try:
+        assert not window.menuBar().isVisible()
+        qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+        dock = window.teach.docks["code"]
+        assert dock.isVisible() and window.teach.panels["code"].highlighted_lines() == []
+        qtbot.wait(50)
+        assert dock.width() >= 0.25 * window.width()  # room for the code beside the graph
+    finally:
+        window.set_presentation(False)

@@ -81,6 +81,14 @@ class CodePanel(QWidget):
         self._style()
         self.refresh()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.trace.lines:  # the lines that ran stay in view when the panel is made smaller
+            block = self.listing.document().findBlockByNumber(self.trace.lines[0])
+            if block.isValid():
+                self.listing.setTextCursor(QTextCursor(block))
+                self.listing.ensureCursorVisible()
+
     def preferred_width(self) -> int:
         """Room for the listing's longest line (the Teach menu sizes the dock to it, within reason)."""
         metrics = self.listing.fontMetrics()

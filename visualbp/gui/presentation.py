@@ -275,6 +275,12 @@ class Presentation(QObject):
         shown = [d for d in (w.setup_dock, w.plots_dock) if d.isVisible()]
         if shown:
             w.resizeDocks(shown, [round(w.width() * SIDE_SHARE)] * len(shown), Qt.Orientation.Horizontal)
+        teach = getattr(w, "teach", None)
+        for name, dock in (teach.docks.items() if teach is not None else ()):
+            if dock.isVisible() and not dock.isFloating():  # a Teach panel a lesson opened, beside the graph
+                wanted = getattr(teach.panels[name], "preferred_width", None)
+                width = min(wanted(), round(0.4 * w.width())) if callable(wanted) else round(w.width() * SIDE_SHARE)
+                w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
     def _sync_status_bar(self, status: str | None = None) -> None:
         """On a short screen the status line shows only while it says what the equation panel does not."""

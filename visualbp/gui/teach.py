@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QAction
+from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
@@ -89,6 +89,10 @@ PANELS = (
 )
 
 
+#: Keys that show each panel (after the docks' Ctrl+1 … Ctrl+5), working with the menu bar hidden (presentation).
+KEYS = {"big-picture": "Ctrl+6", "race": "Ctrl+7", "exercise": "Ctrl+8", "code": "Ctrl+9"}
+
+
 def install(window: QMainWindow) -> Teach:
     """Build the teaching docks (hidden) and the Teach menu of ``window`` (a MainWindow with ``session``)."""
     session = window.session
@@ -105,6 +109,8 @@ def install(window: QMainWindow) -> Teach:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         dock.hide()
         action = QAction(text, window)
+        action.setShortcut(QKeySequence(KEYS[name]))
+        window.addAction(action)  # the key works with the menu bar hidden (presentation mode)
         action.setToolTip(tip)
         action.setStatusTip(tip)
         action.triggered.connect(_shower(teach, name))
