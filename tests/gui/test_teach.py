@@ -81,3 +81,16 @@ def test_the_panels_have_keys_that_work_with_the_menu_bar_hidden(window, qtbot):
         assert dock.width() >= 0.25 * window.width()  # room for the code beside the graph
     finally:
         window.set_presentation(False)
+
+
+def test_the_listed_paths_are_banded_on_the_graph_while_the_paths_panel_shows(window, qtbot):
+    """The big picture on the graph: every listed path from w^l_jk to the cost, one band per edge along it."""
+    window.teach.actions["big-picture"].trigger()
+    window.session.step()
+    panel, view = window.teach.panels["big-picture"], window.network_view
+    ps = panel.result
+    assert ps is not None and ps.paths
+    per_path = ps.L - ps.l + 1  # the weight's own edge, then one per layer to L
+    assert view.path_bands.drawn() == per_path * len(ps.paths)
+    window.teach.docks["big-picture"].hide()
+    assert view.path_bands.drawn() == 0  # the bands go with the panel

@@ -10,7 +10,7 @@ a^(l−1)_k δ^l_j from backprop, and their difference. Every number is ``visual
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,8 @@ def factor_formulas(l: int, L: int, neurons: tuple[int, ...], k: int, f: dict[in
 
 class BigPicturePanel(QWidget):
     """Paths from a chosen weight w^l_jk to the cost, with their rate factors, summed and checked against BP4."""
+
+    pathsShown = pyqtSignal(object)  # the core PathSum the table shows (the graph bands it), None when hidden
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,7 +171,12 @@ class BigPicturePanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
+        self._stale = True  # shown again: the graph gets the paths again
         self.refresh()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().hideEvent(event)
+        self.pathsShown.emit(None)  # the graph's bands go with the panel
 
     # ----------------------------------------------------------------- drawing
     def refresh(self, force: bool = False) -> None:
@@ -223,6 +230,7 @@ class BigPicturePanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setUpdatesEnabled(True)
         self.summary.setText(to_html(self.summary_markup(ps), muted=t.muted))
+        self.pathsShown.emit(ps)
 
     def summary_markup(self, ps: PathSum) -> str:
         """The sum, backprop's value and their difference, in the notation's markup."""

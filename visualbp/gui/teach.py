@@ -116,6 +116,9 @@ def install(window: QMainWindow) -> Teach:
         action.triggered.connect(_shower(teach, name))
         menu.addAction(action)
         panels[name], docks[name], actions[name] = panel, dock, action
+    view = getattr(window, "network_view", None)
+    if view is not None:  # the listed paths banded on the graph while the Paths panel shows them
+        panels["big-picture"].pathsShown.connect(view.show_paths)
     return teach
 
 

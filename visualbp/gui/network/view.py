@@ -39,6 +39,7 @@ from visualbp.gui.network.interaction import Interaction
 from visualbp.gui.network.items import EdgeItem, NeuronItem, qrect
 from visualbp.gui.network.labels import Labels
 from visualbp.gui.network.layout import MAX_ASPECT, MIN_ASPECT, band_rect, content_rect
+from visualbp.gui.network.path_overlay import PathItem, path_segments
 from visualbp.gui.network.ratios import RatioLabels
 from visualbp.gui.network.saturation import Saturation
 from visualbp.gui.network.scene import Scene, Style
@@ -95,6 +96,10 @@ class NetworkView(QWidget):
         self.neurons = NeuronItem()
         self.neurons.setZValue(10)
         self.vb.addItem(self.neurons)
+        self.path_bands = PathItem()
+        self.path_bands.setZValue(-1)  # under the edges: the paths the Paths panel lists (show_paths)
+        self.vb.addItem(self.path_bands, ignoreBounds=True)
+        self._path_sum = None
         self.pulses = PulseItem()
         self.pulses.setZValue(5)  # over the edges, under the neurons they arrive at
         self.vb.addItem(self.pulses, ignoreBounds=True)
@@ -351,6 +356,8 @@ class NetworkView(QWidget):
         bounds = content_rect(self.scene.cols)
         self.edges.set_bounds(bounds)
         self.pulses.set_bounds(bounds)
+        self.path_bands.set_bounds(bounds)
+        self.path_bands.set_paths(path_segments(self.scene, self._path_sum))  # on the new columns
         left, top, w, h = bounds
         self.neurons.set_cols(self.scene.cols, (left - 1, top - 1, w + 2, h + 2))
         self.neurons.selected = s.selected
@@ -398,6 +405,11 @@ class NetworkView(QWidget):
         flow = flow_for(record.kind, record.l, s.coords, s.drawn_offsets, s.edge_values()[0], len(s.cols))
         if flow is not None:
             self.animation.start(flow, old_fills, s.fills)
+
+    def show_paths(self, path_sum) -> None:
+        """Band the paths of a core PathSum (the Paths panel's weight) on the graph; None takes them away."""
+        self._path_sum = path_sum
+        self.path_bands.set_paths(path_segments(self.scene, path_sum))
 
     def set_animated(self, on: bool) -> None:
         """Animate single-layer steps: the signal travels forwards, the error back, the fills ease (issue: a key
