@@ -96,13 +96,11 @@ class NetworkView(QWidget):
         self.neurons = NeuronItem()
         self.neurons.setZValue(10)
         self.vb.addItem(self.neurons)
-        self.path_bands = PathItem()
-        self.path_bands.setZValue(-1)  # under the edges: the paths the Paths panel lists (show_paths)
-        self.vb.addItem(self.path_bands, ignoreBounds=True)
-        self._path_sum = None
-        self.pulses = PulseItem()
-        self.pulses.setZValue(5)  # over the edges, under the neurons they arrive at
-        self.vb.addItem(self.pulses, ignoreBounds=True)
+        self.path_bands, self._path_sum = PathItem(), None  # the Paths panel's paths (show_paths)
+        self.pulses = PulseItem()  # an animated step's signal or error
+        for item, z in ((self.path_bands, -1), (self.pulses, 5)):  # under the edges; over them, under the neurons
+            item.setZValue(z)
+            self.vb.addItem(item, ignoreBounds=True)
         self.animation = StepAnimation(self.pulses, self._paint_fills, self)
         self._seen_step = session.engine.step_index
 
