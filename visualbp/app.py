@@ -122,9 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--granularity", choices=GRANULARITIES,
                    help="what one step is (default: layer, or the demo's)")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot, e.g. 1600x1000")
-    p.add_argument("--gif", metavar="FILE", type=_typed(_output(".gif", ".png", ".apng")),
+    p.add_argument("--gif", metavar="FILE", type=_typed(_output(".gif", ".png", ".apng", ".mp4")),
                    help="record --steps steps (at least 1) as an animated GIF of the network, or as an animated "
-                        "PNG in full colour when FILE ends in .png or .apng, and exit")
+                        "PNG in full colour when FILE ends in .png or .apng, or an MP4 video for .mp4 (needs "
+                        "the video extra), and exit")
     p.add_argument("--handout", metavar="PDF", type=_typed(_output(".pdf")),
                    help="after --steps steps, write a printable handout (network, equation with its numbers, "
                         "BP1–BP4, hyperparameters) as PDF and exit")

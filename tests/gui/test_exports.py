@@ -63,6 +63,29 @@ def test_a_png_name_gets_an_animated_png_in_full_colour(window, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["steps.png"]
 
 
+def test_an_mp4_name_gets_a_video_with_each_step_as_long_as_in_the_gif(window, tmp_path):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg", reason="MP4 export is the optional 'video' extra")
+    from visualbp.gui.exports_gif import FRAME_MS, LAST_FRAME_MS
+    from visualbp.gui.exports_video import FPS
+
+    path = tmp_path / "steps.mp4"
+    assert record_gif(window.session, window.network_view, path, 3) == 4
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    assert frames == 3 * round(FRAME_MS * FPS / 1000) + round(LAST_FRAME_MS * FPS / 1000)
+    assert seconds == pytest.approx((3 * FRAME_MS + LAST_FRAME_MS) / 1000, abs=0.15)
+    assert [p.name for p in tmp_path.iterdir()] == ["steps.mp4"]
+
+
+def test_an_mp4_without_its_packages_is_refused_before_any_step(window, tmp_path, monkeypatch):
+    from visualbp.gui import exports_video
+
+    monkeypatch.setattr(exports_video, "video_missing", lambda: "an MP4 video needs imageio-ffmpeg (test)")
+    before = window.session.engine.step_index
+    with pytest.raises(ExportError, match="steps.mp4: an MP4 video needs imageio-ffmpeg"):
+        record_gif(window.session, window.network_view, tmp_path / "steps.mp4", 3)
+    assert window.session.engine.step_index == before and list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_gif_leaves_no_file_and_says_why(window, tmp_path, monkeypatch):
     path = tmp_path / "steps.gif"
     path.write_bytes(b"the old file")

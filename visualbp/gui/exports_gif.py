@@ -18,6 +18,7 @@ from PyQt6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PyQt6.QtWidgets import QApplication, QWidget
 
 from visualbp.core.atomicfile import atomic_write
+from visualbp.gui.exports_video import VIDEO_ENDINGS, VideoError, write_mp4
 from visualbp.interrupts import raise_if_interrupted
 
 #: Most frames one GIF holds: each is kept as 256 colours (1 byte a pixel) until written, so 300 frames of
@@ -91,10 +92,17 @@ APNG_ENDINGS = (".png", ".apng")
 
 def write_gif(frames: list, path: str | os.PathLike) -> None:
     """Write Pillow ``frames`` as a looping animation at ``path`` atomically: an animated PNG (APNG) when the
-    name ends in .png or .apng, else a GIF; ExportError naming ``path`` otherwise."""
+    name ends in .png or .apng, an MP4 video for .mp4 (``exports_video``), else a GIF; ExportError naming
+    ``path`` otherwise."""
     if not frames:
         raise ExportError(f"{path}: no frames to write")
     path = Path(path)
+    if path.suffix.lower() in VIDEO_ENDINGS:
+        try:
+            write_mp4(frames, path, FRAME_MS, LAST_FRAME_MS)
+        except VideoError as exc:
+            raise ExportError(str(exc)) from None
+        return
     durations = [FRAME_MS] * (len(frames) - 1) + [LAST_FRAME_MS]
     if path.suffix.lower() in APNG_ENDINGS:
         def save(f) -> None:
@@ -132,14 +140,20 @@ def record_gif(session, widget: QWidget, path: str | os.PathLike, steps: int,
                progress: Progress | None = None) -> int:
     """Take up to ``steps`` steps at the session's granularity, the widget pictured before and after each,
     and save the pictures as an animated GIF at ``path`` (an animated PNG in full colour when it ends in .png or
-    .apng). Returns the number of frames written.
+    .apng, an MP4 video for .mp4). Returns the number of frames written.
     ``progress`` hears of each step (of ``steps`` + 1 units, the last one writing the file)."""
     if not 1 <= steps <= MAX_GIF_FRAMES - 1:
         raise ExportError(f"{path}: a GIF records 1 … {MAX_GIF_FRAMES - 1} steps, not {steps}")
     Image = _pillow()
+    full = Path(path).suffix.lower() in APNG_ENDINGS + VIDEO_ENDINGS
+    if Path(path).suffix.lower() in VIDEO_ENDINGS:
+        from visualbp.gui.exports_video import video_missing
+
+        missing = video_missing()
+        if missing:  # said before any step is taken
+            raise ExportError(f"{path}: {missing}")
     session.pause()
     total = steps + 1
-    full = Path(path).suffix.lower() in APNG_ENDINGS
     frames = [to_pil(captioned(grab(widget), session.status()), Image, full)]
     for done in range(steps):
         report(progress, done, total, f"Step {done + 1} of {steps}…", path)

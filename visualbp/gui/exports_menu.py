@@ -16,6 +16,7 @@ from visualbp.gui.exports_gif import (
     record_gif,
 )
 from visualbp.gui.exports_handout import MAX_HANDOUT_STEPS, write_handout
+from visualbp.gui.exports_video import VIDEO_ENDINGS, video_missing
 
 
 class ProgressDialog(QProgressDialog):
@@ -64,13 +65,17 @@ def export_gif(files) -> bool:
     if missing:
         QMessageBox.warning(window, "Animated GIF needs Pillow", missing[0].upper() + missing[1:] + ".")
         return False
-    gif, png = "Animated GIF (*.gif)", "Animated PNG, full colour (*.png *.apng)"
+    gif, png, mp4 = "Animated GIF (*.gif)", "Animated PNG, full colour (*.png *.apng)", "MP4 video (*.mp4)"
     path, chosen = QFileDialog.getSaveFileName(window, "Export the steps as an animation",
-                                               files._folder("steps.gif"), f"{gif};;{png}")
+                                               files._folder("steps.gif"), f"{gif};;{png};;{mp4}")
     if not path:
         return False
-    if not path.lower().endswith((".gif", *APNG_ENDINGS)):
-        path += ".png" if chosen == png else ".gif"
+    if not path.lower().endswith((".gif", *APNG_ENDINGS, *VIDEO_ENDINGS)):
+        path += {png: ".png", mp4: ".mp4"}.get(chosen, ".gif")
+    video = video_missing() if path.lower().endswith(VIDEO_ENDINGS) else None
+    if video:
+        QMessageBox.warning(window, "MP4 needs imageio-ffmpeg", video[0].upper() + video[1:] + ".")
+        return False
     count, ok = QInputDialog.getInt(window, "Animated GIF",
                                     f"Steps to record (one step = one {session.granularity.value}):",
                                     20, 1, MAX_GIF_FRAMES - 1)
