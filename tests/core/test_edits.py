@@ -265,3 +265,24 @@ def test_edits_between_whole_minibatches_step_back_exactly_across_the_replay(ste
     assert np.array_equal(engine.X, X0)  # every typed input put back
     for _ in range(7):  # and forwards again
         engine.finish_batch()
+
+
+@pytest.mark.parametrize("stepped", [0, 5], ids=["at-a-minibatch-start", "mid-minibatch"])
+def test_a_drawn_input_is_the_next_examples_x_and_back_undoes_it(stepped):
+    engine = _engine(sizes=(4, 3, 2), m=3)
+    X0 = engine.X.copy()
+    for _ in range(stepped):
+        engine.step()
+    drawing = np.array([0.0, 0.25, 1.0, 0.5])
+    record = edits.draw_input(engine, drawing)
+    assert record.kind is Kind.EDIT and record.describe().startswith("edit: x of training example")
+    first = engine.step()  # the minibatch starts again at its first example: the drawing
+    assert first.kind is Kind.INPUT and np.array_equal(first["a"].ravel(), drawing)
+    assert np.array_equal(engine.X[record.row], drawing) and edits.input_edits(engine)
+    engine.back()
+    engine.back()
+    assert np.array_equal(engine.X, X0) and edits.input_edits(engine) == []
+    with pytest.raises(ValueError, match="must have 4 values"):
+        edits.draw_input(engine, np.zeros(5))
+    with pytest.raises(ValueError, match="finite"):
+        edits.draw_input(engine, [0.0, np.nan, 0.0, 0.0])

@@ -1,5 +1,6 @@
 """The Teach menu of the main window: one action per panel, each showing its dock."""
 
+import numpy as np
 import pytest
 
 from visualbp.core.config import SessionConfig
@@ -94,3 +95,37 @@ def test_the_listed_paths_are_banded_on_the_graph_while_the_paths_panel_shows(wi
     assert view.path_bands.drawn() == per_path * len(ps.paths)
     window.teach.docks["big-picture"].hide()
     assert view.path_bands.drawn() == 0  # the bands go with the panel
+
+
+def test_a_digit_drawn_with_the_mouse_is_stepped_through_the_network(qtbot):
+    from PyQt6.QtCore import QPoint, Qt
+
+    theme.apply()
+    session = Session(SessionConfig(dataset="digits", sizes=(64, 10, 10), seed=1))
+    w = MainWindow(session, remember_layout=False, recovery=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        w.teach.actions["draw"].trigger()
+        panel = w.teach.panels["draw"]
+        canvas = panel.canvas
+        assert canvas.pixels.shape == (8, 8) and panel.use_button.isEnabled()
+        side, left, top = canvas._cell()
+        start, end = QPoint(int(left + 4 * side), int(top + side)), QPoint(int(left + 4 * side), int(top + 7 * side))
+        qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(canvas, end)
+        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+        assert canvas.pixels[1:7, 3:5].min() > 0.3 and canvas.pixels[:, 0].max() == 0  # a vertical stroke
+        assert "the network says" in panel.guess.text()
+        qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
+        record = session.engine.last_record
+        assert record.kind.value == "input" and np.allclose(record["a"].ravel(), canvas.pixels.ravel())
+        session.back()
+        session.back()  # the step, then the drawing
+        assert not np.allclose(session.engine.X[0], canvas.pixels.ravel())
+        session.apply_config(SessionConfig(dataset="moons", sizes=(2, 3, 2), seed=1))
+        assert not panel.use_button.isEnabled() and "MNIST" in panel.intro.text()
+    finally:
+        session.shutdown()

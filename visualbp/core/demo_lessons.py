@@ -6,7 +6,7 @@ BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` 
            'example, minibatch, epoch), optional steps (taken at that granularity before the lesson opens), '
            'optional breakpoints (Breakpoints fields), optional weight_scale (multiplies the initial '
            'weights; Reset returns to the scaled weights), optional panel (a Teach panel the lesson opens '
-           'beside the graph: big-picture, race, exercise or code). The numbers each lesson claims are '
+           'beside the graph: big-picture, race, exercise, code or draw). The numbers each lesson claims are '
            'checked in tests/core/test_demos.py.',
  'demos': [{'name': 'one-example',
             'title': 'One example through [2, 3, 2]',

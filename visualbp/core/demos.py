@@ -58,7 +58,7 @@ _BREAKPOINT_DEFAULTS = {
 }
 _KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale", "panel"}
 #: The Teach panels a lesson can open beside the graph (visualbp.gui.teach has one of each name).
-PANELS = ("big-picture", "race", "exercise", "code")
+PANELS = ("big-picture", "race", "exercise", "code", "draw")
 _REQUIRED = ("name", "title", "description", "config", "granularity")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -28,12 +28,17 @@ from __future__ import annotations
 import math
 import weakref
 from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
 
 from visualbp.core import limits
 from visualbp.core.engine import Engine, epoch_permutation
 from visualbp.core.steps import Kind, StepRecord
 
 TARGETS = ("w", "b", "x")
+#: The whole input of an example at once (a digit drawn on the canvas): ``draw_input``.
+IMAGE = "image"
 #: Most edited inputs a session file keeps (a teacher types a handful; a whole image is 784).
 MAX_INPUT_EDITS = 100_000
 
@@ -72,13 +77,19 @@ class EditRecord(StepRecord):
 
     @property
     def symbol(self) -> str:
-        return symbol(self.target, self.l, self.j, self.k)
+        return "x" if self.target == IMAGE else symbol(self.target, self.l, self.j, self.k)
 
     def revert(self, engine: Engine) -> None:
         """Put a typed input, or the network Reset returns to, back (← does the weights and biases itself)."""
         if self.initial_before is not None:
             engine.initial_parameters = self.initial_before
-        if self.target == "x":
+        if self.target == IMAGE:  # a drawn input: every x_k of the row as it was
+            originals = _ORIGINAL_INPUTS.get(engine, {})
+            for k, value in enumerate(self.arrays["x_before"].tolist()):
+                engine.set_input(self.row, k, value)
+                if originals.get((self.row, k)) == value:
+                    del originals[(self.row, k)]
+        elif self.target == "x":
             engine.set_input(self.row, self.k, self.old)
             originals = _ORIGINAL_INPUTS.get(engine, {})
             if originals.get((self.row, self.k)) == self.old:
@@ -86,7 +97,9 @@ class EditRecord(StepRecord):
 
     def describe(self) -> str:
         """'edit: w^3_21 ← 1/2 (was -0.318) · minibatch 1 · epoch 1'."""
-        where = f" of training example {self.row + 1}" if self.target == "x" else ""
+        where = f" of training example {self.row + 1}" if self.target in ("x", IMAGE) else ""
+        if self.target == IMAGE:
+            return f"edit: x{where} ← {self.text} · minibatch {self.batch + 1} · epoch {self.epoch + 1}"
         return (f"edit: {self.symbol}{where} ← {self.text} (was {self.old:.3g}) · minibatch {self.batch + 1} · "
                 f"epoch {self.epoch + 1}")
 
@@ -168,6 +181,39 @@ def edit(engine: Engine, target: str, l: int, j: int, k: int, value: str | float
         net.weights, net.biases = _with(net.weights, net.biases, i, l - 2, j, k, new)
         if initial is not None:
             engine.initial_parameters = _with(*initial, i, l - 2, j, k, new)
+
+    return engine.take_edit(make, apply)
+
+
+def draw_input(engine: Engine, values, text: str = "a drawn digit") -> EditRecord:
+    """Set the whole input x of the next example to be stepped to ``values`` (n_in numbers: a digit drawn on the
+    canvas) as one step of the history, which ← undoes. Like every edit it starts a minibatch under way again,
+    so that example is the first of the current minibatch: the next step's a^1 = x is the drawing.
+    ValueError naming the problem otherwise."""
+    x = np.asarray(values, dtype=np.float64).ravel()
+    n_in = engine.net.sizes[0]
+    if x.size != n_in:
+        raise ValueError(f"a drawn input must have {n_in} values (one per input neuron), got {x.size}")
+    if not np.isfinite(x).all() or np.abs(x).max(initial=0.0) > limits.MAX_TYPED_VALUE:
+        raise ValueError(f"a drawn input must be finite numbers within ±{limits.MAX_TYPED_VALUE:,}")
+    if engine.divergence is not None:
+        raise ValueError("the run diverged: step back (←) to the last finite state before editing")
+    _, _, offset, _ = engine.position  # the current minibatch's start: where the edit starts it again
+    row = int(epoch_permutation(engine.seed, engine.epoch, engine.n_train)[offset])
+    before = np.array(engine.X[row], dtype=np.float64)
+    arrays = {"x_before": before, "x": x.copy()}
+    for a in arrays.values():
+        a.flags.writeable = False
+
+    def make(index: int, epoch: int, batch: int, m: int) -> EditRecord:
+        return EditRecord(index, Kind.EDIT, 1, epoch, batch, None, m, arrays=MappingProxyType(arrays),
+                          target=IMAGE, text=text, row=row)
+
+    def apply() -> None:
+        originals = _ORIGINAL_INPUTS.setdefault(engine, {})
+        for k, (old, new) in enumerate(zip(before.tolist(), x.tolist())):
+            originals.setdefault((row, k), old)
+            engine.set_input(row, k, new)
 
     return engine.take_edit(make, apply)
 

@@ -6,7 +6,7 @@ and what happens next (the minibatch starts again from the edited network; ← u
 
 from __future__ import annotations
 
-from visualbp.core.edits import EditRecord
+from visualbp.core.edits import IMAGE, EditRecord
 from visualbp.gui.notation import equation_number as num
 from visualbp.gui.notation import indices, shown, sym
 
@@ -17,6 +17,8 @@ def symbol(record: EditRecord) -> str:
         return sym("w", record.l, record.j, record.k)
     if record.target == "b":
         return sym("b", record.l, record.j)
+    if record.target == IMAGE:
+        return "x"
     return f"x_{{{indices(record.k)}}}"
 
 
@@ -27,18 +29,24 @@ def typed(record: EditRecord) -> str:
 
 def title(record: EditRecord) -> str:
     """'edit by hand · layer l = 3' (an input: '· the input, training example 17')."""
-    if record.target == "x":
+    if record.target in ("x", IMAGE):
         return f"edit by hand · the input, training example {record.row + 1}"
     return f"edit by hand · layer l = {record.l}"
 
 
 def equation(record: EditRecord) -> str:
     """'edit: w^3_21 ← 1/2 (was −0.318)', the typed value as the result."""
+    if record.target == IMAGE:
+        return f"edit: x ← *{{{record.text}}}"
     return f"edit: {symbol(record)} ← *{{{typed(record)}}}   (was {num(record.old)})"
 
 
 def numbers(record: EditRecord) -> str:
     """The value the text stands for when it is not already a plain number, and what it changes."""
+    if record.target == IMAGE:
+        n = record.arrays["x"].size
+        return (f"a^{{1}} = x: all {n} inputs of training example {record.row + 1} from now on "
+                f"(its row of the training data)")
     lines = []
     if "/" in record.text or "e" in record.text.lower():  # a fraction or an exponent: its value
         lines.append(f"{symbol(record)} = {typed(record)} = {num(record.new)}")
@@ -57,5 +65,7 @@ def which(record: EditRecord) -> str:
                 f"of layer {record.l} · typed by hand, ← undoes it")
     if record.target == "b":
         return f"the bias of neuron j={shown(record.j)} of layer {record.l} · typed by hand, ← undoes it"
+    if record.target == IMAGE:
+        return "every input neuron · drawn by hand, ← undoes it"
     return f"input neuron k={shown(record.k)} · typed by hand, ← undoes it"
 

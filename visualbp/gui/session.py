@@ -22,6 +22,7 @@ from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.datasets import Dataset
+from visualbp.core.edits import draw_input
 from visualbp.core.edits import edit as edit_by_hand
 from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
@@ -257,6 +258,14 @@ class Session(QObject, SessionFiles):
         A bad value raises ValueError naming it, and nothing changes."""
         self.pause()
         record = edit_by_hand(self.engine, target, l, j, k, text)
+        self._after_move()
+        return record
+
+    def draw_input(self, values) -> StepRecord:
+        """The whole input x of the example being stepped (or the next) set to ``values`` — a drawn digit — as
+        one step, which ← undoes (``core.edits.draw_input``). ValueError naming the problem otherwise."""
+        self.pause()
+        record = draw_input(self.engine, values)
         self._after_move()
         return record
 

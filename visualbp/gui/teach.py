@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
 from visualbp.gui.code_panel import CodePanel
+from visualbp.gui.digit_canvas import DrawDigitPanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
 
@@ -86,11 +87,13 @@ PANELS = (
      ExercisePanel),
     ("code", "Code", "The &code in lockstep",
      "The algorithm as Python: the lines each step runs highlighted, the values they set beside them", CodePanel),
+    ("draw", "Draw", "&Draw your own digit",
+     "Draw a digit with the mouse and step it through the network (MNIST or the 8×8 digits)", DrawDigitPanel),
 )
 
 
 #: Keys that show each panel (after the docks' Ctrl+1 … Ctrl+5), working with the menu bar hidden (presentation).
-KEYS = {"big-picture": "Ctrl+6", "race": "Ctrl+7", "exercise": "Ctrl+8", "code": "Ctrl+9"}
+KEYS = {"big-picture": "Ctrl+6", "race": "Ctrl+7", "exercise": "Ctrl+8", "code": "Ctrl+9", "draw": "Ctrl+0"}
 
 
 def install(window: QMainWindow) -> Teach:
