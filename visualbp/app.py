@@ -352,7 +352,13 @@ def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | No
         set_presentation = getattr(window, "set_presentation", None)
         if callable(set_presentation):
             set_presentation(True)
-    start_lesson(window, session, demo, args)
+    try:
+        start_lesson(window, session, demo, args)
+    except KeyboardInterrupt:  # Ctrl+C during the steps: the window goes now, not whenever it is collected
+        session.shutdown()
+        window.close()
+        window.deleteLater()
+        raise
     return window, session
 
 

@@ -501,3 +501,21 @@ def test_a_short_laptop_dock_folds_the_layer_plots_into_tabs_and_keeps_the_bound
     panel.resize(900, 600)  # wide: two columns
     qtbot.wait(20)
     assert not tabs.isVisible() and panel.delta_card.isVisible() and panel.saturation_card.isVisible()
+
+
+def test_a_boundary_taken_apart_ignores_a_last_resize_of_its_plot(qtbot):
+    """A closed window's plot can still be resized while Qt takes it apart, after its scatter items are gone:
+    sizing the markers then raised on the deleted items, and Qt crashed on (one full run, SIGSEGV)."""
+    from PyQt6 import sip
+
+    from visualbp.gui.boundary import BoundaryCard
+
+    session = Session(SessionConfig(dataset="moons", seed=1))
+    card = BoundaryCard(session)
+    qtbot.addWidget(card)
+    card.setup()
+    assert card.marker_px() > 0
+    sip.delete(card._train_points)
+    card._marker = 0.0
+    card._resize_markers()  # no RuntimeError: nothing to size
+    session.shutdown()

@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
+from PyQt6 import sip
 from PyQt6.QtCore import QPointF, QRectF
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QWidget
@@ -182,8 +183,8 @@ class BoundaryCard(_Card):
 
     def _resize_markers(self) -> None:
         """Markers sized to the number of points and the plot's side (about 12 % of it covered)."""
-        if not getattr(self, "_points", 0):
-            return
+        if not getattr(self, "_points", 0) or any(sip.isdeleted(i) for i in (self._train_points, self._val_points)):
+            return  # a closed window's plot being taken apart still resizes: its items may be gone already
         rect = self.plot.getViewBox().sceneBoundingRect()
         size = marker_size(self._points, min(rect.width(), rect.height()))
         if abs(size - self._marker) < 0.25:
