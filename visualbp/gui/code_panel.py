@@ -83,11 +83,7 @@ class CodePanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if self.trace.lines:  # the lines that ran stay in view when the panel is made smaller
-            block = self.listing.document().findBlockByNumber(self.trace.lines[0])
-            if block.isValid():
-                self.listing.setTextCursor(QTextCursor(block))
-                self.listing.ensureCursorVisible()
+        self._scroll_to_lines()  # the lines that ran stay in view when the panel is made smaller
 
     def preferred_width(self) -> int:
         """Room for the listing's longest line (the Teach menu sizes the dock to it, within reason)."""
@@ -141,11 +137,16 @@ class CodePanel(QWidget):
             sel.cursor = QTextCursor(block)
             selections.append(sel)
         self.listing.setExtraSelections(selections)
-        if lines:
-            block = doc.findBlockByNumber(lines[0])
-            if block.isValid():
-                self.listing.setTextCursor(QTextCursor(block))
-                self.listing.ensureCursorVisible()
+        self._scroll_to_lines()
+
+    def _scroll_to_lines(self) -> None:
+        """The first of the lines that ran scrolled into view."""
+        if not self.trace.lines:
+            return
+        block = self.listing.document().findBlockByNumber(self.trace.lines[0])
+        if block.isValid():
+            self.listing.setTextCursor(QTextCursor(block))
+            self.listing.ensureCursorVisible()
 
     def _variables_html(self, t: Trace) -> str:
         if not t.variables:

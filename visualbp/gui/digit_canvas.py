@@ -163,9 +163,12 @@ class DrawDigitPanel(QWidget):
             return
         a = self.session.net.feedforward(self.canvas.pixels.reshape(-1, 1)).ravel()
         best = int(np.argmax(a))
+        self.guess.setText(f"the network says <b>{self._class(best)}</b> (a<sup>L</sup> = {number(float(a[best]))})")
+
+    def _class(self, j: int) -> str:
+        """Class j by the data's name for it (a digit's is the digit)."""
         names = self.session.dataset.class_names
-        name = str(names[best]) if names and best < len(names) else str(best)
-        self.guess.setText(f"the network says <b>{name}</b> (a<sup>L</sup> = {number(float(a[best]))})")
+        return str(names[j]) if names and j < len(names) else str(j)
 
     def step_drawing(self) -> bool:
         """The drawing becomes the input x (one step), then the next step is taken."""
@@ -174,9 +177,7 @@ class DrawDigitPanel(QWidget):
         except ValueError as exc:
             self.message.setText(str(exc))
             return False
-        label = int(self.session.engine.labels[record.row])
-        names = self.session.dataset.class_names
-        target = str(names[label]) if names and label < len(names) else str(label)
+        target = self._class(int(self.session.engine.labels[record.row]))
         self.message.setText(f"The drawing is the input x of training example {record.row + 1} now, its target y "
                              f"still that example's ({target}); ← undoes it, → steps it on through the network.")
         self.session.step()

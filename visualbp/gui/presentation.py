@@ -278,8 +278,7 @@ class Presentation(QObject):
         teach = getattr(w, "teach", None)
         for name, dock in (teach.docks.items() if teach is not None else ()):
             if dock.isVisible() and not dock.isFloating():  # a Teach panel a lesson opened, beside the graph
-                wanted = getattr(teach.panels[name], "preferred_width", None)
-                width = min(wanted(), round(0.4 * w.width())) if callable(wanted) else round(w.width() * SIDE_SHARE)
+                width = teach.strip_width(name, w.width()) or round(w.width() * SIDE_SHARE)
                 w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
     def _sync_status_bar(self, status: str | None = None) -> None:

@@ -19,6 +19,9 @@ from visualbp.gui.digit_canvas import DrawDigitPanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
 
+#: The most of the window's width a Teach panel's side strip takes when it asks for room (the code).
+PANEL_SHARE = 0.4
+
 
 @dataclass
 class Teach:
@@ -67,12 +70,17 @@ class Teach:
         dock.show()
         dock.raise_()
         self.last = name
-        panel = self.panels[name]
-        wanted = getattr(panel, "preferred_width", None)
         window = dock.parentWidget()
-        if callable(wanted) and not dock.isFloating() and window is not None:  # e.g. the code: its longest line
-            window.resizeDocks([dock], [min(wanted(), round(0.4 * window.width()))], Qt.Orientation.Horizontal)
-        return panel
+        width = self.strip_width(name, window.width()) if window is not None else None
+        if width is not None and not dock.isFloating():
+            window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        return self.panels[name]
+
+    def strip_width(self, name: str, window_width: int) -> int | None:
+        """The width panel ``name`` asks for beside the graph (the code: its longest line), at most
+        ``PANEL_SHARE`` of the window; None for a panel that asks for none."""
+        wanted = getattr(self.panels[name], "preferred_width", None)
+        return min(wanted(), round(PANEL_SHARE * window_width)) if callable(wanted) else None
 
 
 #: (name, dock title, menu text, tooltip, factory(session))
