@@ -219,3 +219,15 @@ def test_copy_is_independent_and_equal():
     assert all((a == b).all() for a, b in zip(net.weights, twin.weights))
     twin.weights[0][0, 0] += 1
     assert net.weights[0][0, 0] != twin.weights[0][0, 0]
+
+
+def test_a_linear_output_layer_passes_the_gradient_check_and_outputs_z():
+    """Linear neurons (f(z) = z, f' = 1): a^L equals z^L and BP1 becomes δ^L = ∇_a C."""
+    from visualbp.core.gradcheck import gradient_check
+
+    net = Network([2, 4, 1], activation="tanh", output_activation="linear", seed=3)
+    x = np.array([[0.3], [-1.2]])
+    out = net.feedforward(x)
+    z_L = net.weights[-1] @ np.tanh(net.weights[0] @ x + net.biases[0]) + net.biases[-1]
+    assert np.allclose(out, z_L, atol=1e-15)
+    assert max(gradient_check(net, x, np.array([[2.5]]))) < 1e-6

@@ -53,6 +53,16 @@ def relu_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
     return (z > 0.0).astype(z.dtype)
 
 
+def linear(z: np.ndarray) -> np.ndarray:
+    """f(z) = z: a linear neuron (chapter 2's exercise "backpropagation with linear neurons")."""
+    return np.array(z, dtype=float, copy=True)
+
+
+def linear_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
+    """f'(z) = 1."""
+    return np.ones_like(z, dtype=float)
+
+
 # In place, for the minibatch kernel (visualbp.core.fastpath): ``f(z, out, scratch)`` writes f(z) into
 # ``out``; ``times_f'(e, z, a, scratch)`` multiplies ``e`` by f'(z) (a = f(z)). ``scratch`` is z's shape.
 def sigmoid_into(z: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
@@ -89,6 +99,14 @@ def times_relu_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.nd
     """e ⊙ [z > 0]."""
     np.greater(z, 0.0, out=scratch)
     e *= scratch
+
+
+def linear_into(z: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> None:
+    np.copyto(out, z)
+
+
+def times_linear_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+    """e ⊙ 1: nothing to do."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +151,10 @@ SIGMOID = Activation("sigmoid", "σ", sigmoid, sigmoid_prime, 0.0, 1.0, sigmoid_
 TANH = Activation("tanh", "tanh", tanh, tanh_prime, -1.0, 1.0, tanh_into, times_tanh_prime)
 RELU = Activation("relu", "ReLU", relu, relu_prime, 0.0, float("inf"), relu_into, times_relu_prime)
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU)}
+LINEAR = Activation("linear", "id", linear, linear_prime, float("-inf"), float("inf"), linear_into,
+                    times_linear_prime)
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LINEAR)}
 
 
 def get_activation(name: str | Activation) -> Activation:

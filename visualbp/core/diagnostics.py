@@ -17,7 +17,7 @@ from visualbp.core.network import Network
 #: σ'(z) below this fraction of the activation's largest σ' counts as saturated
 #: (for sigmoid: σ' < 0.025, i.e. a < 0.026 or a > 0.974).
 DEFAULT_SATURATION = 0.1
-_MAX_PRIME = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
+_MAX_PRIME = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "linear": 1.0}
 
 
 def saturation(net: Network, X: np.ndarray, threshold: float = DEFAULT_SATURATION) -> list[np.ndarray]:
