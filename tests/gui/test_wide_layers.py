@@ -175,11 +175,11 @@ def test_the_equation_panel_says_when_its_neuron_is_not_drawn(qtbot):
 def test_a_network_past_the_views_bound_is_refused_before_it_is_built(qtbot, monkeypatch):
     """The guard check_drawable sits in front of every build the session makes; with today's core limits it
     never fires, so the bound is lowered here to see it refuse and change nothing."""
-    from visualbp.gui import view_limits
+    from visualbp.core import view_memory
     theme.apply()
     s = Session(SessionConfig(dataset="moons", sizes=(2, 4, 2), seed=1))
     net, config = s.net, s.config
-    monkeypatch.setattr(view_limits, "VIEW_MEMORY", 1000)
+    monkeypatch.setattr(view_memory, "VIEW_MEMORY", 1000)
     built = []
     monkeypatch.setattr("visualbp.gui.session.build", lambda *a: built.append(a))
     with pytest.raises(ValueError, match="VIEW_MEMORY"):

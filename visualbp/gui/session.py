@@ -28,10 +28,10 @@ from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
+from visualbp.core.view_memory import check_drawable
 from visualbp.gui.debug_state import DebugState
 from visualbp.gui.session_files import SessionFiles
 from visualbp.gui.training_worker import TrainingWorker
-from visualbp.gui.view_limits import check_drawable
 
 #: While the worker trains, views redraw from the latest state every LIVE_INTERVAL_MS, adapted
 #: between these bounds so the GUI thread uses at most GUI_SHARE of its time: every moment it

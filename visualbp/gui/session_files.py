@@ -10,8 +10,8 @@ from visualbp.core.config import build, load_dataset
 from visualbp.core.edits import saved_extra, take_saved_inputs
 from visualbp.core.epoch_history import thinned
 from visualbp.core.sessionio import SavedSession, load_session, save_session
+from visualbp.core.view_memory import check_drawable
 from visualbp.gui.live_snapshot import live_snapshot
-from visualbp.gui.view_limits import check_drawable
 
 
 class SessionFiles:
