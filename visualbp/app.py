@@ -282,6 +282,7 @@ def _main(argv: list[str] | None) -> int:
         from visualbp.gui import theme
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)  # the windows need one: never a bare QCoreApplication here
         app.setApplicationName("visualbp")
         app.setOrganizationName("visualbp")
         app.setDesktopFileName("visualbp")  # Wayland and the launcher match the window to visualbp.desktop
@@ -400,7 +401,7 @@ def show_description(window, session, text: str) -> None:
     """The lesson's paragraph in the status line, wrapped onto as many lines as the window's width
     needs, until the session reports its first new status (the first step); one line again after."""
     from PyQt6.QtCore import QEvent, QObject, QRect, Qt
-    from PyQt6.QtGui import QFontMetrics
+    from PyQt6.QtGui import QFontMetrics, QResizeEvent
 
     label = window.status_label
 
@@ -411,8 +412,8 @@ def show_description(window, session, text: str) -> None:
         label.setFixedHeight(box.height() + margins.top() + margins.bottom() + 2 * label.margin() + 2)
 
     class _FitHeight(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+        def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:
+            if isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width():
                 fit_height(event.size().width())
             return False
 

@@ -17,7 +17,9 @@ import shlex
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from visualbp.core.sessionio import atomic_write
 from visualbp.icons import ICON_SIZES, ICON_SVG, png_name
@@ -26,6 +28,10 @@ DESKTOP_FILE = "visualbp.desktop"
 MIME_FILE = "visualbp-mime.xml"
 #: The PNG icons shipped in resources/, one per size (made from the SVGs by ``python -m visualbp.icons``).
 ICON_PNGS = {size: png_name(size) for size in ICON_SIZES}
+
+
+def _write_all(f: BinaryIO, data: bytes) -> None:
+    f.write(data)
 
 
 def resource(name: str) -> Path:
@@ -104,7 +110,7 @@ def install(base: Path | None = None) -> list[str]:
         data = desktop_entry().encode("utf-8") if name == DESKTOP_FILE else resource(name).read_bytes()
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            atomic_write(target, lambda f, data=data: f.write(data))
+            atomic_write(target, partial(_write_all, data=data))
             os.chmod(target, 0o644)
         except OSError as exc:
             raise OSError(f"{target}: could not be written ({exc.strerror or exc})") from None

@@ -12,12 +12,15 @@ Also the cost of one step record and of stepping back.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from visualbp.bench.timing import Row, median_time
 from visualbp.core.datasets import load
 from visualbp.core.engine import Engine
 from visualbp.core.network import Network
+from visualbp.core.steps import BatchStats
 
 SIZES = [784, 30, 10]
 
@@ -125,20 +128,24 @@ def run(repeats: int = 5) -> list[Row]:
     floors = {}
     for m in (10, 100):
         p = [w.copy() for w in (net.weights[0], net.biases[0], net.weights[1], net.biases[1])]
-        floors[m] = median_time(lambda p=p, m=m: bare_epoch(p, X, Y, m, eta), repeats=repeats)
+        floors[m] = median_time(partial(bare_epoch, p, X, Y, m, eta), repeats=repeats)
 
     sgd = {}
     for m in (10, 100):
         n2 = Network(SIZES, seed=0)
         # Five epochs per call, as the book trains: the one-off stacking of the pairs is shared.
-        sgd[m] = median_time(lambda n2=n2, m=m: n2.SGD(pairs, 5, m, eta, verbose=False),
-                             repeats=max(2, repeats // 2)) / 5
+        sgd[m] = median_time(partial(n2.SGD, pairs, 5, m, eta, verbose=False), repeats=max(2, repeats // 2)) / 5
 
     n3 = Network(SIZES, seed=0)
     engine = Engine(n3, X, Y, mini_batch_size=10, eta=eta, history_steps=100)
-    seen = []
+    seen: list[BatchStats] = []
     engine.batch_done.connect(seen.append)
-    engine_epoch = median_time(lambda: (engine.run_epochs(1), seen.clear()), repeats=repeats)
+
+    def engine_run() -> None:
+        engine.run_epochs(1)
+        seen.clear()
+
+    engine_epoch = median_time(engine_run, repeats=repeats)
 
     torch_times = {}
     for m in (10, 100):

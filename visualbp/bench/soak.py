@@ -306,7 +306,11 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
             finish()
         elif not running and state["soaking"] and session.engine.divergence is None:
             state["restarts"] += 1
-            QTimer.singleShot(0, lambda: state["soaking"] and not session.running and session.train(epochs_per_run))
+            QTimer.singleShot(0, train_again)
+
+    def train_again() -> None:
+        if state["soaking"] and not session.running:
+            session.train(epochs_per_run)
 
     session.runningChanged.connect(keep_training)
 
@@ -418,7 +422,7 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
         qInstallMessageHandler(previous_handler)
 
     measured = marks["t1"] - marks["t0"]
-    minibatches = marks["step1"] - marks["step0"]
+    minibatches = int(marks["step1"] - marks["step0"])
     return SoakResult(
         date=datetime.datetime.now().isoformat(timespec="seconds"),
         machine=_machine(),
@@ -432,7 +436,7 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
         rss_peak_mb=max(state["peak"], marks["rss1"]),
         growth_mb=marks["rss1"] - marks["rss0"],
         growth_rate_mb_per_min=_slope_per_min(rss_samples[:n_rss[0]], marks),
-        epochs_trained=marks["epoch1"] - marks["epoch0"],
+        epochs_trained=int(marks["epoch1"] - marks["epoch0"]),
         epochs_total=epochs_total,
         minibatches=minibatches,
         minibatches_per_s=minibatches / measured if measured > 0 else 0.0,
@@ -447,7 +451,7 @@ def run(seconds: float, warmup: float = 20.0, config=None, *, progress=None, rec
         history_limit_steps=history[1],
         history_mb=history[2],
         history_limit_mb=history[3],
-        restarts=state["restarts"],
+        restarts=int(state["restarts"]),
         load_mean=float(np.mean(loads)) if loads else load_average(),
         load_max=max(loads) if loads else load_average(),
         diverged=diverged,

@@ -9,6 +9,7 @@ the ratio to [784, 30, 10] at m = 10 from the same run, and draws the figure
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import numpy as np
 
@@ -29,7 +30,7 @@ def measure(repeats: int = 3, n: int = 8000) -> dict[tuple[int, int], float]:
         for m in BATCHES:
             net = Network([784, h, 10], seed=0)
             epochs = 1 if m == 1 else 3
-            out[(h, m)] = median_time(lambda net=net, epochs=epochs, m=m: net.SGD(pairs, epochs, m, 3.0, verbose=False),
+            out[(h, m)] = median_time(partial(net.SGD, pairs, epochs, m, 3.0, verbose=False),
                                       repeats=repeats, warmup=0) / epochs * (8000 / n)
     return out
 

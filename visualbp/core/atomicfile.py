@@ -97,7 +97,7 @@ def _is_stale(entry: os.DirEntry | Path, name: str | None = None) -> bool:
     return False
 
 
-def stale_temp_files(folder: str | os.PathLike, name: str | None = None) -> list[Path]:
+def stale_temp_files(folder: str | os.PathLike[str], name: str | None = None) -> list[Path]:
     """Temporary files left in ``folder`` by saves that were killed (of the file ``name`` only, if given)."""
     try:
         with os.scandir(folder) as entries:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from typing import TypeGuard, overload
 
 from visualbp.core import limits
 
@@ -34,29 +35,28 @@ MAX_EPOCH_REACHED = 10**15
 MAX_STEP_REACHED = 2**62
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[numbers.Integral]:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def check_sizes(sizes: Sequence[int]) -> list[int]:
     """Layer sizes such as ``[784, 30, 10]``: at least 2 layers, each a positive whole number."""
     try:
-        sizes = list(sizes)
+        items: list[object] = list(sizes)
     except TypeError:
         raise ValueError(f"sizes must be a list of layer sizes such as [784, 30, 10], not {sizes!r}") from None
-    if len(sizes) < 2:
+    if len(items) < 2:
         raise ValueError(
-            f"a network needs at least 2 layers (input and output), got {len(sizes)}: {sizes!r}"
+            f"a network needs at least 2 layers (input and output), got {len(items)}: {items!r}"
         )
-    if len(sizes) > MAX_LAYERS:
-        raise ValueError(f"{len(sizes)} layers is more than the limit of {MAX_LAYERS}")
+    if len(items) > MAX_LAYERS:
+        raise ValueError(f"{len(items)} layers is more than the limit of {MAX_LAYERS}")
     clean = []
-    for i, n in enumerate(sizes, start=1):
-        if not _is_int(n):
-            if isinstance(n, float) and n.is_integer():
-                n = int(n)
-            else:
-                raise ValueError(f"layer {i} size must be a whole number, got {n!r}")
+    for i, item in enumerate(items, start=1):
+        if _is_int(item) or (isinstance(item, float) and item.is_integer()):
+            n = int(item)
+        else:
+            raise ValueError(f"layer {i} size must be a whole number, got {item!r}")
         if n < 1:
             raise ValueError(f"layer {i} must have at least 1 neuron, got {n}")
         if n > MAX_LAYER_SIZE:
@@ -96,14 +96,15 @@ def check_count(name: str, value: object, minimum: int = 1) -> int:
     """A whole number ≥ ``minimum`` (minibatch size, epochs)."""
     if not _is_int(value):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+    whole = int(value)
+    if whole < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {whole}")
+    return whole
 
 
 def check_bounded(name: str, value: object, low: int, high: int) -> int:
     """A whole number in ``low`` … ``high``."""
-    if not _is_int(value) or not low <= value <= high:
+    if not _is_int(value) or not low <= int(value) <= high:
         raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
     return int(value)
 
@@ -118,6 +119,12 @@ def check_epochs(epochs: object) -> int:
     return limits.EPOCHS.check(epochs)
 
 
+@overload
+def check_seed(seed: None) -> None: ...
+@overload
+def check_seed(seed: int) -> int: ...
+@overload
+def check_seed(seed: object) -> int | None: ...
 def check_seed(seed: object) -> int | None:
     """A seed: None (fresh randomness) or a whole number in ``limits.SEED``."""
     return None if seed is None else limits.SEED.check(seed)

@@ -149,7 +149,7 @@ class Dataset:
 def _frozen(a: Any, dtype: type, where: str, label: str) -> np.ndarray:
     """Return ``a`` as a C-contiguous, read-only array of ``dtype``."""
     try:
-        arr = np.ascontiguousarray(a, dtype=dtype)
+        arr: np.ndarray = np.ascontiguousarray(a, dtype=dtype)
     except (TypeError, ValueError, OverflowError) as exc:
         raise DatasetError(f"{where}: {label} cannot be converted to {np.dtype(dtype)}: {exc}") from None
     if arr.flags.writeable:

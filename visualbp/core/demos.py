@@ -79,7 +79,8 @@ class Demo:
 
     def config(self) -> SessionConfig:
         """The lesson's validated SessionConfig (fields not named keep their defaults)."""
-        return SessionConfig(**{k: (tuple(v) if k == "sizes" else v) for k, v in self.settings.items()}).validated()
+        fields: dict[str, Any] = {k: (tuple(v) if k == "sizes" else v) for k, v in self.settings.items()}
+        return SessionConfig(**fields).validated()
 
     def make_breakpoints(self) -> Breakpoints:
         """A Breakpoints with the demo's fields set (the rest at their defaults: off)."""
@@ -187,7 +188,7 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
     if granularity not in GRANULARITIES:
         raise _fail(name, "granularity", f"must be one of {', '.join(GRANULARITIES)}, got {granularity!r}")
     steps = entry.get("steps", 0)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not 0 <= steps <= MAX_STEPS:
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not 0 <= int(steps) <= MAX_STEPS:
         raise _fail(name, "steps", f"must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r:.40}")
     scale = entry.get("weight_scale", 1.0)
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale <= 0:

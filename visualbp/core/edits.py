@@ -83,21 +83,24 @@ class EditRecord(StepRecord):
         """Put a typed input, or the network Reset returns to, back (← does the weights and biases itself)."""
         if self.initial_before is not None:
             engine.initial_parameters = self.initial_before
+        row = self.row
+        if row is None:  # a weight or a bias: ← put the arrays back
+            return
         if self.target == IMAGE:  # a drawn input: every x_k of the row as it was
             originals = _ORIGINAL_INPUTS.get(engine, {})
             for k, value in enumerate(self.arrays["x_before"].tolist()):
-                engine.set_input(self.row, k, value)
-                if originals.get((self.row, k)) == value:
-                    del originals[(self.row, k)]
+                engine.set_input(row, k, value)
+                if originals.get((row, k)) == value:
+                    del originals[(row, k)]
         elif self.target == "x":
-            engine.set_input(self.row, self.k, self.old)
+            engine.set_input(row, self.k, self.old)
             originals = _ORIGINAL_INPUTS.get(engine, {})
-            if originals.get((self.row, self.k)) == self.old:
-                del originals[(self.row, self.k)]
+            if originals.get((row, self.k)) == self.old:
+                del originals[(row, self.k)]
 
     def describe(self) -> str:
         """'edit: w^3_21 ← 1/2 (was -0.318) · minibatch 1 · epoch 1'."""
-        where = f" of training example {self.row + 1}" if self.target in ("x", IMAGE) else ""
+        where = f" of training example {self.row + 1}" if self.row is not None else ""  # an input x (or drawn)
         if self.target == IMAGE:
             return f"edit: x{where} ← {self.text} · minibatch {self.batch + 1} · epoch {self.epoch + 1}"
         return (f"edit: {self.symbol}{where} ← {self.text} (was {self.old:.3g}) · minibatch {self.batch + 1} · "
@@ -173,7 +176,7 @@ def edit(engine: Engine, target: str, l: int, j: int, k: int, value: str | float
 
     def apply() -> None:
         net = engine.net
-        if target == "x":
+        if row is not None:  # target "x"
             _ORIGINAL_INPUTS.setdefault(engine, {}).setdefault((row, k), old)
             engine.set_input(row, k, new)  # into the engine's own copy: the loaded dataset is never written
             return

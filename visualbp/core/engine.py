@@ -90,6 +90,9 @@ class Engine(WholeMinibatches, HandEdits):
         self.X, self.Y = self._X1.X, Y
         self._own_rows = False  # set_input copies the rows before it writes one
         self.labels = np.argmax(Y, axis=1)
+        self.X_val: np.ndarray | None
+        self.Y_val: np.ndarray | None
+        self.labels_val: np.ndarray | None
         if X_val is not None and len(X_val):
             self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)
             self.Y_val = np.ascontiguousarray(Y_val, dtype=np.float64)
@@ -463,7 +466,7 @@ class Engine(WholeMinibatches, HandEdits):
         nan = float("nan")
         val_cost = val_acc = nan
         with quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
-            if self.X_val is not None:
+            if self.X_val is not None and self.Y_val is not None and self.labels_val is not None:
                 val_cost = net.cost_arrays(self.X_val, self.Y_val)
                 val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
             return EpochStats(

@@ -135,8 +135,8 @@ class Question:
         return judge(prediction, self.answer)
 
 
-def _sub(*idx: int) -> str:
-    parts = [str(i + 1) for i in idx]
+def _sub(*idx: int | None) -> str:
+    parts = [str(i + 1) for i in idx if i is not None]
     return ("" if all(len(p) == 1 for p in parts) else ",").join(parts)
 
 
@@ -168,6 +168,8 @@ def next_question(engine: Engine, selected: tuple[int, int] | None = None,
         raise ValueError(f"a {record.kind.value} step gives {', '.join(ASKABLE[record.kind])}, not {quantity!r}")
     r = readout(shadow, record, selected)
     c = r.choice
+    if c is None:  # every askable step chooses a neuron or a weight
+        return None
     return Question(record.kind, record.l, quantity, symbol(record.kind, quantity, record.l, c.j, c.k),
                     float(r.values[quantity]), r, engine.step_index)
 
@@ -207,7 +209,8 @@ class Lesson:
     ask: Mapping[Kind, str] = field(default_factory=dict)
 
     def config(self) -> SessionConfig:
-        return SessionConfig(**{k: (tuple(v) if k == "sizes" else v) for k, v in self.settings.items()}).validated()
+        fields: dict[str, Any] = {k: (tuple(v) if k == "sizes" else v) for k, v in self.settings.items()}
+        return SessionConfig(**fields).validated()
 
 
 _KEYS = {"name", "title", "description", "config", "steps", "select", "questions", "ask"}

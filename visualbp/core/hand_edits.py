@@ -7,19 +7,42 @@ get new arrays; a typed input goes into the engine's own copy of the training ro
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from visualbp.core import fastpath
-from visualbp.core.pseudocode import between
+from visualbp.core.pseudocode import State, between
 from visualbp.core.steps import StepRecord
+
+R = TypeVar("R", bound=StepRecord)
+
+if TYPE_CHECKING:
+    from visualbp.core.events import Event
+    from visualbp.core.network import Network
+    from visualbp.core.replay import Chain
 
 
 class HandEdits:
     """``take_edit`` and ``set_input``; the engine provides the state, the history and the rows."""
 
-    def take_edit(self, make_record: Callable[[int, int, int, int], StepRecord],
-                  apply: Callable[[], None]) -> StepRecord:
+    if TYPE_CHECKING:  # what the engine (visualbp.core.engine.Engine) provides
+        net: Network
+        X: np.ndarray
+        _X1: fastpath.Rows
+        _own_rows: bool
+        _owned_ids: tuple
+        _chunk: tuple | None
+        _state: State
+        last_record: StepRecord | None
+        step_taken: Event
+
+        def _batch_size_at(self, offset: int) -> int: ...
+        def _bump_version(self) -> None: ...
+        def _push(self, record: StepRecord, before: State, weights: list | None, biases: list | int, nbytes: int,
+                  chain: Chain | None = None) -> None: ...
+
+    def take_edit(self, make_record: Callable[[int, int, int, int], R], apply: Callable[[], None]) -> R:
         """One edit by hand (``core.edits``) as a step of the history: ``apply()`` binds new weight or bias
         arrays or writes a training input, ``make_record(index, epoch, batch, m)`` names it. A minibatch under
         way starts again at its first example, its sums having been taken at the old values; ← puts back the

@@ -80,9 +80,10 @@ class WholeLimit:
         """``value`` as an int if it is a whole number within the bounds (not a bool, not 3.0)."""
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise ValueError(self.message(repr(value)))
-        if not self.low <= value <= self.high:
-            raise ValueError(self.message(f"{int(value):,}"))
-        return int(value)
+        whole = int(value)
+        if not self.low <= whole <= self.high:
+            raise ValueError(self.message(f"{whole:,}"))
+        return whole
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,8 @@ def mistakes(net: Network, X: np.ndarray, labels: np.ndarray, limit: int = 200) 
         a_pred.append(out[p[rows], rows])
     if not index:
         return Mistakes((), 0, 0, confusion)
-    index, true, predicted, a_true, a_pred = (np.concatenate(v) for v in (index, true, predicted, a_true, a_pred))
-    order = np.argsort(-(a_pred - a_true), kind="stable")[:max(0, limit)]
-    wrong = tuple(Mistake(int(index[i]), int(true[i]), int(predicted[i]), float(a_true[i]), float(a_pred[i]))
+    rows_, true_, predicted_, a_true_, a_pred_ = (np.concatenate(v) for v in (index, true, predicted, a_true, a_pred))
+    order = np.argsort(-(a_pred_ - a_true_), kind="stable")[:max(0, limit)]
+    wrong = tuple(Mistake(int(rows_[i]), int(true_[i]), int(predicted_[i]), float(a_true_[i]), float(a_pred_[i]))
                   for i in order)
-    return Mistakes(wrong, int(len(index)), int(len(X)), confusion)
+    return Mistakes(wrong, int(len(rows_)), int(len(X)), confusion)

@@ -19,6 +19,7 @@ itself, so step history can keep the old ones by reference.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -59,7 +60,8 @@ class Network:
         self.init = init
         self.lmbda = checks.check_lmbda(lmbda)
         seed = checks.check_seed(seed)
-        self.seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed
+        # a SeedSequence made without entropy draws an int
+        self.seed = cast(int, np.random.SeedSequence().entropy) % 2**32 if seed is None else seed
         rng = np.random.default_rng(self.seed)
         # Biases b^l: N(0, 1), shape (n_l, 1). Weights w^l: N(0, 1) ("standard", chapters 1–2)
         # or N(0, 1/n_in) ("scaled", chapter 3), shape (n_l, n_{l-1}): row j, column k is w^l_jk.

@@ -89,9 +89,9 @@ def path_count(sizes: list[int] | tuple[int, ...], l: int) -> int:
 
 
 def _forward(net: Network, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """z^l and a^l of every layer (zs[0] is None for the input), as flat vectors."""
+    """z^l and a^l of every layer (zs[0] is empty: the input has no z), as flat vectors."""
     a = np.asarray(x, dtype=float).reshape(-1, 1)
-    zs, acts = [None], [a.ravel()]
+    zs, acts = [np.empty(0)], [a.ravel()]
     for i, (b, w) in enumerate(zip(net.biases, net.weights)):
         z = w @ a + b
         a = net.layer_activation(i)(z)
@@ -125,8 +125,8 @@ def path_sum(net: Network, x: np.ndarray, y: np.ndarray, l: int, j: int, k: int,
     y = np.asarray(y, dtype=float).reshape(-1, 1)
     zs, acts = _forward(net, x)
     # by the book's layer r: fps[r] = f'(z^r), acts[r] = a^r (index 0 unused)
-    fps = [None, None] + [net.layer_activation(r - 2).prime(zs[r - 1], acts[r - 1]) for r in range(2, L + 1)]
-    acts = [None] + acts
+    fps = [np.empty(0)] * 2 + [net.layer_activation(r - 2).prime(zs[r - 1], acts[r - 1]) for r in range(2, L + 1)]
+    acts = [np.empty(0)] + acts
     z_L, a_L = zs[L - 1].reshape(-1, 1), acts[L].reshape(-1, 1)
     delta_L = net.cost.delta(z_L, a_L, y, net.output_activation).ravel()  # BP1: f'(z^L_m) ∂C/∂a^L_m
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -87,9 +87,16 @@ def program(L: int, m: int) -> tuple[Op, ...]:
     one += [(Kind.OUTPUT_ERROR, L)] + [(Kind.BACKPROP_ERROR, l) for l in range(L - 1, 1, -1)]
     for l in range(L, 1, -1):
         one += [(Kind.GRADIENT_B, l), (Kind.GRADIENT_W, l)]
-    ops = [(k, l, x) for x in range(m) for k, l in one]
+    ops: list[tuple[Kind, int, int | None]] = [(k, l, x) for x in range(m) for k, l in one]
     ops += [(Kind.UPDATE, l, None) for l in range(2, L + 1)]
     return tuple(ops)
+
+
+def _target(s: State) -> np.ndarray:
+    """The current example's desired output y (set by its a^1 = x step)."""
+    if s.y is None:
+        raise ValueError("no example has been fed forward in this minibatch yet: its target y is unknown")
+    return s.y
 
 
 def apply(net: Network, s: State, kind: Kind, l: int, x: int | None, eta: float, n: int,
@@ -101,6 +108,8 @@ def apply(net: Network, s: State, kind: Kind, l: int, x: int | None, eta: float,
     """
     i = l - 2  # index into net.weights / net.biases for layer l
     if kind is Kind.INPUT:  # a^1 = x
+        if x is None:
+            raise ValueError("an input step needs the index x of its example in the minibatch")
         a1, y = example(x)
         empty = (None,) * (net.num_layers + 1)
         s = replace(s, a=put(empty, 1, a1), z=empty, sp=empty, delta=empty,
@@ -114,13 +123,14 @@ def apply(net: Network, s: State, kind: Kind, l: int, x: int | None, eta: float,
         s = replace(s, z=put(s.z, l, z), a=put(s.a, l, a), sp=put(s.sp, l, sp))
         arrays = {"z": z, "a": a, "sp": sp}
         if l == net.num_layers:
-            c = net.cost.fn(a, s.y)
+            c = net.cost.fn(a, _target(s))
             s = replace(s, cost_sum=s.cost_sum + c)
             arrays["cost"] = np.array(c)
         return s, arrays
     if kind is Kind.OUTPUT_ERROR:  # BP1
-        grad_a = net.cost.grad_a(s.a[l], s.y)
-        delta = net.cost.delta(s.z[l], s.a[l], s.y, net.output_activation)
+        y = _target(s)
+        grad_a = net.cost.grad_a(s.a[l], y)
+        delta = net.cost.delta(s.z[l], s.a[l], y, net.output_activation)
         return replace(s, delta=put(s.delta, l, delta)), {"grad_a": grad_a, "sp": s.sp[l], "delta": delta}
     if kind is Kind.BACKPROP_ERROR:  # BP2
         wtd = net.weights[i + 1].T @ s.delta[l + 1]

@@ -193,7 +193,8 @@ def readout(engine, record: StepRecord, selected: tuple[int, int] | None = None)
         c = choose_weight(l, nw, net.weights[l - 2], "∂C/∂w", selected, rank1)
         a_k = float(a_prev[c.k, 0]) if a_prev is not None else None
         d_j = float(delta[c.j, 0]) if delta is not None else None
-        return Readout(choice=c, values=_values(a_k=a_k, delta_j=d_j, nabla_w=nw[c.j, c.k], sum_w=total[c.j, c.k]),
+        return Readout(choice=c, values=_values(a_k=a_k, delta_j=d_j, nabla_w=float(nw[c.j, c.k]),
+                                                                          sum_w=float(total[c.j, c.k])),
                        examples=examples, **base)
     if kind is Kind.UPDATE:
         return _update(engine, record, selected, base)

@@ -46,8 +46,8 @@ class Chain:
         """New arrays ``[w^l | b^l]`` after the first ``count`` minibatches, the scaled gradient
         (η/m Σ_x) of the last of them (None when ``count`` is 0) and its η."""
         params = [p.copy() for p in self.params]
-        grads = [np.empty_like(p) for p in params] if count else None
+        grads = [np.empty_like(p) for p in params] if count else []
         eta = 0.0
         for rows, eta, decay in self.steps[:count]:
             self.kernel.minibatch(params, X1[rows], Y[rows], eta / len(rows), grads, decay)
-        return params, grads, eta
+        return params, (grads if count else None), eta

@@ -20,6 +20,7 @@ import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,8 @@ def _write_npz(path: str | os.PathLike, header: dict, arrays: dict[str, np.ndarr
         raise SessionFileError(f"{path}: the settings and history take {len(text):,} bytes, more than the "
                                f"{MAX_HEADER_BYTES:,} a file holds: clear some kept runs, then save")
     meta = np.frombuffer(text, dtype=np.uint8)
-    atomic_write(path, lambda f: np.savez_compressed(f, __header__=meta, **arrays))
+    members: dict[str, Any] = {"__header__": meta, **arrays}  # npz members by name (not savez's own keywords)
+    atomic_write(path, lambda f: np.savez_compressed(f, **members))
 
 
 def _zip_directory_size(raw: bytes, name: str) -> None:
@@ -200,7 +202,7 @@ def _message(exc: BaseException) -> str:
 
 
 def _shapes(sizes: list[int], prefixes: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
-    shapes = {}
+    shapes: dict[str, tuple[int, ...]] = {}
     for prefix in prefixes:
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             shapes[f"{prefix}w{i}"] = (n_out, n_in)
@@ -210,7 +212,8 @@ def _shapes(sizes: list[int], prefixes: tuple[str, ...]) -> dict[str, tuple[int,
 
 def _layer_arrays(name: str, arrays: dict, prefix: str, sizes: list[int]) -> tuple[list, list]:
     """The checked arrays w^l, b^l of one set (current or initial), finite, in layer order."""
-    weights, biases = [], []
+    weights: list[np.ndarray] = []
+    biases: list[np.ndarray] = []
     for i in range(len(sizes) - 1):
         for kind, out in (("w", weights), ("b", biases)):
             key = f"{prefix}{kind}{i}"
@@ -264,6 +267,7 @@ def save_session(path: str | os.PathLike, saved: SavedSession) -> None:
     for key, a in arrays.items():  # what load_session would refuse is not written (nor the old file replaced)
         if not np.isfinite(a).all():
             m = _MEMBER.fullmatch(f"{key}.npy")
+            assert m is not None  # every key was made above as a member name: w{i}, b{i}, init_w{i}, init_b{i}
             kind, layer = ("weights w" if "w" in key else "biases b"), int(m[3]) + 2  # key index i is layer i + 2
             when = "initial " if m[2] else ""
             raise SessionFileError(f"{path}: the {when}{kind}^{layer} are not finite numbers (the run diverged): "

@@ -10,13 +10,18 @@ weights for ±∞/NaN without reading them while a bound on |w| keeps far from o
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from visualbp.core import fastpath
-from visualbp.core.pseudocode import quiet_fp
+from visualbp.core.pseudocode import State, quiet_fp
 from visualbp.core.replay import REPLAY_WORK, Chain
-from visualbp.core.steps import BatchStats, Divergence, StepRecord, batch_record
+from visualbp.core.steps import BatchStats, Divergence, EpochStats, StepRecord, batch_record
+
+if TYPE_CHECKING:
+    from visualbp.core.events import Event
+    from visualbp.core.network import Network
 
 
 def _max_abs(arrays: list[np.ndarray]) -> float:
@@ -26,6 +31,30 @@ def _max_abs(arrays: list[np.ndarray]) -> float:
 
 class WholeMinibatches:
     """``_fast_batch`` and what it keeps; the engine provides net, X, Y, the state and the history."""
+
+    if TYPE_CHECKING:  # what the engine (visualbp.core.engine.Engine) provides
+        net: Network
+        X: np.ndarray
+        Y: np.ndarray
+        _X1: fastpath.Rows
+        _m: int
+        _eta: float
+        _state: State
+        _weights_version: int
+        last_record: StepRecord | None
+        divergence: Divergence | None
+        _last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None
+        _last_scaled: tuple[list[np.ndarray], float] | None
+        step_taken: Event
+        batch_done: Event
+        epoch_done: Event
+        diverged: Event
+
+        def _perm(self, epoch: int) -> np.ndarray: ...
+        def _after(self, step: int, epoch: int, batch: int, offset: int) -> tuple[State, bool]: ...
+        def _push(self, record: StepRecord, before: State, weights: list | None, biases: list | int, nbytes: int,
+                  chain: Chain | None = None) -> None: ...
+        def evaluate(self) -> EpochStats: ...
 
     def _init_whole_minibatches(self) -> None:
         # [w^l | b^l] arrays the whole-minibatch pass updates in place while net.weights/net.biases are

@@ -84,7 +84,7 @@ class BoundaryCard(_Card):
         plot.getPlotItem().showGrid(x=False, y=False)
         plot.setAspectLocked(True)
         box = _SquareBox(plot)
-        super().__init__("Decision boundary", box)
+        super().__init__("Decision boundary", plot, body=box)
         self.session = session
         self.box = box
         self.plot = plot

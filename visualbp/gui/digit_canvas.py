@@ -145,7 +145,7 @@ class DrawDigitPanel(QWidget):
         self.canvas.setEnabled(usable)
         self.use_button.setEnabled(usable)
         self.clear_button.setEnabled(usable)
-        if usable:
+        if shape is not None:
             if self.canvas.pixels.shape != shape:
                 self.canvas.set_shape(shape)
             self.intro.setText(f"Draw a digit ({shape[1]}×{shape[0]} pixels, left button draws, right erases), "

@@ -27,10 +27,17 @@ def typed(record: EditRecord) -> str:
     return record.text.replace("-", "−")
 
 
+def _example(record: EditRecord) -> int:
+    """The training example an input edit changed, counted from 1."""
+    if record.row is None:
+        raise ValueError(f"an edit of {record.target} names no training example")
+    return record.row + 1
+
+
 def title(record: EditRecord) -> str:
     """'edit by hand · layer l = 3' (an input: '· the input, training example 17')."""
     if record.target in ("x", IMAGE):
-        return f"edit by hand · the input, training example {record.row + 1}"
+        return f"edit by hand · the input, training example {_example(record)}"
     return f"edit by hand · layer l = {record.l}"
 
 
@@ -45,13 +52,13 @@ def numbers(record: EditRecord) -> str:
     """The value the text stands for when it is not already a plain number, and what it changes."""
     if record.target == IMAGE:
         n = record.arrays["x"].size
-        return (f"a^{{1}} = x: all {n} inputs of training example {record.row + 1} from now on "
+        return (f"a^{{1}} = x: all {n} inputs of training example {_example(record)} from now on "
                 f"(its row of the training data)")
     lines = []
     if "/" in record.text or "e" in record.text.lower():  # a fraction or an exponent: its value
         lines.append(f"{symbol(record)} = {typed(record)} = {num(record.new)}")
     if record.target == "x":
-        lines.append(f"a^{{1}}_{{{indices(record.k)}}} = {symbol(record)} of training example {record.row + 1} "
+        lines.append(f"a^{{1}}_{{{indices(record.k)}}} = {symbol(record)} of training example {_example(record)} "
                      f"from now on (its row of the training data)")
     else:
         lines.append(f"Δ{symbol(record)} = {num(record.new - record.old)}")

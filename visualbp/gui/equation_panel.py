@@ -19,6 +19,7 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QFont, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from visualbp.core.edits import EditRecord
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
@@ -386,7 +387,7 @@ class EquationPanel(QWidget):
             hint = load_texts()["start_hint"]
             self.numbers_label.setText(f"<span style='color:{th.muted}'>{html.escape(hint)}</span>")
             self.which_label.setText("")
-        elif record.kind is Kind.EDIT:  # a value typed by hand
+        elif isinstance(record, EditRecord):  # a value typed by hand (Kind.EDIT)
             self._show_edit(record)
         else:
             r = readout(session.engine, record, session.selected)
@@ -405,7 +406,7 @@ class EquationPanel(QWidget):
         self._narration = self._narration_now(record)
         self.narration_label.setText(self._narration)
 
-    def _show_edit(self, record: StepRecord) -> None:
+    def _show_edit(self, record: EditRecord) -> None:
         self._active = ""
         self._set_rows(())
         self.title_label.setText(edit_text.title(record))
@@ -423,7 +424,7 @@ class EquationPanel(QWidget):
         session, engine, net = self.session, self.session.engine, self.session.net
         granularity = session.granularity.value
         L, m = net.num_layers, engine.mini_batch_size
-        if self.lesson_shown():
+        if self.lesson_shown() and self._lesson is not None:
             title, description, written_for = self._lesson
             return f"{title}. " + narration.lesson_text(description, written_for, granularity, L, m,
                                                        engine.batches_per_epoch)
@@ -443,6 +444,6 @@ class EquationPanel(QWidget):
     def _drawn_note(self, l: int, n: int, j: int) -> str:
         """Says so when neuron j of a wide layer is past the ones the graph draws."""
         data, sizes = self.session.dataset, self.session.net.sizes
-        image = bool(data.image_shape) and int(np.prod(data.image_shape)) == sizes[0]
+        image = data.image_shape is not None and int(np.prod(data.image_shape)) == sizes[0]
         drawn = neurons_drawn(l, n, image, bool(data.is_2d) and sizes[0] == 2)
         return "" if j < drawn else f" — not drawn: the graph shows j = 1 … {drawn:,} of {n:,}"

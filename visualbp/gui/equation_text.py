@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from visualbp.core.readout import Readout, Why
+from visualbp.core.readout import Choice, Readout, Why
 from visualbp.core.steps import Kind
 from visualbp.gui.notation import equation_number as num
 from visualbp.gui.notation import indices, shown, signed_term
@@ -101,11 +101,20 @@ def equation(r: Readout) -> str:
 
 # --------------------------------------------------------------------------- one neuron's numbers
 
+def _weight_k(c: Choice) -> int:
+    """k of the weight w^l_jk a readout chose."""
+    if c.k is None:
+        raise ValueError(f"the readout chose neuron j={c.j + 1} of layer {c.l}, not a weight")
+    return c.k
+
+
 def numbers(r: Readout) -> str:
     """The equation for the readout's neuron or weight with every number plugged in (markup)."""
     kind, l, v, c = r.kind, r.l, r.values, r.choice
     if kind is Kind.BATCH:
         return _batch_numbers(r)
+    if c is None:
+        raise ValueError(f"a {kind.value} readout names its neuron or weight")
     J = indices(c.j)
     if kind is Kind.INPUT:
         text = f"a^{{1}}_{{{J}}} = x_{{{J}}} = *{{{num(v['x'])}}}"
@@ -140,9 +149,10 @@ def numbers(r: Readout) -> str:
             text += (f"\n~{{summed over the minibatch so far ({r.examples} of {r.batch_size}): "
                      f"Σ_{{x}} ∂C_{{x}}/∂b^{{{l}}}_{{{J}}} = {num(v['sum_b'])}}}")
         return text
-    JK = indices(c.j, c.k)
+    k = _weight_k(c)
+    JK = indices(c.j, k)
     if kind is Kind.GRADIENT_W:
-        text = f"∂C/∂w^{{{l}}}_{{{JK}}} = a^{{{l - 1}}}_{{{indices(c.k)}}} δ^{{{l}}}_{{{J}}} = "
+        text = f"∂C/∂w^{{{l}}}_{{{JK}}} = a^{{{l - 1}}}_{{{indices(k)}}} δ^{{{l}}}_{{{J}}} = "
         if "a_k" in v and "delta_j" in v:
             text += f"({num(v['a_k'])})({num(v['delta_j'])}) = "
         text += f"*{{{num(v['nabla_w'])}}}"
@@ -173,7 +183,7 @@ def _batch_numbers(r: Readout) -> str:
     text = f"C = 1/m Σ_{{x}} C_{{x}} = *{{{num(v['cost'])}}}    ~{{mean over the m = {m} examples}}"
     if r.choice is None or "g" not in v:
         return text
-    l, JK = r.choice.l, indices(r.choice.j, r.choice.k)
+    l, JK = r.choice.l, indices(r.choice.j, _weight_k(r.choice))
     g = num(v["g"])
     text += (f"\n∂C/∂w^{{{l}}}_{{{JK}}} = {g} (mean over x), "
              f"so w^{{{l}}}_{{{JK}}} moved by −η·{f'({g})' if g.startswith('−') else g} = {num(v['step'])}")

@@ -170,8 +170,8 @@ class NeuronInspector(QWidget):
             pi.hideAxis("bottom")
             pi.setLabel("left", "")
             pi.autoRange(padding=0.02)
-            w = sym("w", l, j, "k")
-            self.caption.setText(notation_html(f"incoming weights {w} as a {shape[0]}×{shape[1]} image "
+            w_jk = sym("w", l, j, "k")
+            self.caption.setText(notation_html(f"incoming weights {w_jk} as a {shape[0]}×{shape[1]} image "
                                                f"(receptive field); scale ±{number(v, 2)}"))
             return
         pi.invertY(False)

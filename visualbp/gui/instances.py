@@ -19,9 +19,11 @@ import shutil
 import socket
 import threading
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
+fcntl: types.ModuleType | None
 try:
     import fcntl
 except ImportError:  # not POSIX: the PID in the lock decides

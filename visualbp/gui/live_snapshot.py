@@ -47,6 +47,6 @@ def live_snapshot(engine: Engine, config: SessionConfig, history: list[EpochStat
     weights, biases = engine.batch_start_parameters()
     initial_w, initial_b = engine.initial_parameters
     epoch, batch, offset, step = engine.position
-    copied = [[a.copy() for a in arrays] for arrays in (weights, biases, initial_w, initial_b)]
-    deliver(SavedSession(config, *copied, epoch=epoch, batch=batch, offset=offset, step=step,
+    w, b, w0, b0 = ([a.copy() for a in arrays] for arrays in (weights, biases, initial_w, initial_b))
+    deliver(SavedSession(config, w, b, w0, b0, epoch=epoch, batch=batch, offset=offset, step=step,
                          epoch_history=history, extra=extra))

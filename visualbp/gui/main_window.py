@@ -27,6 +27,7 @@ from visualbp.gui.inspector import NeuronInspector
 from visualbp.gui.network import NetworkView
 from visualbp.gui.plots import PlotsPanel
 from visualbp.gui.presentation import Presentation, dark_palette  # noqa: F401 (dark_palette: re-exported)
+from visualbp.gui.qt_helpers import present
 from visualbp.gui.recovery import Recovery
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import SetupPanel
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         else:  # centred on a large screen
             self.move(available.center() - self.rect().center())
         if remember_layout:
-            self._restore_layout(screen)
+            self._restore_layout(present(screen, "screen"))
 
     def _dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -187,14 +188,14 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- menus
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = present(bar.addMenu("&File"), "File menu")
         self.files.populate(file_menu)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view = bar.addMenu("&View")
+        view = present(bar.addMenu("&View"), "View menu")
         fit = QAction("&Fit network in view", self)
         fit.setShortcut(QKeySequence("F"))
         fit.triggered.connect(self.network_view.fit)
@@ -214,7 +215,8 @@ class MainWindow(QMainWindow):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(key))
             view.addAction(toggle)
-        self.addActions([dock.toggleViewAction() for dock in keys])  # the keys work with the menu bar hidden
+        # the keys work with the menu bar hidden
+        self.addActions([present(dock.toggleViewAction(), "dock action") for dock in keys])
         view.addSeparator()
         self.presentation.populate(view)
 

@@ -12,7 +12,7 @@ from PyQt6.QtCore import QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QIcon, QImage, QPixmap
 from PyQt6.QtWidgets import QDockWidget, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from visualbp.core.mistakes import Mistake, mistakes
+from visualbp.core.mistakes import Mistake, Mistakes, mistakes
 
 #: Most mistakes listed (the count says how many there are).
 LIMIT = 200
@@ -50,7 +50,7 @@ class MistakesPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         for widget in (self.summary, self.list, self.detail):
             layout.addWidget(widget)
-        self.result = None
+        self.result: Mistakes | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)

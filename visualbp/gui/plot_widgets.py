@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from numpy.typing import ArrayLike
 from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetrics, QTextDocument
 from PyQt6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -97,7 +98,7 @@ class _Curve:
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) as drawn (copies; empty before any)."""
-        if self.x is None:
+        if self.x is None or self.y is None:
             return np.empty(0), np.empty(0)
         return self.x.copy(), self.y.copy()
 
@@ -137,7 +138,7 @@ class _Axis(pg.AxisItem):
             return [(spacing, t) for spacing, t in stdTicks if spacing >= 1.0]
         first, last = int(math.floor(minVal)), int(math.ceil(maxVal))
         decades = [float(v) for v in range(first, last + 1) if minVal <= v <= maxVal]
-        levels = [(1.0, decades)]
+        levels: list[tuple[float | None, list[float]]] = [(1.0, decades)]
         if size / max(span, 1e-9) >= 50 or len(decades) < 2:  # room for 3 labels a decade
             inner = [v + math.log10(m) for v in range(first, last) for m in (2, 5)]
             levels.append((None, [v for v in inner if minVal <= v <= maxVal]))
@@ -153,6 +154,8 @@ class _Axis(pg.AxisItem):
 
 class _Plot(pg.PlotWidget):
     """A PlotWidget with the panel's look and a hover label that follows the mouse."""
+
+    _custom_hover: weakref.WeakMethod | None
 
     @property
     def custom_hover(self):
@@ -172,7 +175,7 @@ class _Plot(pg.PlotWidget):
         self.keep_axis_labels = False  # in presentation mode too (the decision boundary's x1, x2)
         self.x_label_shown = True  # the x axis's title ("epoch"): once under a column of x-linked plots is enough
         self.log_y = False
-        self._custom_hover: weakref.WeakMethod | None = None
+        self._custom_hover = None
         self.value_format = "{:.4g}"
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -325,7 +328,7 @@ class _Plot(pg.PlotWidget):
         pw, ph = vb.viewPixelSize()
         best: tuple[float, _Curve, int] | None = None
         for curve in self.curves:
-            if curve.x is None or not len(curve.x) or not curve.item.isVisible():
+            if curve.x is None or curve.y is None or not len(curve.x) or not curve.item.isVisible():
                 continue
             vy = np.log10(curve.y) if self.log_y else curve.y
             d2 = ((curve.x - p.x()) / pw) ** 2 + ((vy - p.y()) / ph) ** 2
@@ -336,6 +339,7 @@ class _Plot(pg.PlotWidget):
             self.hide_hover()
             return ""
         _, curve, i = best
+        assert curve.x is not None and curve.y is not None  # a best curve has points (the loop above)
         x, y = float(curve.x[i]), float(curve.y[i])
         where = f"epoch {x:.0f}" if abs(x - round(x)) < 1e-9 else f"epoch {x:.2f}"
         text = f"{where} · {curve.name} {self.value_format.format(y)}{curve.unit}"
@@ -363,7 +367,7 @@ class _Plot(pg.PlotWidget):
         self.getPlotItem().removeItem(curve.item)
         self.curves.remove(curve)
 
-    def set_curve(self, curve: _Curve, x: np.ndarray, y: np.ndarray, positive: bool = False) -> None:
+    def set_curve(self, curve: _Curve, x: ArrayLike, y: ArrayLike, positive: bool = False) -> None:
         """Show (x, y) without non-finite points (and, on a log axis, without y ≤ 0)."""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         keep = np.isfinite(x) & np.isfinite(y)
@@ -388,7 +392,8 @@ class _Card(QWidget):
     where it does not fit on the title's line it takes a line of its own below (not three wrapped lines).
     """
 
-    def __init__(self, title: str, plot: QWidget, *controls: QWidget) -> None:
+    def __init__(self, title: str, plot: _Plot, *controls: QWidget, body: QWidget | None = None) -> None:
+        """``body``: what the card shows under its header, ``plot`` or a widget holding it."""
         super().__init__()
         self.plot = plot
         self.title = QLabel(title)
@@ -410,7 +415,7 @@ class _Card(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(self._header)
-        box.addWidget(plot, 1)
+        box.addWidget(plot if body is None else body, 1)
 
     def _place_legend(self, below: bool) -> None:
         """The legend beside the title, or on a line of its own under title and controls."""

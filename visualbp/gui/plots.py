@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from PyQt6.QtCore import QTimer
@@ -71,15 +72,16 @@ class PlotsPanel(QWidget):
 
         # 1. cost
         self.cost_plot = _Plot("epoch", "C")  # the card names the quantity: short titles leave room
-        marker = dict(symbol="o", symbolSize=5, symbolPen=None)
-        dense = dict(autoDownsample=True, downsampleMethod="peak", clipToView=True, skipFiniteCheck=True)
+        marker: dict[str, Any] = dict(symbol="o", symbolSize=5, symbolPen=None)
+        dense: dict[str, Any] = dict(autoDownsample=True, downsampleMethod="peak", clipToView=True,
+                                     skipFiniteCheck=True)
         # dense curves are drawn 1 px wide: wider strokes cost 3–5× as much to paint, on every delivery
         self._mb_cost = self.cost_plot.add_curve("minibatch cost (EMA)", _pen(TRAIN_COLOUR, 1, alpha=90), **dense)
         self._train_cost = self.cost_plot.add_curve("train cost", _pen(TRAIN_COLOUR, 1.8),
                                                     symbolBrush=TRAIN_COLOUR, **marker)
         self._val_cost = self.cost_plot.add_curve("validation cost", _pen(VALIDATION_COLOUR, 1.8),
                                                   symbolBrush=VALIDATION_COLOUR, **marker)
-        dots = dict(symbol="o", symbolSize=4, symbolPen=None)
+        dots: dict[str, Any] = dict(symbol="o", symbolSize=4, symbolPen=None)
         self._ex_cost = self.cost_plot.add_curve("example cost C_x", None, symbolBrush=(84, 110, 122, 150), **dots)
         self._log: ExampleLog | None = None
         self._drawn_examples = (0, -1)  # (points, newest record) of the example log as drawn
@@ -309,7 +311,8 @@ class PlotsPanel(QWidget):
             self._drawn_examples = (len(log), log.last_step())
             had = self._ex_cost.x is not None and len(self._ex_cost.x) > 0
             self.cost_plot.set_curve(self._ex_cost, *log.points(0))
-            if had != (len(self._ex_cost.x) > 0):  # the legend names the example dots while there are any
+            has = self._ex_cost.x is not None and len(self._ex_cost.x) > 0
+            if had != has:  # the legend names the example dots while there are any
                 self._cost_legend()
             positive = self.log_box.isChecked()
             for i, curve in enumerate(self._ex_deltas):

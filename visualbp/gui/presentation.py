@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import QApplication, QDockWidget, QMenu, QWidget
 
 from visualbp.gui import theme
 from visualbp.gui.presenter_view import BlankScreen, PresenterView
+from visualbp.gui.qt_helpers import present
 from visualbp.gui.session import Granularity, Session
 
 #: Share of the window's height the equation panel takes in presentation mode.
@@ -231,7 +232,7 @@ class Presentation(QObject):
         screens = QGuiApplication.screens()
         primary = QGuiApplication.primaryScreen()
         others = [s for s in screens if s is not primary]
-        return others[0] if others else (self.window.screen() or primary)
+        return others[0] if others else present(self.window.screen() or primary, "screen")
 
     def _fill_screen(self) -> None:
         """Full screen on the projector; where the platform cannot (offscreen), its whole available area."""

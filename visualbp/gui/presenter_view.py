@@ -38,6 +38,8 @@ def next_step_text(session: Session) -> str:
         return (f"Minibatch {e.batch + 1} of {e.batches_per_epoch} (epoch {e.epoch + 1}): each example fed "
                 "forward and back, then the update")
     kind, l, x = e.next_op
+    if x is None:  # an update: no example of its own
+        return f"{EQUATION_OF[kind].label} at layer l={l}:  {notation_html(EQUATION_OF[kind].value)}"
     if g is Granularity.EXAMPLE:
         return f"Example {x + 1} of minibatch {e.batch + 1}: feedforward, BP1–BP4"
     equation = EQUATION_OF[kind]

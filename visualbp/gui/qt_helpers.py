@@ -1,12 +1,24 @@
-"""Small Qt helpers shared by the network graph, the weight heatmap and the neuron inspector."""
+"""Small Qt helpers shared by the network graph, the weight heatmap, the neuron inspector and the window."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 import pyqtgraph as pg
 from PyQt6.QtGui import QColor
 
 from visualbp.gui import colors as C
 from visualbp.gui import theme as T
+
+T_ = TypeVar("T_")
+
+
+def present(obj: T_ | None, what: str) -> T_:
+    """``obj``, a pointer Qt guarantees (a menu bar's new menu, a dock's toggle action), which PyQt6's stubs mark
+    Optional like every pointer a Qt method returns. RuntimeError naming ``what`` if Qt gave none after all."""
+    if obj is None:
+        raise RuntimeError(f"Qt returned no {what}")
+    return obj
 
 
 def _qcolor(rgba) -> QColor:

@@ -18,8 +18,10 @@ import threading
 import time
 import traceback
 import weakref
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PyQt6.QtCore import QObject, QStandardPaths, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QWidget
@@ -146,7 +148,10 @@ class Recovery(QObject):
     @property
     def parent_widget(self) -> QWidget:
         """The window crashes are reported in: this object's Qt parent (no Python reference, so no cycle)."""
-        return self.parent()
+        parent = self.parent()
+        if not isinstance(parent, QWidget):
+            raise RuntimeError("the recovery has no window to report in")
+        return parent
 
     def __init__(self, session: Session, parent: QWidget, interval_minutes: float | None = None) -> None:
         super().__init__(parent)
@@ -177,7 +182,7 @@ class Recovery(QObject):
         self._timer.timeout.connect(self.autosave)
         self._timer.start()
         session.runningChanged.connect(self._on_running_changed)
-        self._previous_hook = None
+        self._previous_hook: Callable[..., Any] | None = None
 
     @property
     def interval_ms(self) -> int:

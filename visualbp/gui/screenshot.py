@@ -13,10 +13,10 @@ from visualbp.core.demos import get_demo
 def _quiet_platform_notes() -> None:
     """Qt's offscreen platform notes that it cannot pass size hints to a window manager (it has none): not
     a problem of the picture, so not printed. Every other Qt message still is."""
-    from PyQt6.QtCore import qInstallMessageHandler
+    from PyQt6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
-    def handler(_mode, _context, message: str) -> None:
-        if "does not support propagateSizeHints" not in message:
+    def handler(_mode: QtMsgType, _context: QMessageLogContext, message: str | None) -> None:
+        if message and "does not support propagateSizeHints" not in message:
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(handler)

@@ -6,9 +6,8 @@ fixed amount of memory; ``ema`` smooths a delivery of minibatch costs or ‖δ^l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 class DownsamplingSeries:
@@ -56,7 +55,7 @@ class DownsamplingSeries:
         self._first_x = self._last_x = None
         self.total = 0
 
-    def append(self, x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> None:
+    def append(self, x: ArrayLike, y: ArrayLike) -> None:
         """Append raw points in bulk: ``x`` shape (k,), ``y`` shape (k,) or (k, width); x must increase."""
         x = np.asarray(x, dtype=float).ravel()
         if not len(x):
@@ -132,7 +131,7 @@ class DownsamplingSeries:
         self._last_x = float(self._pending_x[-1]) if len(self._pending_x) else float(self._x[self._n - 1])
 
 
-def ema(values: np.ndarray, alpha: float, start: np.ndarray | float | None) -> tuple[np.ndarray, np.ndarray | None]:
+def ema(values: np.ndarray, alpha: float, start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
     """Exponential moving average s_i = (1 − α) s_(i−1) + α v_i down axis 0 of ``values``, vectorised in blocks.
 
     ``values`` is (k,) or (k, width); ``start`` is the previous s (None: begin at the first

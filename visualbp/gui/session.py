@@ -400,7 +400,7 @@ class Session(QObject, SessionFiles):
         try:
             self._deliver()
         finally:
-            QCoreApplication.postEvent(self, QEvent(_TRAIN_TURN), Qt.EventPriority.LowEventPriority.value)
+            QCoreApplication.postEvent(self, QEvent(_TRAIN_TURN), int(Qt.EventPriority.LowEventPriority.value))
         wall0, cpu0 = self._tick_clock
         wall, cpu = time.perf_counter(), time.thread_time()
         self._tick_clock = (wall, cpu)

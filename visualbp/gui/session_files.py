@@ -5,6 +5,7 @@ nothing changed unless all of it can be used. A mixin of ``Session`` (the engine
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from visualbp.core.config import build, load_dataset
 from visualbp.core.edits import saved_extra, take_saved_inputs
@@ -13,9 +14,37 @@ from visualbp.core.sessionio import SavedSession, load_session, save_session
 from visualbp.core.view_memory import check_drawable
 from visualbp.gui.live_snapshot import live_snapshot
 
+if TYPE_CHECKING:
+    from PyQt6.QtCore import pyqtBoundSignal
+
+    from visualbp.core.config import SessionConfig
+    from visualbp.core.datasets import Dataset
+    from visualbp.core.engine import Engine
+    from visualbp.core.network import Network
+    from visualbp.core.steps import EpochStats
+    from visualbp.gui.training_worker import TrainingWorker
+
 
 class SessionFiles:
     """``snapshot``, ``request_snapshot``, ``save`` and ``open`` of a Session."""
+
+    if TYPE_CHECKING:  # what the Session (visualbp.gui.session) provides
+        engine: Engine
+        config: SessionConfig
+        dataset: Dataset
+        epoch_history: list[EpochStats]
+        extra_state: dict
+        _worker: TrainingWorker | None
+        _last_step: int
+        statusChanged: pyqtBoundSignal
+        networkChanged: pyqtBoundSignal
+        epochsDone: pyqtBoundSignal
+        stepTaken: pyqtBoundSignal
+        weightsChanged: pyqtBoundSignal
+
+        def pause(self) -> None: ...
+        def status(self) -> str: ...
+        def _install(self, net: Network, engine: Engine) -> None: ...
 
     def snapshot(self) -> SavedSession:
         """What a save records: settings, weights at this minibatch's start, initial weights, history."""

@@ -23,7 +23,17 @@ import random
 from dataclasses import replace
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from visualbp.core import limits
 from visualbp.core.config import DATASET_DEFAULTS, GENERATED, SessionConfig
@@ -140,15 +150,15 @@ class SetupPanel(QWidget):
         inner_lay.addLayout(row)
         inner_lay.addWidget(self.message)
         inner_lay.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(inner)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(inner)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lay = QVBoxLayout(self)
         lay.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.scroll)
+        lay.addWidget(self.scroll_area)
 
         for key, edit in (("points", self.points_edit), ("noise", self.noise_edit),
                           ("val_fraction", self.val_edit), ("eta", self.eta_edit),
@@ -216,7 +226,7 @@ class SetupPanel(QWidget):
             "lmbda": fmt(c.lmbda), "seed": str(c.seed if c.seed is not None else s.net.seed),
         }
         for key, text in texts.items():
-            edit = self.fields[key].widget
+            edit = self._line_edit(key)
             edit.blockSignals(True)
             edit.setText(text)
             edit.blockSignals(False)
@@ -244,7 +254,7 @@ class SetupPanel(QWidget):
                  "eta": fmt(defaults["eta"]), "mini_batch_size": str(defaults["mini_batch_size"]),
                  "epochs": str(defaults["epochs"])}
         for key, text in texts.items():
-            self.fields[key].widget.setText(text)
+            self._line_edit(key).setText(text)
         self.activation_combo.setCurrentIndex(max(0, self.activation_combo.findData(defaults["activation"])))
         self.cost_combo.setCurrentIndex(max(0, self.cost_combo.findData(defaults["cost"])))
 
@@ -291,7 +301,14 @@ class SetupPanel(QWidget):
 
     def _value(self, key: str):
         """Parse field ``key`` by its rule in ``visualbp.core.limits``; raises ValueError with its message."""
-        return LIMITS[key].parse(self.fields[key].widget.text())
+        return LIMITS[key].parse(self._line_edit(key).text())
+
+    def _line_edit(self, key: str) -> QLineEdit:
+        """The text box of field ``key`` (every field but the dataset's combo box is one)."""
+        widget = self.fields[key].widget
+        if not isinstance(widget, QLineEdit):
+            raise TypeError(f"the {key} field is a {type(widget).__name__}, not a text box")
+        return widget
 
     def _check(self, key: str):
         """Mark field ``key``; its value, or None when it is invalid."""
@@ -328,12 +345,12 @@ class SetupPanel(QWidget):
             mini_batch_size=values["mini_batch_size"], epochs=values["epochs"], lmbda=values["lmbda"],
             seed=values["seed"], n=values.get("points", c.n), noise=values.get("noise", c.noise),
             val_fraction=values.get("val_fraction", c.val_fraction),
-            data_path=file[0] if key == "file" else None,
+            data_path=file[0] if key == "file" and file is not None else None,
             scaling=self.data_box.scaling() if key == "file" else c.scaling,
             data_seed=self._data_seed if self._data_seed is not None else c.data_seed,
         )
         dataset = None
-        if key == "file" and file[1] is not self.session.dataset:
+        if key == "file" and file is not None and file[1] is not self.session.dataset:
             dataset = file[1]
         return config, dataset
 

@@ -40,7 +40,7 @@ def quit_on_signals(app: QApplication, window: QMainWindow) -> Iterator[None]:
                 ending.append(signum)
                 recovery = getattr(window, "recovery", None)
                 if recovery is not None:
-                    recovery.keep_on_exit(SIGNALS[signum])
+                    recovery.keep_on_exit(SIGNALS[signal.Signals(signum)])
                 window.close()
                 app.exit(128 + signum)
 

@@ -8,16 +8,20 @@ backprop against finite differences, exercises, the code in lockstep), puts each
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PyQt6.QtWidgets import QDockWidget, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
 from visualbp.gui.code_panel import CodePanel
 from visualbp.gui.digit_canvas import DrawDigitPanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
+
+if TYPE_CHECKING:
+    from visualbp.gui.main_window import MainWindow
 
 #: The most of the window's width a Teach panel's side strip takes when it asks for room (the code).
 PANEL_SHARE = 0.4
@@ -56,7 +60,7 @@ class Teach:
             window.addDockWidget(window.dockWidgetArea(self.anchor), dock)
             window.tabifyDockWidget(self.anchor, dock)
             dock.show()
-        if self.last in self.placed and self.docks[self.last].isVisibleTo(window):
+        if self.last is not None and self.last in self.placed and self.docks[self.last].isVisibleTo(window):
             self.docks[self.last].raise_()
 
     def show(self, name: str) -> QWidget:
@@ -104,11 +108,13 @@ PANELS = (
 KEYS = {"big-picture": "Ctrl+6", "race": "Ctrl+7", "exercise": "Ctrl+8", "code": "Ctrl+9", "draw": "Ctrl+0"}
 
 
-def install(window: QMainWindow) -> Teach:
+def install(window: MainWindow) -> Teach:
     """Build the teaching docks (hidden) and the Teach menu of ``window`` (a MainWindow with ``session``)."""
     session = window.session
     menu = window.menuBar().addMenu("&Teach")
-    panels, docks, actions = {}, {}, {}
+    panels: dict[str, QWidget] = {}
+    docks: dict[str, QDockWidget] = {}
+    actions: dict[str, QAction] = {}
     anchor = getattr(window, "plots_dock", None)
     teach = Teach(panels, docks, actions, anchor)
     for name, title, text, tip, factory in PANELS:
@@ -128,8 +134,9 @@ def install(window: QMainWindow) -> Teach:
         menu.addAction(action)
         panels[name], docks[name], actions[name] = panel, dock, action
     view = getattr(window, "network_view", None)
-    if view is not None:  # the listed paths banded on the graph while the Paths panel shows them
-        panels["big-picture"].pathsShown.connect(view.show_paths)
+    paths = panels["big-picture"]
+    if view is not None and isinstance(paths, BigPicturePanel):  # the listed paths banded while the panel shows them
+        paths.pathsShown.connect(view.show_paths)
     return teach
 
 

@@ -23,7 +23,7 @@ class Theme:
     neutral: tuple[int, int, int]  # w ≈ 0
     positive: tuple[int, int, int]  # w > 0
     node_outline: str
-    font_pt: int
+    font_pt: float
     line_scale: float  # multiply pen widths (presentation mode draws thicker)
 
 

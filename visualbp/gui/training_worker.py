@@ -4,6 +4,7 @@ thread while it repaints a live tick (``Session`` starts and stops it)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from PyQt6.QtCore import QThread
 
@@ -18,7 +19,7 @@ GUI_TURN_MAX_S = 0.5
 class TrainingWorker(QThread):
     """Takes minibatches on the engine until told to stop, a target epoch, or divergence."""
 
-    def __init__(self, engine: Engine, target_epoch: int | None, delay: callable, per_epoch: bool,
+    def __init__(self, engine: Engine, target_epoch: int | None, delay: Callable[[], float], per_epoch: bool,
                  gui_turn: threading.Event) -> None:
         super().__init__()
         self.engine = engine

@@ -11,6 +11,7 @@ keyboard. Parsing, checking and the edit itself are ``visualbp.core.edits``'; th
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QObject, QPoint, Qt, pyqtSignal
+from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -58,6 +59,8 @@ def label(where: Where, row: int | None = None) -> str:
         return f"{sym('w', l, j, k)} · from neuron {shown(k)} of layer {l - 1} to neuron {shown(j)} of layer {l}"
     if target == "b":
         return f"{sym('b', l, j)} · the bias of neuron {shown(j)} of layer {l}"
+    if row is None:
+        raise ValueError("an input's label names its training example: give row")
     return f"x_{shown(k)} · input {shown(k)} of training example {row + 1}, the one being stepped (or the next)"
 
 
@@ -188,8 +191,8 @@ class ValueEditor(QFrame):
                 self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and \
-                event.key() == Qt.Key.Key_Escape:
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape:
             if event.type() == QEvent.Type.ShortcutOverride:
                 event.accept()  # Esc is this editor's, not presentation mode's
             else:

@@ -56,11 +56,10 @@ def boundary_resolution(sizes: Sequence[int], finest: int = 96, coarsest: int = 
 def robust_range(arrays: Iterable[np.ndarray | None] | np.ndarray, sample: int = RANGE_SAMPLE) -> float:
     """``colors.symmetric_range`` (the 99th percentile of |w|) measured on at most ``sample`` numbers: every
     array is read with an even stride, so a 20-million-weight network costs no copy of its weights."""
-    if isinstance(arrays, np.ndarray):
-        arrays = [arrays]
-    arrays = [np.asarray(a) for a in arrays if a is not None]
-    count = sum(a.size for a in arrays)
+    given = [arrays] if isinstance(arrays, np.ndarray) else arrays
+    present = [np.asarray(a) for a in given if a is not None]
+    count = sum(a.size for a in present)
     if count <= sample:
-        return C.symmetric_range(arrays)
+        return C.symmetric_range(present)
     stride = -(-count // sample)
-    return C.symmetric_range([a.reshape(-1)[::stride] for a in arrays])
+    return C.symmetric_range([a.reshape(-1)[::stride] for a in present])

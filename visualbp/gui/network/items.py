@@ -96,7 +96,7 @@ class EdgeItem(pg.GraphicsObject):
             start += n
         self.update()
 
-    def set_glow(self, groups: list[tuple[float, np.ndarray]], color: QColor | None = None) -> None:
+    def set_glow(self, groups: list[tuple[float, np.ndarray]], color: QColor) -> None:
         """Halos drawn under the edges: (width in px, segments) pairs, in ``color``."""
         self._glow = []
         for width, coords in groups:
@@ -144,9 +144,7 @@ class EdgeItem(pg.GraphicsObject):
         return self._rect
 
 
-def _brushes(rgba: np.ndarray | None) -> list[QBrush] | None:
-    if rgba is None:
-        return None
+def _brushes(rgba: np.ndarray) -> list[QBrush]:
     return [QBrush(QColor(int(r), int(g), int(b), int(a))) for r, g, b, a in np.asarray(rgba).tolist()]
 
 
@@ -264,6 +262,8 @@ class NeuronItem(pg.GraphicsObject):
                 p.drawEllipse(QPointF(*c.node_center(int(j))), rad, rad)
 
     def _paint_selected(self, p: QPainter, t) -> None:
+        if self.selected is None:
+            return
         l, j = self.selected
         if not 1 <= l <= len(self.cols):
             return

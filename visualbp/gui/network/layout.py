@@ -11,7 +11,7 @@ in view units; y grows downwards (the view is inverted), neuron 0 on top.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -47,14 +47,14 @@ class Column:
     s: float = 1.0  # spacing between neuron centres
     r: float = 0.3  # circle radius, or half the tile side
     x: float = 0.0
-    ys: np.ndarray | None = None
+    ys: np.ndarray = field(default_factory=lambda: np.zeros(0))  # neuron centres, j = 0 … n − 1
     left: float = 0.0
     right: float = 0.0
     in_x: float = 0.0  # where incoming edges end
     out_x: float = 0.0  # where outgoing edges start
     top: float = 0.0
     bottom: float = 0.0
-    image_shape: tuple[int, int] | None = None  # input image (kind "image") or receptive fields (mosaic "rf")
+    image_shape: tuple[int, int] = (0, 0)  # input image (kind "image") or receptive fields (mosaic "rf")
     px: float = 0.0  # image pixel size (kind "image")
     mosaic: str | None = None  # "rf" (receptive fields) | "heat" (2-D heatmaps)
     tile_px: tuple[int, int] = (0, 0)  # mosaic tile (rows, cols) in pixels
@@ -172,6 +172,7 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     neurons (DRAWN_TILES heatmaps for 2-D data) draws the first of them (``view_limits.neurons_drawn``); an
     input image is drawn whole, as a picture."""
     cols = []
+    h, w = image_shape if image_shape is not None else (0, 0)  # only the "image" and "grid" columns use it
     for i, n in enumerate(sizes):
         if i == 0 and image_shape is not None:
             kind, shown = "image", n
@@ -199,15 +200,13 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     height_all = max(c.n * c.s if c.grid is None else c.grid[0] * c.s for c in cols if c.kind != "image")
     for c in cols:
         if c.kind == "image":
-            h, w = image_shape
             side = min(15.0, max(5.0, 0.55 * height_all))
             c.px = side / max(h, w)
             c.image_shape = (h, w)
             c.top, c.bottom = -h * c.px / 2, h * c.px / 2
             c.ys = np.zeros(c.n)
             continue
-        if c.kind == "grid":
-            h, w = image_shape
+        if c.kind == "grid" and c.grid is not None:
             rows, _ = c.grid
             c.kind, c.mosaic, c.image_shape, c.tile_px = "tile", "rf", (h, w), (h, w)
             c.block_rows = int(round(h / GRID_TILE))
@@ -253,13 +252,13 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     aspect = min(MAX_ASPECT, max(MIN_ASPECT, float(aspect)))
     gap = max(2.0, (aspect * height - sum(widths)) / max(1, len(cols) - 1))
     x = 0.0
-    for c, w in zip(cols, widths):
-        c.left, c.right = x, x + w
+    for c, width in zip(cols, widths):
+        c.left, c.right = x, x + width
         if c.kind == "image":
-            c.x = x + w / 2
+            c.x = x + width / 2
             c.in_x = c.out_x = c.right
         elif c.grid is not None:  # edges meet the grid's sides at their neuron's row
-            c.x = x + w / 2
+            c.x = x + width / 2
             c.mosaic_left = x
             c.lefts = x + (np.arange(c.n) // c.grid[0]) * c.cell_w
             c.in_x, c.out_x = x, c.right
@@ -270,7 +269,7 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
         else:
             c.x = x + c.r
             c.in_x, c.out_x = c.left, c.right
-        x += w + gap
+        x += width + gap
     return cols
 
 

@@ -92,14 +92,15 @@ class RatioLabels(QObject):
     def update_labels(self) -> None:
         """'‖δ^l‖/‖δ^L‖ = 0.03' under column l: muted near 1, in the warning colour below 0.1 or above 10."""
         self._timer.stop()
-        if self.ratios is None or not self.items:
+        ratios, norms = self.ratios, self.norms
+        if ratios is None or norms is None or not self.items:
             return
         self._last = time.monotonic()
         t = T.current()
         L = len(self.cols)
         sup_L = layer_sup(L)
         for l, item in self.items.items():
-            r, norm = self.ratios[l - 2], self.norms[l - 2]
+            r, norm = ratios[l - 2], norms[l - 2]
             if l == L:  # what the others are measured against
                 head, value, colour = f"‖δ{sup_L}‖", number(norm, 2), t.muted
                 head_html = f"‖δ<sup>{L}</sup>‖"
@@ -132,11 +133,13 @@ class RatioLabels(QObject):
     def text(self, l: int) -> str:
         """The hover text of the error ratio under column l."""
         L = len(self.cols)
-        norms = self.norms
+        norms, ratios = self.norms, self.ratios
+        if norms is None or ratios is None:
+            return ""
         if l == L:
             return (f"‖δ^{L}‖ = {number(norms[L - 2])}: the output error (BP1) of the last minibatch, "
                     f"‖∂C/∂b^{L}‖ (BP3)\nthe labels under the other layers are measured against it")
-        r = self.ratios[l - 2]
+        r = ratios[l - 2]
         lines = [f"‖δ^{l}‖/‖δ^{L}‖ = {number(norms[l - 2])} / {number(norms[L - 2])} = {number(r)}",
                  f"how much of the output error reaches layer {l} (last minibatch; ‖δ^l‖ = ‖∂C/∂b^l‖, BP3)"]
         if math.isfinite(r) and r < RATIO_WARN_LOW:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from visualbp.core.datasets import Dataset
+from visualbp.core.network import Network
 from visualbp.core.probe import input_plane
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
@@ -96,11 +98,11 @@ class Scene:
         self.bins = np.empty(0, dtype=np.intp)
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
-        self._net = None
+        self._net: Network  # the network drawn, from the first rebuild on
         self.aspect = ASPECT  # the width over the height the columns are spread to (the view's room)
 
     # ------------------------------------------------------------- building
-    def rebuild(self, net, dataset, version: int) -> None:
+    def rebuild(self, net: Network, dataset: Dataset, version: int) -> None:
         """Columns, drawn edges and colours of a new network (``dataset`` gives the input's shape)."""
         self._net = net
         shape = dataset.image_shape if dataset.image_shape and int(np.prod(dataset.image_shape)) == net.sizes[0] \
@@ -218,7 +220,8 @@ class Scene:
         for i, idx in enumerate(self.drawn_idx):
             src = self.drawn_part(i, self._net.weights[i])
             if self.show_dw:
-                src = self.last_dw[i] if self.last_dw[i] is not None else np.zeros_like(src)
+                dw = self.last_dw[i]
+                src = dw if dw is not None else np.zeros_like(src)
             flat = np.asarray(src).ravel()
             parts.append(flat if idx is None else flat[idx])
         values = np.concatenate(parts) if parts else np.empty(0)
@@ -251,8 +254,9 @@ class Scene:
         pos = self.drawn_position(l, j * prev.n + k) if drawn else None
         if pos is not None:
             return int(self.bins[pos])
-        if self.show_dw and drawn and self.last_dw[l - 2] is not None:
-            value, vmax = float(self.last_dw[l - 2][j, k]), self.dw_vmax()
+        dw = self.last_dw[l - 2]
+        if self.show_dw and drawn and dw is not None:
+            value, vmax = float(dw[j, k]), self.dw_vmax()
         else:
             value, vmax = float(self._net.weights[l - 2][j, k]), self.vmax
         return int(C.bin_of(np.array([value]), vmax, NBINS)[0])
