@@ -74,7 +74,7 @@ def test_record_numbers_are_the_books_equations():
 
 def _initial(engine):
     net = engine.net.copy()
-    net.weights, net.biases = list(engine._initial[0]), list(engine._initial[1])
+    net.weights, net.biases = engine.initial_parameters
     return net
 
 
@@ -93,7 +93,7 @@ def test_stepping_a_minibatch_equals_update_mini_batch(lmbda, cost, activation):
     assert same(engine.net.weights, reference.weights) is False or True  # may be bitwise, must be close:
     for a, b in zip(engine.net.weights + engine.net.biases, reference.weights + reference.biases):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
-    assert not np.allclose(engine.net.weights[0], engine._initial[0][0])
+    assert not np.allclose(engine.net.weights[0], engine.initial_parameters[0][0])
 
 
 def test_fast_batch_equals_stepped_batch():
@@ -126,7 +126,7 @@ def test_back_after_every_kind_of_record_restores_the_exact_state():
         assert same(snapshot(engine), weights)
         assert engine._state == state or engine._state is state
     engine.back()  # undo the BATCH record
-    assert same(engine.net.weights, engine._initial[0]) and engine.step_index == 0
+    assert same(engine.net.weights, engine.initial_parameters[0]) and engine.step_index == 0
     assert engine.back() is None
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PyQt6.QtWidgets import QScrollArea
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.steps import Kind
@@ -427,7 +428,8 @@ def test_in_a_narrow_panel_no_line_is_wider_than_what_shows(panel, qtbot):
     widget.resize(640, 230)
     widget.show()
     qtbot.waitExposed(widget)
-    body, viewport = widget._scroll.widget(), widget._scroll.viewport()
+    scroll = widget.findChild(QScrollArea)
+    body, viewport = scroll.widget(), scroll.viewport()
     for _ in range(40):  # an example's feedforward and backward pass, each kind of line
         session.step()
         qtbot.wait(1)

@@ -83,6 +83,12 @@ def test_an_export_to_a_full_disk_is_reported_and_leaves_no_file(window, said, t
         assert _leftovers(disk) == []  # no 0-byte file, no temp file
 
 
+def save_as(window, monkeypatch, path) -> bool:
+    """File ▸ Save As… with ``path`` chosen in the dialog."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    return window.files.save_as()
+
+
 def test_an_export_over_an_old_file_on_a_full_disk_keeps_the_old_file(window, said, tmp_path, monkeypatch):
     with full_disk(tmp_path / "disk", size="512k") as disk:
         target = disk / "plots.svg"
@@ -112,35 +118,35 @@ def test_recording_frames_on_a_full_disk_is_reported_and_leaves_no_partial_frame
         assert _leftovers(disk) == [] and not any("Recorded" in s for s in said["status"])
 
 
-def test_a_session_saved_to_a_full_disk_keeps_the_old_file(window, said, tmp_path):
+def test_a_session_saved_to_a_full_disk_keeps_the_old_file(window, said, tmp_path, monkeypatch):
     with full_disk(tmp_path / "disk", size="512k") as disk:
         target = disk / "run.vbp"
         (disk / "filler").unlink()
         target.write_bytes(b"the old session")
         _fill(disk / "filler")
-        assert window.files._save_to(str(target)) is False
+        assert save_as(window, monkeypatch, target) is False
         assert target.read_bytes() == b"the old session" and _leftovers(disk) == ["run.vbp"]
         assert "unchanged" in said["warnings"][0]
 
 
-def test_saving_through_a_symlink_writes_its_target_and_keeps_the_mode(window, said, tmp_path):
+def test_saving_through_a_symlink_writes_its_target_and_keeps_the_mode(window, said, tmp_path, monkeypatch):
     real = tmp_path / "sessions" / "run.vbp"
     real.parent.mkdir()
-    window.files._save_to(str(real))
+    assert save_as(window, monkeypatch, real)
     real.chmod(0o644)
     link = tmp_path / "latest.vbp"
     link.symlink_to(real)
     window.session.step()
-    assert window.files._save_to(str(link))
+    assert save_as(window, monkeypatch, link)
     assert link.is_symlink() and stat.S_IMODE(real.stat().st_mode) == 0o644
     assert window.files.open(str(link)) and said["warnings"] == []
     assert not [p for p in real.parent.iterdir() if p.name.endswith(TEMP_SUFFIX)]
 
 
-def test_temp_files_of_a_killed_save_are_removed_at_the_next_start(window, tmp_path, qtbot):
+def test_temp_files_of_a_killed_save_are_removed_at_the_next_start(window, tmp_path, qtbot, monkeypatch):
     folder = tmp_path / "sessions"
     folder.mkdir()
-    window.files._save_to(str(folder / "run.vbp"))  # now a recent session
+    assert save_as(window, monkeypatch, folder / "run.vbp")  # now a recent session
     dead = subprocess.Popen(["true"])
     dead.wait()
     left = folder / f".run.vbp.{dead.pid}.x1y2z3{TEMP_SUFFIX}"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PyQt6.QtCore import QRect, QSettings, Qt
 from PyQt6.QtGui import QGuiApplication
-from PyQt6.QtWidgets import QMessageBox
+from PyQt6.QtWidgets import QFileDialog, QMessageBox
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.sessionio import load_session
@@ -47,12 +47,13 @@ def test_keys_drive_the_engine_and_the_views_follow(window, qtbot):
     assert window.network_view.scene.fill_q == "delta"
 
 
-def test_save_open_round_trip_and_recent(window, tmp_path):
+def test_save_open_round_trip_and_recent(window, tmp_path, monkeypatch):
     s = window.session
     s.set_granularity("minibatch")
     s.step()
     path = str(tmp_path / "lesson.vbp")
-    assert window.files._save_to(path)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (path, "")))
+    assert window.files.save_as()  # File ▸ Save As…
     weights = [w.copy() for w in s.net.weights]
     s.step()
     assert window.files.open(path)
@@ -123,7 +124,7 @@ def test_closing_while_training_stops_the_worker_within_a_second(window, qtbot):
     t0 = time.perf_counter()
     window.close()
     assert time.perf_counter() - t0 < 1.0
-    assert not s.running and s._worker is None
+    assert not s.running  # no worker and no play timer
     assert not recovery.autosave_path().exists()  # a clean exit leaves nothing to recover
 
 

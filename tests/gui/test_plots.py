@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF
+from PyQt6.QtWidgets import QTabWidget
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.diagnostics import layer_saturation
@@ -293,8 +294,9 @@ def test_minibatch_history_stays_bounded_under_bulk_deliveries(qtbot):
     second = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5, 9)]
     session.batchesDone.emit(first)
     session.batchesDone.emit(second)  # within 50 ms of the first: coalesced into the next redraw
-    assert len(panel._mb_cost.item.xData) == 5
-    qtbot.waitUntil(lambda: len(panel._mb_cost.item.xData) == 9, timeout=1000)
+    drawn = next(c for c in panel.cost_plot.curves if c.name == "minibatch cost (EMA)").item  # what is painted
+    assert len(drawn.xData) == 5
+    qtbot.waitUntil(lambda: len(drawn.xData) == 9, timeout=1000)
     session.batchesDone.emit([BatchStats(0, 9, 9, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1))])
     assert len(panel.cost_curve_data("minibatch")[0]) == 10  # accessors flush what is pending
     session.reset()
@@ -486,7 +488,7 @@ def test_a_short_laptop_dock_folds_the_layer_plots_into_tabs_and_keeps_the_bound
     session, panel = make(qtbot, defaults_for("spiral"), show=True)
     panel.resize(360, 540)  # the plots dock of a 1366×768 window
     qtbot.wait(20)
-    tabs = panel._pair
+    tabs = panel.findChild(QTabWidget)
     assert tabs.isVisible() and tabs.count() == 2 and tabs.widget(0) is panel.delta_card
     assert panel.cost_card.isVisible() and panel.accuracy_card.isVisible() and panel.boundary_card.isVisible()
     rect = panel.boundary_plot.getViewBox().sceneBoundingRect()

@@ -14,6 +14,11 @@ from visualbp.gui.presentation import app_font_factor
 from visualbp.gui.session import Granularity, Session
 
 
+def _curve(plot, name: str):
+    """A plot's curve by the name its hover gives it ("train cost")."""
+    return next(c for c in plot.curves if c.name == name)
+
+
 def _open(qtbot, config: SessionConfig) -> MainWindow:
     theme.apply()
     window = MainWindow(Session(config), remember_layout=False, recovery=False)
@@ -41,7 +46,7 @@ def _look(w: MainWindow) -> dict:
         "setup_visible": w.setup_dock.isVisible(),
         "plots_visible": w.plots_dock.isVisible(),
         "edge_width": float(max(w.network_view.scene.bin_widths)),
-        "curve_width": w.plots._train_cost.item.opts["pen"].widthF(),
+        "curve_width": _curve(w.plots.cost_plot, "train cost").item.opts["pen"].widthF(),
         "tick_pt": w.plots.cost_plot.getPlotItem().getAxis("left").style["tickFont"].pointSizeF(),
         "equation_pt": w.equations.equation_label.font().pointSizeF(),
         "narration_pt": w.equations.narration_label.font().pointSizeF(),

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from PyQt6.QtWidgets import QMessageBox
+from PyQt6.QtWidgets import QFileDialog, QMessageBox
 
 from visualbp.core import checks
 from visualbp.core.config import SessionConfig
@@ -233,7 +233,9 @@ def test_headers_at_the_edge_of_the_limits_open_and_work_in_the_whole_window(win
     _use(session, qtbot, tmp_path)
     qtbot.wait(50)
     window.grab()  # every view painted with what was opened, stepped and trained
-    assert window.files._save_to(str(tmp_path / "saved.vbp")), warnings
+    saved = str(tmp_path / "saved.vbp")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (saved, "")))
+    assert window.files.save_as(), warnings  # File ▸ Save As…
     assert errors == [] and warnings == []
 
 

@@ -10,7 +10,6 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.steps import Kind
 from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
-from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 
 
@@ -49,7 +48,7 @@ def test_a_weight_typed_through_the_editor_is_one_step_and_back_undoes_it(window
     _type(editor, "1/2")
     assert not editor.isVisible()
     assert session.net.weights[1][1, 0] == 0.5 and session.engine.last_record.kind is Kind.EDIT
-    assert to_plain(window.equations._equation_markup) == "edit: w³₂₁ ← 1/2   (was 0)"
+    assert window.equations.equation_text() == "edit: w³₂₁ ← 1/2   (was 0)"
     assert session.engine.at_batch_start  # the minibatch starts again from the edited network
     QTest.keyClick(window, Qt.Key.Key_Left)  # ← undoes it
     assert all(a.tobytes() == b.tobytes() for a, b in zip(session.net.weights, before))
