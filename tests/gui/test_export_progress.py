@@ -15,22 +15,14 @@ from visualbp.app import main
 from visualbp.gui.exports_gif import ExportCancelled, record_gif
 from visualbp.gui.exports_handout import MAX_HANDOUT_STEPS, write_handout
 from visualbp.gui.exports_menu import ProgressDialog
-from visualbp.gui.main_window import MainWindow
-from visualbp.gui.session import Session
 
 GIF_ACTION, HANDOUT_ACTION = "Export step &animation (GIF)…", "Export &handout (PDF)…"
 
 
 @pytest.fixture
-def window(qtbot):
-    session = Session()
-    w = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The default window at 1280×800, shared by this module's tests (tests/gui/conftest.py)."""
+    return main_window
 
 
 def pdf_texts(path: Path) -> list[str]:

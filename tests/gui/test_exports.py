@@ -11,21 +11,14 @@ from PIL import Image
 from visualbp.app import main
 from visualbp.gui.exports_gif import ExportError, record_gif
 from visualbp.gui.exports_handout import write_handout
-from visualbp.gui.main_window import MainWindow
-from visualbp.gui.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def window(qtbot):
-    session = Session()
-    w = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The default window at 1280×800, shared by this module's tests (tests/gui/conftest.py)."""
+    return main_window
 
 
 def pdf_pages(path: Path) -> tuple[int, str]:
