@@ -311,9 +311,11 @@ class Engine(WholeMinibatches, HandEdits):
         network's current weights; ``initial`` replaces what Reset returns to. History starts empty."""
         if not 0 <= offset < self.n_train:
             raise ValueError(f"offset {offset} is outside the {self.n_train} training examples")
-        if not 0 <= batch < self.batches_per_epoch or batch > offset:  # where the plots put a minibatch
-            raise ValueError(f"minibatch {batch + 1} starting at example {offset + 1} is not one of the "
-                             f"{self.batches_per_epoch} minibatches of m = {self._m} in {self.n_train} examples")
+        # Every minibatch holds at least one example, so minibatch k starts at example k or later. More
+        # minibatches than n/m in an epoch are fine: m may have changed mid-epoch (Session.set_mini_batch_size).
+        if not 0 <= batch <= offset or (batch == 0) != (offset == 0):
+            raise ValueError(f"minibatch {batch + 1} cannot start at example {offset + 1}: every minibatch "
+                             "before it holds at least one example")
         self._state = State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
@@ -361,7 +363,7 @@ class Engine(WholeMinibatches, HandEdits):
         s, arrays = apply(self.net, s, kind, l, x, self._eta, len(self.X), self._example_at(s))
         if kind is Kind.UPDATE:
             self._bump_version()
-        record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays))
+        record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays), s.offset)
         s = replace(s, pos=s.pos + 1, step=s.step + 1)
         finished = s.pos == len(s.program)
         stats = self._batch_stats(s, s.sum_b, s.sum_w, s.cost_sum / s.m) if finished else None
@@ -404,6 +406,7 @@ class Engine(WholeMinibatches, HandEdits):
             epoch=s.epoch, batch=s.batch, step=s.step, cost=float(cost),
             delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_b),
             grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_w),
+            end=s.epoch + (s.offset + s.m) / len(self.X),
         )
 
     def _after_batch(self, stats: BatchStats | None, epoch_ended: bool) -> None:

@@ -92,6 +92,7 @@ class StepRecord:
     example: int | None
     batch_size: int
     arrays: Mapping[str, np.ndarray] = field(default_factory=lambda: MappingProxyType({}))
+    offset: int | None = None  # where the minibatch starts in the epoch's order of examples
 
     @property
     def equation(self) -> Equation:
@@ -162,6 +163,9 @@ class BatchStats:
     cost: float
     delta_norms: tuple[float, ...]
     grad_w_norms: tuple[float, ...]
+    #: where the minibatch ends, in epochs: epoch + (its first example + its size) / n. It stays inside its
+    #: epoch when m changed mid-epoch (minibatch numbers alone would run past the epoch's end).
+    end: float | None = None
 
 
 @dataclass(frozen=True)
