@@ -159,3 +159,28 @@ def test_hostile_rms_values_are_refused_by_name(value, words):
         check_history([bad])
     with pytest.raises(ValueError, match="exactly"):
         check_history([dict(row, rms_extra=1.0)])
+
+
+def test_the_regression_lesson_claims_what_its_network_does():
+    """The numbers the `regression` lesson's paragraph states (resources/demos.json)."""
+    from pathlib import Path
+
+    from visualbp.core.demos import read_lessons
+
+    shipped = Path(__file__).resolve().parents[2] / "resources" / "demos.json"
+    demo = next(d for d in read_lessons(shipped) if d.name == "regression")
+    config = demo.config()
+    assert demo.granularity == "minibatch" and config.dataset == "sine"
+    for claim in ("δ³ = a³ − y", "3.2 untrained", "under 0.6 after three minibatches", "0.17 after the first epoch",
+                  "about 0.1, the noise, after forty"):
+        assert claim in demo.description
+    net, engine = build(config, load_dataset(config))
+    demo.apply(net, engine)
+    assert net.output_activation.name == "linear" and net.cost.name == "quadratic"
+    assert round(engine.evaluate().val_rms, 1) == 3.2
+    engine.run_batches(3)
+    assert engine.evaluate().val_rms < 0.6
+    engine.run_batches(29)  # the first epoch: 320 points in minibatches of 10
+    assert engine.epoch == 1 and round(engine.evaluate().val_rms, 2) == 0.17
+    engine.run_epochs(39)
+    assert engine.epoch == 40 and engine.evaluate().val_rms < 0.11

@@ -285,8 +285,8 @@ class SetupPanel(QWidget):
             self.sizes_info.setText(f"{io[0]} inputs and {io[1]} outputs are fixed by the data")
             return None
         field.set_error(None)
-        self.sizes_info.setText(f"{' → '.join(str(n) for n in sizes)}   "
-                                f"({io[0]} inputs, {io[1]} outputs: fixed by the data)")
+        ins, outs = (f"{n} {word}{'s' * (n != 1)}" for n, word in zip(io, ("input", "output")))
+        self.sizes_info.setText(f"{' → '.join(str(n) for n in sizes)}   ({ins}, {outs}: fixed by the data)")
         return sizes
 
     def _value(self, key: str):
