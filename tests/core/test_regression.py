@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from visualbp.core import Network
-from visualbp.core.config import SessionConfig, build, defaults_for, load_dataset
+from visualbp.core.config import build, defaults_for, load_dataset
 from visualbp.core.datasets import DatasetError, load
 from visualbp.core.functions import FUNCTIONS, curve_span, fit_curve, fit_error, target_curve
 from visualbp.core.gradcheck import gradient_check

@@ -118,8 +118,9 @@ def load(name: str, *, seed: int = 0, n: int = 400, noise: float = 0.1,
     ``seed`` fixes the train/validation split and, for the generated sets,
     the points. ``n`` (total number of points, at least 4) and ``noise``
     (standard deviation of Gaussian noise added to each coordinate, in the
-    same units as the [-1, 1] plot) apply to the generated 2-D sets only and
-    are ignored for ``"mnist"`` and ``"digits"``. ``val_fraction`` (0 to 0.9)
+    same units as the [-1, 1] plot; for ``"sine"`` and ``"cubic"`` to the
+    target y) apply to the generated sets only and are ignored for
+    ``"mnist"`` and ``"digits"``. ``val_fraction`` (0 to 0.9)
     is the share of examples held out for validation; it is ignored for
     ``"mnist"``, which is always 8,000 training / 2,000 validation."""
     if not isinstance(name, str):
