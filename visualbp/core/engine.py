@@ -28,6 +28,7 @@ import numpy as np
 
 from visualbp.core import checks, fastpath
 from visualbp.core.events import Event
+from visualbp.core.functions import fit_error
 from visualbp.core.hand_edits import HandEdits
 from visualbp.core.network import Network
 from visualbp.core.pseudocode import (
@@ -74,6 +75,7 @@ class Engine(WholeMinibatches, HandEdits):
         seed: int | None = None,
         history_bytes: int = 256 * 2**20,
         history_steps: int = HISTORY_STEPS,
+        regression: bool = False,
     ) -> None:
         X = np.asarray(X, dtype=np.float64)
         Y = np.ascontiguousarray(Y, dtype=np.float64)
@@ -96,6 +98,9 @@ class Engine(WholeMinibatches, HandEdits):
             self.labels_val = np.argmax(self.Y_val, axis=1)
         else:
             self.X_val = self.Y_val = self.labels_val = None
+        #: Y holds real targets to fit (``visualbp.core.functions``): ``evaluate`` reports the RMS error
+        #: instead of the accuracy
+        self.regression = bool(regression)
         self.mini_batch_size = mini_batch_size
         self.eta = eta
         self.seed = net.seed if seed is None else checks.check_seed(seed)
@@ -461,21 +466,30 @@ class Engine(WholeMinibatches, HandEdits):
 
     # ----------------------------------------------------------------- measures
     def evaluate(self) -> EpochStats:
-        """Mean cost and accuracy on the training and validation rows, now."""
+        """Mean cost and accuracy (regression: the RMS error) on the training and validation rows, now."""
         net = self.net
         nan = float("nan")
-        val_cost = val_acc = nan
+        val_cost = val_acc = val_rms = train_acc = train_rms = nan
         with quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
             if self.X_val is not None:
                 val_cost = net.cost_arrays(self.X_val, self.Y_val)
-                val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
+                if self.regression:
+                    val_rms = fit_error(net, self.X_val, self.Y_val)
+                else:
+                    val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
+            if self.regression:
+                train_rms = fit_error(net, self.X, self.Y)
+            else:
+                train_acc = net.accuracy_arrays(self.X, self.labels)
             return EpochStats(
                 epoch=self._state.epoch - 1 if self.at_batch_start else self._state.epoch,
                 step=self._state.step,
                 train_cost=net.cost_arrays(self.X, self.Y),
-                train_accuracy=net.accuracy_arrays(self.X, self.labels),
+                train_accuracy=train_acc,
                 val_cost=val_cost,
                 val_accuracy=val_acc,
+                train_rms=train_rms if self.regression else None,
+                val_rms=val_rms if self.regression else None,
             )
 
     def __repr__(self) -> str:

@@ -170,7 +170,9 @@ class BatchStats:
 
 @dataclass(frozen=True)
 class EpochStats:
-    """After an epoch: mean cost and accuracy on the training and validation data."""
+    """After an epoch: mean cost and accuracy on the training and validation data. For regression
+    (``visualbp.core.functions``) the accuracies are NaN and ``train_rms`` / ``val_rms`` hold the fit's RMS
+    error √(1/n Σ_x ‖a^L(x) − y(x)‖²) (NaN where there is no such data); for classification they are None."""
 
     epoch: int
     step: int
@@ -178,6 +180,8 @@ class EpochStats:
     train_accuracy: float
     val_cost: float
     val_accuracy: float
+    train_rms: float | None = None
+    val_rms: float | None = None
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,13 @@ class MistakesPanel(QWidget):
         if self.session.running or (self.result is not None and not self.isVisible()):
             return
         data = self.session.dataset
+        if data.is_regression:  # real targets: nothing is right or wrong, the fit's error is the measure
+            self.result = None
+            self.summary.setText("A regression data set has no classes to get wrong: see the fit and its "
+                                 "RMS error in the plots.")
+            self.list.clear()
+            self.detail.setText("")
+            return
         if data.n_val == 0:
             self.result = None
             self.summary.setText("No validation examples: this dataset has none held out.")
