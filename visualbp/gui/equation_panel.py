@@ -434,7 +434,8 @@ class EquationPanel(QWidget):
             and record is engine.last_record else None
         return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy",
                              f=net.layer_activation(l - 2).symbol if l >= 2 else "σ", granularity=granularity,
-                             batches=engine.batches_per_epoch, epoch_done=epoch_done)
+                             batches=engine.batches_per_epoch, epoch_done=epoch_done,
+                             chosen_example=bool(getattr(record, "sets_target", False)))
 
     def _set_rows(self, keys: tuple[str, ...], strong: bool = True) -> None:
         for key, row in self.rows.items():
