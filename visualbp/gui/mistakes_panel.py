@@ -113,8 +113,12 @@ class MistakesPanel(QWidget):
         if data.n_val == 0:
             self.result = None
             self.summary.setText("No validation examples: this dataset has none held out.")
+            self.shown = ()
             self.list.clear()
             self.confusion.setRowCount(0)
+            self.cell_label.clear()
+            self.all_button.hide()
+            self.step_button.setEnabled(False)
             return
         self.result = mistakes(self.session.net, data.X_val, data.y_val, limit=LIMIT)
         r = self.result
