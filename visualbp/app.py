@@ -278,6 +278,9 @@ def _main(argv: list[str] | None) -> int:
         size = parse_size(args.size) if args.screenshot else None
     except (ValueError, DatasetError) as exc:
         return _fail(exc)
+    model = args.open_plan.model
+    if model is not None and model.activation_assumed:  # a PyTorch state_dict: say what was assumed
+        print(f"visualbp: {model.source}: {model.note}; --activation tanh or relu says otherwise", file=sys.stderr)
 
     from visualbp.interrupts import deferred_interrupt
 

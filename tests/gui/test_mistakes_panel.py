@@ -103,6 +103,7 @@ def test_a_mistake_picked_in_the_list_is_stepped_with_its_x_and_y_and_back_undoe
             qtbot.keyClick(window, Qt.Key.Key_Left)
         assert session.engine.last_record.kind is Kind.EDIT and session.engine.last_record.sets_target
         assert window.equations.equation_text() == f"edit: x, y ← validation example #{m.index}"
+        assert window.equations.narration_text().startswith("You chose an example of the data set")
         assert f"y = ({num(y[0])}, {num(y[1])}): its target from now on" in window.equations.numbers_text()
         qtbot.keyClick(window, Qt.Key.Key_Left)  # and the step that put the example in place
         assert session.engine.step_index == steps0

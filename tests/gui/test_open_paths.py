@@ -137,3 +137,5 @@ def test_a_pytorch_state_dict_opens_with_the_activation_the_command_line_names(q
         session.shutdown()
     assert main([str(model.with_name("torchscript.pt")), "--screenshot", str(tmp_path / "x.png")]) == 2
     assert "torchscript.pt: a TorchScript archive" in one_error_line(capsys)
+    assert main([str(model), "--screenshot", str(tmp_path / "y.png")]) == 0  # no --activation: sigmoid, said so
+    assert "hidden activation sigmoid (assumed: a state_dict does not record it)" in capsys.readouterr().err

@@ -81,3 +81,11 @@ def which(record: EditRecord) -> str:
         return "every input neuron · drawn by hand, ← undoes it"
     return f"input neuron k={shown(record.k)} · typed by hand, ← undoes it"
 
+
+
+def narration(record: EditRecord) -> str:
+    """The narration of a chosen dataset example put in place (``record.sets_target``)."""
+    return (f"You chose an example of the data set: its input x and its target y take the place of training "
+            f"example {record.row + 1}, and stepping goes on from the first example of this minibatch. The next "
+            "→ puts this x into the input layer; then it is fed forward, BP1 compares its output with this y, and "
+            "δ goes back through the layers. ← undoes the choice exactly.")

@@ -42,7 +42,6 @@ BUILT_IN: dict = {
         "batch": "A whole minibatch of {m} examples in one matrix pass: all of them are fed forward and their errors backpropagated together, then every layer moves by η/m times its summed gradient.",
         "epoch": "That → ran epoch {epoch}: all {batches} minibatches of the training data, each fed forward, backpropagated and applied in one matrix pass. The numbers are those of its last minibatch.",
         "edit": "You typed a value by hand: stepping goes on from the first example of this minibatch, so every number from the next step on is computed with the new value (the book's update needs every example of a minibatch taken at the same weights). ← undoes the edit exactly.",
-        "edit_example": "You chose an example of the data set: its input x and its target y take the place of the next training example, and stepping goes on from the first example of this minibatch. The next → puts this x into the input layer; then it is fed forward, BP1 compares its output with this y, and δ goes back through the layers. ← undoes the choice exactly.",
     },
     "press": {
         "layer": "Each → is one line of the book's pseudocode at one layer: the first puts one training example x into the input layer, the next ones feed it forward to the output layer {L}, then the error goes back.",
@@ -184,13 +183,11 @@ def press_text(granularity: str, L: int, m: int, batches: int, texts: Mapping | 
 
 
 def narration_for(kind: Kind | None, l: int, L: int, m: int, cross_entropy: bool = False, *, f: str = "σ",
-                  granularity: str = "layer", batches: int = 1, epoch_done: int | None = None,
-                  chosen_example: bool = False) -> str:
+                  granularity: str = "layer", batches: int = 1, epoch_done: int | None = None) -> str:
     """The narration of a step kind with ``{l}``, ``{L}``, ``{next}``, ``{prev}``, ``{m}``, ``{f}`` filled in.
 
     Before the first step (``kind`` None) it says what one → does at ``granularity``; a whole-minibatch
-    record that ended epoch ``epoch_done`` (1-based) under epoch steps tells of the whole epoch; an edit that
-    put a chosen example (x and y) in place (``chosen_example``) tells of that.
+    record that ended epoch ``epoch_done`` (1-based) under epoch steps tells of the whole epoch.
     """
     texts = load_texts()
     key = "none" if kind is None else kind.value
@@ -198,8 +195,6 @@ def narration_for(kind: Kind | None, l: int, L: int, m: int, cross_entropy: bool
         key = "output_error_cross_entropy"
     if kind is Kind.BATCH and granularity == "epoch" and epoch_done is not None:
         key = "epoch"
-    if kind is Kind.EDIT and chosen_example:
-        key = "edit_example"
     press = press_text(granularity, L, m, batches, texts) if kind is None else ""
     return _fill(texts["narration"][key], l=l, L=L, next=l + 1, prev=l - 1, m=m, f=f, press=press,
                  epoch=epoch_done, batches=batches)
