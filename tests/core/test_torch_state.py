@@ -165,6 +165,25 @@ def test_a_pickle_that_would_run_a_command_is_refused_and_runs_nothing(tmp_path)
         load_model(custom)
 
 
+def _build(name: str, value: bytes) -> bytes:
+    """The BUILD opcode with state (None, {name: value}): setattr on the object on the stack."""
+    return b"N}" + _unicode(name) + value + b"s\x86b"
+
+
+def test_a_pickle_cannot_change_what_was_checked_or_the_reader_itself(tmp_path):
+    moved = state_pickle({"0.weight": _tensor("0", (3, 2), (2, 1), 0, 6) + _build("offset", _int(10**6))})
+    with pytest.raises(ModelFileError, match="tries to change an object after making it"):
+        load_model(torch_zip(tmp_path / "moved.pt", moved, {"0": bytes(24)}))  # read far past the storage
+    for target, attribute, value in (("torch\nFloatStorage", "dtype", _unicode("<f2")),
+                                     ("torch._utils\n_rebuild_tensor_v2", "__defaults__", b"(J\x00\x00\x00\x00t"),
+                                     ("collections\nOrderedDict", "fn", b"N")):
+        evil = b"\x80\x02c" + target.encode() + b"\n" + _build(attribute, value) + b"."
+        with pytest.raises(ModelFileError, match="tries to change an object after making it"):
+            load_model(torch_zip(tmp_path / "evil.pt", evil, {}))
+    expected = json.loads((MODELS / "sigmoid_2_3_2.json").read_text())["state_dict"]
+    assert np.array_equal(load_model(MODELS / "sigmoid_2_3_2.pt").weights[0], expected["0.weight"])  # unharmed
+
+
 @pytest.mark.parametrize("tensors, storages, words", [
     ({"0.weight": _tensor("0", (3, 2), (2, 1), 0, 6), "0.bias": _tensor("1", (3,), (1,), 0, 3),
       "2.weight": _tensor("2", (2, 4), (4, 1), 0, 8), "2.bias": _tensor("3", (2,), (1,), 0, 2)},

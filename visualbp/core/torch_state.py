@@ -9,8 +9,9 @@ stride, requires_grad, hooks)`` and its storage the persistent id ``('storage', 
 location, numel)``.
 
 ``data.pkl`` is read by an Unpickler that knows exactly the names a state_dict uses (``_NAMES``): each is
-mapped to a small function of this module, never to torch's, and any other name is refused before anything
-is built — so a whole pickled model (``torch.save(model)``: its class is code), a TorchScript archive, or a
+mapped to a small function of this module, never to torch's, sealed against the pickle's BUILD opcode (which
+could otherwise change a checked tensor, or the function, afterwards), and any other name is refused before
+anything is built — so a whole pickled model (``torch.save(model)``: its class is code), a TorchScript archive, or a
 pickle made to run a command is refused with a message saying what to save instead. Then only the storage
 files the tensors name are read, each checked against the size its tensor needs before it is inflated, and
 the tensors are rebuilt as NumPy arrays (offset, size and stride checked against the storage).
@@ -70,29 +71,59 @@ class _StateDict(dict):
         pass
 
 
-class _StorageType:
+class _Sealed:
+    """What the pickle may not change once made: its BUILD opcode (``__setstate__``) is refused, and so is
+    setting an attribute — a validated tensor's offset, a storage type's dtype, a function's defaults."""
+
+    __slots__ = ()
+
+    def __setstate__(self, _state: object) -> None:
+        raise TorchFileError("the pickle tries to change an object after making it (a state_dict never does)")
+
+    def __setattr__(self, _name: str, _value: object) -> None:
+        raise TorchFileError("the pickle tries to change an object after making it (a state_dict never does)")
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+
+class _Call(_Sealed):
+    """One of the functions the pickle may call (``_NAMES``), sealed: a pickle's BUILD cannot reach the
+    function itself (its ``__defaults__``, its class's methods)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[..., object]) -> None:
+        self._set(fn=fn)
+
+    def __call__(self, *args: object) -> object:
+        return self.fn(*args)
+
+
+class _StorageType(_Sealed):
     __slots__ = ("name", "dtype")
 
     def __init__(self, name: str, dtype: str) -> None:
-        self.name, self.dtype = name, dtype
+        self._set(name=name, dtype=dtype)
 
 
-class _Storage:
+class _Storage(_Sealed):
     """A storage's archive key, element type and length (numbers read later, only if a tensor is used)."""
 
     __slots__ = ("key", "kind", "numel")
 
     def __init__(self, key: str, kind: _StorageType, numel: int) -> None:
-        self.key, self.kind, self.numel = key, kind, numel
+        self._set(key=key, kind=kind, numel=numel)
 
 
-class _Tensor:
+class _Tensor(_Sealed):
     """A tensor as ``_rebuild_tensor_v2`` describes it: a view (offset, size, stride) of a storage."""
 
     __slots__ = ("storage", "offset", "size", "stride")
 
     def __init__(self, storage: _Storage, offset: int, size: tuple, stride: tuple) -> None:
-        self.storage, self.offset, self.size, self.stride = storage, offset, size, stride
+        self._set(storage=storage, offset=offset, size=size, stride=stride)
 
 
 def _whole(value: object) -> bool:
@@ -119,9 +150,9 @@ def _rebuild_parameter(data: object, *_rest: object) -> object:
 
 
 _NAMES: dict[tuple[str, str], object] = {
-    ("collections", "OrderedDict"): _StateDict,
-    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
-    ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+    ("collections", "OrderedDict"): _Call(_StateDict),
+    ("torch._utils", "_rebuild_tensor_v2"): _Call(_rebuild_tensor_v2),
+    ("torch._utils", "_rebuild_parameter"): _Call(_rebuild_parameter),
     **{("torch", name): _StorageType(name, dtype) for name, dtype in _STORAGES.items()},
 }
 
