@@ -93,6 +93,7 @@ class _Call(_Sealed):
     function itself (its ``__defaults__``, its class's methods)."""
 
     __slots__ = ("fn",)
+    fn: Callable[..., object]
 
     def __init__(self, fn: Callable[..., object]) -> None:
         self._set(fn=fn)
@@ -103,6 +104,8 @@ class _Call(_Sealed):
 
 class _StorageType(_Sealed):
     __slots__ = ("name", "dtype")
+    name: str
+    dtype: str
 
     def __init__(self, name: str, dtype: str) -> None:
         self._set(name=name, dtype=dtype)
@@ -112,6 +115,9 @@ class _Storage(_Sealed):
     """A storage's archive key, element type and length (numbers read later, only if a tensor is used)."""
 
     __slots__ = ("key", "kind", "numel")
+    key: str
+    kind: _StorageType
+    numel: int
 
     def __init__(self, key: str, kind: _StorageType, numel: int) -> None:
         self._set(key=key, kind=kind, numel=numel)
@@ -121,6 +127,10 @@ class _Tensor(_Sealed):
     """A tensor as ``_rebuild_tensor_v2`` describes it: a view (offset, size, stride) of a storage."""
 
     __slots__ = ("storage", "offset", "size", "stride")
+    storage: _Storage
+    offset: int
+    size: tuple[int, ...]
+    stride: tuple[int, ...]
 
     def __init__(self, storage: _Storage, offset: int, size: tuple, stride: tuple) -> None:
         self._set(storage=storage, offset=offset, size=size, stride=stride)
