@@ -91,6 +91,7 @@ class Engine(WholeMinibatches, HandEdits):
         self._X1 = fastpath.Rows(X)
         self.X, self.Y = self._X1.X, Y
         self._own_rows = False  # set_input copies the rows before it writes one
+        self._own_targets = False  # set_target copies Y and the labels before it writes one
         self.labels = np.argmax(Y, axis=1)
         if X_val is not None and len(X_val):
             self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)
