@@ -430,12 +430,15 @@ class EquationPanel(QWidget):
                                                        engine.batches_per_epoch)
         if record is None:
             return narration_for(None, 1, L, m, granularity=granularity, batches=engine.batches_per_epoch)
+        if isinstance(record, EditRecord) and record.sets_target:
+            return edit_text.narration(record)
         l = record.l
         epoch_done = engine.epoch if record.kind is Kind.BATCH and engine.at_batch_start and engine.batch == 0 \
             and record is engine.last_record else None
         return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy",
                              f=net.layer_activation(l - 2).symbol if l >= 2 else "σ", granularity=granularity,
-                             batches=engine.batches_per_epoch, epoch_done=epoch_done)
+                             batches=engine.batches_per_epoch, epoch_done=epoch_done,
+                             linear_output=net.output_activation.name == "linear")
 
     def _set_rows(self, keys: tuple[str, ...], strong: bool = True) -> None:
         for key, row in self.rows.items():
