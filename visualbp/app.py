@@ -17,6 +17,7 @@ from typing import NoReturn
 
 import visualbp
 from visualbp.core import checks, limits
+from visualbp.core.activations import ACTIVATIONS
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
@@ -103,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", choices=BUILTIN, help="built-in dataset (default: moons)")
     p.add_argument("--layers", type=_typed(limits.parse_layers),
                    help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
-    p.add_argument("--activation", choices=("sigmoid", "tanh", "relu"))
+    p.add_argument("--activation", choices=tuple(ACTIVATIONS),
+                   help="the hidden layers' activation (a single neuron's: right-click it in the graph)")
     p.add_argument("--cost", choices=("quadratic", "cross-entropy"))
     p.add_argument("--init", choices=INITS,
                    help="initial weights: N(0, 1), N(0, 1/n_in), or blank (all 0: type each by hand, double-click it)")

@@ -32,7 +32,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from visualbp.core import limits
+from visualbp.core import limits, neuron_activations
 from visualbp.core.engine import Engine, epoch_permutation
 from visualbp.core.steps import Kind, StepRecord
 
@@ -267,20 +267,27 @@ def apply_input_edits(engine: Engine, edits: object) -> None:
 
 
 def saved_extra(extra: dict, engine: Engine) -> dict:
-    """A session's view state to save, with ``input_edits`` as the engine's inputs are now (none: no key)."""
+    """A session's view state to save, with ``input_edits`` as the engine's inputs are now and
+    ``neuron_activations`` as the network's are (none: no key)."""
     out = dict(extra)
     out.pop("input_edits", None)
+    out.pop(neuron_activations.KEY, None)
     typed = input_edits(engine)
     if typed:
         out["input_edits"] = typed
+    own = neuron_activations.saved(engine.net)  # activations chosen per neuron (core/neuron_edits.py)
+    if own:
+        out[neuron_activations.KEY] = own
     return out
 
 
 def take_saved_inputs(engine: Engine, extra: dict, path: object) -> None:
-    """Apply an opened session file's ``input_edits`` to ``engine``; SessionFileError names the file and entry."""
+    """Apply an opened session file's ``input_edits`` and ``neuron_activations`` to ``engine``; SessionFileError
+    names the file and entry."""
     from visualbp.core.sessionio import SessionFileError
 
     try:
         apply_input_edits(engine, extra.get("input_edits"))
+        neuron_activations.apply_saved(engine.net, extra.get(neuron_activations.KEY))
     except ValueError as exc:
         raise SessionFileError(f"{path}: {exc}") from None

@@ -18,6 +18,7 @@ from enum import Enum
 
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, pyqtSignal
 
+from visualbp.core import neuron_edits
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
@@ -258,6 +259,14 @@ class Session(QObject, SessionFiles):
         A bad value raises ValueError naming it, and nothing changes."""
         self.pause()
         record = edit_by_hand(self.engine, target, l, j, k, text)
+        self._after_move()
+        return record
+
+    def set_neuron_activation(self, l: int, j: int, name: str) -> StepRecord:
+        """Give neuron j of layer l its own activation (``core.neuron_edits``): one step, which ← undoes.
+        A refused choice raises ValueError naming why, and nothing changes."""
+        self.pause()
+        record = neuron_edits.set_activation(self.engine, l, j, name)
         self._after_move()
         return record
 
