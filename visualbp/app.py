@@ -365,9 +365,12 @@ def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | No
 
 
 def prepare_demo(session, demo: Demo) -> None:
-    """Before the window exists: the demo's scaled initial weights (what Reset returns to) and breakpoints."""
+    """Before the window exists: the demo's neurons' own activations, scaled initial weights (what Reset returns
+    to), selected neuron and breakpoints."""
+    demo.apply(session.net, session.engine)
+    if demo.select is not None:
+        session.select(demo.select)
     if demo.weight_scale != 1.0:
-        demo.apply(session.net, session.engine)
         session.reset()  # to the scaled weights, and the learning curves' "epoch 0" measured on them
         scale = f"{demo.weight_scale:g}"
         session.init_note = f"× {scale}: this lesson multiplies the initial weights by {scale}"

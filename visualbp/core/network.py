@@ -82,7 +82,11 @@ class Network:
         ``output_activation``; a ``Mixed`` one when some of its neurons have their own."""
         default = self.output_activation if i == self.num_layers - 2 else self.activation
         overrides = self._neuron_overrides.get(i + 2)
-        return Mixed(default, overrides) if overrides else default
+        if not overrides:
+            return default
+        if len(overrides) == self.sizes[i + 1] and len(set(overrides.values())) == 1:
+            return next(iter(overrides.values()))  # every neuron changed to one f: that is the layer's f
+        return Mixed(default, overrides)
 
     def neuron_activation(self, l: int, j: int) -> Activation:
         """The activation f of neuron j (from 0) of the book's layer l (2 … L)."""

@@ -159,7 +159,8 @@ def _f_note(net, l: int, most: int = 4) -> str:
         return ""
     own = [f"{a.symbol} at j = {j + 1}" for j, a in list(overrides.items())[:most]]
     more = f" and {len(overrides) - most} more" if len(overrides) > most else ""
-    return f"{act.default.symbol}; " + ", ".join(own) + more
+    rest = f"{act.default.symbol}; " if len(overrides) < net.sizes[l - 1] else ""
+    return rest + ", ".join(own) + more
 
 
 def readout(engine, record: StepRecord, selected: tuple[int, int] | None = None) -> Readout:

@@ -432,9 +432,12 @@ class EquationPanel(QWidget):
         l = record.l
         epoch_done = engine.epoch if record.kind is Kind.BATCH and engine.at_batch_start and engine.batch == 0 \
             and record is engine.last_record else None
-        return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy",
-                             f=net.layer_activation(l - 2).symbol if l >= 2 else "σ", granularity=granularity,
-                             batches=engine.batches_per_epoch, epoch_done=epoch_done)
+        edit_of_f = record.kind is Kind.EDIT and getattr(record, "target", "") == "f"  # core/neuron_edits.py
+        f = net.neuron_activation(l, record.j).symbol if edit_of_f else \
+            net.layer_activation(l - 2).symbol if l >= 2 else "σ"
+        return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy", f=f,
+                             granularity=granularity, batches=engine.batches_per_epoch, epoch_done=epoch_done,
+                             edit_of_f=edit_of_f)
 
     def _set_rows(self, keys: tuple[str, ...], strong: bool = True) -> None:
         for key, row in self.rows.items():

@@ -47,6 +47,7 @@ class NeuronMenu(QObject):
         view.graphics.scene().sigMouseClicked.connect(self._on_clicked)
         self.session.networkChanged.connect(self.refresh_marks)
         self.session.stepTaken.connect(self.refresh_marks)
+        view.vb.sigRangeChanged.connect(self.refresh_marks)  # a fit may lay the columns out again
         T.notifier().changed.connect(self._rebuild_marks)
         self.refresh_marks()
 
@@ -123,7 +124,7 @@ class NeuronMenu(QObject):
         t = T.current()
         for (l, j), symbol in wanted.items():
             c = cols[l - 1]
-            x, y = c.center(j)
+            x, y = c.node_center(j)  # its circle (a 2-D heatmap or receptive field sits beside it)
             item = self.marks.get((l, j))
             if item is None:
                 item = pg.TextItem(anchor=(0.0, 1.0))
@@ -134,7 +135,7 @@ class NeuronMenu(QObject):
             item.setHtml(f"<span style='color:{t.text};background:{t.panel};font-weight:600'>"
                          f"{html.escape(symbol)}</span>")
             item.setToolTip(f"neuron j={shown(j)} of layer {l} uses {symbol} (right-click it to change)")
-            item.setPos(x + 0.7 * c.r, y - 0.7 * c.r)
+            item.setPos(x + 0.5 * c.node_radius, y - 0.6 * c.node_radius)  # above its circle, to the right
 
     def _rebuild_marks(self, *_args) -> None:
         for item in self.marks.values():
