@@ -245,3 +245,30 @@ def test_a_non_sigmoid_output_under_cross_entropy_is_refused_in_a_file(tmp_path)
 def test_check_triples_drops_choices_equal_to_the_layers_own():
     assert check_triples([[2, 0, "sigmoid"], [2, 1, "relu"]], [2, 3, 2], "quadratic",
                          lambda l: get_activation("sigmoid")) == [(2, 1, "relu")]
+
+
+def test_choices_between_whole_minibatches_step_back_exactly_across_the_replay():
+    """← redoes whole minibatches from a checkpoint with the kernel they ran on: a choice of f between them must
+    neither be lost nor leak into a redo."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((12, 2))
+    Y = np.eye(3)[rng.integers(0, 3, 12)]
+    engine = Engine(Network([2, 4, 3], seed=2), X, Y, mini_batch_size=2, eta=0.5)
+
+    def state():
+        return ([p.copy() for p in engine.net.weights + engine.net.biases], engine.net.neuron_activations,
+                engine.position)
+
+    states = [state()]
+    moves = [engine.finish_batch, engine.finish_batch, lambda: set_activation(engine, 2, 1, "softplus"),
+             engine.finish_batch, engine.finish_batch, lambda: set_activation(engine, 3, 2, "linear"),
+             engine.finish_batch]
+    for move in moves:
+        move()
+        states.append(state())
+    while len(states) > 1:
+        states.pop()
+        assert engine.back() is not None
+        params, own, position = state()
+        assert own == states[-1][1] and position == states[-1][2]
+        assert all(a.tobytes() == b.tobytes() for a, b in zip(params, states[-1][0]))

@@ -115,3 +115,13 @@ def test_a_saved_session_reopens_with_the_neurons_activation(window, tmp_path):
         assert other.net.neuron_activations == ((3, 1, "softplus"),)
     finally:
         other.shutdown()
+
+
+def test_new_weights_keep_the_neurons_own_activation(window):
+    session = window.session
+    session.set_neuron_activation(2, 0, "leaky-relu")
+    seed = session.config.seed
+    window.controls.new_weights_action.trigger()  # New weights (Shift+R): a new seed, the network rebuilt
+    assert session.config.seed != seed
+    assert session.net.neuron_activations == ((2, 0, "leaky-relu"),)
+    assert window.network_view.neuron_menu.mark_text(2, 0) == "LReLU"

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import replace
 from enum import Enum
 
@@ -28,6 +29,7 @@ from visualbp.core.edits import edit as edit_by_hand
 from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
+from visualbp.core.neuron_activations import apply_saved
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 from visualbp.gui.debug_state import DebugState
 from visualbp.gui.session_files import SessionFiles
@@ -132,8 +134,10 @@ class Session(QObject, SessionFiles):
         if self.selected is not None and not self._valid_selection(self.selected):
             self.selected = None
 
-    def apply_config(self, config: SessionConfig, dataset: Dataset | None = None) -> None:
-        """Rebuild from ``config`` (validated first: on ValueError nothing changes)."""
+    def apply_config(self, config: SessionConfig, dataset: Dataset | None = None,
+                     neurons: Sequence[tuple[int, int, str]] = ()) -> None:
+        """Rebuild from ``config`` (validated first: on ValueError nothing changes), with single ``neurons``'
+        own activations (l, j, name)."""
         config = config.validated()
         data_changed = dataset is not None or any(
             getattr(config, f) != getattr(self.config, f)
@@ -142,6 +146,7 @@ class Session(QObject, SessionFiles):
         new_data = (dataset if dataset is not None else load_dataset(config)) if data_changed else self.dataset
         check_drawable(config.sizes, new_data)  # the views' bound, before anything is allocated
         net, engine = build(config, new_data)  # raises before anything is replaced
+        apply_saved(net, [list(n) for n in neurons])
         self.pause()
         self.config, self.dataset = config, new_data
         self.init_note = None  # a lesson's change to the initial weights ends with its network
@@ -163,10 +168,10 @@ class Session(QObject, SessionFiles):
         self.config = replace(self.config, mini_batch_size=m)
 
     def reset(self, new_seed: bool = False) -> None:
-        """Back to the initial weights of this seed, or draw a new seed and rebuild."""
+        """Back to the initial weights of this seed, or draw a new seed and rebuild (neurons keep their own f)."""
         self.pause()
         if new_seed:
-            self.apply_config(replace(self.config, seed=random.randrange(2**31)))
+            self.apply_config(replace(self.config, seed=random.randrange(2**31)), neurons=self.net.neuron_activations)
             return
         self.engine.reset()
         self.epoch_history = [self.engine.evaluate()]

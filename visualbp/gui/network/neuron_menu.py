@@ -12,6 +12,7 @@ which neuron is the modified one; the marks follow the network and every step (�
 from __future__ import annotations
 
 import html
+import weakref
 
 import pyqtgraph as pg
 from PyQt6.QtCore import QObject, QPoint, QPointF, Qt
@@ -35,8 +36,9 @@ class NeuronMenu(QObject):
 
     def __init__(self, view) -> None:
         super().__init__(view)
-        self.view = view
+        self._view = weakref.ref(view)  # the view holds this: a strong reference back would be a cycle
         self.session = view.session
+        self._target = (2, 0)  # the neuron (l, j) the last menu was opened for
         self.marks: dict[tuple[int, int], pg.TextItem] = {}
         self.menu: QMenu | None = None  # the last menu opened (kept for tests and for closing it)
         self.action = QAction("&Activation of the selected neuron…", view)
@@ -51,6 +53,10 @@ class NeuronMenu(QObject):
         T.notifier().changed.connect(self._rebuild_marks)
         self.refresh_marks()
 
+    @property
+    def view(self):
+        return self._view()
+
     # ------------------------------------------------------------- the menu
     def menu_for(self, l: int, j: int) -> QMenu:
         """The menu of activations for neuron j (0-based) of layer l ≥ 2, its own checked."""
@@ -58,12 +64,13 @@ class NeuronMenu(QObject):
         own = net.neuron_activation(l, j).name
         default = (net.output_activation if l == net.num_layers else net.activation).name
         menu = QMenu(self.view)
-        title = menu.addAction(f"f of neuron j={shown(j)}, layer l={l}")
+        title = QAction(f"f of neuron j={shown(j)}, layer l={l}", menu)
         title.setEnabled(False)
+        menu.addAction(title)
         menu.addSeparator()
         for name in ACTIVATIONS:
-            text = MENU_TEXT.get(name, name) + ("   (the layer's)" if name == default else "")
-            action = menu.addAction(text)
+            action = QAction(MENU_TEXT.get(name, name) + ("   (the layer's)" if name == default else ""), menu)
+            menu.addAction(action)
             action.setObjectName(f"activation-{name}")
             action.setCheckable(True)
             action.setChecked(name == own)
@@ -72,10 +79,16 @@ class NeuronMenu(QObject):
             except ValueError as exc:
                 action.setEnabled(False)
                 action.setToolTip(str(exc))
-            action.triggered.connect(lambda _=False, n=name: self.choose(l, j, n))
+            action.setData(name)
+            action.triggered.connect(self._on_action)  # a bound method: held weakly, no reference cycle
         menu.setToolTipsVisible(True)
-        self.menu = menu
+        self.menu, self._target = menu, (l, j)
         return menu
+
+    def _on_action(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.choose(*self._target, str(action.data()))
 
     def choose(self, l: int, j: int, name: str) -> None:
         """Give the neuron ``name`` (one step, ← undoes it); a refusal goes to the status bar."""
