@@ -272,3 +272,15 @@ def test_choices_between_whole_minibatches_step_back_exactly_across_the_replay()
         params, own, position = state()
         assert own == states[-1][1] and position == states[-1][2]
         assert all(a.tobytes() == b.tobytes() for a, b in zip(params, states[-1][0]))
+
+
+def test_the_matrix_form_names_the_neurons_with_their_own_f():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((6, 2))
+    Y = np.eye(2)[rng.integers(0, 2, 6)]
+    engine = Engine(Network([2, 3, 2], seed=1), X, Y, mini_batch_size=2, eta=1.0)
+    set_activation(engine, 2, 1, "tanh")
+    engine.finish_batch()
+    r = readout(engine, engine.last_record)
+    assert r.kind is Kind.BATCH and r.f_hidden == "f" and r.f_output == "σ"
+    assert r.f_note == "tanh at l = 2, j = 2"

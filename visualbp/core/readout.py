@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from visualbp.core.activations import get_activation
 from visualbp.core.fastpath import weight_decay
 from visualbp.core.steps import Kind, StepRecord
 
@@ -151,6 +152,12 @@ def _f_of(net, c: Choice) -> str:
     return net.neuron_activation(c.l, c.j).symbol
 
 
+def _hidden_symbol(net) -> str:
+    """The hidden layers' f as the matrix form writes it: theirs when they share one, else f."""
+    symbols = {net.layer_activation(i).symbol for i in range(net.num_layers - 2)}
+    return symbols.pop() if len(symbols) == 1 else (net.activation.symbol if not symbols else "f")
+
+
 def _f_note(net, l: int, most: int = 4) -> str:
     """Layer l's activations when its neurons differ: the layer's own, then each neuron with its own f."""
     act = net.layer_activation(l - 2) if 2 <= l <= net.num_layers else None
@@ -170,7 +177,7 @@ def readout(engine, record: StepRecord, selected: tuple[int, int] | None = None)
     kind, l, r, L = record.kind, record.l, record.arrays, net.num_layers
     base = dict(kind=kind, l=l, L=L, cost=net.cost.name, lmbda=float(net.lmbda),
                 f=net.layer_activation(l - 2).symbol if l >= 2 else "", f_note=_f_note(net, l),
-                f_hidden=net.activation.symbol, f_output=net.output_activation.symbol,
+                f_hidden=_hidden_symbol(net), f_output=net.layer_activation(L - 2).symbol,
                 batch=record.batch, epoch=record.epoch, example=record.example, batch_size=record.batch_size)
     if kind is Kind.INPUT:
         a = r["a"].ravel()
@@ -246,6 +253,10 @@ def _batch(engine, record: StepRecord, selected, base: dict) -> Readout:
     """A whole minibatch: its mean cost, and one weight's mean gradient when the engine holds it."""
     net, m = engine.net, record.batch_size
     values = {"cost": float(record["cost"]), "m": m}
+    own = [f"{get_activation(a).symbol} at l = {l}, j = {j + 1}" for l, j, a in net.neuron_activations[:4]]
+    if own:  # the matrix form's f per layer has exceptions (core/neuron_activations.py)
+        more = len(net.neuron_activations) - len(own)
+        base = {**base, "f_note": ", ".join(own) + (f" and {more} more" if more else "")}
     grad = engine.last_gradient
     if grad is None or record is not engine.last_record:
         return Readout(choice=None, values=_values(**values), **base)

@@ -72,6 +72,8 @@ def equation(r: Readout) -> str:
     text = _equation(r)
     if r.f_note and r.kind in (Kind.FEEDFORWARD, Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR):
         text += f"\n~{{f per neuron: {r.f_note}}}"
+    elif r.f_note and r.kind is Kind.BATCH:  # f applied row by row: some neurons use their own
+        text += f"\n~{{neurons with their own f: {r.f_note}}}"
     return text
 
 
