@@ -284,3 +284,17 @@ def test_the_matrix_form_names_the_neurons_with_their_own_f():
     r = readout(engine, engine.last_record)
     assert r.kind is Kind.BATCH and r.f_hidden == "f" and r.f_output == "σ"
     assert r.f_note == "tanh at l = 2, j = 2"
+
+
+def test_saturation_is_measured_against_each_neurons_own_largest_f_prime():
+    """σ' ≤ 1/4 but tanh' ≤ 1: in a layer mixing them, a sigmoid neuron with σ'(z) = 0.05 is not saturated
+    (0.05 > 0.1 × 1/4), though 0.05 < 0.1 × 1 would call a tanh neuron saturated."""
+    from visualbp.core.diagnostics import saturation
+
+    net = Network([1, 2, 1], seed=1)
+    net.set_neuron_activation(2, 1, "tanh")
+    z = float(np.log((1 + np.sqrt(1 - 4 * 0.05)) / (1 - np.sqrt(1 - 4 * 0.05))))  # σ'(z) = 0.05
+    net.weights[0] = np.array([[z], [2.5]])  # tanh'(2.5) ≈ 0.0266: saturated
+    net.biases[0] = np.zeros((2, 1))
+    fractions = saturation(net, np.array([[1.0]]))
+    assert fractions[0].tolist() == [0.0, 1.0]

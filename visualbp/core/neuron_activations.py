@@ -81,6 +81,13 @@ class Mixed:
         for (act, rows), (_, e_rows) in zip(self._groups, kept):
             e[rows] = e_rows * act.prime(z[rows], a[rows])
 
+    def max_prime_rows(self, n: int) -> np.ndarray:
+        """Each of the layer's ``n`` neurons' largest f'(z): what its saturation is measured against."""
+        out = np.full(n, self.default.max_prime)
+        for act, rows in self._groups:
+            out[rows[rows < n]] = act.max_prime
+        return out
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Mixed) and other.default == self.default and other.overrides == self.overrides
 
@@ -90,6 +97,11 @@ class Mixed:
     def __repr__(self) -> str:
         changed = ", ".join(f"{j}: {a.name}" for j, a in self.overrides.items())
         return f"Mixed({self.default.name!r}, {{{changed}}})"
+
+
+def row_max_prime(act: Activation | Mixed, n: int) -> np.ndarray:
+    """The largest f'(z) of each of a layer's ``n`` neurons (σ': 1/4, tanh' and ReLU': 1), shape (n,)."""
+    return act.max_prime_rows(n) if isinstance(act, Mixed) else np.full(n, act.max_prime)
 
 
 def _is_int(v: Any) -> bool:
