@@ -125,3 +125,18 @@ def test_new_weights_keep_the_neurons_own_activation(window):
     assert session.config.seed != seed
     assert session.net.neuron_activations == ((2, 0, "leaky-relu"),)
     assert window.network_view.neuron_menu.mark_text(2, 0) == "LReLU"
+
+
+def test_the_step_menu_offers_the_selected_neurons_activation(window, monkeypatch):
+    popped: list[QMenu] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, pos, at=None: popped.append(menu))
+    action = window.network_view.neuron_menu.action
+    step_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Step")
+    assert action in step_menu.actions() and action.shortcut().toString() == "Shift+F2"
+    action.trigger()  # nothing selected: the status bar says what to do
+    assert popped == [] and "click a neuron" in window.status_label.text()
+    window.session.select((3, 0))
+    action.trigger()
+    assert popped and _action(popped[-1], "sigmoid").isChecked()
+    _action(popped[-1], "relu").trigger()
+    assert window.session.net.neuron_activations == ((3, 0, "relu"),)
