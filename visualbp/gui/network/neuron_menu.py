@@ -26,8 +26,8 @@ from visualbp.gui.network.labels import _label_font
 from visualbp.gui.notation import shown
 
 #: How each activation is offered in the menu.
-MENU_TEXT = {"sigmoid": "sigmoid σ(z) = 1/(1 + e^−z)", "tanh": "tanh(z)", "relu": "ReLU(z) = max(0, z)",
-             "linear": "linear f(z) = z", "softplus": "softplus(z) = ln(1 + e^z)",
+MENU_TEXT = {"sigmoid": "sigmoid σ(z) = 1/(1 + e⁻ᶻ)", "tanh": "tanh(z)", "relu": "ReLU(z) = max(0, z)",
+             "linear": "linear f(z) = z", "softplus": "softplus(z) = ln(1 + eᶻ)",
              "leaky-relu": "leaky ReLU(z) = max(0.01 z, z)"}
 
 
