@@ -298,3 +298,19 @@ def test_saturation_is_measured_against_each_neurons_own_largest_f_prime():
     net.biases[0] = np.zeros((2, 1))
     fractions = saturation(net, np.array([[1.0]]))
     assert fractions[0].tolist() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_the_sum_over_paths_equals_bp4_through_modified_neurons(name):
+    """Chapter 2's big picture: each hop through a neuron multiplies by that neuron's own f'(z)."""
+    from visualbp.core.paths import path_sum
+
+    net = Network([3, 4, 3, 2], "sigmoid", "quadratic", seed=4)
+    net.set_neuron_activation(2, 0, name)
+    net.set_neuron_activation(3, 1, name)
+    net.set_neuron_activation(4, 1, name)
+    _, nabla_w = net.backprop(X1, Y1)
+    for l, j, k in ((2, 0, 1), (2, 3, 2), (3, 1, 0), (4, 1, 2)):
+        ps = path_sum(net, X1, Y1, l, j, k, top=10_000)
+        assert ps.backprop == nabla_w[l - 2][j, k]
+        assert abs(ps.total - ps.backprop) <= 1e-12 * max(1.0, abs(ps.backprop))

@@ -140,3 +140,13 @@ def test_the_step_menu_offers_the_selected_neurons_activation(window, monkeypatc
     assert popped and _action(popped[-1], "sigmoid").isChecked()
     _action(popped[-1], "relu").trigger()
     assert window.session.net.neuron_activations == ((3, 0, "relu"),)
+
+
+def test_the_paths_panel_writes_each_hops_own_f_prime(window):
+    from visualbp.gui.big_picture import factor_formulas
+    from visualbp.gui.notation import prime_name
+
+    net = window.session.net
+    net.set_neuron_activation(2, 1, "tanh")
+    formulas = factor_formulas(2, 3, (1, 0), 0, lambda r, q: prime_name(net.neuron_activation(r, q)))
+    assert [to_plain(f) for f in formulas] == ["tanh'(z²₂) a¹₁", "σ'(z³₁) w³₁₂", "∇ₐ C"]
