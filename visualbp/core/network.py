@@ -3,8 +3,9 @@
 The public surface is the book's ``network.py`` (chapters 1–2) so a reader can
 paste a snippet and it runs: ``Network(sizes)``, ``weights``, ``biases``,
 ``feedforward``, ``backprop``, ``update_mini_batch``, ``SGD``, ``evaluate``.
-Added: tanh/ReLU hidden layers, the cross-entropy cost and L2 regularisation
-(chapter 3's ``lmbda``). Every gradient comes from one matrix-based BP1–BP4,
+Added: tanh/ReLU/linear/softplus/leaky-ReLU layers and single neurons with their own
+activation (``set_neuron_activation``, chapter 2's modified-neuron exercise), the
+cross-entropy cost and L2 regularisation (chapter 3's ``lmbda``). Every gradient comes from one matrix-based BP1–BP4,
 ``visualbp.core.fastpath.Kernel``, which SGD and the step engine run in place.
 
 Indexing: the book's layer ``l`` runs 1..L with layer 1 the input, so
