@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"visualbp {visualbp.__version__}")
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="a session (.vbp) to open; a network (visualbp's .npz, network2.py JSON, an .npz of "
-                        "w2, b2, w3, b3, … or weights_0, biases_0, …) to open on its data; or a data file "
+                        "w2, b2, w3, b3, … or weights_0, biases_0, …, or a PyTorch state_dict of an nn.Sequential "
+                        "of Linear layers saved with torch.save(model.state_dict(), PATH)) to open on its data; "
+                        "or a data file "
                         "(CSV, or an IDX images file and its labels file); the kind is found from the content")
     p.add_argument("--data", metavar="PATH", nargs="+", type=_typed(_named),
                    help="train on your own data: a CSV file (one example per row: the features, then the "
@@ -105,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layers", type=_typed(limits.parse_layers),
                    help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
     p.add_argument("--activation", choices=tuple(ACTIVATIONS),
-                   help="the hidden layers' activation (a single neuron's: right-click it in the graph)")
+                   help="the hidden layers' activation (a single neuron's: right-click it in the graph); for a "
+                        "PyTorch state_dict opened, the one its model used between the Linear layers (the file does "
+                        "not record it; default sigmoid)")
     p.add_argument("--cost", choices=("quadratic", "cross-entropy"))
     p.add_argument("--init", choices=INITS,
                    help="initial weights: N(0, 1), N(0, 1/n_in), or blank (all 0: type each by hand, double-click it)")
@@ -219,7 +223,8 @@ def settings_from_args(args: argparse.Namespace) -> tuple[SessionConfig, Demo | 
     config = config_from_args(args, demo.config() if demo else None)
     if len(getattr(args, "data", None) or []) > 2:
         raise UsageError("--data takes one CSV file, or an IDX images file and its labels file")
-    args.open_plan = plan(list(getattr(args, "paths", None) or []), getattr(args, "data", None))
+    args.open_plan = plan(list(getattr(args, "paths", None) or []), getattr(args, "data", None),
+                          getattr(args, "activation", None))
     if not args.open_plan.empty:
         config = config_for(args.open_plan, config, dataset_chosen=bool(args.dataset))
     return config, demo
@@ -275,6 +280,9 @@ def _main(argv: list[str] | None) -> int:
         size = parse_size(args.size) if args.screenshot else None
     except (ValueError, DatasetError) as exc:
         return _fail(exc)
+    model = args.open_plan.model
+    if model is not None and model.activation_assumed:  # a PyTorch state_dict: say what was assumed
+        print(f"visualbp: {model.source}: {model.note}; --activation tanh or relu says otherwise", file=sys.stderr)
 
     from visualbp.interrupts import deferred_interrupt
 

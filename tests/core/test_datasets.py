@@ -233,7 +233,7 @@ def test_generated_small_n(n: int) -> None:
 
 
 def test_builtin_names() -> None:
-    assert BUILTIN == ("mnist", "digits", "xor", "circles", "moons", "spiral")
+    assert BUILTIN == ("mnist", "digits", "xor", "circles", "moons", "spiral", "sine", "cubic")
 
 
 @pytest.mark.parametrize("kwargs,word", [

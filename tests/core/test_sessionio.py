@@ -196,3 +196,43 @@ def test_a_header_too_large_to_reopen_is_not_saved(tmp_path, monkeypatch):
     with pytest.raises(SessionFileError, match="run.vbp: .*clear some kept runs"):
         save_session(path, saved)
     assert path.read_bytes() == before
+
+
+def test_a_session_whose_minibatch_size_changed_mid_epoch_saves_and_reopens(tmp_path):
+    """m = 1 for 8 minibatches, then m = 10: the epoch has 8 + 32 minibatches, more than n/m = 32. A position
+    past minibatch 32 was refused on opening (found by the generated-header test when training ran far)."""
+    config = SessionConfig(dataset="moons", sizes=(2, 3, 2), seed=3, n=400, mini_batch_size=1)
+    net, engine = build(config, load_dataset(config))
+    ends = []
+    engine.batch_done.connect(ends.append)
+    for _ in range(8):
+        engine.finish_batch()
+    engine.mini_batch_size = 10
+    while engine.position[1] < 35:
+        engine.finish_batch()
+    epoch, batch, offset, step = engine.position
+    assert (epoch, batch, offset) == (0, 35, 278) and batch >= engine.batches_per_epoch
+    weights, biases = engine.batch_start_parameters()
+    saved = SavedSession(config, weights, biases, *engine.initial_parameters, epoch=epoch, batch=batch,
+                         offset=offset, step=step, epoch_history=[engine.evaluate()])
+    save_session(tmp_path / "m.vbp", saved)
+    back = load_session(tmp_path / "m.vbp")
+    twin_net, twin = build(back.config, load_dataset(back.config))
+    twin.mini_batch_size = 10
+    twin_net.weights, twin_net.biases = back.weights, back.biases
+    twin.restore(back.epoch, back.batch, back.offset, back.step, (back.initial_weights, back.initial_biases))
+    engine.finish_batch()
+    twin.finish_batch()
+    assert all(np.array_equal(a, b) for a, b in zip(engine.net.weights, twin.net.weights))
+    # the plots' x (where each minibatch ends, in epochs) stays inside the epoch and grows with the examples
+    xs = [s.end for s in ends]
+    assert xs[:8] == pytest.approx([(k + 1) / 320 for k in range(8)])
+    assert all(a < b for a, b in zip(xs, xs[1:])) and xs[-1] < 1.0
+
+
+@pytest.mark.parametrize("batch, offset", [(1, 0), (0, 5), (6, 5), (0, 320)])
+def test_a_position_no_minibatches_can_reach_is_refused(batch, offset):
+    config = SessionConfig(dataset="moons", sizes=(2, 3, 2), seed=3, n=400)
+    _net, engine = build(config, load_dataset(config))
+    with pytest.raises(ValueError, match="minibatch|outside"):
+        engine.restore(0, batch, offset, 0)

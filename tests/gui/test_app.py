@@ -282,7 +282,8 @@ def test_the_screenshot_line_counts_presses_not_records(qapp, tmp_path, capsys):
     expected = f"after the lesson's {demo.steps} steps ({demo.granularity}) and 5 steps (example)"
     if not demo.steps:
         expected = "after 5 steps (example)"
-    assert expected in line and "55" not in line.split(":")[0]
+    head = line.split(":")[0].replace(str(out), "FILE")  # the temporary path may hold "55" (pytest-550)
+    assert expected in line and "55" not in head
 
 
 def test_the_saturation_lessons_scaled_weights_are_shown_in_setup_until_a_new_network(qtbot, tmp_path):

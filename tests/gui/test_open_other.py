@@ -48,3 +48,41 @@ def test_a_bad_file_is_a_message_and_the_session_is_unchanged(window, tmp_path, 
     assert not open_other.open_paths(window.files, [str(path)])
     assert window.session.config == config
     assert len(shown) == 1 and "w.npz: a model with 9 inputs and 3 outputs fits no built-in dataset" in shown[0]
+
+
+TORCH_MODELS = __import__("pathlib").Path(__file__).parents[1] / "core" / "torch_models"
+
+
+def test_a_pytorch_state_dict_asks_for_its_activation_and_opens_on_its_data(window, tmp_path, monkeypatch):
+    asked = []
+
+    def get_item(parent, title, label, items, current, editable):
+        asked.append(label)
+        return next(i for i in items if i.startswith("ReLU")), True
+
+    monkeypatch.setattr(open_other.QInputDialog, "getItem", get_item)
+    data = tmp_path / "four.csv"
+    data.write_text("\n".join(f"{i % 3},{i % 5},{i % 7},{i % 2},{'abc'[i % 3]}" for i in range(30)))
+    model = TORCH_MODELS / "relu_4_5_3.pt"
+    assert open_other.open_paths(window.files, [str(model), str(data)])
+    assert len(asked) == 1 and "relu_4_5_3.pt holds the weights and biases" in asked[0]
+    session = window.session
+    assert session.config.sizes == (4, 5, 3) and session.config.activation == "relu"
+    assert session.net.activation.name == "relu" and session.config.dataset == "file"
+    expected = json.loads(model.with_suffix(".json").read_text())["state_dict"]
+    assert np.array_equal(session.net.weights[1], np.array(expected["2.weight"]))
+    assert "PyTorch state_dict, Linear layers '0', '2'; hidden activation relu" in window.status_label.text()
+    session.reset()  # Reset returns to the model's weights
+    assert np.array_equal(session.net.biases[0].ravel(), np.array(expected["0.bias"]))
+
+
+def test_cancelling_the_question_opens_nothing_and_a_pickled_model_is_refused(window, monkeypatch):
+    monkeypatch.setattr(open_other.QInputDialog, "getItem", lambda *args: ("", False))
+    config, weights = window.session.config, window.session.net.weights[0].copy()
+    assert not open_other.open_paths(window.files, [str(TORCH_MODELS / "sigmoid_2_3_2.pt")])
+    assert window.session.config == config and np.array_equal(window.session.net.weights[0], weights)
+    shown = []
+    monkeypatch.setattr(open_other.QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    assert not open_other.open_paths(window.files, [str(TORCH_MODELS / "whole_model.pt")])  # not asked: refused
+    assert len(shown) == 1 and "a whole pickled model" in shown[0] and "state_dict()" in shown[0]
+    assert window.session.config == config

@@ -123,3 +123,19 @@ def test_a_bad_path_is_one_line_naming_the_file(tmp_path, capsys, monkeypatch, m
     make(tmp_path)
     assert main(argv) == 2
     assert words in one_error_line(capsys)
+
+
+def test_a_pytorch_state_dict_opens_with_the_activation_the_command_line_names(qtbot, tmp_path, capsys):
+    model = Path(__file__).parents[1] / "core" / "torch_models" / "sigmoid_2_3_2.pt"
+    window, session = opened(qtbot, tmp_path, str(model), "--activation", "tanh")
+    try:
+        state = json.loads(model.with_suffix(".json").read_text())["state_dict"]
+        assert session.config.dataset == "moons" and session.config.sizes == (2, 3, 2)
+        assert session.net.activation.name == "tanh" and session.net.output_activation.name == "sigmoid"
+        assert np.array_equal(session.net.weights[0], np.array(state["0.weight"]))
+    finally:
+        session.shutdown()
+    assert main([str(model.with_name("torchscript.pt")), "--screenshot", str(tmp_path / "x.png")]) == 2
+    assert "torchscript.pt: a TorchScript archive" in one_error_line(capsys)
+    assert main([str(model), "--screenshot", str(tmp_path / "y.png")]) == 0  # no --activation: sigmoid, said so
+    assert "hidden activation sigmoid (assumed: a state_dict does not record it)" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from visualbp.core.engine import Engine
 from visualbp.core.labels import SCALINGS
 from visualbp.core.network import INITS, Network
 
-GENERATED = ("xor", "circles", "moons", "spiral")
+GENERATED = ("xor", "circles", "moons", "spiral", "sine", "cubic")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,13 @@ DATASET_DEFAULTS: dict[str, dict] = {
                   epochs=30, noise=0.1),
     "spiral": dict(sizes=(2, 16, 16, 2), activation="tanh", cost="cross-entropy", eta=0.1, mini_batch_size=10,
                    epochs=200, noise=0.03),
+    # regression (a linear output, visualbp.core.functions): at noise 0.1 the best RMS error is 0.1. Measured
+    # over 3 weight seeds × 2 data seeds on 200 points (worst / mean validation RMS): sine 0.135 / 0.114
+    # (from 2.6 untrained), cubic 0.226 / 0.176.
+    "sine": dict(sizes=(1, 10, 1), activation="tanh", cost="quadratic", eta=0.1, mini_batch_size=10,
+                 epochs=100, noise=0.1),
+    "cubic": dict(sizes=(1, 10, 1), activation="tanh", cost="quadratic", eta=0.05, mini_batch_size=10,
+                  epochs=200, noise=0.1),
 }
 
 
@@ -90,6 +97,12 @@ def defaults_for(dataset: str, base: SessionConfig | None = None) -> SessionConf
     changes. The initial weights' seed, λ, init and the data's size and split stay as in ``base``."""
     base = base if base is not None else SessionConfig()
     return replace(base, dataset=dataset, **DATASET_DEFAULTS.get(dataset, {}))
+
+
+def output_activation_for(dataset: Dataset) -> str:
+    """The output layer's activation: linear for regression (a^L = z^L can reach any real target, and BP1 is
+    δ^L = a^L − y under the quadratic cost), sigmoid for classes (the book's)."""
+    return "linear" if dataset.is_regression else "sigmoid"
 
 
 def fit_sizes(sizes: tuple[int, ...], dataset: Dataset) -> tuple[int, ...]:
@@ -123,7 +136,7 @@ def build(config: SessionConfig, dataset: Dataset) -> tuple[Network, Engine]:
         )
     checks.check_workload(config.sizes, dataset.n_train + dataset.n_val, config.mini_batch_size)
     net = Network(list(config.sizes), config.activation, config.cost, config.init, config.seed,
-                  lmbda=config.lmbda)
+                  output_activation=output_activation_for(dataset), lmbda=config.lmbda)
     engine = Engine(net, dataset.X_train, dataset.Y_train, mini_batch_size=config.mini_batch_size,
-                    eta=config.eta, X_val=dataset.X_val, Y_val=dataset.Y_val)
+                    eta=config.eta, X_val=dataset.X_val, Y_val=dataset.Y_val, regression=dataset.is_regression)
     return net, engine

@@ -119,6 +119,11 @@ class Dataset:
     def is_2d(self) -> bool:
         return self.n_inputs == 2
 
+    @property
+    def is_regression(self) -> bool:
+        """Real targets to fit (``visualbp.core.functions``), not classes: no accuracy, no classes to name."""
+        return False
+
     # One-hot labels
     @cached_property
     def Y_train(self) -> np.ndarray:

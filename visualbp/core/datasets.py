@@ -21,6 +21,8 @@ It provides:
   - ``"xor"``, ``"circles"``, ``"moons"``, ``"spiral"``: small 2-D,
     two-class problems generated from a seed, in roughly [-1, 1] x [-1, 1],
     like those of the TensorFlow Playground.
+  - ``"sine"``, ``"cubic"``: 1-D regression, y = f(x) + noise with real
+    targets (``visualbp.core.functions``).
 
 * ``load_idx(path)``, ``load_idx_pair(images, labels)`` and ``load_csv(path)``
   for a user's own data, gzipped or not (they live in ``visualbp.core.datafiles``,
@@ -40,7 +42,7 @@ Any problem with a file or an argument raises ``DatasetError``, a
 It leaves out, on purpose: downloading anything, the MNIST training images,
 a test split (only train and validation), data augmentation, stratified
 splits, feature scaling for a user's CSV files (the numbers are used as they
-are), CSV delimiters other than the comma, regression targets, and any
+are), CSV delimiters other than the comma, regression targets in a user's files, and any
 dependency beyond NumPy and the standard library.
 """
 
@@ -74,6 +76,7 @@ from visualbp.core.datarecord import check_seed as _check_seed
 from visualbp.core.datarecord import check_val_fraction as _check_val_fraction
 from visualbp.core.datarecord import n_val as _n_val
 from visualbp.core.datarecord import split as _split
+from visualbp.core.functions import FUNCTIONS, load_function
 
 __all__ = [
     "BUILTIN",
@@ -87,7 +90,7 @@ __all__ = [
     "MAX_FEATURE",
 ]
 
-BUILTIN: tuple[str, ...] = ("mnist", "digits", "xor", "circles", "moons", "spiral")
+BUILTIN: tuple[str, ...] = ("mnist", "digits", "xor", "circles", "moons", "spiral", "sine", "cubic")
 
 # Files shipped in resources/ (see resources/NOTICE.md).
 _MNIST_IMAGES = "t10k-images-idx3-ubyte.gz"
@@ -115,8 +118,9 @@ def load(name: str, *, seed: int = 0, n: int = 400, noise: float = 0.1,
     ``seed`` fixes the train/validation split and, for the generated sets,
     the points. ``n`` (total number of points, at least 4) and ``noise``
     (standard deviation of Gaussian noise added to each coordinate, in the
-    same units as the [-1, 1] plot) apply to the generated 2-D sets only and
-    are ignored for ``"mnist"`` and ``"digits"``. ``val_fraction`` (0 to 0.9)
+    same units as the [-1, 1] plot; for ``"sine"`` and ``"cubic"`` to the
+    target y) apply to the generated sets only and are ignored for
+    ``"mnist"`` and ``"digits"``. ``val_fraction`` (0 to 0.9)
     is the share of examples held out for validation; it is ignored for
     ``"mnist"``, which is always 8,000 training / 2,000 validation."""
     if not isinstance(name, str):
@@ -133,6 +137,8 @@ def load(name: str, *, seed: int = 0, n: int = 400, noise: float = 0.1,
     n = _check_n(n)
     noise = _check_noise(noise)
     rng = np.random.default_rng(seed)
+    if key in FUNCTIONS:
+        return load_function(key, rng, n, noise, val_fraction)
     X, y = _GENERATORS[key](rng, n)
     if noise > 0:
         X = X + rng.normal(0.0, noise, size=X.shape)

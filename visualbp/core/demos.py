@@ -55,6 +55,7 @@ MAX_LESSON_FILE_BYTES = 4 * 1024**2
 MAX_STEPS = 10_000
 #: Inputs and classes of the built-in data sets, so a lesson's layers are checked without loading them.
 _DATA_SHAPES = {"mnist": (784, 10, 10_000), "digits": (64, 10, 1797)}
+_FUNCTION_SETS = ("sine", "cubic")  # 1-D regression (core/functions.py): 1 input, 1 output, n points
 
 _CONFIG_FIELDS = {f.name for f in fields(SessionConfig)}
 _BREAKPOINT_DEFAULTS = {
@@ -184,7 +185,8 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
     settings = {k: (tuple(v) if k == "sizes" and isinstance(v, list) else v) for k, v in settings.items()}
     if config.dataset == "file" or config.data_path is not None:
         raise _fail(name, "config.dataset", "a lesson uses a built-in data set, not a file")
-    n_in, n_out, n_examples = _DATA_SHAPES.get(config.dataset, (2, 2, config.n))
+    n_in, n_out, n_examples = _DATA_SHAPES.get(
+        config.dataset, (1, 1, config.n) if config.dataset in _FUNCTION_SETS else (2, 2, config.n))
     if config.sizes[0] != n_in or config.sizes[-1] != n_out:
         raise _fail(name, "config.sizes", f"the {config.dataset} data has {n_in} inputs and {n_out} classes, so the "
                                           f"first layer must be {n_in} and the last {n_out}, got {list(config.sizes)}")

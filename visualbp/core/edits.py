@@ -21,6 +21,10 @@ undoes it (Reset puts back the initial weights, not the data). The engine edits 
 inputs, made at the first such edit: the loaded dataset is never written. A session file keeps the edited
 inputs (``input_edits``: [row, k, value] each) and reopening it applies them again (``apply_input_edits``);
 edited weights and biases are saved as the weights are.
+
+A whole example — x and its target y, a dataset example chosen in the Mistakes panel — is put in the place of
+the next one to be stepped the same way (``draw_input`` with ``y``): the engine's own copy of the targets is
+written, ← puts them back, and a session file keeps them as ``target_edits`` ([row, j, value] each).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ MAX_INPUT_EDITS = 100_000
 
 # engine → {(row, k): the value x_k of that row had before its first edit}: what a save records
 _ORIGINAL_INPUTS: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], float]] = weakref.WeakKeyDictionary()
+# engine → {(row, j): the value y_j of that row had before its first edit}
+_ORIGINAL_TARGETS: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], float]] = weakref.WeakKeyDictionary()
 
 
 def _sub(*idx: int) -> str:
@@ -79,16 +85,26 @@ class EditRecord(StepRecord):
     def symbol(self) -> str:
         return "x" if self.target == IMAGE else symbol(self.target, self.l, self.j, self.k)
 
+    @property
+    def sets_target(self) -> bool:
+        """Whether the edit set the example's target y as well as its input x (a dataset example)."""
+        return "y" in self.arrays
+
     def revert(self, engine: Engine) -> None:
         """Put a typed input, or the network Reset returns to, back (← does the weights and biases itself)."""
         if self.initial_before is not None:
             engine.initial_parameters = self.initial_before
-        if self.target == IMAGE:  # a drawn input: every x_k of the row as it was
+        if self.target == IMAGE:  # a drawn input: every x_k of the row as it was (and y_j, when it was set)
             originals = _ORIGINAL_INPUTS.get(engine, {})
             for k, value in enumerate(self.arrays["x_before"].tolist()):
                 engine.set_input(self.row, k, value)
                 if originals.get((self.row, k)) == value:
                     del originals[(self.row, k)]
+            targets = _ORIGINAL_TARGETS.get(engine, {})
+            for j, value in enumerate(self.arrays["y_before"].tolist() if "y_before" in self.arrays else ()):
+                engine.set_target(self.row, j, value)
+                if targets.get((self.row, j)) == value:
+                    del targets[(self.row, j)]
         elif self.target == "x":
             engine.set_input(self.row, self.k, self.old)
             originals = _ORIGINAL_INPUTS.get(engine, {})
@@ -99,7 +115,8 @@ class EditRecord(StepRecord):
         """'edit: w^3_21 ← 1/2 (was -0.318) · minibatch 1 · epoch 1'."""
         where = f" of training example {self.row + 1}" if self.target in ("x", IMAGE) else ""
         if self.target == IMAGE:
-            return f"edit: x{where} ← {self.text} · minibatch {self.batch + 1} · epoch {self.epoch + 1}"
+            xy = "x, y" if self.sets_target else "x"
+            return f"edit: {xy}{where} ← {self.text} · minibatch {self.batch + 1} · epoch {self.epoch + 1}"
         return (f"edit: {self.symbol}{where} ← {self.text} (was {self.old:.3g}) · minibatch {self.batch + 1} · "
                 f"epoch {self.epoch + 1}")
 
@@ -185,23 +202,31 @@ def edit(engine: Engine, target: str, l: int, j: int, k: int, value: str | float
     return engine.take_edit(make, apply)
 
 
-def draw_input(engine: Engine, values, text: str = "a drawn digit") -> EditRecord:
+def draw_input(engine: Engine, values, text: str = "a drawn digit", y=None) -> EditRecord:
     """Set the whole input x of the next example to be stepped to ``values`` (n_in numbers: a digit drawn on the
     canvas) as one step of the history, which ← undoes. Like every edit it starts a minibatch under way again,
-    so that example is the first of the current minibatch: the next step's a^1 = x is the drawing.
-    ValueError naming the problem otherwise."""
+    so that example is the first of the current minibatch: the next step's a^1 = x is the drawing. With ``y``
+    (n_out numbers), that example's target becomes ``y`` too: a dataset example (x, y) to step through
+    backpropagation. ValueError naming the problem otherwise."""
     x = np.asarray(values, dtype=np.float64).ravel()
-    n_in = engine.net.sizes[0]
+    n_in, n_out = engine.net.sizes[0], engine.net.sizes[-1]
     if x.size != n_in:
         raise ValueError(f"a drawn input must have {n_in} values (one per input neuron), got {x.size}")
     if not np.isfinite(x).all() or np.abs(x).max(initial=0.0) > limits.MAX_TYPED_VALUE:
         raise ValueError(f"a drawn input must be finite numbers within ±{limits.MAX_TYPED_VALUE:,}")
+    target = None if y is None else np.asarray(y, dtype=np.float64).ravel()
+    if target is not None and target.size != n_out:
+        raise ValueError(f"a target y must have {n_out} values (one per output neuron), got {target.size}")
+    if target is not None and (not np.isfinite(target).all() or np.abs(target).max() > limits.MAX_TYPED_VALUE):
+        raise ValueError(f"a target y must be finite numbers within ±{limits.MAX_TYPED_VALUE:,}")
     if engine.divergence is not None:
         raise ValueError("the run diverged: step back (←) to the last finite state before editing")
     _, _, offset, _ = engine.position  # the current minibatch's start: where the edit starts it again
     row = int(epoch_permutation(engine.seed, engine.epoch, engine.n_train)[offset])
     before = np.array(engine.X[row], dtype=np.float64)
     arrays = {"x_before": before, "x": x.copy()}
+    if target is not None:
+        arrays.update(y_before=np.array(engine.Y[row], dtype=np.float64), y=target.copy())
     for a in arrays.values():
         a.flags.writeable = False
 
@@ -214,6 +239,11 @@ def draw_input(engine: Engine, values, text: str = "a drawn digit") -> EditRecor
         for k, (old, new) in enumerate(zip(before.tolist(), x.tolist())):
             originals.setdefault((row, k), old)
             engine.set_input(row, k, new)
+        if target is not None:
+            targets = _ORIGINAL_TARGETS.setdefault(engine, {})
+            for j, (old, new) in enumerate(zip(arrays["y_before"].tolist(), target.tolist())):
+                targets.setdefault((row, j), old)
+                engine.set_target(row, j, new)
 
     return engine.take_edit(make, apply)
 
@@ -227,67 +257,79 @@ def _with(weights: list, biases: list, which: int, i: int, j: int, k: int, value
     return out[0], out[1]
 
 
-# ----------------------------------------------------------------- inputs in a session file
+# ----------------------------------------------------------------- inputs and targets in a session file
 def input_edits(engine: Engine) -> list[list]:
     """The edited training inputs now, as [row, k, value] (what a session file keeps), in row order."""
-    originals = _ORIGINAL_INPUTS.get(engine, {})
-    return [[row, k, float(engine.X[row, k])] for row, k in sorted(originals)
-            if engine.X[row, k] != originals[(row, k)]]
+    return _changed(engine.X, _ORIGINAL_INPUTS.get(engine, {}))
 
 
-def apply_input_edits(engine: Engine, edits: object) -> None:
-    """Write a session file's ``input_edits`` into ``engine``'s training inputs (not a step: they are part of the
-    data the session was saved with). Checked completely before anything is written; ValueError names the
-    first bad entry."""
+def target_edits(engine: Engine) -> list[list]:
+    """The edited training targets now, as [row, j, value] (a dataset example put in a row's place)."""
+    return _changed(engine.Y, _ORIGINAL_TARGETS.get(engine, {}))
+
+
+def _changed(rows: np.ndarray, originals: dict[tuple[int, int], float]) -> list[list]:
+    return [[row, k, float(rows[row, k])] for row, k in sorted(originals) if rows[row, k] != originals[(row, k)]]
+
+
+def apply_input_edits(engine: Engine, edits: object, targets: object = None) -> None:
+    """Write a session file's ``input_edits`` (and ``target_edits``) into ``engine``'s training inputs (and
+    targets): not a step, they are part of the data the session was saved with. Checked completely before
+    anything is written; ValueError names the first bad entry."""
+    inputs = _checked_edits(edits, engine.X.shape, "input_edits", "x")
+    outputs = _checked_edits(targets, engine.Y.shape, "target_edits", "y")
+    for checked, store, write, rows in ((inputs, _ORIGINAL_INPUTS, engine.set_input, engine.X),
+                                        (outputs, _ORIGINAL_TARGETS, engine.set_target, engine.Y)):
+        if not checked:
+            continue
+        originals = store.setdefault(engine, {})
+        for row, k, value in checked:
+            originals.setdefault((row, k), float(rows[row, k]))
+            write(row, k, value)
+
+
+def _checked_edits(edits: object, shape: tuple[int, ...], key: str, what: str) -> list[tuple[int, int, float]]:
     if edits is None:
-        return
+        return []
     if not isinstance(edits, list) or len(edits) > MAX_INPUT_EDITS:
-        raise ValueError(f"input_edits must be a list of at most {MAX_INPUT_EDITS:,} [row, k, value] entries")
-    n, n_in = engine.X.shape
+        raise ValueError(f"{key} must be a list of at most {MAX_INPUT_EDITS:,} [row, k, value] entries")
+    n, width = shape
     checked = []
     for i, e in enumerate(edits):
         ok = isinstance(e, list) and len(e) == 3 and all(isinstance(v, int) and not isinstance(v, bool)
                                                          for v in e[:2])
         if not ok or not isinstance(e[2], (int, float)) or isinstance(e[2], bool):
-            raise ValueError(f"input_edits[{i}] must be [row, k, value]")
+            raise ValueError(f"{key}[{i}] must be [row, k, value]")
         row, k, value = e[0], e[1], float(e[2])
-        if not (0 <= row < n and 0 <= k < n_in):
-            raise ValueError(f"input_edits[{i}]: x_{k + 1} of training example {row + 1} does not exist "
-                             f"({n:,} examples of {n_in} inputs)")
+        if not (0 <= row < n and 0 <= k < width):
+            raise ValueError(f"{key}[{i}]: {what}_{k + 1} of training example {row + 1} does not exist "
+                             f"({n:,} examples of {width} {'inputs' if what == 'x' else 'outputs'})")
         if not math.isfinite(value) or abs(value) > limits.MAX_TYPED_VALUE:
-            raise ValueError(f"input_edits[{i}]: {value!r} is outside −{limits.MAX_TYPED_VALUE:,} … "
+            raise ValueError(f"{key}[{i}]: {value!r} is outside −{limits.MAX_TYPED_VALUE:,} … "
                              f"{limits.MAX_TYPED_VALUE:,}")
         checked.append((row, k, value))
-    if not checked:
-        return
-    originals = _ORIGINAL_INPUTS.setdefault(engine, {})
-    for row, k, value in checked:
-        originals.setdefault((row, k), float(engine.X[row, k]))
-        engine.set_input(row, k, value)
+    return checked
 
 
 def saved_extra(extra: dict, engine: Engine) -> dict:
-    """A session's view state to save, with ``input_edits`` as the engine's inputs are now and
-    ``neuron_activations`` as the network's are (none: no key)."""
+    """A session's view state to save, with ``input_edits`` and ``target_edits`` as the engine's training
+    inputs and targets are now, and ``neuron_activations`` as the network's are (none: no key)."""
     out = dict(extra)
-    out.pop("input_edits", None)
-    out.pop(neuron_activations.KEY, None)
-    typed = input_edits(engine)
-    if typed:
-        out["input_edits"] = typed
-    own = neuron_activations.saved(engine.net)  # activations chosen per neuron (core/neuron_edits.py)
-    if own:
-        out[neuron_activations.KEY] = own
+    for key, edits in (("input_edits", input_edits(engine)), ("target_edits", target_edits(engine)),
+                       (neuron_activations.KEY, neuron_activations.saved(engine.net))):  # core/neuron_edits.py
+        out.pop(key, None)
+        if edits:
+            out[key] = edits
     return out
 
 
 def take_saved_inputs(engine: Engine, extra: dict, path: object) -> None:
-    """Apply an opened session file's ``input_edits`` and ``neuron_activations`` to ``engine``; SessionFileError
-    names the file and entry."""
+    """Apply an opened session file's ``input_edits``, ``target_edits`` and ``neuron_activations`` to ``engine``;
+    SessionFileError names the file and entry."""
     from visualbp.core.sessionio import SessionFileError
 
     try:
-        apply_input_edits(engine, extra.get("input_edits"))
+        apply_input_edits(engine, extra.get("input_edits"), extra.get("target_edits"))
         neuron_activations.apply_saved(engine.net, extra.get(neuron_activations.KEY))
     except ValueError as exc:
         raise SessionFileError(f"{path}: {exc}") from None

@@ -28,6 +28,7 @@ import numpy as np
 
 from visualbp.core import checks, fastpath
 from visualbp.core.events import Event
+from visualbp.core.functions import fit_error
 from visualbp.core.hand_edits import HandEdits
 from visualbp.core.network import Network
 from visualbp.core.pseudocode import (
@@ -74,6 +75,7 @@ class Engine(WholeMinibatches, HandEdits):
         seed: int | None = None,
         history_bytes: int = 256 * 2**20,
         history_steps: int = HISTORY_STEPS,
+        regression: bool = False,
     ) -> None:
         X = np.asarray(X, dtype=np.float64)
         Y = np.ascontiguousarray(Y, dtype=np.float64)
@@ -89,6 +91,7 @@ class Engine(WholeMinibatches, HandEdits):
         self._X1 = fastpath.Rows(X)
         self.X, self.Y = self._X1.X, Y
         self._own_rows = False  # set_input copies the rows before it writes one
+        self._own_targets = False  # set_target copies Y and the labels before it writes one
         self.labels = np.argmax(Y, axis=1)
         if X_val is not None and len(X_val):
             self.X_val = np.ascontiguousarray(X_val, dtype=np.float64)
@@ -96,6 +99,9 @@ class Engine(WholeMinibatches, HandEdits):
             self.labels_val = np.argmax(self.Y_val, axis=1)
         else:
             self.X_val = self.Y_val = self.labels_val = None
+        #: Y holds real targets to fit (``visualbp.core.functions``): ``evaluate`` reports the RMS error
+        #: instead of the accuracy
+        self.regression = bool(regression)
         self.mini_batch_size = mini_batch_size
         self.eta = eta
         self.seed = net.seed if seed is None else checks.check_seed(seed)
@@ -311,9 +317,11 @@ class Engine(WholeMinibatches, HandEdits):
         network's current weights; ``initial`` replaces what Reset returns to. History starts empty."""
         if not 0 <= offset < self.n_train:
             raise ValueError(f"offset {offset} is outside the {self.n_train} training examples")
-        if not 0 <= batch < self.batches_per_epoch or batch > offset:  # where the plots put a minibatch
-            raise ValueError(f"minibatch {batch + 1} starting at example {offset + 1} is not one of the "
-                             f"{self.batches_per_epoch} minibatches of m = {self._m} in {self.n_train} examples")
+        # Every minibatch holds at least one example, so minibatch k starts at example k or later. More
+        # minibatches than n/m in an epoch are fine: m may have changed mid-epoch (Session.set_mini_batch_size).
+        if not 0 <= batch <= offset or (batch == 0) != (offset == 0):
+            raise ValueError(f"minibatch {batch + 1} cannot start at example {offset + 1}: every minibatch "
+                             "before it holds at least one example")
         self._state = State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))
@@ -361,7 +369,7 @@ class Engine(WholeMinibatches, HandEdits):
         s, arrays = apply(self.net, s, kind, l, x, self._eta, len(self.X), self._example_at(s))
         if kind is Kind.UPDATE:
             self._bump_version()
-        record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays))
+        record = StepRecord(s.step, kind, l, s.epoch, s.batch, x, s.m, freeze(arrays), s.offset)
         s = replace(s, pos=s.pos + 1, step=s.step + 1)
         finished = s.pos == len(s.program)
         stats = self._batch_stats(s, s.sum_b, s.sum_w, s.cost_sum / s.m) if finished else None
@@ -404,6 +412,7 @@ class Engine(WholeMinibatches, HandEdits):
             epoch=s.epoch, batch=s.batch, step=s.step, cost=float(cost),
             delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_b),
             grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_w),
+            end=s.epoch + (s.offset + s.m) / len(self.X),
         )
 
     def _after_batch(self, stats: BatchStats | None, epoch_ended: bool) -> None:
@@ -458,21 +467,30 @@ class Engine(WholeMinibatches, HandEdits):
 
     # ----------------------------------------------------------------- measures
     def evaluate(self) -> EpochStats:
-        """Mean cost and accuracy on the training and validation rows, now."""
+        """Mean cost and accuracy (regression: the RMS error) on the training and validation rows, now."""
         net = self.net
         nan = float("nan")
-        val_cost = val_acc = nan
+        val_cost = val_acc = val_rms = train_acc = train_rms = nan
         with quiet_fp():  # weights huge but finite (η = 1e300) overflow to an infinite cost, as in a step
             if self.X_val is not None:
                 val_cost = net.cost_arrays(self.X_val, self.Y_val)
-                val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
+                if self.regression:
+                    val_rms = fit_error(net, self.X_val, self.Y_val)
+                else:
+                    val_acc = net.accuracy_arrays(self.X_val, self.labels_val)
+            if self.regression:
+                train_rms = fit_error(net, self.X, self.Y)
+            else:
+                train_acc = net.accuracy_arrays(self.X, self.labels)
             return EpochStats(
                 epoch=self._state.epoch - 1 if self.at_batch_start else self._state.epoch,
                 step=self._state.step,
                 train_cost=net.cost_arrays(self.X, self.Y),
-                train_accuracy=net.accuracy_arrays(self.X, self.labels),
+                train_accuracy=train_acc,
                 val_cost=val_cost,
                 val_accuracy=val_acc,
+                train_rms=train_rms if self.regression else None,
+                val_rms=val_rms if self.regression else None,
             )
 
     def __repr__(self) -> str:

@@ -31,9 +31,13 @@ class ExamplePoint:
     value: float
 
 
-def example_x(record: StepRecord, batches_per_epoch: int) -> float:
-    """Where ``record``'s example ends, in epochs: epoch + (batch + (example + 1)/m) / batches per epoch."""
+def example_x(record: StepRecord, batches_per_epoch: int, n_train: int | None = None) -> float:
+    """Where ``record``'s example ends, in epochs: epoch + (offset + example + 1) / n, the x at which the
+    plots put its minibatch's end (``BatchStats.end``) for the last example; without an offset,
+    epoch + (batch + (example + 1)/m) / batches per epoch."""
     example = 0 if record.example is None else record.example
+    if record.offset is not None and n_train:
+        return record.epoch + (record.offset + example + 1) / n_train
     return record.epoch + (record.batch + (example + 1) / max(1, record.batch_size)) / max(1, batches_per_epoch)
 
 
@@ -66,7 +70,8 @@ class ExampleLog:
             value, l = float(np.sqrt(np.vdot(delta, delta))), record.l
         else:
             return
-        self._points.append(ExamplePoint(record.index, example_x(record, self.engine.batches_per_epoch), l, value))
+        x = example_x(record, self.engine.batches_per_epoch, self.engine.n_train)
+        self._points.append(ExamplePoint(record.index, x, l, value))
 
     def _on_back(self, undone: StepRecord, current: StepRecord | None = None) -> None:
         while self._points and self._points[-1].step >= undone.index:

@@ -1,7 +1,8 @@
 """The step engine's edits by hand (``core.edits`` makes and checks them): a mixin of ``Engine``.
 
 An edit is one step of the history, like a record: ``take_edit`` pushes it, ← undoes it. Weights and biases
-get new arrays; a typed input goes into the engine's own copy of the training rows (``set_input``).
+get new arrays; a typed input goes into the engine's own copy of the training rows (``set_input``), a target
+y_j (a dataset example made the one to step) into its own copy of the targets (``set_target``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from visualbp.core.steps import StepRecord
 
 
 class HandEdits:
-    """``take_edit`` and ``set_input``; the engine provides the state, the history and the rows."""
+    """``take_edit``, ``set_input`` and ``set_target``; the engine provides the state, the history and the rows."""
 
     def take_edit(self, make_record: Callable[[int, int, int, int], StepRecord],
                   apply: Callable[[], None]) -> StepRecord:
@@ -55,4 +56,14 @@ class HandEdits:
             target[row, k] = value
         finally:
             target.flags.writeable = writeable
+        self._chunk = None
+
+    def set_target(self, row: int, j: int, value: float) -> None:
+        """Write y_j of training row ``row`` (and its label, argmax y). Like ``set_input``, the first write makes
+        the engine a copy of the targets of its own; the rows gathered ahead are gathered again."""
+        if not self._own_targets:
+            self.Y, self.labels = np.array(self.Y), np.array(self.labels)
+            self._own_targets = True
+        self.Y[row, j] = value
+        self.labels[row] = int(np.argmax(self.Y[row]))
         self._chunk = None

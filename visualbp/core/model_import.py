@@ -8,12 +8,17 @@
   (w^l of shape (n_l × n_{l−1}), b^l of shape (n_l,) or (n_l × 1)) or ``weights_0, biases_0,
   weights_1, …`` (layer i+2). Sigmoid neurons and the quadratic cost are assumed unless the file has a
   ``cost`` array holding ``"quadratic"`` or ``"cross-entropy"``.
+* A PyTorch state_dict of an ``nn.Sequential`` of ``Linear`` layers (``torch.save(model.state_dict(),
+  path)``), read without torch and without unpickling code (``core.torch_state``). It records no activation:
+  the hidden layers' is the ``activation`` given (the command line's ``--activation``, the Open dialog's
+  question), sigmoid when none is; the output layer is σ; the cost quadratic.
 
 Everything is checked before a Network exists — a regular file of at most ``MAX_MODEL_BYTES``, the
 shapes chained (each w^l's columns are the previous layer's rows), the sizes within the core's limits,
 every number finite — and a problem raises ``ModelFileError`` naming the file.
 
-It leaves out: other activations, PyTorch and Keras files, and biases absent from the file.
+It leaves out: other activations in network2.py JSON and .npz files, whole pickled PyTorch models and
+TorchScript (code), Keras files, and biases absent from an .npz or JSON file.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import io
 import json
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +35,14 @@ import numpy as np
 from visualbp.core import checks
 from visualbp.core.costs import COSTS
 from visualbp.core.network import Network
+from visualbp.core.torch_state import (
+    SUPPORTED,
+    TorchFileError,
+    check_directory,
+    is_torch_zip,
+    linear_layers,
+    read_state_dict,
+)
 
 __all__ = ["MAX_MODEL_BYTES", "ImportedModel", "ModelFileError", "load_model", "matching_dataset"]
 
@@ -57,6 +70,21 @@ class ImportedModel:
     biases: tuple[np.ndarray, ...]
     cost: str = "quadratic"
     activation: str = "sigmoid"
+    torch_layers: tuple[str, ...] = ()  # a PyTorch state_dict's Linear layers by name ('0', '2'); () otherwise
+    activation_assumed: bool = False  # a state_dict's activation, not recorded in it, was not given: sigmoid
+
+    @property
+    def note(self) -> str:
+        """What a PyTorch state_dict was read as, and what was assumed ('' for the other formats)."""
+        if not self.torch_layers:
+            return ""
+        assumed = " (assumed: a state_dict does not record it)" if self.activation_assumed else ""
+        return (f"PyTorch state_dict, Linear layers {', '.join(repr(p) for p in self.torch_layers)}; "
+                f"hidden activation {self.activation}{assumed}, output σ")
+
+    def with_activation(self, activation: str) -> ImportedModel:
+        """The same weights with ``activation`` in the hidden layers, as chosen (not assumed)."""
+        return replace(self, activation=activation, activation_assumed=False)
 
     def network(self) -> Network:
         """A Network with these sizes, cost, activation, weights and biases."""
@@ -88,15 +116,23 @@ def _read(path: str | os.PathLike) -> tuple[bytes, str]:
     return raw, name
 
 
-def load_model(path: str | os.PathLike) -> ImportedModel:
-    """The model in ``path``: network2.py JSON (text starting with ``{``) or an ``.npz`` (a zip archive)."""
+def load_model(path: str | os.PathLike, activation: str | None = None) -> ImportedModel:
+    """The model in ``path``: network2.py JSON (text starting with ``{``), a PyTorch state_dict or an ``.npz``
+    (zip archives). ``activation`` is a PyTorch state_dict's hidden layers' (default sigmoid); the other
+    formats say their own."""
+    if activation is not None and activation not in ("sigmoid", "tanh", "relu"):
+        raise ModelFileError(f"{path}: a PyTorch model's hidden activation is sigmoid, tanh or relu, "
+                             f"not {activation!r}")
     raw, name = _read(path)
     if raw[:2] == b"PK":
-        return _from_npz(raw, name)
+        return _from_zip(raw, name, activation)
     if raw.lstrip()[:1] in (b"{", b"["):
         return _from_network2(raw, name)
-    raise ModelFileError(f"{name}: not a model visualbp reads (network2.py JSON or an .npz of w2, b2, … "
-                         "or weights_0, biases_0, …)")
+    if raw[:1] == b"\x80" and raw[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        raise ModelFileError(f"{name}: a Python pickle (a PyTorch file in the format of torch before 1.6, or "
+                             "a pickled object), which visualbp never unpickles; with torch 1.6 or later save "
+                             "the weights alone: torch.save(model.state_dict(), path)")
+    raise ModelFileError(f"{name}: not a model visualbp reads ({SUPPORTED})")
 
 
 def _from_network2(raw: bytes, name: str) -> ImportedModel:
@@ -141,6 +177,26 @@ def _array(value: object, label: str, name: str) -> np.ndarray:
     except (TypeError, ValueError, OverflowError):
         raise ModelFileError(f"{name}: {label} is not a matrix of numbers") from None
     return a
+
+
+def _from_zip(raw: bytes, name: str, activation: str | None) -> ImportedModel:
+    """A torch.save archive (it has a ``data.pkl``) or an .npz."""
+    try:
+        check_directory(raw)
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            if not is_torch_zip(z.namelist()):
+                return _from_npz(raw, name)
+            state = read_state_dict(z)
+        layers, ws, bs = linear_layers(state)
+    except TorchFileError as exc:
+        raise ModelFileError(f"{name}: {exc}") from None
+    except zipfile.BadZipFile:
+        raise ModelFileError(f"{name}: not a readable zip archive (a damaged .npz or PyTorch file)") from None
+    sizes = _sizes([int(ws[0].shape[1])] + [int(w.shape[0]) for w in ws], name)
+    labels = [(f"{p}.weight" if p else "weight", f"{p}.bias" if p else "bias") for p in layers]
+    model = _checked(name, sizes, ws, bs, "quadratic", labels=labels)
+    return replace(model, activation=activation or "sigmoid", torch_layers=tuple(layers),
+                   activation_assumed=activation is None)
 
 
 def _from_npz(raw: bytes, name: str) -> ImportedModel:

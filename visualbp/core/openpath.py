@@ -1,7 +1,9 @@
 """What ``visualbp PATH …`` opens: a session, a saved or imported network, or a data file — told by content.
 
 ``kind_of(path)`` looks at a file's first bytes (a zip archive: a visualbp session or network by its header,
-otherwise an .npz of weights; JSON text: network2.py weights; an IDX header, gzipped or not: IDX data)
+otherwise an .npz of weights or a PyTorch state_dict; JSON text: network2.py weights; a pickle or a name ending
+.pt or .pth: a PyTorch file, refused with its reason by ``load_model`` unless a state_dict; an IDX header,
+gzipped or not: IDX data)
 and otherwise at its name (``.csv``, ``.csv.gz``, ``.txt``: CSV data). ``plan(paths, data)`` turns the
 command line's paths into an ``OpenPlan``; ``config_for(plan, config)`` gives the session's settings
 (the model's sizes and cost, the data file, a built-in dataset the model fits); ``apply_model(session,
@@ -83,12 +85,14 @@ def kind_of(path: str | os.PathLike) -> str:
                         "(damaged, or a different file with this name)")
     if head.lstrip()[:1] in (b"{", b"[") or ending == "json":
         return "model"
+    if head[:1] == b"\x80" or ending in ("pt", "pth"):  # a pickle: load_model says why it is refused
+        return "model"
     if len(head) >= 4 and head[:2] == b"\0\0" and head[2] in _IDX_TYPE_BYTES and 1 <= head[3] <= 4:
         return "idx"
     if name.lower().endswith(_TEXT_ENDINGS) or b"\0" not in head:
         return "csv"
     raise OpenError(f"{name}: not a file visualbp opens (a .vbp session, a network or model .npz, network2.py "
-                    "JSON, a CSV or an IDX pair)")
+                    "JSON, a PyTorch state_dict, a CSV or an IDX pair)")
 
 
 @dataclass(frozen=True)
@@ -121,16 +125,17 @@ def _data_path(paths: list[str], kinds: list[str]) -> str:
     raise OpenError(f"{', '.join(paths)}: data is one CSV file or an IDX pair (images and labels)")
 
 
-def _as_model(path: str, kind: str) -> ImportedModel:
+def _as_model(path: str, kind: str, activation: str | None = None) -> ImportedModel:
     if kind == "model":
-        return load_model(path)
+        return load_model(path, activation)
     net = load_network(path)
     return ImportedModel(path, tuple(net.sizes), tuple(net.weights), tuple(net.biases), net.cost.name,
                          net.activation.name)
 
 
-def plan(paths: list[str], data: list[str] | None = None) -> OpenPlan:
-    """The OpenPlan for positional ``paths`` and ``--data`` files ``data``; OpenError/ValueError naming a file."""
+def plan(paths: list[str], data: list[str] | None = None, activation: str | None = None) -> OpenPlan:
+    """The OpenPlan for positional ``paths`` and ``--data`` files ``data``; OpenError/ValueError naming a file.
+    ``activation``: the hidden layers' of a PyTorch state_dict, which does not record it (default sigmoid)."""
     data = list(data or [])
     if not paths and not data:
         return OpenPlan()
@@ -148,7 +153,7 @@ def plan(paths: list[str], data: list[str] | None = None) -> OpenPlan:
     models = [(p, k) for p, k in zip(paths, kinds) if k in ("model", "network")]
     if len(models) > 1:
         raise OpenError(f"{models[1][0]}: open one network at a time")
-    model = _as_model(*models[0]) if models else None
+    model = _as_model(*models[0], activation) if models else None
     rest = [(p, k) for p, k in zip(paths, kinds) if k in ("csv", "idx")]
     if rest and data:
         raise OpenError(f"{rest[0][0]}: give the data once, either as a path or with --data")

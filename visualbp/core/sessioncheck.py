@@ -174,21 +174,28 @@ def check_position(header: dict) -> dict[str, int]:
     return position
 
 
+#: The two EpochStats fields only a regression run's history holds (the RMS errors of its fit).
+_RMS = ("train_rms", "val_rms")
+
+
 def check_history(raw: Any) -> list[EpochStats]:
-    """The epoch history: at most MAX_HISTORY points, each of the six EpochStats fields in range."""
+    """The epoch history: at most MAX_HISTORY points, each of the six EpochStats fields in range (and a
+    regression run's two RMS errors, ≥ 0 or null)."""
     if raw is None:
         return []
     if not isinstance(raw, list):
         raise ValueError(f"epoch_history must be a list, got {_short(raw)}")
     if len(raw) > MAX_HISTORY:
         raise ValueError(f"epoch_history has {len(raw):,} points, more than the limit of {MAX_HISTORY:,}")
-    names = [f.name for f in fields(EpochStats)]
+    names = [f.name for f in fields(EpochStats) if f.name not in _RMS]
     history = []
     for i, e in enumerate(raw):
         where = f"epoch_history[{i}]"
-        if not isinstance(e, dict) or set(e) != set(names):
-            raise ValueError(f"{where} must be an object with exactly {', '.join(names)}")
-        history.append(EpochStats(
+        if not isinstance(e, dict) or not set(names) <= set(e) <= set(names) | set(_RMS):
+            raise ValueError(f"{where} must be an object with exactly {', '.join(names)} "
+                             f"(and, for regression, {' and '.join(_RMS)})")
+        rms = {k: real(f"{where}.{k}", e[k], 0.0, 1e300, nan=True) for k in _RMS if k in e}
+        history.append(EpochStats(**rms,
             epoch=whole(f"{where}.epoch", e["epoch"], -1, checks.MAX_EPOCH_REACHED),
             step=whole(f"{where}.step", e["step"], 0, checks.MAX_STEP_REACHED),
             train_cost=real(f"{where}.train_cost", e["train_cost"], 0.0, 1e300, nan=True),
@@ -204,9 +211,16 @@ def history_to_json(history: list[EpochStats]) -> list[dict]:
         v = float(v)
         return v if math.isfinite(v) and 0.0 <= v <= hi else None
 
-    return [{"epoch": int(e.epoch), "step": int(e.step), "train_cost": num(e.train_cost, 1e300),
+    def row(e: EpochStats) -> dict:
+        d = {"epoch": int(e.epoch), "step": int(e.step), "train_cost": num(e.train_cost, 1e300),
              "train_accuracy": num(e.train_accuracy, 1.0), "val_cost": num(e.val_cost, 1e300),
-             "val_accuracy": num(e.val_accuracy, 1.0)} for e in history]
+             "val_accuracy": num(e.val_accuracy, 1.0)}
+        if e.train_rms is not None or e.val_rms is not None:  # a regression run's RMS errors
+            d.update(train_rms=num(math.nan if e.train_rms is None else e.train_rms, 1e300),
+                     val_rms=num(math.nan if e.val_rms is None else e.val_rms, 1e300))
+        return d
+
+    return [row(e) for e in history]
 
 
 # ----------------------------------------------------------------- view state

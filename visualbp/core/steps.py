@@ -92,6 +92,7 @@ class StepRecord:
     example: int | None
     batch_size: int
     arrays: Mapping[str, np.ndarray] = field(default_factory=lambda: MappingProxyType({}))
+    offset: int | None = None  # where the minibatch starts in the epoch's order of examples
 
     @property
     def equation(self) -> Equation:
@@ -162,11 +163,16 @@ class BatchStats:
     cost: float
     delta_norms: tuple[float, ...]
     grad_w_norms: tuple[float, ...]
+    #: where the minibatch ends, in epochs: epoch + (its first example + its size) / n. It stays inside its
+    #: epoch when m changed mid-epoch (minibatch numbers alone would run past the epoch's end).
+    end: float | None = None
 
 
 @dataclass(frozen=True)
 class EpochStats:
-    """After an epoch: mean cost and accuracy on the training and validation data."""
+    """After an epoch: mean cost and accuracy on the training and validation data. For regression
+    (``visualbp.core.functions``) the accuracies are NaN and ``train_rms`` / ``val_rms`` hold the fit's RMS
+    error √(1/n Σ_x ‖a^L(x) − y(x)‖²) (NaN where there is no such data); for classification they are None."""
 
     epoch: int
     step: int
@@ -174,6 +180,8 @@ class EpochStats:
     train_accuracy: float
     val_cost: float
     val_accuracy: float
+    train_rms: float | None = None
+    val_rms: float | None = None
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,8 @@ class WholeMinibatches:
         if self.batch_done:
             self.batch_done.emit(BatchStats(
                 epoch, batch, before.step, float(cost), tuple([math.sqrt(v) / eta for v in b2]),
-                tuple([math.sqrt(max(v - u, 0.0)) / eta for v, u in zip(g2, b2)])))
+                tuple([math.sqrt(max(v - u, 0.0)) / eta for v, u in zip(g2, b2)]),
+                end=epoch + (offset + m) / len(self.X)))
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
         return record

@@ -17,11 +17,11 @@ from visualbp.gui.series import DownsamplingSeries, ema
 
 
 def batch_x(stats: Sequence[BatchStats], per_epoch: int) -> np.ndarray:
-    """x = epoch + (minibatch + 1) / minibatches per epoch: the end of that minibatch, in epochs."""
+    """The end of each minibatch, in epochs: the core's ``BatchStats.end`` (epoch + examples done / n), or
+    epoch + (minibatch + 1) / minibatches per epoch for stats made without it."""
     per_epoch = max(1, per_epoch)
-    epoch = np.fromiter((s.epoch for s in stats), float, len(stats))
-    batch = np.fromiter((s.batch for s in stats), float, len(stats))
-    return epoch + (batch + 1.0) / per_epoch
+    return np.fromiter((s.end if s.end is not None else s.epoch + (s.batch + 1.0) / per_epoch for s in stats),
+                       float, len(stats))
 
 
 def smoothing(per_epoch: int) -> float:

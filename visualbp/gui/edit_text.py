@@ -32,6 +32,8 @@ def typed(record: EditRecord) -> str:
 
 def title(record: EditRecord) -> str:
     """'edit by hand · layer l = 3' (an input: '· the input, training example 17')."""
+    if record.target == IMAGE and record.sets_target:
+        return f"a chosen example · the input and target of training example {record.row + 1}"
     if record.target in ("x", IMAGE):
         return f"edit by hand · the input, training example {record.row + 1}"
     return f"edit by hand · layer l = {record.l}"
@@ -40,7 +42,7 @@ def title(record: EditRecord) -> str:
 def equation(record: EditRecord) -> str:
     """'edit: w^3_21 ← 1/2 (was −0.318)', the typed value as the result."""
     if record.target == IMAGE:
-        return f"edit: x ← *{{{record.text}}}"
+        return f"edit: {'x, y' if record.sets_target else 'x'} ← *{{{record.text}}}"
     if record.target == "f":  # core/neuron_edits.py: a neuron's activation
         old, new = _symbol_of(record.old_f), _symbol_of(record.new_f)
         return f"edit: {symbol(record)} ← *{{{new}}}   (was {old}):   a^{{{record.l}}}_{{{indices(record.j)}}} = " \
@@ -52,8 +54,16 @@ def numbers(record: EditRecord) -> str:
     """The value the text stands for when it is not already a plain number, and what it changes."""
     if record.target == IMAGE:
         n = record.arrays["x"].size
-        return (f"a^{{1}} = x: all {n} inputs of training example {record.row + 1} from now on "
-                f"(its row of the training data)")
+        lines = [f"a^{{1}} = x: all {n} inputs of training example {record.row + 1} from now on "
+                 f"(its row of the training data)"]
+        if record.sets_target:
+            y = record.arrays["y"]
+            if y.size <= 10:
+                values = ", ".join(num(float(v)) for v in y)
+                lines.append(f"y = ({values}): its target from now on, in BP1's a^{{L}} − y")
+            else:
+                lines.append(f"y: its {y.size} targets from now on, in BP1's a^{{L}} − y")
+        return "\n".join(lines)
     if record.target == "f":
         return _activation_numbers(record)
     lines = []
@@ -89,7 +99,17 @@ def which(record: EditRecord) -> str:
                 f"of layer {record.l} · typed by hand, ← undoes it")
     if record.target == "b":
         return f"the bias of neuron j={shown(record.j)} of layer {record.l} · typed by hand, ← undoes it"
+    if record.target == IMAGE and record.sets_target:
+        return "every input neuron and the target · a dataset example chosen to step, ← undoes it"
     if record.target == IMAGE:
         return "every input neuron · drawn by hand, ← undoes it"
     return f"input neuron k={shown(record.k)} · typed by hand, ← undoes it"
 
+
+
+def narration(record: EditRecord) -> str:
+    """The narration of a chosen dataset example put in place (``record.sets_target``)."""
+    return (f"You chose an example of the data set: its input x and its target y take the place of training "
+            f"example {record.row + 1}, and stepping goes on from the first example of this minibatch. The next "
+            "→ puts this x into the input layer; then it is fed forward, BP1 compares its output with this y, and "
+            "δ goes back through the layers. ← undoes the choice exactly.")

@@ -19,6 +19,7 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QFont, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from visualbp.core.edits import EditRecord
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
@@ -429,6 +430,8 @@ class EquationPanel(QWidget):
                                                        engine.batches_per_epoch)
         if record is None:
             return narration_for(None, 1, L, m, granularity=granularity, batches=engine.batches_per_epoch)
+        if isinstance(record, EditRecord) and record.sets_target:
+            return edit_text.narration(record)
         l = record.l
         epoch_done = engine.epoch if record.kind is Kind.BATCH and engine.at_batch_start and engine.batch == 0 \
             and record is engine.last_record else None
@@ -437,7 +440,7 @@ class EquationPanel(QWidget):
             net.layer_activation(l - 2).symbol if l >= 2 else "σ"
         return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy", f=f,
                              granularity=granularity, batches=engine.batches_per_epoch, epoch_done=epoch_done,
-                             edit_of_f=edit_of_f)
+                             linear_output=net.layer_activation(L - 2).name == "linear", edit_of_f=edit_of_f)
 
     def _set_rows(self, keys: tuple[str, ...], strong: bool = True) -> None:
         for key, row in self.rows.items():

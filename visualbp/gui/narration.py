@@ -35,6 +35,7 @@ BUILT_IN: dict = {
         "feedforward": "Feed forward into layer {l}: each neuron adds up the activations of layer {prev}, each times the weight of its connection, adds its bias to get z, and squashes z with {f} to get its activation a.",
         "output_error": "Start at the output: BP1 gives the error δ of layer {L}, how fast the cost changes with z. It is how far each output is from its target (a − y), times {f}'(z), how much that output can still change.",
         "output_error_cross_entropy": "Start at the output: with the cross-entropy cost the σ'(z) of BP1 cancels, so the error of layer {L} is simply δ = a − y, how far each output is from its target. No learning slowdown when an output saturates.",
+        "output_error_linear": "Start at the output: the output neuron is linear, a = z, so f'(z) = 1 and BP1 has no σ'(z) factor: the error of layer {L} is simply δ = a − y, how far the output is from its target. A linear output never saturates, so a large error always learns fast.",
         "backprop_error": "Move the error backward: each neuron in layer {l} gets the errors of layer {next} weighted by the same weights it feeds forward through, times {f}'(z), how much it can still change.",
         "gradient_b": "BP3: how fast the cost changes with a neuron's bias is exactly that neuron's error δ. The gradient for the biases of layer {l} is added to the running sum over the minibatch.",
         "gradient_w": "BP4: how fast the cost changes with a weight is the activation coming in (from layer {prev}) times the error going out (in layer {l}). Weights out of neurons with small activations learn slowly.",
@@ -185,12 +186,13 @@ def press_text(granularity: str, L: int, m: int, batches: int, texts: Mapping | 
 
 def narration_for(kind: Kind | None, l: int, L: int, m: int, cross_entropy: bool = False, *, f: str = "σ",
                   granularity: str = "layer", batches: int = 1, epoch_done: int | None = None,
-                  edit_of_f: bool = False) -> str:
+                  linear_output: bool = False, edit_of_f: bool = False) -> str:
     """The narration of a step kind with ``{l}``, ``{L}``, ``{next}``, ``{prev}``, ``{m}``, ``{f}`` filled in.
 
     Before the first step (``kind`` None) it says what one → does at ``granularity``; a whole-minibatch
-    record that ended epoch ``epoch_done`` (1-based) under epoch steps tells of the whole epoch; an edit that
-    gave a neuron its own activation ``f`` (``edit_of_f``) says what that changes.
+    record that ended epoch ``epoch_done`` (1-based) under epoch steps tells of the whole epoch; BP1 with a
+    ``linear_output`` (regression) tells that f'(z) = 1 leaves δ^L = a^L − y; an edit that gave a neuron its own
+    activation ``f`` (``edit_of_f``) says what that changes.
     """
     texts = load_texts()
     key = "none" if kind is None else kind.value
@@ -198,6 +200,8 @@ def narration_for(kind: Kind | None, l: int, L: int, m: int, cross_entropy: bool
         key = "edit_activation"
     if kind is Kind.OUTPUT_ERROR and cross_entropy:
         key = "output_error_cross_entropy"
+    elif kind is Kind.OUTPUT_ERROR and linear_output:
+        key = "output_error_linear"
     if kind is Kind.BATCH and granularity == "epoch" and epoch_done is not None:
         key = "epoch"
     press = press_text(granularity, L, m, batches, texts) if kind is None else ""

@@ -13,7 +13,8 @@
    sees the error vanish in the early layers (BP2 multiplies by σ'(z^l) ≤ 1/4 at every layer it
    goes back). Stepping example by example, each example's ‖δ^(x,l)‖ (BP1, BP2) is a dot.
 4. **Saturated fraction** per layer (``visualbp.gui.saturation_plot``).
-5. For 2-D data, the **decision boundary** (``visualbp.gui.boundary``), on the graph tiles' plane.
+5. For 2-D data, the **decision boundary** (``visualbp.gui.boundary``); for regression the **fit** a^L(x)
+   (``visualbp.gui.fit_view``) in its place, and the accuracy card shows the RMS error.
 
 The panel never computes gradients; it reads BatchStats, EpochStats and the per-example points of
 ``visualbp.core.example_log.ExampleLog``. A plot with nothing to show yet says "press → to start". Per-minibatch
@@ -41,8 +42,9 @@ from visualbp.gui import theme
 from visualbp.gui.accuracy_plot import AccuracyCard
 from visualbp.gui.batch_history import BatchHistory
 from visualbp.gui.boundary import BoundaryCard
+from visualbp.gui.fit_view import FitCard
 from visualbp.gui.plot_widgets import TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _Curve, _pen, _Plot, _swatch
-from visualbp.gui.plots_layout import arrange, boundary_stretch, columns_for
+from visualbp.gui.plots_layout import arrange, boundary_stretch, columns_for, has_plane, plane_cards
 from visualbp.gui.reference_runs import ReferenceRuns
 from visualbp.gui.saturation_plot import SaturationCard, layer_look
 
@@ -104,6 +106,7 @@ class PlotsPanel(QWidget):
         # 5. decision boundary
         self.boundary = self.boundary_card = BoundaryCard(session)
         self.boundary_plot = self.boundary.plot
+        self.fit_card = FitCard(session)  # in the boundary's place for regression data
         self._batches_dirty, self._batches_last = False, -1.0
         self._batch_timer = QTimer(self, singleShot=True, timeout=self._redraw_batches)
         self.accuracy_plot.setXLink(self.cost_plot)  # same width in every layout: epochs line up
@@ -164,13 +167,15 @@ class PlotsPanel(QWidget):
         self._style_background()
         for plot in self.plots():
             plot.apply_theme()
-        for card in (self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card):
+        for card in (self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card,
+                     self.fit_card):
             card.apply_theme()
         self._cost_legend()
         self.delta_card.set_legend([_swatch(layer_look(i)[0], "—", f"‖δ<sup>{i + 2}</sup>‖")
                                     for i in range(len(self._delta_curves))])
         self.saturation_card.restyle_legend()
         self.boundary.restyle()  # the points and the plane in the theme's colours, where the user left it
+        self.fit_card.restyle()
 
     def plots(self) -> list:
         """The five plot widgets: cost, accuracy, ‖δ^l‖, saturated fraction, decision boundary."""
@@ -179,12 +184,14 @@ class PlotsPanel(QWidget):
     # ------------------------------------------------------------------ layout
     def _reflow(self, force: bool = False) -> None:
         """One column in a narrow dock; two when wide (``visualbp.gui.plots_layout``)."""
-        columns = columns_for(self.width(), self.height(), self.session.dataset.is_2d)
+        columns = columns_for(self.width(), self.height(), has_plane(self.session.dataset))
         if columns == self._columns and not force:
             return
         self._columns = columns
-        cards = [self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, self.boundary_card]
-        arrange(self._grid, cards, self._pair, columns, self.session.dataset.is_2d, self.width(), self.height())
+        plane, other = plane_cards(self.session.dataset, self.boundary_card, self.fit_card)
+        self._grid.removeWidget(other)
+        cards = [self.cost_card, self.accuracy_card, self.delta_card, self.saturation_card, plane]
+        arrange(self._grid, cards, self._pair, columns, has_plane(self.session.dataset), self.width(), self.height())
         self.delta_plot.setXLink(self.cost_plot)
         self.saturation_plot.setXLink(self.cost_plot)
         # "epoch" once under each column of x-linked plots
@@ -195,7 +202,7 @@ class PlotsPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._reflow()
-        if self._columns != 2 and self.session.dataset.is_2d:  # the boundary's row is the last
+        if self._columns != 2 and has_plane(self.session.dataset):  # the boundary's row is the last
             row = 4 if self._columns == 1 else 3
             self._grid.setRowStretch(row, boundary_stretch(self.width(), self.height(), self._columns))
 
@@ -211,8 +218,10 @@ class PlotsPanel(QWidget):
             if self._log is not None:
                 self._log.detach()
             self._log = ExampleLog(engine, self.EXAMPLE_POINTS)
+        self.accuracy_card.set_regression(self.session.dataset.is_regression)
         self.clear()
         self.boundary.setup()
+        self.fit_card.setup()
         self._reflow(force=True)
 
     def clear(self) -> None:
@@ -335,7 +344,7 @@ class PlotsPanel(QWidget):
         costs = [c.y for c in self.cost_plot.curves if c.y is not None and len(c.y)]
         self.cost_plot.set_frame((0.0, x_end), (0.0, 0.0) if costs else (0.0, 1.0))
         self.cost_plot.set_hint("" if costs else hint)
-        self.accuracy_plot.set_frame((0.0, x_end), (50.0, 50.0))  # a fixed 0–100 % axis
+        self.accuracy_plot.set_frame((0.0, x_end), (0.0, 0.0) if self.accuracy_card.regression else (50.0, 50.0))
         self.saturation_plot.set_frame((0.0, x_end), (50.0, 50.0))
         deltas = [c.y for c in self.delta_plot.curves if c.y is not None and len(c.y)]
         if deltas and self.log_box.isChecked():
@@ -423,10 +432,13 @@ class PlotsPanel(QWidget):
         self.flush()
         if self.boundary_visible():
             self.boundary.settle()
+        if not self.fit_card.isHidden():
+            self.fit_card.settle()
 
     def request_boundary(self) -> None:
-        """Redraw the decision boundary soon (at most ~10 times a second)."""
+        """Redraw the decision boundary (or the fit) soon (at most ~10 times a second)."""
         self.boundary.request()
+        self.fit_card.request()
 
     def boundary_resolution(self) -> int:
         """Grid points per side of the boundary: BOUNDARY_RESOLUTION, coarser for a huge network."""

@@ -27,6 +27,16 @@ def columns_for(width: int, height: int, boundary: bool = True) -> int:
     return COMPACT if boundary and height < 2.0 * width else 1
 
 
+def has_plane(dataset) -> bool:
+    """A square card goes last: the decision boundary (2-D data) or the fit (regression, 1-D)."""
+    return bool(dataset.is_2d or dataset.is_regression)
+
+
+def plane_cards(dataset, boundary: QWidget, fit: QWidget) -> tuple[QWidget, QWidget]:
+    """(the card for the last slot, the one left out): the fit for regression data, else the boundary."""
+    return (fit, boundary) if dataset.is_regression else (boundary, fit)
+
+
 def boundary_stretch(width: int, height: int, columns: int = 1) -> int:
     """The boundary's row stretch in one column: its square takes up to 4/5 of the width and about 2/5 of the
     height (half in a compact dock) — through the stretch, never a minimum size, so the dock stays free

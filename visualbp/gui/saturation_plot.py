@@ -78,10 +78,10 @@ class SaturationCard(_Card):
         self.set_legend([_swatch(layer_look(i)[0], "—", f"l={i + 2}") for i in range(len(self.curves))])
 
     def engine_x(self) -> float:
-        """Where the engine's weights are, in epochs: epoch + finished minibatches / minibatches per epoch."""
+        """Where the engine's weights are, in epochs: epoch + examples done / n (the x of BatchStats.end)."""
         engine = self.session.engine
-        epoch, batch = engine.position[:2]
-        return epoch + batch / max(1, engine.batches_per_epoch)
+        epoch, _batch, offset = engine.position[:3]
+        return epoch + offset / max(1, engine.n_train)
 
     def measure_now(self) -> None:
         self.measure(self.engine_x())

@@ -275,11 +275,12 @@ class Session(QObject, SessionFiles):
         self._after_move()
         return record
 
-    def draw_input(self, values) -> StepRecord:
-        """The whole input x of the example being stepped (or the next) set to ``values`` — a drawn digit — as
-        one step, which ← undoes (``core.edits.draw_input``). ValueError naming the problem otherwise."""
+    def draw_input(self, values, y=None, text: str = "a drawn digit") -> StepRecord:
+        """The whole input x of the example being stepped (or the next) set to ``values`` — a drawn digit — and,
+        given ``y``, its target too (a dataset example), as one step, which ← undoes (``core.edits.draw_input``).
+        ValueError naming the problem otherwise."""
         self.pause()
-        record = draw_input(self.engine, values)
+        record = draw_input(self.engine, values, text, y)
         self._after_move()
         return record
 

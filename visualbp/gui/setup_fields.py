@@ -27,6 +27,8 @@ DATASETS: tuple[tuple[str, str], ...] = (
     ("spiral", "spiral"),
     ("digits", "digits 8×8"),
     ("mnist", "MNIST 28×28"),
+    ("sine", "sine (regression)"),
+    ("cubic", "cubic (regression)"),
 )
 OPEN_FILE = "open"  # the combo's "Open file…" entry
 ACTIVATIONS = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"), ("linear", "linear f(z) = z"),

@@ -81,7 +81,8 @@ class SetupPanel(QWidget):
         self.sizes_info = QLabel()
         self.sizes_info.setWordWrap(True)
         self.activation_combo = combo(ACTIVATIONS, "The activation σ of the hidden layers (the output layer is "
-                                                   "sigmoid); right-click a neuron in the graph to give it its own")
+                                                   "sigmoid, or linear for regression); right-click a neuron in "
+                                                   "the graph to give it its own")
         self.cost_combo = combo(COSTS, "The cost C: quadratic (chapters 1–2) or cross-entropy (chapter 3)")
         self.init_combo = combo(INITS, "Initial weights: N(0, 1) as in chapter 1, N(0, 1/n_in) as in chapter 3 "
                                        "(less saturation), or blank (all 0) to type a textbook example by hand "
@@ -285,8 +286,8 @@ class SetupPanel(QWidget):
             self.sizes_info.setText(f"{io[0]} inputs and {io[1]} outputs are fixed by the data")
             return None
         field.set_error(None)
-        self.sizes_info.setText(f"{' → '.join(str(n) for n in sizes)}   "
-                                f"({io[0]} inputs, {io[1]} outputs: fixed by the data)")
+        ins, outs = (f"{n} {word}{'s' * (n != 1)}" for n, word in zip(io, ("input", "output")))
+        self.sizes_info.setText(f"{' → '.join(str(n) for n in sizes)}   ({ins}, {outs}: fixed by the data)")
         return sizes
 
     def _value(self, key: str):

@@ -25,6 +25,8 @@ def sup(l: int) -> str:
 
 def class_name(dataset, j: int) -> str:
     """A class label is data (digit 0, class 0, or the word a user's file names it by), not a neuron number."""
+    if getattr(dataset, "is_regression", False):  # a real number to fit: the output is a^L, not a class
+        return "a<sup>L</sup>"
     names = getattr(dataset, "class_names", None)
     if names and j < len(names):
         return html.escape(str(names[j]))
@@ -110,7 +112,8 @@ class Labels:
 
     def set_outputs(self, rows: list[tuple[float | None, str]]) -> None:
         """The output neurons' labels: class, a^L_j of the example the last step processed, and whether it is
-        the target and the network got it right (✓) or predicted another class (✗)."""
+        the target and the network got it right (✓) or predicted another class (✗); for regression (role
+        'y=<target>') a^L and the target y."""
         t = T.current()
         for j, (value, role) in enumerate(rows):
             if j not in self.outputs:
@@ -126,6 +129,8 @@ class Labels:
                 parts.append(f"<span style='color:{t.text}'>← target</span>")
             elif role == "wrong":
                 parts.append(f"<span style='color:{alarm_color()};font-weight:600'>✗ predicted</span>")
+            elif role.startswith("y="):  # regression: the target y beside a^L
+                parts.append(f"<span style='color:{t.text}'>target y {number(float(role[2:]), 2)}</span>")
             html = "&nbsp;&nbsp;".join(parts)
             if self._output_html.get(j) != html:
                 self._output_html[j] = html

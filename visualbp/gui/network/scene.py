@@ -58,6 +58,14 @@ class Example:
     a1: np.ndarray
     aL: np.ndarray | None
     label: int | None
+    target: np.ndarray | None = None  # regression: the real targets y (a classifier's label is one-hot)
+
+
+def _target(engine, row: int | None) -> np.ndarray | None:
+    """The real targets y of training row ``row`` when the engine fits them (regression), else None."""
+    if row is None or not getattr(engine, "regression", False):
+        return None
+    return np.asarray(engine.Y[row], dtype=np.float64).ravel()
 
 
 class Scene:
@@ -354,11 +362,12 @@ class Scene:
         if a1 is not None:
             row = engine.current_example_index()
             label = int(engine.labels[row]) if row is not None else None
-            self.example = Example(row, np.asarray(a1).ravel(), engine.current("a", L), label)
+            self.example = Example(row, np.asarray(a1).ravel(), engine.current("a", L), label,
+                                   _target(engine, row))
         elif record is not None and record.kind is Kind.BATCH and "rows" in record.arrays:
             row = int(record.arrays["rows"][-1])
             self.example = Example(row, np.asarray(engine.X[row]).ravel(), record.arrays.get("a_last"),
-                                   int(engine.labels[row]))
+                                   int(engine.labels[row]), _target(engine, row))
         elif record is None or record.kind is not Kind.UPDATE:
             self.example = None
 
@@ -395,6 +404,9 @@ class Scene:
         if ex is None:
             return [(None, "")] * n
         a = None if ex.aL is None else np.asarray(ex.aL, dtype=np.float64).ravel()
+        if ex.target is not None:  # regression: a^L_j beside its target y_j, no class to get right
+            return [(float(a[j]) if a is not None and j < a.size else None,
+                     f"y={float(ex.target[j])!r}" if j < ex.target.size else "") for j in range(n)]
         predicted = int(np.argmax(a)) if a is not None and a.size else None
         rows = []
         for j in range(n):
