@@ -17,6 +17,7 @@ from typing import NoReturn
 
 import visualbp
 from visualbp.core import checks, limits
+from visualbp.core.activations import ACTIVATIONS
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.config import GENERATED, SessionConfig, defaults_for, fit_sizes
 from visualbp.core.datasets import BUILTIN, DatasetError, load
@@ -105,9 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", choices=BUILTIN, help="built-in dataset (default: moons)")
     p.add_argument("--layers", type=_typed(limits.parse_layers),
                    help="layer sizes, e.g. '784,30,10' (input and output must match the data)")
-    p.add_argument("--activation", choices=("sigmoid", "tanh", "relu"),
-                   help="the hidden layers' activation; for a PyTorch state_dict opened, the one its model used "
-                        "between the Linear layers (the file does not record it; default sigmoid)")
+    p.add_argument("--activation", choices=tuple(ACTIVATIONS),
+                   help="the hidden layers' activation (a single neuron's: right-click it in the graph); for a "
+                        "PyTorch state_dict opened, the one its model used between the Linear layers (the file does "
+                        "not record it; default sigmoid)")
     p.add_argument("--cost", choices=("quadratic", "cross-entropy"))
     p.add_argument("--init", choices=INITS,
                    help="initial weights: N(0, 1), N(0, 1/n_in), or blank (all 0: type each by hand, double-click it)")
@@ -372,9 +374,12 @@ def open_lesson(args: argparse.Namespace, config: SessionConfig, demo: Demo | No
 
 
 def prepare_demo(session, demo: Demo) -> None:
-    """Before the window exists: the demo's scaled initial weights (what Reset returns to) and breakpoints."""
+    """Before the window exists: the demo's neurons' own activations, scaled initial weights (what Reset returns
+    to), selected neuron and breakpoints."""
+    demo.apply(session.net, session.engine)
+    if demo.select is not None:
+        session.select(demo.select)
     if demo.weight_scale != 1.0:
-        demo.apply(session.net, session.engine)
         session.reset()  # to the scaled weights, and the learning curves' "epoch 0" measured on them
         scale = f"{demo.weight_scale:g}"
         session.init_note = f"× {scale}: this lesson multiplies the initial weights by {scale}"

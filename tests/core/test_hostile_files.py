@@ -395,8 +395,10 @@ def test_the_fast_parser_reads_exactly_what_the_careful_one_reads(tmp_path, monk
 # ----------------------------------------------------------------- network files
 @pytest.mark.parametrize("key, value", [
     ("sizes", "2,3,2"), ("sizes", [2, 3.5, 2]), ("sizes", [2, 10**30, 2]), ("sizes", [[2], 3, 2]),
-    ("activation", ["sigmoid"]), ("activation", "softplus"), ("cost", 7), ("init", None),
+    ("activation", ["sigmoid"]), ("activation", "swish"), ("cost", 7), ("init", None),
     ("seed", 2**64), ("seed", -1), ("seed", "1"), ("lmbda", float("nan")), ("lmbda", -1.0), ("lmbda", "0"),
+    ("neuron_activations", "tanh"), ("neuron_activations", [[2, 0, "swish"]]), ("neuron_activations", [[9, 0, "tanh"]]),
+    ("neuron_activations", [[2, 0, "tanh"], [2, 0, "relu"]]), ("neuron_activations", [[2, 0]]),
 ])
 def test_a_network_file_with_a_bad_setting_is_refused_naming_the_file(tmp_path, key, value):
     from visualbp.core import Network

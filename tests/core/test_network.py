@@ -6,7 +6,7 @@ import pytest
 from visualbp.core import Network, gradient_check
 from visualbp.core.network import stack_pairs
 
-ACTIVATIONS = ["sigmoid", "tanh", "relu"]
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear", "softplus", "leaky-relu"]
 COSTS = ["quadratic", "cross-entropy"]
 SIZES = [[2, 3, 1], [4, 5, 5, 3], [64, 16, 10]]
 
@@ -164,7 +164,7 @@ def test_l2_shrinks_weights():
         (dict(sizes=[3, "a"]), "whole number"),
         (dict(sizes=[2] * 10_000), "limit"),
         (dict(sizes=[100_000, 100_000]), "limit"),
-        (dict(sizes=[2, 2], activation="softplus"), "unknown activation"),
+        (dict(sizes=[2, 2], activation="swish"), "unknown activation"),
         (dict(sizes=[2, 2], cost="hinge"), "unknown cost"),
         (dict(sizes=[2, 2], init="xavier"), "unknown init"),
         (dict(sizes=[2, 2], cost="cross-entropy", output_activation="tanh"),

@@ -48,7 +48,9 @@ HISTORY_KEYS = [f.name for f in fields(EpochStats)]
 PATHS = st.one_of(
     st.sampled_from([("epoch",), ("batch",), ("offset",), ("step",), ("version",), ("format",), ("config",),
                      ("epoch_history",), ("extra",), ("extra", "kept_runs"), ("extra", "kept_runs", 0, "label"),
-                     ("extra", "kept_runs", 0, "epochs")]),
+                     ("extra", "kept_runs", 0, "epochs"), ("extra", "neuron_activations"),
+                     ("extra", "neuron_activations", 0), ("extra", "neuron_activations", 0, 0),
+                     ("extra", "neuron_activations", 0, 1), ("extra", "neuron_activations", 0, 2)]),
     st.sampled_from(CONFIG_KEYS).map(lambda k: ("config", k)),
     st.tuples(st.just("epoch_history"), st.integers(0, 2), st.sampled_from(HISTORY_KEYS)),
     st.tuples(st.just("extra"), st.just("kept_runs"), st.just(0), st.just("epochs"), st.just(0),
@@ -73,6 +75,10 @@ FAIR = st.one_of(
     st.tuples(st.tuples(st.just("extra"), st.just("kept_runs"), st.just(0), st.just("epochs"), st.just(0),
                         st.integers(1, 4)), st.sampled_from([None, 0.0, 1.0])),
     st.tuples(st.just(("extra", "note")), HOSTILE.filter(lambda v: not isinstance(v, float) or v == v)),
+    st.tuples(st.just(("extra", "neuron_activations", 0, 2)),  # a neuron's own f (core/neuron_edits.py)
+              st.sampled_from(["tanh", "linear", "softplus", "leaky-relu", "sigmoid"])),
+    st.tuples(st.just(("extra", "neuron_activations", 0)), st.sampled_from([[3, 0, "linear"], [3, 1, "relu"],
+                                                                            [2, 2, "relu"], [2, 0, "linear"]])),
 )
 MUTATIONS = st.lists(st.one_of(st.tuples(PATHS, HOSTILE), FAIR, POSITION.map(lambda p: (("position",), p))),
                      min_size=1, max_size=4)
@@ -84,8 +90,10 @@ def fuzz(n: int) -> settings:
 
 
 def _base(tmp: Path) -> tuple[Path, dict]:
-    """A real session (moons, [2, 3, 2]) two epochs in, mid-epoch, with a kept run in its view state."""
+    """A real session (moons, [2, 3, 2]) two epochs in, mid-epoch, with a kept run in its view state and a hidden
+    neuron with its own activation."""
     session = Session(SessionConfig(sizes=(2, 3, 2), seed=2, n=400))
+    session.set_neuron_activation(2, 1, "tanh")  # saved as extra.neuron_activations
     session.set_granularity("epoch")
     session.step()
     session.step()

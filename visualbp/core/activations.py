@@ -109,6 +109,30 @@ def times_linear_prime(e: np.ndarray, z: np.ndarray, a: np.ndarray, scratch: np.
     """e ⊙ 1: nothing to do."""
 
 
+def softplus(z: np.ndarray) -> np.ndarray:
+    """softplus(z) = ln(1 + e^z), exact for every z (``np.logaddexp``): a smooth ReLU."""
+    return np.logaddexp(0.0, z)
+
+
+def softplus_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
+    """softplus'(z) = σ(z)."""
+    return sigmoid(np.asarray(z, dtype=float))
+
+
+#: The slope of a leaky ReLU for z ≤ 0.
+LEAK = 0.01
+
+
+def leaky_relu(z: np.ndarray) -> np.ndarray:
+    """leaky ReLU(z) = z for z > 0, else 0.01 z: a ReLU whose neurons never quite die."""
+    return np.where(z > 0.0, z, LEAK * z)
+
+
+def leaky_relu_prime(z: np.ndarray, a: np.ndarray | None = None) -> np.ndarray:
+    """leaky ReLU'(z) = 1 for z > 0, else 0.01 (0.01 at the kink)."""
+    return np.where(z > 0.0, 1.0, LEAK)
+
+
 @dataclass(frozen=True)
 class Activation:
     """A named activation ``f`` with its derivative and the range of its outputs."""
@@ -121,6 +145,7 @@ class Activation:
     high: float
     fn_into: Callable[..., None] | None = None  # f(z, out, scratch), in place
     times_prime: Callable[..., None] | None = None  # e *= f'(z), given (e, z, a, scratch)
+    max_prime: float = 1.0  # the largest f'(z) (σ': 1/4 at z = 0): what "saturated" is measured against
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         return self.fn(z)
@@ -147,14 +172,18 @@ class Activation:
         return f"Activation({self.name!r})"
 
 
-SIGMOID = Activation("sigmoid", "σ", sigmoid, sigmoid_prime, 0.0, 1.0, sigmoid_into, times_sigmoid_prime)
+SIGMOID = Activation("sigmoid", "σ", sigmoid, sigmoid_prime, 0.0, 1.0, sigmoid_into, times_sigmoid_prime, 0.25)
 TANH = Activation("tanh", "tanh", tanh, tanh_prime, -1.0, 1.0, tanh_into, times_tanh_prime)
 RELU = Activation("relu", "ReLU", relu, relu_prime, 0.0, float("inf"), relu_into, times_relu_prime)
 
 LINEAR = Activation("linear", "id", linear, linear_prime, float("-inf"), float("inf"), linear_into,
                     times_linear_prime)
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LINEAR)}
+SOFTPLUS = Activation("softplus", "softplus", softplus, softplus_prime, 0.0, float("inf"))
+LEAKY_RELU = Activation("leaky-relu", "LReLU", leaky_relu, leaky_relu_prime, float("-inf"), float("inf"))
+
+#: The fixed set a layer or a single neuron can use (no code typed by the user).
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (SIGMOID, TANH, RELU, LINEAR, SOFTPLUS, LEAKY_RELU)}
 
 
 def get_activation(name: str | Activation) -> Activation:

@@ -7,9 +7,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from visualbp.core.activations import Activation
+
+if TYPE_CHECKING:
+    from visualbp.core.neuron_activations import Mixed
 
 
 class QuadraticCost:
@@ -29,12 +34,12 @@ class QuadraticCost:
         return a - y
 
     @staticmethod
-    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation) -> np.ndarray:
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation | Mixed) -> np.ndarray:
         """BP1: δ^L = (a^L − y) ⊙ σ'(z^L)."""
         return (a - y) * activation.prime(z, a)
 
     @staticmethod
-    def delta_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation,
+    def delta_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation | Mixed,
                    scratch: np.ndarray) -> None:
         """BP1 in place: out = (a^L − y) ⊙ σ'(z^L)."""
         np.subtract(a, y, out=out)
@@ -63,12 +68,12 @@ class CrossEntropyCost:
             return (a - y) / (a * (1.0 - a))
 
     @staticmethod
-    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation) -> np.ndarray:
+    def delta(z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation | Mixed) -> np.ndarray:
         """BP1 with sigmoid outputs: δ^L = ∇_a C ⊙ σ'(z^L) = a^L − y (σ' cancels)."""
         return a - y
 
     @staticmethod
-    def delta_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation,
+    def delta_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray, activation: Activation | Mixed,
                    scratch: np.ndarray) -> None:
         """BP1 in place with sigmoid outputs: out = a^L − y."""
         np.subtract(a, y, out=out)

@@ -6,8 +6,10 @@ BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` 
            'example, minibatch, epoch), optional steps (taken at that granularity before the lesson opens), '
            'optional breakpoints (Breakpoints fields), optional weight_scale (multiplies the initial '
            'weights; Reset returns to the scaled weights), optional panel (a Teach panel the lesson opens '
-           'beside the graph: big-picture, race, exercise, code or draw). The numbers each lesson claims are '
-           'checked in tests/core/test_demos.py.',
+           'beside the graph: big-picture, race, exercise, code or draw), optional neurons ([[l, j, '
+           "activation], …]: single neurons' own activations, j from 0), optional select ([l, j]: the neuron "
+           'the equation panel follows). The numbers each lesson claims are checked in '
+           'tests/core/test_demos.py.',
  'demos': [{'name': 'one-example',
             'title': 'One example through [2, 3, 2]',
             'description': "The book's backpropagation algorithm for a single training example x, then "
@@ -212,7 +214,13 @@ BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` 
             'panel': 'code'},
            {'name': 'regression',
             'title': 'Regression: a linear output fits a sine',
-            'description': "A [1, 10, 1] network with tanh hidden neurons and one linear output neuron, a³ = z³, fits y = sin(x) on [−π, π] from 320 noisy points with the quadratic cost. A linear neuron has f'(z) = 1, so BP1 loses its σ'(z) factor: δ³ = a³ − y, and the output never saturates. Each → is one minibatch of m = 10 points; the Fit card draws a³(x) against the data as it learns. The RMS error, 3.2 untrained, is under 0.6 after three minibatches, 0.17 after the first epoch and about 0.1, the noise, after forty. Press 1 to step one point layer by layer and read BP1.",
+            'description': 'A [1, 10, 1] network with tanh hidden neurons and one linear output neuron, a³ = '
+                           'z³, fits y = sin(x) on [−π, π] from 320 noisy points with the quadratic cost. A '
+                           "linear neuron has f'(z) = 1, so BP1 loses its σ'(z) factor: δ³ = a³ − y, and the "
+                           'output never saturates. Each → is one minibatch of m = 10 points; the Fit card '
+                           'draws a³(x) against the data as it learns. The RMS error, 3.2 untrained, is '
+                           'under 0.6 after three minibatches, 0.17 after the first epoch and about 0.1, the '
+                           'noise, after forty. Press 1 to step one point layer by layer and read BP1.',
             'config': {'dataset': 'sine',
                        'sizes': [1, 10, 1],
                        'activation': 'tanh',
@@ -224,4 +232,44 @@ BUILTIN_LESSONS: dict = {'_about': 'Scripted lessons for `visualbp --demo NAME` 
                        'seed': 1,
                        'data_seed': 0},
             'granularity': 'minibatch',
-            'steps': 0}]}
+            'steps': 0},
+           {'name': 'modified-neuron',
+            'title': 'Backpropagation with a single modified neuron',
+            'description': "Chapter 2's exercise: neuron j = 2 of layer 2 in this [2, 3, 2] network uses f = "
+                           "tanh instead of σ (the mark 'tanh' beside it; right-click any neuron of layer 2 "
+                           "or 3 to choose its own f). Only that neuron's equations change: its activation "
+                           "is a²₂ = tanh(z²₂), and BP2 multiplies its error by tanh'(z²₂) = 1 − tanh²(z²₂) "
+                           "where its neighbours keep σ'(z). The lesson opens at that BP2 step with the "
+                           "neuron selected, so the equation panel writes δ²₂ = (Σₖ w³ₖ₂ δ³ₖ) · tanh'(z²₂) "
+                           "with its numbers; click another neuron of layer 2 to see its σ'(z). Each → is "
+                           'one line of the pseudocode at one layer.',
+            'config': {'dataset': 'xor',
+                       'sizes': [2, 3, 2],
+                       'mini_batch_size': 1,
+                       'eta': 3.0,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer',
+            'steps': 5,
+            'neurons': [[2, 1, 'tanh']],
+            'select': [2, 1]},
+           {'name': 'linear-neurons',
+            'title': 'Backpropagation with linear neurons',
+            'description': "Chapter 2's exercise: every neuron of this [2, 3, 2] network is linear, σ(z) = "
+                           "z, so f'(z) = 1 everywhere (the equations write it id(z) and id'(z)). BP1 "
+                           "becomes δ³ = a³ − y and BP2 becomes δ² = (w³)ᵀ δ³: no σ'(z) factor shrinks the "
+                           'error on its way back. The lesson opens at BP2, where the panel multiplies by '
+                           "id'(z) = 1. The whole network is one linear map of x, so on the XOR points it "
+                           'can do no better than a straight line: train it (η = 0.1) and the validation '
+                           'accuracy stays near one half. Each → is one line of the pseudocode at one layer.',
+            'config': {'dataset': 'xor',
+                       'sizes': [2, 3, 2],
+                       'activation': 'linear',
+                       'cost': 'quadratic',
+                       'mini_batch_size': 1,
+                       'eta': 0.1,
+                       'seed': 1,
+                       'data_seed': 0},
+            'granularity': 'layer',
+            'steps': 5,
+            'neurons': [[3, 0, 'linear'], [3, 1, 'linear']]}]}

@@ -14,6 +14,9 @@ weights on the same XOR points every time. Each entry names
   to switch on;
 * ``weight_scale`` (optional): multiply the initial weights w^l by this (saturation
   lessons); Reset returns to the scaled weights.
+* ``neurons`` (optional): activations of single neurons, ``[[l, j, name], …]`` (j from 0),
+  as a person would choose them by right-clicking a neuron (chapter 2's modified neuron);
+* ``select`` (optional): ``[l, j]``, the neuron (j from 0) the equation panel follows.
 
 NumPy only: the GUI applies a demo through :meth:`Demo.apply`, and the tests check
 with the core Engine that each lesson shows what it claims.
@@ -40,6 +43,7 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.demo_lessons import BUILTIN_LESSONS
 from visualbp.core.engine import Engine
 from visualbp.core.network import Network
+from visualbp.core.neuron_activations import check_triples
 from visualbp.core.safefile import UnreadableFile, read_regular_file
 from visualbp.core.sessioncheck import check_config
 
@@ -57,7 +61,8 @@ _CONFIG_FIELDS = {f.name for f in fields(SessionConfig)}
 _BREAKPOINT_DEFAULTS = {
     f.name: f.default for f in fields(BreakpointSettings) if f.init and f.default is not MISSING
 }
-_KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale", "panel"}
+_KEYS = {"name", "title", "description", "config", "granularity", "steps", "breakpoints", "weight_scale", "panel",
+         "neurons", "select"}
 #: The Teach panels a lesson can open beside the graph (visualbp.gui.teach has one of each name).
 PANELS = ("big-picture", "race", "exercise", "code", "draw")
 _REQUIRED = ("name", "title", "description", "config", "granularity")
@@ -77,6 +82,8 @@ class Demo:
     breakpoints: Mapping[str, Any] = field(default_factory=dict)
     weight_scale: float = 1.0
     panel: str | None = None  # a Teach panel the lesson opens (one of PANELS)
+    neurons: tuple[tuple[int, int, str], ...] = ()  # single neurons' own activations (l, j, name)
+    select: tuple[int, int] | None = None  # the neuron (l, j) the equation panel follows
 
     def config(self) -> SessionConfig:
         """The lesson's validated SessionConfig (fields not named keep their defaults)."""
@@ -92,8 +99,11 @@ class Demo:
         breakpoints.update(**dict(self.breakpoints))  # one swap: a run never sees half a lesson's settings
 
     def apply(self, net: Network, engine: Engine) -> None:
-        """Scale the initial weights w^l by ``weight_scale`` (biases unchanged) and make them what
-        Reset returns to. Call on a freshly built network, before any step."""
+        """Give the ``neurons`` their own activations, and scale the initial weights w^l by ``weight_scale``
+        (biases unchanged) and make them what Reset returns to. Call on a freshly built network, before any
+        step."""
+        for l, j, name in self.neurons:
+            net.set_neuron_activation(l, j, name)
         if self.weight_scale == 1.0:
             return
         net.weights = [w * self.weight_scale for w in net.weights]
@@ -199,6 +209,18 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
     panel = entry.get("panel")
     if panel is not None and panel not in PANELS:
         raise _fail(name, "panel", f"must be one of {', '.join(PANELS)}, got {panel!r:.40}")
+    try:
+        neurons = check_triples(entry.get("neurons"), config.sizes, config.cost)
+    except ValueError as exc:
+        raise _fail(name, "neurons", str(exc)) from None
+    select = entry.get("select")
+    if select is not None:
+        ok = isinstance(select, list) and len(select) == 2 and all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in select)
+        if not ok or not (1 <= select[0] <= len(config.sizes) and 0 <= select[1] < config.sizes[select[0] - 1]):
+            raise _fail(name, "select", f"must be [l, j], a neuron of the network {list(config.sizes)} "
+                                        f"(j from 0), got {select!r:.40}")
+        select = (int(select[0]), int(select[1]))
 
     return Demo(
         name=name,
@@ -210,6 +232,8 @@ def parse_demo(entry: Any, index: int = 0) -> Demo:
         breakpoints=MappingProxyType(breakpoints),
         weight_scale=float(scale),
         panel=panel,
+        neurons=tuple(neurons),
+        select=select,
     )
 
 

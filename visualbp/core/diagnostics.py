@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualbp.core.network import Network
+from visualbp.core.neuron_activations import row_max_prime
 
 #: σ'(z) below this fraction of the activation's largest σ' counts as saturated
 #: (for sigmoid: σ' < 0.025, i.e. a < 0.026 or a > 0.974).
 DEFAULT_SATURATION = 0.1
-_MAX_PRIME = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "linear": 1.0}
 
 
 def saturation(net: Network, X: np.ndarray, threshold: float = DEFAULT_SATURATION) -> list[np.ndarray]:
@@ -31,7 +31,8 @@ def saturation(net: Network, X: np.ndarray, threshold: float = DEFAULT_SATURATIO
             z = w @ a + b
             a = act.fn(z)
             sp = act.prime(z, a)
-            out.append(np.mean(sp < threshold * _MAX_PRIME[act.name], axis=1))
+            limit = threshold * row_max_prime(act, sp.shape[0]).reshape(-1, 1)  # per neuron: its own f
+            out.append(np.mean(sp < limit, axis=1))
     return out
 
 

@@ -36,7 +36,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from visualbp.core import limits
+from visualbp.core import limits, neuron_activations
 from visualbp.core.engine import Engine, epoch_permutation
 from visualbp.core.steps import Kind, StepRecord
 
@@ -316,9 +316,10 @@ def _checked_edits(edits: object, shape: tuple[int, ...], key: str, what: str) -
 
 def saved_extra(extra: dict, engine: Engine) -> dict:
     """A session's view state to save, with ``input_edits`` and ``target_edits`` as the engine's training
-    inputs and targets are now (none: no key)."""
+    inputs and targets are now, and ``neuron_activations`` as the network's are (none: no key)."""
     out = dict(extra)
-    for key, edits in (("input_edits", input_edits(engine)), ("target_edits", target_edits(engine))):
+    for key, edits in (("input_edits", input_edits(engine)), ("target_edits", target_edits(engine)),
+                       (neuron_activations.KEY, neuron_activations.saved(engine.net))):  # core/neuron_edits.py
         out.pop(key, None)
         if edits:
             out[key] = edits
@@ -326,11 +327,12 @@ def saved_extra(extra: dict, engine: Engine) -> dict:
 
 
 def take_saved_inputs(engine: Engine, extra: dict, path: object) -> None:
-    """Apply an opened session file's ``input_edits`` and ``target_edits`` to ``engine``; SessionFileError
-    names the file and entry."""
+    """Apply an opened session file's ``input_edits``, ``target_edits`` and ``neuron_activations`` to ``engine``;
+    SessionFileError names the file and entry."""
     from visualbp.core.sessionio import SessionFileError
 
     try:
         apply_input_edits(engine, extra.get("input_edits"), extra.get("target_edits"))
+        neuron_activations.apply_saved(engine.net, extra.get(neuron_activations.KEY))
     except ValueError as exc:
         raise SessionFileError(f"{path}: {exc}") from None

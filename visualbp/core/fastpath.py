@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from visualbp.core.activations import Activation
+from visualbp.core.neuron_activations import Mixed
 
 #: Rows SGD gathers at once: a few minibatches, small enough to stay in cache.
 CHUNK_BYTES = 1 << 18
@@ -88,7 +89,7 @@ def split(params: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarr
 class Kernel:
     """BP1–BP4 and the update for minibatches through a network of layer ``sizes``."""
 
-    def __init__(self, sizes: Sequence[int], activations: Sequence[Activation], cost) -> None:
+    def __init__(self, sizes: Sequence[int], activations: Sequence[Activation | Mixed], cost) -> None:
         self.sizes = list(sizes)
         self.cost = cost
         self.output_activation = activations[-1]

@@ -40,7 +40,7 @@ def stable_cost(net: Network, x: np.ndarray, y: np.ndarray) -> float:
     z = output_z(net, x)
     if net.cost.name == "cross-entropy":
         return float(np.sum(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)))
-    return net.cost.fn(net.output_activation(z), y)
+    return net.cost.fn(net.layer_activation(len(net.weights) - 1)(z), y)
 
 
 def parameters(net: Network) -> Iterator[tuple[int, str, np.ndarray]]:

@@ -3,8 +3,9 @@
 The public surface is the book's ``network.py`` (chapters 1–2) so a reader can
 paste a snippet and it runs: ``Network(sizes)``, ``weights``, ``biases``,
 ``feedforward``, ``backprop``, ``update_mini_batch``, ``SGD``, ``evaluate``.
-Added: tanh/ReLU hidden layers, the cross-entropy cost and L2 regularisation
-(chapter 3's ``lmbda``). Every gradient comes from one matrix-based BP1–BP4,
+Added: tanh/ReLU/linear/softplus/leaky-ReLU layers and single neurons with their own
+activation (``set_neuron_activation``, chapter 2's modified-neuron exercise), the
+cross-entropy cost and L2 regularisation (chapter 3's ``lmbda``). Every gradient comes from one matrix-based BP1–BP4,
 ``visualbp.core.fastpath.Kernel``, which SGD and the step engine run in place.
 
 Indexing: the book's layer ``l`` runs 1..L with layer 1 the input, so
@@ -26,6 +27,7 @@ import numpy as np
 from visualbp.core import checks, fastpath
 from visualbp.core.activations import Activation, get_activation
 from visualbp.core.costs import get_cost
+from visualbp.core.neuron_activations import Mixed, check_output
 
 INITS = ("standard", "scaled", "blank")  # blank: all zero, for typing every value (core/edits.py)
 
@@ -74,12 +76,57 @@ class Network:
             self.weights = [np.zeros_like(w) for w in self.weights]
             self.biases = [np.zeros_like(b) for b in self.biases]
         self._shuffle_rng = np.random.default_rng([self.seed, 1])
+        # {l: {j: f}}: neurons whose activation differs from their layer's (rebound, never written in place)
+        self._neuron_overrides: dict[int, dict[int, Activation]] = {}
 
     # ----------------------------------------------------------------- feedforward
-    def layer_activation(self, i: int) -> Activation:
+    def layer_activation(self, i: int) -> Activation | Mixed:
         """The activation of ``weights[i]``'s layer: hidden layers use ``activation``, the last
-        ``output_activation``."""
-        return self.output_activation if i == self.num_layers - 2 else self.activation
+        ``output_activation``; a ``Mixed`` one when some of its neurons have their own."""
+        default = self.output_activation if i == self.num_layers - 2 else self.activation
+        overrides = self._neuron_overrides.get(i + 2)
+        if not overrides:
+            return default
+        if len(overrides) == self.sizes[i + 1] and len(set(overrides.values())) == 1:
+            return next(iter(overrides.values()))  # every neuron changed to one f: that is the layer's f
+        return Mixed(default, overrides)
+
+    def neuron_activation(self, l: int, j: int) -> Activation:
+        """The activation f of neuron j (from 0) of the book's layer l (2 … L)."""
+        self._check_neuron(l, j)
+        act = self.layer_activation(l - 2)
+        return act.of(j) if isinstance(act, Mixed) else act
+
+    def set_neuron_activation(self, l: int, j: int, activation: str | Activation) -> None:
+        """Give neuron j of layer l its own f (the layer's own f takes the choice back). ValueError naming the
+        problem, and nothing changes, for no such neuron, an unknown name, or a non-sigmoid output under the
+        cross-entropy cost."""
+        self._check_neuron(l, j)
+        act = get_activation(activation)
+        check_output(l, self.num_layers, act.name, self.cost.name)
+        default = self.output_activation if l == self.num_layers else self.activation
+        layer = dict(self._neuron_overrides.get(l, {}))
+        if act == default:
+            layer.pop(j, None)
+        else:
+            layer[j] = act
+        overrides = {k: v for k, v in self._neuron_overrides.items() if k != l}
+        if layer:
+            overrides[l] = layer
+        self._neuron_overrides = overrides
+
+    @property
+    def neuron_activations(self) -> tuple[tuple[int, int, str], ...]:
+        """Every neuron with its own f, as (l, j, name) sorted: what a session file keeps."""
+        return tuple((l, j, a.name) for l in sorted(self._neuron_overrides)
+                     for j, a in sorted(self._neuron_overrides[l].items()))
+
+    def _check_neuron(self, l: int, j: int) -> None:
+        L = self.num_layers
+        if not 2 <= l <= L:
+            raise ValueError(f"layer {l} has no activation: l runs 2 … {L} (layer 1 is the input)")
+        if not 0 <= j < self.sizes[l - 1]:
+            raise ValueError(f"layer {l} has {self.sizes[l - 1]} neurons: j = 1 … {self.sizes[l - 1]}, got {j + 1}")
 
     def feedforward(self, a: np.ndarray) -> np.ndarray:
         """a^l = σ(w^l a^(l−1) + b^l) for l = 2..L; ``a`` is a column (n_in, 1) or columns (n_in, m)."""
@@ -250,6 +297,8 @@ class Network:
         s = f"{self.sizes} {self.activation.name}"
         if self.output_activation.name != self.activation.name:
             s += f"/{self.output_activation.name} output"
+        if self._neuron_overrides:
+            s += ", own f: " + ", ".join(f"{a}^{l}_{j + 1}" for l, j, a in self.neuron_activations)
         s += f", {self.cost.name} cost, {self.init} init, seed {self.seed}"
         if self.lmbda:
             s += f", λ={self.lmbda:g}"

@@ -128,7 +128,7 @@ def path_sum(net: Network, x: np.ndarray, y: np.ndarray, l: int, j: int, k: int,
     fps = [np.empty(0)] * 2 + [net.layer_activation(r - 2).prime(zs[r - 1], acts[r - 1]) for r in range(2, L + 1)]
     acts = [np.empty(0)] + acts
     z_L, a_L = zs[L - 1].reshape(-1, 1), acts[L].reshape(-1, 1)
-    delta_L = net.cost.delta(z_L, a_L, y, net.output_activation).ravel()  # BP1: f'(z^L_m) ∂C/∂a^L_m
+    delta_L = net.cost.delta(z_L, a_L, y, net.layer_activation(L - 2)).ravel()  # BP1: f'(z^L_m) ∂C/∂a^L_m
     with np.errstate(divide="ignore", invalid="ignore"):
         grad_a = net.cost.grad_a(a_L, y).ravel()  # ∂C/∂a^L_m, shown as the last factor
 

@@ -130,7 +130,7 @@ def apply(net: Network, s: State, kind: Kind, l: int, x: int | None, eta: float,
     if kind is Kind.OUTPUT_ERROR:  # BP1
         y = _target(s)
         grad_a = net.cost.grad_a(s.a[l], y)
-        delta = net.cost.delta(s.z[l], s.a[l], y, net.output_activation)
+        delta = net.cost.delta(s.z[l], s.a[l], y, net.layer_activation(i))
         return replace(s, delta=put(s.delta, l, delta)), {"grad_a": grad_a, "sp": s.sp[l], "delta": delta}
     if kind is Kind.BACKPROP_ERROR:  # BP2
         wtd = net.weights[i + 1].T @ s.delta[l + 1]

@@ -19,7 +19,9 @@ from types import MappingProxyType
 
 import numpy as np
 
+from visualbp.core.activations import get_activation
 from visualbp.core.fastpath import weight_decay
+from visualbp.core.neuron_activations import Mixed
 from visualbp.core.steps import Kind, StepRecord
 
 #: Vectors x and y are given whole (to print in full) up to these lengths.
@@ -73,7 +75,9 @@ class Readout:
     L: int
     choice: Choice | None
     values: Mapping[str, float]
-    f: str = ""  # the activation's symbol at layer l: 'σ', 'tanh', 'ReLU'
+    f: str = ""  # the activation's symbol at layer l: 'σ', 'tanh', 'ReLU' ('f' when its neurons differ)
+    f_j: str = ""  # the chosen neuron's own f (feedforward, BP1, BP2): what its numbers write
+    f_note: str = ""  # a layer whose neurons differ: 'σ; tanh at j = 2' (core/neuron_activations.py)
     f_hidden: str = "σ"
     f_output: str = "σ"
     cost: str = "quadratic"
@@ -144,14 +148,37 @@ def _target(engine, record: StepRecord, j: int, a_j: float) -> float:
     return derived
 
 
+def _f_of(net, c: Choice) -> str:
+    """The symbol of neuron c.j's own activation (a layer may mix them: core/neuron_activations.py)."""
+    return net.neuron_activation(c.l, c.j).symbol
+
+
+def _hidden_symbol(net) -> str:
+    """The hidden layers' f as the matrix form writes it: theirs when they share one, else f."""
+    symbols = {net.layer_activation(i).symbol for i in range(net.num_layers - 2)}
+    return symbols.pop() if len(symbols) == 1 else (net.activation.symbol if not symbols else "f")
+
+
+def _f_note(net, l: int, most: int = 4) -> str:
+    """Layer l's activations when its neurons differ: the layer's own, then each neuron with its own f."""
+    act = net.layer_activation(l - 2) if 2 <= l <= net.num_layers else None
+    if not isinstance(act, Mixed) or not act.overrides:
+        return ""
+    overrides = act.overrides
+    own = [f"{a.symbol} at j = {j + 1}" for j, a in list(overrides.items())[:most]]
+    more = f" and {len(overrides) - most} more" if len(overrides) > most else ""
+    rest = f"{act.default.symbol}; " if len(overrides) < net.sizes[l - 1] else ""
+    return rest + ", ".join(own) + more
+
+
 def readout(engine, record: StepRecord, selected: tuple[int, int] | None = None) -> Readout:
     """The readout of ``record`` (the engine's last record) for the ``selected`` neuron (l, j), or for the
     neuron or weight with the largest value the equation produced."""
     net = engine.net
     kind, l, r, L = record.kind, record.l, record.arrays, net.num_layers
     base = dict(kind=kind, l=l, L=L, cost=net.cost.name, lmbda=float(net.lmbda),
-                f=net.layer_activation(l - 2).symbol if l >= 2 else "",
-                f_hidden=net.activation.symbol, f_output=net.output_activation.symbol,
+                f=net.layer_activation(l - 2).symbol if l >= 2 else "", f_note=_f_note(net, l),
+                f_hidden=_hidden_symbol(net), f_output=net.layer_activation(L - 2).symbol,
                 batch=record.batch, epoch=record.epoch, example=record.example, batch_size=record.batch_size)
     if kind is Kind.INPUT:
         a = r["a"].ravel()
@@ -169,18 +196,21 @@ def readout(engine, record: StepRecord, selected: tuple[int, int] | None = None)
         terms = tuple((float(w), float(x)) for w, x in zip(w_row, a_prev.ravel())) \
             if a_prev is not None and len(w_row) <= SHORT_ROW else ()
         cost = float(r["cost"]) if "cost" in r else None
-        return Readout(choice=c, values=_values(wa=wa, b=b, z=z[c.j], a=a[c.j], cost=cost), terms=terms, **base)
+        return Readout(choice=c, values=_values(wa=wa, b=b, z=z[c.j], a=a[c.j], cost=cost), terms=terms,
+                       f_j=_f_of(net, c), **base)
     if kind is Kind.OUTPUT_ERROR:
         delta, sp = r["delta"].ravel(), r["sp"].ravel()
         c = choose_neuron(l, delta, "δ", selected)
         a_L = engine.current("a", l)
         a_j = float(a_L[c.j, 0]) if a_L is not None else float("nan")
         return Readout(choice=c, values=_values(a=a_j, y=_target(engine, record, c.j, a_j),
-                                                grad_a=r["grad_a"][c.j, 0], fp=sp[c.j], delta=delta[c.j]), **base)
+                                                grad_a=r["grad_a"][c.j, 0], fp=sp[c.j], delta=delta[c.j]),
+                       f_j=_f_of(net, c), **base)
     if kind is Kind.BACKPROP_ERROR:
         delta, wtd, sp = r["delta"].ravel(), r["wtd"].ravel(), r["sp"].ravel()
         c = choose_neuron(l, delta, "δ", selected)
-        return Readout(choice=c, values=_values(wd=wtd[c.j], fp=sp[c.j], delta=delta[c.j]), **base)
+        return Readout(choice=c, values=_values(wd=wtd[c.j], fp=sp[c.j], delta=delta[c.j]), f_j=_f_of(net, c),
+                       **base)
     examples = 0 if record.example is None else record.example + 1
     if kind is Kind.GRADIENT_B:
         nb, total = r["nabla_b"].ravel(), r["sum_b"].ravel()
@@ -225,6 +255,10 @@ def _batch(engine, record: StepRecord, selected, base: dict) -> Readout:
     """A whole minibatch: its mean cost, and one weight's mean gradient when the engine holds it."""
     net, m = engine.net, record.batch_size
     values = {"cost": float(record["cost"]), "m": m}
+    own = [f"{get_activation(a).symbol} at l = {l}, j = {j + 1}" for l, j, a in net.neuron_activations[:4]]
+    if own:  # the matrix form's f per layer has exceptions (core/neuron_activations.py)
+        more = len(net.neuron_activations) - len(own)
+        base = {**base, "f_note": ", ".join(own) + (f" and {more} more" if more else "")}
     grad = engine.last_gradient
     if grad is None or record is not engine.last_record:
         return Readout(choice=None, values=_values(**values), **base)
@@ -300,7 +334,7 @@ def neuron_readout(engine, l: int, j: int) -> NeuronReadout:
     if l == 1:
         return NeuronReadout(1, j, net.num_layers, "", "", a=_at(engine.current("a", 1), j))
     i = l - 2
-    act = net.layer_activation(i)
+    act = net.neuron_activation(l, j)
     nb, source = _at(engine.current("nabla_b", l), j), Source.EXAMPLE
     delta = _at(engine.current("delta", l), j)
     if nb is None and delta is not None:

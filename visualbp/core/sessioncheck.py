@@ -19,6 +19,8 @@ from visualbp.core import checks, limits
 from visualbp.core.config import SessionConfig
 from visualbp.core.datafiles import IDX_PAIR_SEPARATOR
 from visualbp.core.datasets import BUILTIN, MAX_NOISE
+from visualbp.core.neuron_activations import KEY as NEURONS_KEY
+from visualbp.core.neuron_activations import check_triples
 from visualbp.core.steps import EpochStats
 
 #: Deepest nesting of lists and objects in a header (the kept runs are 5 deep).
@@ -272,6 +274,16 @@ def _check_json_numbers(value: Any, where: str) -> None:
             raise ValueError(f"{at} holds an unexpected value")
 
 
+def check_neuron_activations(extra: dict, config: SessionConfig) -> list[tuple[int, int, str]]:
+    """``extra.neuron_activations`` (activations chosen per neuron, core/neuron_edits.py) against the config's
+    layers and cost: each [l, j, name] with l = 2 … L, j in layer l, a known name, no neuron twice, sigmoid
+    outputs under cross-entropy."""
+    try:
+        return check_triples(extra.get(NEURONS_KEY), config.sizes, config.cost)
+    except ValueError as exc:
+        raise ValueError(f"extra.{exc}") from None
+
+
 # ----------------------------------------------------------------- networks
 def check_network_header(header: dict) -> dict[str, Any]:
     """The settings of a network file, type-checked (Network() checks the values themselves)."""
@@ -287,4 +299,5 @@ def check_network_header(header: dict) -> dict[str, Any]:
     seed = header.get("seed")
     out["seed"] = None if seed is None else whole("seed", seed, limits.MIN_SEED, limits.MAX_SEED)
     out["lmbda"] = real("λ (lmbda)", header.get("lmbda"), 0.0, 1.7976931348623157e308)
+    out[NEURONS_KEY] = check_triples(header.get(NEURONS_KEY), out["sizes"], out["cost"])
     return out

@@ -29,12 +29,16 @@ from visualbp.core.checks import MAX_LAYERS
 from visualbp.core.config import SessionConfig
 from visualbp.core.datafiles import IDX_PAIR_SEPARATOR, idx_pair_path
 from visualbp.core.network import Network
+from visualbp.core.neuron_activations import KEY as NEURONS_KEY
+from visualbp.core.neuron_activations import apply_saved
+from visualbp.core.neuron_activations import saved as saved_neurons
 from visualbp.core.safefile import UnreadableFile, read_regular_file
 from visualbp.core.sessioncheck import (
     check_config,
     check_extra,
     check_history,
     check_network_header,
+    check_neuron_activations,
     check_position,
     history_to_json,
     parse_json,
@@ -232,6 +236,8 @@ def save_network(path: str | os.PathLike, net: Network) -> None:
         "activation": net.activation.name, "output_activation": net.output_activation.name,
         "cost": net.cost.name, "init": net.init, "seed": net.seed, "lmbda": net.lmbda,
     }
+    if net.neuron_activations:
+        header[NEURONS_KEY] = saved_neurons(net)
     arrays = {f"w{i}": w for i, w in enumerate(net.weights)}
     arrays.update({f"b{i}": b for i, b in enumerate(net.biases)})
     _write_npz(path, header, arrays)
@@ -246,6 +252,7 @@ def load_network(path: str | os.PathLike) -> Network:
         h = check_network_header(header)
         net = Network(h["sizes"], h["activation"], h["cost"], h["init"], h["seed"],
                       output_activation=h["output_activation"], lmbda=h["lmbda"])
+        apply_saved(net, h[NEURONS_KEY])
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise SessionFileError(f"{name}: invalid network settings ({_message(exc)})") from None
     net.weights, net.biases = _layer_arrays(name, arrays, "", net.sizes)
@@ -293,6 +300,7 @@ def load_session(path: str | os.PathLike) -> SavedSession:
         position = check_position(header)
         history = check_history(header.get("epoch_history"))
         extra = check_extra(header.get("extra"))
+        check_neuron_activations(extra, config)
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise SessionFileError(f"{name}: invalid session settings ({_message(exc)})") from None
     sizes = list(config.sizes)

@@ -83,9 +83,9 @@ class WholeMinibatches:
         kernel = self._kernel
         key = self._kernel_key
         if kernel is None or net.activation is not key[0] or net.output_activation is not key[1] \
-                or net.cost is not key[2]:
+                or net.cost is not key[2] or net.neuron_activations != key[3]:
             kernel = self._kernel = net.kernel()
-            self._kernel_key = (net.activation, net.output_activation, net.cost)
+            self._kernel_key = (net.activation, net.output_activation, net.cost, net.neuron_activations)
         if self._owned_ids != tuple(map(id, net.weights + net.biases)):
             self._adopt(fastpath.join(net.weights, net.biases))
         params = self._params

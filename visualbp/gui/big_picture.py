@@ -9,6 +9,8 @@ a^(l−1)_k δ^l_j from backprop, and their difference. Every number is ``visual
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QColor
@@ -40,13 +42,14 @@ def factor_symbols(l: int, L: int, neurons: tuple[int, ...], k: int | str) -> li
     return out
 
 
-def factor_formulas(l: int, L: int, neurons: tuple[int, ...], k: int, f: dict[int, str]) -> list[str]:
-    """What each factor is: f'(z^l_j) a^(l−1)_k, then f'(z^r_q) w^r_qp; ``f[r]`` is layer r's f' name."""
+def factor_formulas(l: int, L: int, neurons: tuple[int, ...], k: int, f: Callable[[int, int], str]) -> list[str]:
+    """What each factor is: f'(z^l_j) a^(l−1)_k, then f'(z^r_q) w^r_qp; ``f(r, q)`` is the f' name of neuron q of
+    layer r (its own, when it has one)."""
     j = neurons[0]
-    out = [f"{f[l]}({sym('z', l, j)}) {sym('a', l - 1, k)}"]
+    out = [f"{f(l, j)}({sym('z', l, j)}) {sym('a', l - 1, k)}"]
     for step, (p, q) in enumerate(zip(neurons, neurons[1:])):
         r = l + 1 + step
-        out.append(f"{f[r]}({sym('z', r, q)}) {sym('w', r, q, p)}")
+        out.append(f"{f(r, q)}({sym('z', r, q)}) {sym('w', r, q, p)}")
     out.append("∇_a C")
     return out
 
@@ -189,7 +192,9 @@ class BigPicturePanel(QWidget):
         self.result = ps = engine_path_sum(s.engine, l, j, k)
         L = ps.L
         net = s.net
-        f = {r: prime_name(net.layer_activation(r - 2)) for r in range(2, L + 1)}
+        def f(r: int, q: int) -> str:  # neuron q of layer r's f' (core/neuron_activations.py)
+            return prime_name(net.neuron_activation(r, q))
+
         hops = L - l
         heads = [to_plain(f"∂a^{l}/∂w^{l}")] + [to_plain(f"∂a^{r}/∂a^{r - 1}") for r in range(l + 1, L + 1)]
         first = f"neurons in layers {l}…{L}" if hops else f"neuron in layer {l}"

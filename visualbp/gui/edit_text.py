@@ -6,13 +6,17 @@ and what happens next (the minibatch starts again from the edited network; ← u
 
 from __future__ import annotations
 
+from visualbp.core.activations import ACTIVATIONS
 from visualbp.core.edits import IMAGE, EditRecord
+from visualbp.core.neuron_edits import ActivationRecord
 from visualbp.gui.notation import equation_number as num
 from visualbp.gui.notation import indices, shown, sym
 
 
 def symbol(record: EditRecord) -> str:
-    """w^3_21, b^2_1 or x_2, in markup."""
+    """w^3_21, b^2_1, x_2 or f^3_2 (a neuron's activation), in markup."""
+    if record.target == "f":
+        return sym("f", record.l, record.j)
     if record.target == "w":
         return sym("w", record.l, record.j, record.k)
     if record.target == "b":
@@ -47,6 +51,10 @@ def equation(record: EditRecord) -> str:
     """'edit: w^3_21 ← 1/2 (was −0.318)', the typed value as the result."""
     if record.target == IMAGE:
         return f"edit: {'x, y' if record.sets_target else 'x'} ← *{{{record.text}}}"
+    if isinstance(record, ActivationRecord):  # a neuron's activation
+        old, new = _symbol_of(record.old_f), _symbol_of(record.new_f)
+        return f"edit: {symbol(record)} ← *{{{new}}}   (was {old}):   a^{{{record.l}}}_{{{indices(record.j)}}} = " \
+               f"{new}(z^{{{record.l}}}_{{{indices(record.j)}}})"
     return f"edit: {symbol(record)} ← *{{{typed(record)}}}   (was {num(record.old)})"
 
 
@@ -64,6 +72,8 @@ def numbers(record: EditRecord) -> str:
             else:
                 lines.append(f"y: its {y.size} targets from now on, in BP1's a^{{L}} − y")
         return "\n".join(lines)
+    if record.target == "f":
+        return _activation_numbers(record)
     lines = []
     if "/" in record.text or "e" in record.text.lower():  # a fraction or an exponent: its value
         lines.append(f"{symbol(record)} = {typed(record)} = {num(record.new)}")
@@ -75,8 +85,23 @@ def numbers(record: EditRecord) -> str:
     return "\n".join(lines)
 
 
+def _symbol_of(name: str) -> str:
+    return ACTIVATIONS[name].symbol if name in ACTIVATIONS else name
+
+
+def _activation_numbers(record) -> str:
+    """What a neuron's new f changes: its a = f(z), and δ at BP1 or BP2 through f'(z), only there."""
+    l, J, new = record.l, indices(record.j), _symbol_of(record.new_f)
+    bp = "BP1" if record.l == record.L else "BP2"
+    return (f"a^{{{l}}}_{{{J}}} = {new}(z^{{{l}}}_{{{J}}}), and {bp} multiplies δ^{{{l}}}_{{{J}}} by "
+            f"{new}'(z^{{{l}}}_{{{J}}}) instead of {_symbol_of(record.old_f)}'(z^{{{l}}}_{{{J}}})\n"
+            f"~{{every other neuron keeps its f: the minibatch starts again from this network}}")
+
+
 def which(record: EditRecord) -> str:
-    """Which weight, bias or input, counted from 1 as in the book."""
+    """Which weight, bias, input or neuron's activation, counted from 1 as in the book."""
+    if record.target == "f":
+        return f"the activation of neuron j={shown(record.j)} of layer {record.l} · chosen by hand, ← undoes it"
     if record.target == "w":
         return (f"the weight from neuron k={shown(record.k)} of layer {record.l - 1} to neuron j={shown(record.j)} "
                 f"of layer {record.l} · typed by hand, ← undoes it")

@@ -20,6 +20,7 @@ from PyQt6.QtGui import QFont, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.core.edits import EditRecord
+from visualbp.core.neuron_edits import ActivationRecord
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
@@ -435,10 +436,12 @@ class EquationPanel(QWidget):
         l = record.l
         epoch_done = engine.epoch if record.kind is Kind.BATCH and engine.at_batch_start and engine.batch == 0 \
             and record is engine.last_record else None
-        return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy",
-                             f=net.layer_activation(l - 2).symbol if l >= 2 else "σ", granularity=granularity,
-                             batches=engine.batches_per_epoch, epoch_done=epoch_done,
-                             linear_output=net.output_activation.name == "linear")
+        edit_of_f = isinstance(record, ActivationRecord)  # a neuron's activation (core/neuron_edits.py)
+        f = net.neuron_activation(l, record.j).symbol if isinstance(record, ActivationRecord) else \
+            net.layer_activation(l - 2).symbol if l >= 2 else "σ"
+        return narration_for(record.kind, l, L, record.batch_size, net.cost.name == "cross-entropy", f=f,
+                             granularity=granularity, batches=engine.batches_per_epoch, epoch_done=epoch_done,
+                             linear_output=net.layer_activation(L - 2).name == "linear", edit_of_f=edit_of_f)
 
     def _set_rows(self, keys: tuple[str, ...], strong: bool = True) -> None:
         for key, row in self.rows.items():

@@ -67,7 +67,17 @@ def feedforward_equation(l: int, f: str) -> str:
 
 
 def equation(r: Readout) -> str:
-    """The record's equation with its layer number in place of l and the network's real activation."""
+    """The record's equation with its layer number in place of l and the network's real activation (a layer
+    whose neurons differ writes f, and a second line says which neuron uses which)."""
+    text = _equation(r)
+    if r.f_note and r.kind in (Kind.FEEDFORWARD, Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR):
+        text += f"\n~{{f per neuron: {r.f_note}}}"
+    elif r.f_note and r.kind is Kind.BATCH:  # f applied row by row: some neurons use their own
+        text += f"\n~{{neurons with their own f: {r.f_note}}}"
+    return text
+
+
+def _equation(r: Readout) -> str:
     kind, l, L, f = r.kind, r.l, r.L, r.f
     decay = "(1 − ηλ/n)" if r.lmbda else ""
     if kind is Kind.INPUT:
@@ -108,6 +118,11 @@ def _weight_k(c: Choice) -> int:
     return c.k
 
 
+def _f(r: Readout) -> str:
+    """The activation the readout's neuron uses: its own (a layer may mix them), else the layer's."""
+    return r.f_j or r.f
+
+
 def numbers(r: Readout) -> str:
     """The equation for the readout's neuron or weight with every number plugged in (markup)."""
     kind, l, v, c = r.kind, r.l, r.values, r.choice
@@ -130,19 +145,19 @@ def numbers(r: Readout) -> str:
             text += " + ".join(f"({num(w)})({num(a)})" for w, a in r.terms) + f" {signed_term(v['b'])} = "
         else:
             text += f"{num(v['wa'])} {signed_term(v['b'])} = "
-        text += f"{num(v['z'])}\na^{{{l}}}_{{{J}}} = {r.f}({num(v['z'])}) = *{{{num(v['a'])}}}"
+        text += f"{num(v['z'])}\na^{{{l}}}_{{{J}}} = {_f(r)}({num(v['z'])}) = *{{{num(v['a'])}}}"
         if "cost" in v:
             text += f",   C_{{x}} = {num(v['cost'])}"
         return text
     if kind is Kind.OUTPUT_ERROR:
         if r.cost == "cross-entropy":
             return (f"δ^{{{l}}}_{{{J}}} = a^{{{l}}}_{{{J}}} − y_{{{J}}} = {num(v['a'])} − {num(v['y'])} = "
-                    f"*{{{num(v['delta'])}}}    ~{{({r.f}' cancels)}}")
-        return (f"δ^{{{l}}}_{{{J}}} = (a^{{{l}}}_{{{J}}} − y_{{{J}}}) · {r.f}'(z^{{{l}}}_{{{J}}}) = "
+                    f"*{{{num(v['delta'])}}}    ~{{({_f(r)}' cancels)}}")
+        return (f"δ^{{{l}}}_{{{J}}} = (a^{{{l}}}_{{{J}}} − y_{{{J}}}) · {_f(r)}'(z^{{{l}}}_{{{J}}}) = "
                 f"({num(v['a'])} − {num(v['y'])}) · {num(v['fp'])} = *{{{num(v['delta'])}}}")
     if kind is Kind.BACKPROP_ERROR:
         return (f"δ^{{{l}}}_{{{J}}} = (Σ_{{k}} w^{{{l + 1}}}_{{{indices('k', c.j)}}} δ^{{{l + 1}}}_{{k}}) · "
-                f"{r.f}'(z^{{{l}}}_{{{J}}}) = ({num(v['wd'])}) · {num(v['fp'])} = *{{{num(v['delta'])}}}")
+                f"{_f(r)}'(z^{{{l}}}_{{{J}}}) = ({num(v['wd'])}) · {num(v['fp'])} = *{{{num(v['delta'])}}}")
     if kind is Kind.GRADIENT_B:
         text = f"∂C/∂b^{{{l}}}_{{{J}}} = δ^{{{l}}}_{{{J}}} = *{{{num(v['nabla_b'])}}}"
         if r.batch_size > 1:

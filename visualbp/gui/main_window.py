@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
             step.addAction(action)
         step.addSeparator()
         step.addAction(self.network_view.edit_action)  # F2: type a weight, bias or input by hand
+        step.addAction(self.network_view.neuron_menu.action)  # Shift+F2: the selected neuron's own activation
 
         help_menu = bar.addMenu("&Help")
         keys_action = QAction("&Keyboard shortcuts", self)

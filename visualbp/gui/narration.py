@@ -43,6 +43,7 @@ BUILT_IN: dict = {
         "batch": "A whole minibatch of {m} examples in one matrix pass: all of them are fed forward and their errors backpropagated together, then every layer moves by η/m times its summed gradient.",
         "epoch": "That → ran epoch {epoch}: all {batches} minibatches of the training data, each fed forward, backpropagated and applied in one matrix pass. The numbers are those of its last minibatch.",
         "edit": "You typed a value by hand: stepping goes on from the first example of this minibatch, so every number from the next step on is computed with the new value (the book's update needs every example of a minibatch taken at the same weights). ← undoes the edit exactly.",
+        "edit_activation": "You gave one neuron of layer {l} its own activation {f}: from the next step on its activation is a = {f}(z), and BP1 or BP2 multiply its error δ by {f}'(z) where the other neurons keep theirs. Nothing else in the algorithm changes. Stepping goes on from the first example of this minibatch; ← undoes the choice exactly.",
     },
     "press": {
         "layer": "Each → is one line of the book's pseudocode at one layer: the first puts one training example x into the input layer, the next ones feed it forward to the output layer {L}, then the error goes back.",
@@ -185,15 +186,18 @@ def press_text(granularity: str, L: int, m: int, batches: int, texts: Mapping | 
 
 def narration_for(kind: Kind | None, l: int, L: int, m: int, cross_entropy: bool = False, *, f: str = "σ",
                   granularity: str = "layer", batches: int = 1, epoch_done: int | None = None,
-                  linear_output: bool = False) -> str:
+                  linear_output: bool = False, edit_of_f: bool = False) -> str:
     """The narration of a step kind with ``{l}``, ``{L}``, ``{next}``, ``{prev}``, ``{m}``, ``{f}`` filled in.
 
     Before the first step (``kind`` None) it says what one → does at ``granularity``; a whole-minibatch
     record that ended epoch ``epoch_done`` (1-based) under epoch steps tells of the whole epoch; BP1 with a
-    ``linear_output`` (regression) tells that f'(z) = 1 leaves δ^L = a^L − y.
+    ``linear_output`` (regression) tells that f'(z) = 1 leaves δ^L = a^L − y; an edit that gave a neuron its own
+    activation ``f`` (``edit_of_f``) says what that changes.
     """
     texts = load_texts()
     key = "none" if kind is None else kind.value
+    if kind is Kind.EDIT and edit_of_f:
+        key = "edit_activation"
     if kind is Kind.OUTPUT_ERROR and cross_entropy:
         key = "output_error_cross_entropy"
     elif kind is Kind.OUTPUT_ERROR and linear_output:

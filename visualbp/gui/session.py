@@ -13,11 +13,13 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import replace
 from enum import Enum
 
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, pyqtSignal
 
+from visualbp.core import neuron_edits
 from visualbp.core.blas import limit_blas_threads
 from visualbp.core.breakpoints import Breakpoints
 from visualbp.core.config import SessionConfig, build, load_dataset
@@ -27,6 +29,7 @@ from visualbp.core.edits import edit as edit_by_hand
 from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
+from visualbp.core.neuron_activations import apply_saved
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 from visualbp.core.view_memory import check_drawable
 from visualbp.gui.debug_state import DebugState
@@ -131,8 +134,10 @@ class Session(QObject, SessionFiles):
         if self.selected is not None and not self._valid_selection(self.selected):
             self.selected = None
 
-    def apply_config(self, config: SessionConfig, dataset: Dataset | None = None) -> None:
-        """Rebuild from ``config`` (validated first: on ValueError nothing changes)."""
+    def apply_config(self, config: SessionConfig, dataset: Dataset | None = None,
+                     neurons: Sequence[tuple[int, int, str]] = ()) -> None:
+        """Rebuild from ``config`` (validated first: on ValueError nothing changes), with single ``neurons``'
+        own activations (l, j, name)."""
         config = config.validated()
         data_changed = dataset is not None or any(
             getattr(config, f) != getattr(self.config, f)
@@ -141,6 +146,7 @@ class Session(QObject, SessionFiles):
         new_data = (dataset if dataset is not None else load_dataset(config)) if data_changed else self.dataset
         check_drawable(config.sizes, new_data)  # the views' bound, before anything is allocated
         net, engine = build(config, new_data)  # raises before anything is replaced
+        apply_saved(net, [list(n) for n in neurons])
         self.pause()
         self.config, self.dataset = config, new_data
         self.init_note = None  # a lesson's change to the initial weights ends with its network
@@ -162,10 +168,10 @@ class Session(QObject, SessionFiles):
         self.config = replace(self.config, mini_batch_size=m)
 
     def reset(self, new_seed: bool = False) -> None:
-        """Back to the initial weights of this seed, or draw a new seed and rebuild."""
+        """Back to the initial weights of this seed, or draw a new seed and rebuild (neurons keep their own f)."""
         self.pause()
         if new_seed:
-            self.apply_config(replace(self.config, seed=random.randrange(2**31)))
+            self.apply_config(replace(self.config, seed=random.randrange(2**31)), neurons=self.net.neuron_activations)
             return
         self.engine.reset()
         self.epoch_history = [self.engine.evaluate()]
@@ -258,6 +264,14 @@ class Session(QObject, SessionFiles):
         A bad value raises ValueError naming it, and nothing changes."""
         self.pause()
         record = edit_by_hand(self.engine, target, l, j, k, text)
+        self._after_move()
+        return record
+
+    def set_neuron_activation(self, l: int, j: int, name: str) -> StepRecord:
+        """Give neuron j of layer l its own activation (``core.neuron_edits``): one step, which ← undoes.
+        A refused choice raises ValueError naming why, and nothing changes."""
+        self.pause()
+        record = neuron_edits.set_activation(self.engine, l, j, name)
         self._after_move()
         return record
 

@@ -31,7 +31,8 @@ DATASETS: tuple[tuple[str, str], ...] = (
     ("cubic", "cubic (regression)"),
 )
 OPEN_FILE = "open"  # the combo's "Open file…" entry
-ACTIVATIONS = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"))
+ACTIVATIONS = (("sigmoid", "sigmoid σ"), ("tanh", "tanh"), ("relu", "ReLU"), ("linear", "linear f(z) = z"),
+               ("softplus", "softplus"), ("leaky-relu", "leaky ReLU"))  # core.activations.ACTIVATIONS
 COSTS = (("quadratic", "quadratic"), ("cross-entropy", "cross-entropy"))
 INITS = (("standard", "standard N(0, 1)"), ("scaled", "scaled N(0, 1/n_in)"),
          ("blank", "blank: all 0, type them"))  # edits by hand: double-click a weight, a bias or an input

@@ -90,8 +90,9 @@ class SetupPanel(QWidget):
         self.sizes_edit.textChanged.connect(self._on_sizes_edited)
         self.sizes_info = QLabel()
         self.sizes_info.setWordWrap(True)
-        self.activation_combo = combo(ACTIVATIONS, "The activation σ of the hidden layers "
-                                                   "(the output layer is sigmoid, or linear for regression)")
+        self.activation_combo = combo(ACTIVATIONS, "The activation σ of the hidden layers (the output layer is "
+                                                   "sigmoid, or linear for regression); right-click a neuron in "
+                                                   "the graph to give it its own")
         self.cost_combo = combo(COSTS, "The cost C: quadratic (chapters 1–2) or cross-entropy (chapter 3)")
         self.init_combo = combo(INITS, "Initial weights: N(0, 1) as in chapter 1, N(0, 1/n_in) as in chapter 3 "
                                        "(less saturation), or blank (all 0) to type a textbook example by hand "

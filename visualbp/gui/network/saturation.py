@@ -19,6 +19,7 @@ import numpy as np
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from visualbp.core.diagnostics import DEFAULT_SATURATION
+from visualbp.core.neuron_activations import row_max_prime
 from visualbp.gui.diagnostic_marks import max_prime, probe_rows, saturation_in_blocks
 from visualbp.gui.network.scene import Scene
 from visualbp.gui.notation import number, prime_name, sym
@@ -128,7 +129,7 @@ class Saturation(QObject):
             l, n = i + 2, net.sizes[i + 1]
             sp = engine.current("sp", l)
             if sp is not None and np.size(sp) == n:
-                limit = self.threshold * max_prime(net.layer_activation(i))
+                limit = self.threshold * row_max_prime(net.layer_activation(i), n)  # each neuron's own f
                 with np.errstate(invalid="ignore"):
                     marks[l] = np.asarray(sp, dtype=np.float64).ravel() < limit
                 source[l] = "example"
@@ -182,7 +183,7 @@ class Saturation(QObject):
         frac = self.fractions[l - 2]
         if j >= len(frac):
             return ""
-        act = self.session.net.layer_activation(l - 2)
+        act = self.session.net.neuron_activation(l, j)  # its own f, when it has one
         name = prime_name(act)
         limit = self.threshold * max_prime(act)
         lines = [(f"saturated on {float(frac[j]):.0%} of examples ({name}(z) < {number(limit, 2)}; "

@@ -15,10 +15,11 @@ lines — every weight is one click away in the weight-matrix heatmap (``show_we
 wider than ``view_limits.DRAWN_NEURONS`` draws its first ones and a note "⋮ 99,900 more not drawn".
 
 Double-click an edge, a neuron (its bias) or an input (its x_k), or press F2 (Edit value…) for the selected
-neuron, to type the value by hand (``visualbp.gui.value_editor``; one step of the history, ← undoes it).
+neuron, to type the value by hand (``visualbp.gui.value_editor``; one step of the history, ← undoes it); right-click
+a neuron to choose its own activation f (``visualbp.gui.network.neuron_menu``, also a step ← undoes).
 
-It leaves out: computing anything but feedforward over a grid for the 2-D heatmaps (every δ and gradient is
-read from the step records and the engine).
+It leaves out: computing anything but feedforward over a grid for the 2-D heatmaps (every δ and gradient is read
+from the step records and the engine).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from visualbp.gui.network.interaction import Interaction
 from visualbp.gui.network.items import EdgeItem, NeuronItem, qrect
 from visualbp.gui.network.labels import Labels
 from visualbp.gui.network.layout import MAX_ASPECT, MIN_ASPECT, band_rect, content_rect
+from visualbp.gui.network.neuron_menu import NeuronMenu
 from visualbp.gui.network.path_overlay import PathItem, path_segments
 from visualbp.gui.network.ratios import RatioLabels
 from visualbp.gui.network.saturation import Saturation
@@ -155,6 +157,7 @@ class NetworkView(QWidget):
         T.notifier().changed.connect(self.apply_theme)
         self._on_network_changed()
         self._on_step_taken(session.engine.last_record)
+        self.neuron_menu = NeuronMenu(self)  # right-click a neuron: its activation; the f marks beside neurons
 
     # ================================================================= settings
     def apply_theme(self, _theme: object = None) -> None:
@@ -456,9 +459,7 @@ class NetworkView(QWidget):
         self.show_weight_heatmap(int(self.sender().property("layer")))
 
     def _forget_heatmap(self, window) -> None:
-        for l, win in list(self._heatmap_windows.items()):
-            if win is window:
-                del self._heatmap_windows[l]
+        self._heatmap_windows = {l: w for l, w in self._heatmap_windows.items() if w is not window}
 
     def _on_edges_box(self, index: int) -> None:
         self.set_max_edges(self.edges_box.itemData(index))
