@@ -316,3 +316,18 @@ def test_on_a_short_screen_the_status_line_shows_only_when_it_says_something_new
     assert status.isVisible()  # tall enough for it
     window.set_presentation(False)
     assert status.isVisible()
+
+
+def test_the_labels_of_one_neuron_columns_keep_their_size_when_the_labels_are_fitted(qtbot):
+    """A regression network [1, 10, 1]: x₁ and "aᴸ … target y …" have no neighbour to overlap, so fitting the
+    labels to a small drawing (a projector, a crowded layer) leaves them at full size (they were halved)."""
+    w = _open(qtbot, SessionConfig(dataset="sine", sizes=(1, 10, 1), activation="tanh"))
+    try:
+        labels = w.network_view.labels
+        labels.fit_sizes(1.0)  # one pixel per unit: far less than a label's height between neighbours
+        single = [(item, pt) for item, c, pt in labels.neuron_labels if c.n == 1]
+        assert len(single) == 2
+        for item, pt in single:
+            assert item.isVisible() and item.textItem.font().pointSizeF() == pytest.approx(pt, abs=0.05)
+    finally:
+        w.session.shutdown()

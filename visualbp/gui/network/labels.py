@@ -188,7 +188,8 @@ class Labels:
         index: dict[int, int] = {}
         for item, c, base in self.neuron_labels:
             height = QFontMetricsF(_with_pt(item.textItem.font(), base)).height()
-            room = max(c.s * scale, 1e-6)
+            # a column of one neuron has no neighbour to overlap: its label keeps its size (regression's x and a^L)
+            room = max(c.s * scale, 1e-6) if c.n > 1 else math.inf
             size = min(1.0, max(room / max(height, 1.0), 0.5))
             _set_label_pt(item, base * size)
             # still taller than the spacing at half size: label every 2nd (3rd, …) neuron only
