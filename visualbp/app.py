@@ -404,6 +404,9 @@ def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -
     if demo is not None:
         if demo.panel is not None:  # the Teach panel the lesson is about, beside the graph
             window.teach.show(demo.panel)
+        else:  # the lesson's story is in the plots (the fit, the cost, ‖δ‖): in front of the setup where tabbed
+            window.front_dock = window.plots_dock
+            window.plots_dock.raise_()
         window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
         window.equations.set_lesson(demo.title, demo.description, demo.granularity)  # the narration area
         if not session.status().startswith(("Breakpoint", "Diverged")):  # what stopped the steps comes first

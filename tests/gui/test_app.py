@@ -318,3 +318,29 @@ def test_every_lesson_panel_name_is_a_teach_panel():
     from visualbp.gui.teach import PANELS
 
     assert set(LESSON_PANELS) == {name for name, *_ in PANELS}
+
+
+@pytest.mark.parametrize("name, front", [("regression", "plots"), ("vanishing", "plots"), ("big-picture", "teach")])
+def test_a_lesson_puts_what_it_is_about_in_front_on_a_small_screen(qapp, tmp_path, monkeypatch, name, front):
+    """At 1024×768 Setup and Plots share one column as tabs; a lesson's story is in its plots (the fit, the
+    cost, ‖δ‖) or in its Teach panel, so that is in front, not the setup the lesson has already chosen."""
+    import visualbp.app as app_module
+
+    seen = {}
+    render = app_module.screenshot
+
+    def checked(app, window, session, args, size=None):
+        shutdown = session.shutdown
+
+        def look_then_shut_down():  # the picture is taken, the window not yet closed
+            seen["plots"] = not window.plots_dock.visibleRegion().isEmpty()  # tabbed behind another: empty
+            seen["setup"] = not window.setup_dock.visibleRegion().isEmpty()
+            shutdown()
+
+        session.shutdown = look_then_shut_down
+        return render(app, window, session, args, size)
+
+    monkeypatch.setattr(app_module, "screenshot", checked)
+    assert main(["--demo", name, "--steps", "2", "--screenshot", str(tmp_path / "l.png"), "--size", "1024x768"]) == 0
+    assert not seen["setup"]
+    assert seen["plots"] == (front == "plots")

@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.plots.setMinimumWidth(250)
         self.setup_dock = self._dock("Setup", self.setup_panel)
         self.plots_dock = self._dock("Plots", _Scrolling(self.plots))
+        #: the dock in front where the side column tabs Setup and Plots (a lesson puts its plots in front)
+        self.front_dock = self.setup_dock
         self.equation_dock = self._dock("Equation", self.equations)
         self.inspector_dock = self._dock("Neuron", self.inspector)
         self.debug_dock = self._dock("Debug", self.debug)
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
         for dock in (self.setup_dock, self.inspector_dock, self.debug_dock, self.plots_dock, self.equation_dock):
             dock.setVisible(plan.side_open or dock in (self.equation_dock,) or
                             (dock is self.plots_dock and plan.plots_beside))
-        self.setup_dock.raise_()
+        self.front_dock.raise_()
         if teach is not None:
             teach.place_again()  # a shown Teach panel goes back beside the plots, raised
         # The layout's own minimum (≤ 1000×700 in every plan), unless the screen is smaller still.
