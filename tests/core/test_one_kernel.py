@@ -4,7 +4,7 @@ and the engine's ← redoes whole minibatches from a checkpoint exactly, across 
 import numpy as np
 import pytest
 
-from visualbp.core import Network, wholebatch
+from visualbp.core import Network, fastpath, wholebatch
 from visualbp.core.engine import Engine, epoch_permutation
 
 
@@ -83,3 +83,13 @@ def test_a_large_training_set_is_not_copied_and_trains_the_same(monkeypatch):
     for a, b in zip(held.net.weights + held.net.biases, large.net.weights + large.net.biases):
         assert np.array_equal(a, b)
     assert not held.X.flags.writeable  # the engine's copy is as read-only as the data set's rows
+
+
+@pytest.mark.parametrize("n", [0, 1, 30, fastpath.DOT_PIECE, fastpath.DOT_PIECE + 1, 23_550, 3 * fastpath.DOT_PIECE])
+def test_sum_of_squares_is_the_squared_norm_in_pieces(n):
+    """‖a‖², summed in pieces BLAS keeps on one thread (the gradients' norms the window plots)."""
+    a = np.random.default_rng(n).standard_normal(n)
+    assert fastpath.sum_of_squares(a) == pytest.approx(float(np.vdot(a, a)), rel=1e-12, abs=1e-300)
+    grid = np.random.default_rng(1).standard_normal((30, 785))
+    assert fastpath.sum_of_squares(grid) == pytest.approx(float(np.sum(grid * grid)), rel=1e-12)
+    assert fastpath.sum_of_squares(grid[:, -1]) == pytest.approx(float(np.sum(grid[:, -1] ** 2)), rel=1e-12)

@@ -413,8 +413,8 @@ class Engine(WholeMinibatches, HandEdits):
             nabla_w = [nabla_w[l] * inv for l in range(2, self.net.num_layers + 1)]
         return BatchStats(
             epoch=s.epoch, batch=s.batch, step=s.step, cost=float(cost),
-            delta_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_b),
-            grad_w_norms=tuple(float(np.sqrt(np.vdot(v, v))) for v in nabla_w),
+            delta_norms=tuple(float(np.sqrt(fastpath.sum_of_squares(v))) for v in nabla_b),
+            grad_w_norms=tuple(float(np.sqrt(fastpath.sum_of_squares(v))) for v in nabla_w),
             end=s.epoch + (s.offset + s.m) / len(self.X),
         )
 

@@ -113,8 +113,8 @@ class WholeMinibatches:
         a_last = a_L[:, -1:].copy()
         record = self.last_record = batch_record(before.step, epoch, batch, cost, rows, a_last)
         # ‖η/m Σ_x ∂C_x/∂b^l‖² and ‖η/m Σ_x [∂C_x/∂w^l | ∂C_x/∂b^l]‖²: the norms shown, and a test of finiteness
-        b2 = [g[:, -1].dot(g[:, -1]) for g in grads]
-        g2 = [g.ravel().dot(g.ravel()) for g in grads]
+        b2 = [fastpath.sum_of_squares(g[:, -1]) for g in grads]
+        g2 = [fastpath.sum_of_squares(g) for g in grads]
         self._state, epoch_ended = self._after(before.step + 1, epoch, batch, offset + m)
         self._push(record, before, None, index, nbytes + a_last.nbytes + 16 + 8 * m, chain)
         if self.step_taken:
