@@ -66,6 +66,13 @@ def lut(nbins: int = NBINS, colors: Sequence[Sequence[int]] | None = None) -> np
     return _rgba(bin_centers(nbins), colors)
 
 
+def paint_order(nbins: int = NBINS) -> list[int]:
+    """The order the edge painter draws its colour bins in: weak edges first, the strongest on top (of two
+    bins equally far from zero, the negative one first)."""
+    half = nbins // 2
+    return sorted(range(nbins), key=lambda b: abs(b - half))
+
+
 def bin_centers(nbins: int = NBINS) -> np.ndarray:
     """The value of each bin as a fraction of vmax: −1 … 0 … +1, symmetric."""
     nbins = _check_nbins(nbins)

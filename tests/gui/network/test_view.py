@@ -280,7 +280,9 @@ def test_mnist_uses_level_of_detail(qtbot):
     assert f"pixel k={k + 1} (row 15, column 15)" in text and "neuron j=5 of layer 2" in text
     v.set_max_edges(None)
     assert v.scene.drawn_edge_count(2) == 23_520
-    assert sum(v.edges.drawn_per_bin()) == 23_520 + 300
+    # painted: one segment per distinct line (a picture row's 28 pixels share the line to a row of the hidden
+    # mosaic; the one painted last covers the rest, see visualbp.gui.network.overdraw)
+    assert sum(v.edges.drawn_per_bin()) == len(np.unique(v.scene.coords, axis=0)) < 23_520 + 300
     j, k = np.unravel_index(np.argmax(mag), (30, 784))
     assert v.scene.edge_rgba(2, j, k) == expected_color(s.net.weights[0][j, k], v.scene.vmax)
     v.set_max_edges(50)

@@ -66,8 +66,7 @@ class EdgeItem(pg.GraphicsObject):
         super().__init__()
         self._bins = [_Lines() for _ in range(C.NBINS)]
         self._pens: list[QPen] = [QPen() for _ in range(C.NBINS)]
-        half = C.NBINS // 2
-        self._order = sorted(range(C.NBINS), key=lambda b: abs(b - half))  # strong edges on top
+        self._order = C.paint_order(C.NBINS)  # strong edges on top
         self._glow: list[tuple[QPen, _Lines]] = []
         self._hover: tuple[list[QPen], QLineF] | None = None
         self._rect = QRectF()
