@@ -145,3 +145,10 @@ def check_workload(sizes: Sequence[int], n_examples: int, mini_batch_size: int) 
             f"a minibatch of {mini_batch_size:,} through a layer of {max(sizes):,} neurons holds {held:,} "
             f"activations, more than the limit of {MAX_BATCH_ACTIVATIONS:,}: use a smaller minibatch"
         )
+
+
+def minibatch_can_start(batch: int, offset: int) -> bool:
+    """Minibatch ``batch`` (from 0) can start at example ``offset`` of its epoch: every minibatch before it
+    holds at least one example, so batch ≤ offset, and only minibatch 0 starts at 0. An epoch may hold more
+    than n/m minibatches: m can change mid-epoch (Session.set_mini_batch_size)."""
+    return 0 <= batch <= offset and (batch == 0) == (offset == 0)

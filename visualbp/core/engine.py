@@ -320,11 +320,8 @@ class Engine(WholeMinibatches, HandEdits):
         network's current weights; ``initial`` replaces what Reset returns to. History starts empty."""
         if not 0 <= offset < self.n_train:
             raise ValueError(f"offset {offset} is outside the {self.n_train} training examples")
-        # Every minibatch holds at least one example, so minibatch k starts at example k or later. More
-        # minibatches than n/m in an epoch are fine: m may have changed mid-epoch (Session.set_mini_batch_size).
-        if not 0 <= batch <= offset or (batch == 0) != (offset == 0):
-            raise ValueError(f"minibatch {batch + 1} cannot start at example {offset + 1}: every minibatch "
-                             "before it holds at least one example")
+        if not checks.minibatch_can_start(batch, offset):
+            raise ValueError(f"minibatch {batch + 1} cannot start at example {offset + 1} (each holds at least one)")
         self._state = State(step=step, epoch=epoch, batch=batch, offset=offset)
         if initial is not None:
             self._initial = (list(initial[0]), list(initial[1]))

@@ -169,7 +169,7 @@ def check_position(header: dict) -> dict[str, int]:
             raise ValueError(f"{key} is missing")
         position[key] = whole(key, header[key], 0, hi)
     batch, offset = position["batch"], position["offset"]
-    if batch > offset or (batch == 0) != (offset == 0):
+    if not checks.minibatch_can_start(batch, offset):
         raise ValueError(f"minibatch {batch} cannot start at example {offset} (every minibatch holds at least one)")
     return position
 

@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import QWidget
 from visualbp.core.probe import GridProbe, input_plane, square_plane
 from visualbp.gui import theme
 from visualbp.gui.plot_widgets import _background_rgb, _Card, _Plot, _swatch, class_colours, diverging_rgb
+from visualbp.gui.redraw_throttle import ThrottledRedraw
 from visualbp.gui.sliced_jobs import SlicedJobs
 from visualbp.gui.view_limits import boundary_resolution
 
@@ -70,7 +71,7 @@ class _SquareBox(QWidget):
         self.plot.setGeometry((self.width() - w) // 2, (self.height() - h) // 2, w, h)
 
 
-class BoundaryCard(_Card):
+class BoundaryCard(ThrottledRedraw, _Card):
     """The decision boundary's card: a^L over the input plane behind the training and validation points."""
 
     INTERVAL_MS = 100  # the boundary redraws at most ~10 times a second
@@ -218,18 +219,7 @@ class BoundaryCard(_Card):
         if "boundary" in self._jobs:  # again when the one under way is done
             self.dirty = True
             return
-        if self._timer.isActive():
-            return
-        wait = self.INTERVAL_MS - (time.perf_counter() - self._last) * 1000.0
-        if self._last < 0 or wait <= 0:
-            self.update_now()
-        else:
-            self._timer.start(int(math.ceil(wait)))
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self.dirty:
-            self.request()
+        self.redraw_when_due()
 
     def update_now(self) -> None:
         """Feedforward over the plane (no gradients) and colour it: orange for class 0, blue for class 1.

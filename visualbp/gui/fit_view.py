@@ -10,7 +10,6 @@ most 1.5 data spans beyond them.
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -21,12 +20,13 @@ from PyQt6.QtGui import QColor
 from visualbp.core.functions import curve_span, fit_curve, target_curve
 from visualbp.gui import theme
 from visualbp.gui.plot_widgets import TRAIN_COLOUR, VALIDATION_COLOUR, _Card, _pen, _Plot, _swatch, themed
+from visualbp.gui.redraw_throttle import ThrottledRedraw
 
 #: The fit's line: the diverging scale's blue, the colour of a^L > 0 elsewhere in the window.
 FIT_COLOUR = "#0877bd"
 
 
-class FitCard(_Card):
+class FitCard(ThrottledRedraw, _Card):
     """Data points (x, y) and the network's a^L(x) over the interval, for a 1-D regression data set."""
 
     INTERVAL_MS = 100  # the curve redraws at most ~10 times a second
@@ -106,18 +106,7 @@ class FitCard(_Card):
         if not self.isVisible():
             self.dirty = True
             return
-        if self._timer.isActive():
-            return
-        wait = self.INTERVAL_MS - (time.perf_counter() - self._last) * 1000.0
-        if self._last < 0 or wait <= 0:
-            self.update_now()
-        else:
-            self._timer.start(int(math.ceil(wait)))
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self.dirty:
-            self.request()
+        self.redraw_when_due()
 
     def update_now(self) -> None:
         """a^L(x) over the interval from the core (``fit_curve``), and a view that holds the data and the curve."""

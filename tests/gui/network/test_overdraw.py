@@ -49,10 +49,10 @@ def test_all_edges_of_a_picture_input_paint_the_same_picture_with_one_segment_pe
         # every bin's strongest segment is still there: the painted bins are those of the lines' winners
         order = C.paint_order()
         rank = np.argsort(np.array(order))[scene.bins]
-        by_line, starts = scene._same_line
+        by_line, starts = scene.lines.groups
         assert sorted(view.edges.drawn_per_bin()) == sorted(np.bincount(
             scene.bins[painted_last(rank, by_line, starts)], minlength=C.NBINS).tolist())
-        scene._same_line = None  # paint every segment, as before
+        scene.lines.groups = None  # paint every segment, as before
         every = _pixels(view, qtbot)
         assert sum(view.edges.drawn_per_bin()) == 23_520 + 300
         differ = np.any(once != every, axis=2)

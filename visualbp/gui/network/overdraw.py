@@ -34,3 +34,19 @@ def painted_last(rank: np.ndarray, by_line: np.ndarray, starts: np.ndarray) -> n
     keep = np.maximum.reduceat(key[by_line], starts) % n
     keep.sort()
     return keep
+
+
+class SharedLines:
+    """The groups of coinciding segments of the drawn edges, found again only when the segments change."""
+
+    def __init__(self) -> None:
+        self.groups: tuple[np.ndarray, np.ndarray] | None = None  # (by_line, starts), None: all differ
+        self._of: np.ndarray | None = None  # the segments the groups were found for
+
+    def find(self, coords: np.ndarray) -> None:
+        if self._of is None or not np.array_equal(self._of, coords):  # the layout or the selection changed
+            self.groups, self._of = coinciding(coords), coords
+
+    def painted_last(self, rank: np.ndarray) -> np.ndarray | None:
+        """The segments to paint (``painted_last``), or None when no two coincide (paint them all)."""
+        return None if self.groups is None else painted_last(rank, *self.groups)

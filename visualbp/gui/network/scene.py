@@ -32,7 +32,7 @@ from visualbp.gui.network.layout import (
     build_layout,
     edge_segments,
 )
-from visualbp.gui.network.overdraw import coinciding, painted_last
+from visualbp.gui.network.overdraw import SharedLines
 from visualbp.gui.view_limits import robust_range
 
 NBINS = C.NBINS
@@ -105,10 +105,7 @@ class Scene:
         self.edge_l = np.empty(0, dtype=np.intp)
         self.edge_flat = np.empty(0, dtype=np.intp)
         self.bins = np.empty(0, dtype=np.intp)
-        # drawn segments that lie exactly on one another (the 28 pixels of a picture's row share the line to
-        # a hidden neuron): (segment order by group, where each group starts), or None when all differ
-        self._same_line: tuple[np.ndarray, np.ndarray] | None = None
-        self._lines_of: np.ndarray | None = None  # the segments _same_line was found for
+        self.lines = SharedLines()  # drawn segments that lie exactly on one another
         self._paint_rank = np.argsort(np.array(C.paint_order(NBINS)))  # bin → when the painter draws it
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
@@ -220,8 +217,7 @@ class Scene:
         self.coords = np.concatenate(coords) if coords else np.empty((0, 4))
         self.edge_l = np.concatenate(ls) if ls else np.empty(0, dtype=np.intp)
         self.edge_flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.intp)
-        if self._lines_of is None or not np.array_equal(self._lines_of, self.coords):  # the layout changed
-            self._same_line, self._lines_of = coinciding(self.coords), self.coords
+        self.lines.find(self.coords)
 
     @property
     def antialias(self) -> bool:
@@ -255,9 +251,9 @@ class Scene:
         23,820 for all edges of [784, 30, 10]; ``overdraw``)."""
         bins = self.bins
         keep = None
-        if self._same_line is not None and not self.antialias and len(bins):
-            keep = painted_last(self._paint_rank[bins], *self._same_line)
-            bins = bins[keep]
+        if not self.antialias and len(bins):
+            keep = self.lines.painted_last(self._paint_rank[bins])
+            bins = bins if keep is None else bins[keep]
         order = np.argsort(bins.astype(np.uint8), kind="stable")  # a radix sort on small keys
         coords = self.coords if keep is None else self.coords[keep]
         return coords[order], np.bincount(bins, minlength=NBINS)
