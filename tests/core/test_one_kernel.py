@@ -4,7 +4,7 @@ and the engine's ← redoes whole minibatches from a checkpoint exactly, across 
 import numpy as np
 import pytest
 
-from visualbp.core import Network, fastpath, wholebatch
+from visualbp.core import Network, checks, fastpath, wholebatch
 from visualbp.core.engine import Engine, epoch_permutation
 
 
@@ -85,11 +85,49 @@ def test_a_large_training_set_is_not_copied_and_trains_the_same(monkeypatch):
     assert not held.X.flags.writeable  # the engine's copy is as read-only as the data set's rows
 
 
+@pytest.mark.parametrize("one_thread", [False, True])
 @pytest.mark.parametrize("n", [0, 1, 30, fastpath.DOT_PIECE, fastpath.DOT_PIECE + 1, 23_550, 3 * fastpath.DOT_PIECE])
-def test_sum_of_squares_is_the_squared_norm_in_pieces(n):
-    """‖a‖², summed in pieces BLAS keeps on one thread (the gradients' norms the window plots)."""
+def test_sum_of_squares_is_the_squared_norm_in_pieces(n, one_thread, monkeypatch):
+    """‖a‖², summed in pieces BLAS keeps on one thread, or at once when BLAS has one (the norms the window plots)."""
+    monkeypatch.setattr(fastpath, "one_blas_thread", one_thread)
     a = np.random.default_rng(n).standard_normal(n)
     assert fastpath.sum_of_squares(a) == pytest.approx(float(np.vdot(a, a)), rel=1e-12, abs=1e-300)
     grid = np.random.default_rng(1).standard_normal((30, 785))
     assert fastpath.sum_of_squares(grid) == pytest.approx(float(np.sum(grid * grid)), rel=1e-12)
     assert fastpath.sum_of_squares(grid[:, -1]) == pytest.approx(float(np.sum(grid[:, -1] ** 2)), rel=1e-12)
+
+
+def test_a_last_gradient_read_while_two_more_minibatches_ran_is_read_again_from_the_newest(monkeypatch):
+    """The whole-minibatch pass takes two sets of gradient buffers in turn. A reader (the window's thread) that
+    is interrupted while it copies one, long enough for the training to take that set up again, must not
+    return a gradient torn between two minibatches: it reads the newest instead. The interruption is made
+    exact here: η is a float whose division of an array (the reader's g / η) runs two more minibatches
+    between the bias and the weight parts."""
+    sizes = [5, 7, 3]
+    X, Y = data(sizes, 60, seed=7)
+
+    class Interrupting(float):
+        __array_ufunc__ = None  # ndarray / η hands the division to __rtruediv__
+        divisions = 0
+
+        def __rtruediv__(self, other):
+            if isinstance(other, np.ndarray):
+                Interrupting.divisions += 1
+                if Interrupting.divisions == 3:  # after ∂C/∂b^2 and ∂C/∂b^3, before ∂C/∂w^2
+                    engine.eta = 0.5
+                    engine.finish_batch()
+                    engine.finish_batch()
+            return other / float(self)
+
+    engine = Engine(Network(sizes, seed=8), X, Y, mini_batch_size=5, eta=0.5)
+    twin = Engine(Network(sizes, seed=8), X, Y, mini_batch_size=5, eta=0.5)
+    with monkeypatch.context() as patch:
+        patch.setattr(checks, "check_eta", lambda value: value)  # which makes η a plain float
+        engine.eta = Interrupting(0.5)
+    engine.finish_batch()
+    nabla_b, nabla_w = engine.last_gradient
+    for _ in range(3):
+        twin.finish_batch()
+    assert Interrupting.divisions >= 3 and engine.batch == twin.batch == 3
+    for a, b in zip(nabla_b + nabla_w, twin.last_gradient[0] + twin.last_gradient[1]):
+        assert np.array_equal(a, b)

@@ -17,4 +17,7 @@ def limit_blas_threads(threads: int = 1) -> bool:
     except ImportError:
         return False
     threadpool_limits(limits=threads, user_api="blas")
+    from visualbp.core import fastpath
+
+    fastpath.one_blas_thread = threads == 1  # its sums of squares need no splitting then
     return True

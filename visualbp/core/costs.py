@@ -45,6 +45,16 @@ class QuadraticCost:
         np.subtract(a, y, out=out)
         activation.in_place[1](out, z, a, scratch)
 
+    @staticmethod
+    def delta_cost_into(out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray,
+                        activation: Activation | Mixed, scratch: np.ndarray) -> float:
+        """``delta_into`` that also returns the cost summed over the columns, ½‖a^L − y‖², from the a^L − y
+        it computes anyway (the same number as ``fn``)."""
+        np.subtract(a, y, out=out)
+        cost = 0.5 * float(np.vdot(out, out))
+        activation.in_place[1](out, z, a, scratch)
+        return cost
+
     def __repr__(self) -> str:
         return "QuadraticCost()"
 
@@ -77,6 +87,14 @@ class CrossEntropyCost:
                    scratch: np.ndarray) -> None:
         """BP1 in place with sigmoid outputs: out = a^L − y."""
         np.subtract(a, y, out=out)
+
+    @classmethod
+    def delta_cost_into(cls, out: np.ndarray, z: np.ndarray, a: np.ndarray, y: np.ndarray,
+                        activation: Activation | Mixed, scratch: np.ndarray) -> float:
+        """``delta_into`` that also returns ``fn(a, y)``, the cost summed over the columns."""
+        cost = cls.fn(a, y)
+        np.subtract(a, y, out=out)
+        return cost
 
     def __repr__(self) -> str:
         return "CrossEntropyCost()"

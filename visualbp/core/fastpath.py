@@ -35,11 +35,14 @@ CHUNK_BYTES = 1 << 18
 #: with the pieces.
 DOT_PIECE = 8192
 
+#: True once ``visualbp.core.blas.limit_blas_threads`` gave BLAS one thread: one dot product is then fastest.
+one_blas_thread = False
+
 
 def sum_of_squares(a: np.ndarray) -> float:
-    """‖a‖² = Σ_i a_i², in pieces short enough for BLAS to keep each on one thread."""
+    """‖a‖² = Σ_i a_i², in pieces short enough for BLAS to keep each on one thread (unless it has only one)."""
     v = a.ravel()  # a view of a contiguous array
-    if v.size <= DOT_PIECE:
+    if v.size <= DOT_PIECE or one_blas_thread:
         return float(v.dot(v))
     return float(sum(float(v[i:i + DOT_PIECE].dot(v[i:i + DOT_PIECE])) for i in range(0, v.size, DOT_PIECE)))
 
@@ -113,6 +116,7 @@ class Kernel:
         self._fns = [a.in_place for a in activations]
         self._plans: dict[int, tuple] = {}
         self._views: tuple = (None, None, None)
+        self.cost_sum = float("nan")  # Σ_x C_x of the last minibatch asked for it (``minibatch(cost=True)``)
 
     def _plan(self, mb: int) -> tuple:
         """Buffers for ``mb`` examples (columns): per layer z, scratch, δ, and a; a hidden layer's
@@ -136,13 +140,14 @@ class Kernel:
         return self._views[1], self._views[2]
 
     def minibatch(self, params: list, xb: np.ndarray, yb: np.ndarray, scale: float, grads: list,
-                  decay: float = 1.0, update: bool = True) -> np.ndarray:
+                  decay: float = 1.0, update: bool = True, cost: bool = False) -> np.ndarray:
         """One minibatch: rows ``xb`` (mb, n_in + 1) ``[x^T 1]``, one-hot rows ``yb`` (mb, n_out).
 
         Leaves ``scale · Σ_x [∂C_x/∂w^l | ∂C_x/∂b^l]`` in ``grads[i]`` and, with ``update``, applies
         w^l → decay · w^l − scale · Σ_x ∂C_x/∂w^l,  b^l → b^l − scale · Σ_x ∂C_x/∂b^l  (decay = 1 − ηλ/n,
         scale = η/m) to ``params`` in place, layer L first, each layer's BP2 taken with w^(l+1) before
-        its update. Returns a^L (n_out, mb), a buffer the next call overwrites.
+        its update. Returns a^L (n_out, mb), a buffer the next call overwrites. With ``cost``, also
+        leaves Σ_x C_x (before the update) in ``self.cost_sum``, computed beside BP1.
         """
         mb = xb.shape[0]
         Z, T, D, inputs, inputs_t, outs = self._plan(mb)
@@ -160,7 +165,10 @@ class Kernel:
         a_L = outs[last]
         # BP1: δ^L = ∇_a C ⊙ σ'(z^L), times the scale
         d = D[last]
-        self.cost.delta_into(d, Z[last], a_L, yb.T, self.output_activation, T[last])
+        if cost:
+            self.cost_sum = self.cost.delta_cost_into(d, Z[last], a_L, yb.T, self.output_activation, T[last])
+        else:
+            self.cost.delta_into(d, Z[last], a_L, yb.T, self.output_activation, T[last])
         d *= scale
         for i in range(last, -1, -1):
             matmul(d, xb if i == 0 else inputs_t[i - 1], out=grads[i])  # BP3 and BP4, summed over x

@@ -116,6 +116,12 @@ class Network:
         self._neuron_overrides = overrides
 
     @property
+    def activations_token(self) -> tuple:
+        """Identical (element by element, ``is``) while no activation, output activation, cost or neuron's own f
+        changed: what a cached ``kernel()`` is checked against, in a few comparisons per minibatch."""
+        return (self.activation, self.output_activation, self.cost, self._neuron_overrides)
+
+    @property
     def neuron_activations(self) -> tuple[tuple[int, int, str], ...]:
         """Every neuron with its own f, as (l, j, name) sorted: what a session file keeps."""
         return tuple((l, j, a.name) for l in sorted(self._neuron_overrides)

@@ -168,6 +168,16 @@ class BatchStats:
     end: float | None = None
 
 
+def batch_stats(epoch: int, batch: int, step: int, cost: float, delta_norms: tuple[float, ...],
+                grad_w_norms: tuple[float, ...], end: float) -> BatchStats:
+    """``BatchStats(...)`` made without the frozen dataclass's field-by-field ``__init__`` (the engine makes one
+    per minibatch while it trains)."""
+    stats = object.__new__(BatchStats)
+    stats.__dict__.update(epoch=epoch, batch=batch, step=step, cost=cost, delta_norms=delta_norms,
+                          grad_w_norms=grad_w_norms, end=end)
+    return stats
+
+
 @dataclass(frozen=True)
 class EpochStats:
     """After an epoch: mean cost and accuracy on the training and validation data. For regression

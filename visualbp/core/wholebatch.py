@@ -17,7 +17,7 @@ import numpy as np
 from visualbp.core import fastpath
 from visualbp.core.pseudocode import State, quiet_fp
 from visualbp.core.replay import REPLAY_WORK, Chain
-from visualbp.core.steps import BatchStats, Divergence, EpochStats, StepRecord, batch_record
+from visualbp.core.steps import Divergence, EpochStats, StepRecord, batch_record, batch_stats
 
 if TYPE_CHECKING:
     from visualbp.core.events import Event
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 def _max_abs(arrays: list[np.ndarray]) -> float:
     """max |a| over every array (NaN if one holds a NaN)."""
     return float(np.max([np.max(np.abs(a)) for a in arrays]))
+
+
+def _column_squares(g: np.ndarray) -> float:
+    """Σ_j g_j,last²: the squared norm of ``[∂C/∂w^l | ∂C/∂b^l]``'s bias column, read in place (strided)."""
+    c = g[:, -1]
+    return float(c.dot(c))
 
 
 class WholeMinibatches:
@@ -44,7 +50,7 @@ class WholeMinibatches:
         last_record: StepRecord | None
         divergence: Divergence | None
         _last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None
-        _last_scaled: tuple[list[np.ndarray], float] | None
+        _last_scaled: tuple[list[np.ndarray], float, int] | None
         step_taken: Event
         batch_done: Event
         epoch_done: Event
@@ -68,6 +74,10 @@ class WholeMinibatches:
         self._chain_version = -1
         self._bound = math.inf  # an upper bound of |w| and |b| over the owned arrays
         self._chunk: tuple | None = None  # (epoch, m, first, end, rows [x^T 1], y, indices) gathered ahead
+        # two sets of gradient buffers [∂C/∂w^l | ∂C/∂b^l] (scaled), used in turn, and how many passes took one
+        self._grad_sets: list[list[np.ndarray] | None] = [None, None]
+        self._grads_started = 0
+        self._gradient_cache: tuple | None = None  # (the _last_scaled it was made from, the mean gradient)
 
     def _fast_batch(self) -> StepRecord:
         """Take the next minibatch in one matrix-based pass (one BATCH record: the cost, the training
@@ -81,11 +91,10 @@ class WholeMinibatches:
         before = self._state
         net = self.net
         kernel = self._kernel
-        key = self._kernel_key
-        if kernel is None or net.activation is not key[0] or net.output_activation is not key[1] \
-                or net.cost is not key[2] or net.neuron_activations != key[3]:
+        token = net.activations_token
+        if kernel is None or self._kernel_key != token:  # equal activations make the same kernel
             kernel = self._kernel = net.kernel()
-            self._kernel_key = (net.activation, net.output_activation, net.cost, net.neuron_activations)
+            self._kernel_key = token
         if self._owned_ids != tuple(map(id, net.weights + net.biases)):
             self._adopt(fastpath.join(net.weights, net.biases))
         params = self._params
@@ -101,19 +110,24 @@ class WholeMinibatches:
         xb, yb, rows = self._rows_at(epoch, offset, m)
         eta = self._eta
         decay = fastpath.weight_decay(eta, net.lmbda, len(self.X))
-        # fresh gradient buffers: ``last_gradient`` may be read on the GUI thread while the next minibatch runs
-        grads = [np.empty_like(p) for p in params]
-        a_L = kernel.minibatch(params, xb, yb, eta / m, grads, decay)
+        # two sets of gradient buffers taken in turn: ``last_gradient`` reads the last minibatch's (maybe on the
+        # GUI thread while this one runs) and knows by ``_grads_started`` whether its set was taken up again
+        gen = self._grads_started + 1
+        grads = self._grad_sets[gen & 1]
+        if grads is None:
+            grads = self._grad_sets[gen & 1] = [np.empty_like(p) for p in params]
+        self._grads_started = gen  # before the kernel writes into them
+        a_L = kernel.minibatch(params, xb, yb, eta / m, grads, decay, cost=True)
         index = chain.add(rows, eta, decay)
-        self._last_scaled = (grads, eta)
+        self._last_scaled = (grads, eta, gen)
         self._weights_version += 1
         self._chain_version = self._weights_version
-        cost = net.cost.fn(a_L, yb.T) / m
+        cost = kernel.cost_sum / m
         # which training rows the pass took, and the last one's a^L (before the update): what the graph shows
         a_last = a_L[:, -1:].copy()
         record = self.last_record = batch_record(before.step, epoch, batch, cost, rows, a_last)
         # ‖η/m Σ_x ∂C_x/∂b^l‖² and ‖η/m Σ_x [∂C_x/∂w^l | ∂C_x/∂b^l]‖²: the norms shown, and a test of finiteness
-        b2 = [fastpath.sum_of_squares(g[:, -1]) for g in grads]
+        b2 = [_column_squares(g) for g in grads]
         g2 = [fastpath.sum_of_squares(g) for g in grads]
         self._state, epoch_ended = self._after(before.step + 1, epoch, batch, offset + m)
         self._push(record, before, None, index, nbytes + a_last.nbytes + 16 + 8 * m, chain)
@@ -128,10 +142,11 @@ class WholeMinibatches:
             self._check_finite(record, range(len(params)), cost)
             self._bound = _max_abs(params)
         if self.batch_done:
-            self.batch_done.emit(BatchStats(
-                epoch, batch, before.step, float(cost), tuple([math.sqrt(v) / eta for v in b2]),
-                tuple([math.sqrt(max(v - u, 0.0)) / eta for v, u in zip(g2, b2)]),
-                end=epoch + (offset + m) / len(self.X)))
+            sqrt = math.sqrt
+            self.batch_done.emit(batch_stats(
+                epoch, batch, before.step, float(cost), tuple([sqrt(v) / eta for v in b2]),
+                tuple([sqrt(v - u if v > u else 0.0) / eta for v, u in zip(g2, b2)]),
+                epoch + (offset + m) / len(self.X)))
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
         return record
@@ -156,6 +171,7 @@ class WholeMinibatches:
         self._owned = self.net.weights + self.net.biases  # held, so that no other array can take their ids
         self._owned_ids = tuple(map(id, self._owned))
         self._bound = math.inf
+        self._grad_sets = [None, None]  # sized like these arrays (a load may change nothing else)
         self._chain = None  # a chain redoes only its own passes: the next starts from a checkpoint
 
     @property
@@ -163,11 +179,19 @@ class WholeMinibatches:
         """The mean gradient (nabla_b, nabla_w) of the last finished minibatch, indexed like
         ``net.biases``/``net.weights``; None before the first. ``back()`` past the update that finished
         a minibatch brings back the one before (what a readout of the position then shows)."""
-        if self._last_scaled is not None:
-            grads, eta = self._last_scaled
-            self._last_gradient = ([g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads])
-            self._last_scaled = None
-        return self._last_gradient
+        while True:
+            scaled = self._last_scaled
+            if scaled is None:
+                return self._last_gradient
+            cache = self._gradient_cache
+            if cache is not None and cache[0] is scaled:
+                return cache[1]
+            grads, eta, gen = scaled
+            value = ([g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads])
+            if self._grads_started <= gen + 1:  # the pass after next takes this set again: not started yet
+                self._gradient_cache = (scaled, value)
+                return value
+            # the training went on and took these buffers up again while they were read: read the newer ones
 
     @last_gradient.setter
     def last_gradient(self, value) -> None:
