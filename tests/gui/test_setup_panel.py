@@ -170,7 +170,7 @@ def test_a_good_csv_loads_and_applies(panel, monkeypatch, tmp_path):
 def test_an_apply_config_error_is_shown_in_the_panel(panel, monkeypatch):
     session, w = panel
 
-    def refuse(config, dataset=None):
+    def refuse(config, dataset=None, neurons=()):
         raise ValueError("the network refused: too big for this machine")
 
     monkeypatch.setattr(session, "apply_config", refuse)
@@ -317,3 +317,29 @@ def test_the_scaling_row_rescales_a_csv_pending_until_apply(panel, monkeypatch):
     w.scaling_combo.setCurrentIndex(w.scaling_combo.findData("minmax"))
     w.scaling_combo.activated.emit(w.scaling_combo.currentIndex())
     assert w.apply() and session.config.scaling == "minmax" and session.dataset.X_train.max() <= 1.0
+
+
+def test_apply_keeps_the_neurons_own_activations_while_the_layers_stay(panel):
+    """A neuron given its own f (right-click) keeps it through Setup ▸ Apply of other settings; when the layers
+    change, or the cross-entropy cost needs sigmoid outputs, the panel says which went back to the layer's f."""
+    session, w = panel
+    w.sizes_edit.setText("2, 4, 2")
+    w.cost_combo.setCurrentIndex(w.cost_combo.findData("quadratic"))
+    assert w.apply()
+    session.net.set_neuron_activation(2, 1, "relu")
+    session.net.set_neuron_activation(3, 0, "tanh")
+    w.lmbda_edit.setText("0.5")  # another setting: a rebuild
+    net = session.net
+    assert w.apply()
+    assert session.net is not net and session.config.lmbda == 0.5
+    assert session.net.neuron_activations == ((2, 1, "relu"), (3, 0, "tanh"))
+    assert "own f: relu^2_2, tanh^3_1" in w.message_text()  # net.describe() names them
+    w.cost_combo.setCurrentIndex(w.cost_combo.findData("cross-entropy"))
+    assert w.apply()
+    assert session.net.neuron_activations == ((2, 1, "relu"),)
+    assert "own f: relu^2_2," in w.message_text()
+    assert "1 neuron back to the layer's f (the cross-entropy cost keeps the outputs sigmoid)" in w.message_text()
+    w.sizes_edit.setText("2, 5, 2")
+    assert w.apply()
+    assert session.net.neuron_activations == ()
+    assert "1 neuron back to the layer's f (the layers changed)" in w.message_text()

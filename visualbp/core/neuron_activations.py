@@ -150,6 +150,20 @@ def check_output(l: int, L: int, name: str, cost: str) -> None:
                          f"choose the quadratic cost to give an output neuron {name}")
 
 
+def kept_on_rebuild(neurons: Sequence[tuple[int, int, str]], old_sizes: Sequence[int], new_sizes: Sequence[int],
+                    cost: str) -> tuple[list[tuple[int, int, str]], str]:
+    """The neurons' own activations (l, j, name) a rebuild with other settings keeps, and why the rest go back
+    to their layer's f: all do when the layers change (neuron j of layer l is another neuron then); under the
+    cross-entropy cost the output neurons stay sigmoid."""
+    if not neurons:
+        return [], ""
+    if tuple(new_sizes) != tuple(old_sizes):
+        return [], "the layers changed"
+    L = len(new_sizes)
+    kept = [(l, j, name) for l, j, name in neurons if not (l == L and cost == "cross-entropy" and name != "sigmoid")]
+    return kept, "" if len(kept) == len(neurons) else "the cross-entropy cost keeps the outputs sigmoid"
+
+
 # ----------------------------------------------------------------- in a session file, in a lesson
 #: The key of a session's ``extra`` (and of a lesson) that holds the choices.
 KEY = "neuron_activations"

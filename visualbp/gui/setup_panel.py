@@ -39,6 +39,7 @@ from visualbp.core import limits
 from visualbp.core.config import DATASET_DEFAULTS, GENERATED, SessionConfig
 from visualbp.core.datasets import Dataset, DatasetError
 from visualbp.core.limits import parse_sizes  # the layers field's reader (also re-exported)
+from visualbp.core.neuron_activations import kept_on_rebuild
 from visualbp.gui import theme
 from visualbp.gui.field_marks import error_color, invalid_frame_css
 from visualbp.gui.session import Session
@@ -373,12 +374,18 @@ class SetupPanel(QWidget):
             changed = self._set_live(config.eta, config.mini_batch_size)
             self._say(changed or "Nothing to change.")
             return True
+        before = self.session.net.neuron_activations
+        kept, why = kept_on_rebuild(before, old.sizes, config.sizes, config.cost)
         try:
-            self.session.apply_config(config, dataset)
+            self.session.apply_config(config, dataset, neurons=kept)
         except ValueError as exc:
             self._say(str(exc), error=True)
             return False
-        self._say(f"Rebuilt: {self.session.net.describe()}")
+        said = f"Rebuilt: {self.session.net.describe()}"  # which names the neurons that keep their own f
+        lost = len(before) - len(kept)
+        if lost:
+            said += f"; {lost} neuron{'' if lost == 1 else 's'} back to the layer's f ({why})"
+        self._say(said)
         return True
 
     def _apply_live(self) -> None:
