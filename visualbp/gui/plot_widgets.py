@@ -19,6 +19,7 @@ from PyQt6.QtGui import QColor, QFont, QFontMetrics, QTextDocument
 from PyQt6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.gui import colors, theme
+from visualbp.gui.notation import superscript
 
 # ---------------------------------------------------------------------------- colours
 
@@ -103,14 +104,11 @@ class _Curve:
         return self.x.copy(), self.y.copy()
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def decade_label(exponent: int) -> str:
     """10^n as a tick reads: 0.1, 1, 10, 100 near 1, else 10⁻³, 10⁴ (never 1e-05)."""
     if -1 <= exponent <= 2:
         return f"{10.0 ** exponent:g}"
-    return "10" + str(exponent).translate(_SUPERSCRIPT)
+    return "10" + (superscript(exponent) or str(exponent))
 
 
 def log_tick_label(v: float, decades_shown: int) -> str:
