@@ -308,7 +308,7 @@ def _main(argv: list[str] | None) -> int:
             from visualbp.gui.exports_cli import export_from_cli
 
             return export_from_cli(app, window, session, args)
-        if args.screenshot:
+        if size is not None:  # --screenshot: its --size was read with the other options
             return screenshot(app, window, session, args, size)
     window.show()
     if not args.quit_when_shown and demo is None and args.open_plan.empty:  # a lesson or a file opens as asked

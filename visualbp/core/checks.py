@@ -13,13 +13,10 @@ from typing import TypeGuard, overload
 
 from visualbp.core import limits
 
-#: Largest network we agree to build: 20 million parameters is 160 MB of float64
-#: weights, before the gradients and the step history that go with them.
-MAX_PARAMETERS = 20_000_000
-#: More layers than this cannot be drawn or stepped through meaningfully.
-MAX_LAYERS = 64
-#: Widest layer (MNIST's input is 784; a 300×300 image input would be 90,000).
-MAX_LAYER_SIZE = 100_000
+#: The network's bounds, from ``visualbp.core.limits`` (kept here by name, as the checks use them).
+MAX_PARAMETERS = limits.MAX_PARAMETERS
+MAX_LAYERS = limits.MAX_LAYERS
+MAX_LAYER_SIZE = limits.MAX_LAYER_SIZE
 #: Multiply-adds in one feedforward pass over all the data (examples × weights). [784, 30, 10] on
 #: MNIST is 2.3e8; the limit is about a minute of evaluation on a 2-core laptop.
 MAX_PASS_WORK = 2 * 10**10
@@ -39,35 +36,8 @@ def _is_int(value: object) -> TypeGuard[numbers.Integral]:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def check_sizes(sizes: Sequence[int]) -> list[int]:
-    """Layer sizes such as ``[784, 30, 10]``: at least 2 layers, each a positive whole number."""
-    try:
-        items: list[object] = list(sizes)
-    except TypeError:
-        raise ValueError(f"sizes must be a list of layer sizes such as [784, 30, 10], not {sizes!r}") from None
-    if len(items) < 2:
-        raise ValueError(
-            f"a network needs at least 2 layers (input and output), got {len(items)}: {items!r}"
-        )
-    if len(items) > MAX_LAYERS:
-        raise ValueError(f"{len(items)} layers is more than the limit of {MAX_LAYERS}")
-    clean = []
-    for i, item in enumerate(items, start=1):
-        if _is_int(item) or (isinstance(item, float) and item.is_integer()):
-            n = int(item)
-        else:
-            raise ValueError(f"layer {i} size must be a whole number, got {item!r}")
-        if n < 1:
-            raise ValueError(f"layer {i} must have at least 1 neuron, got {n}")
-        if n > MAX_LAYER_SIZE:
-            raise ValueError(f"layer {i} has {n:,} neurons, more than the limit of {MAX_LAYER_SIZE:,}")
-        clean.append(int(n))
-    params = sum(a * b + b for a, b in zip(clean[:-1], clean[1:]))
-    if params > MAX_PARAMETERS:
-        raise ValueError(
-            f"{clean} has {params:,} weights and biases, more than the limit of {MAX_PARAMETERS:,}"
-        )
-    return clean
+#: Layer sizes such as ``[784, 30, 10]``: ``visualbp.core.limits.check_sizes``.
+check_sizes = limits.check_sizes
 
 
 def check_positive_finite(name: str, value: object) -> float:

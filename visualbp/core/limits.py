@@ -20,6 +20,7 @@ import math
 import numbers
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -254,6 +255,47 @@ def parse_delta_below(text: str) -> float:
 
 
 # ----------------------------------------------------------------- layer sizes
+
+#: Largest network we agree to build: 20 million parameters is 160 MB of float64
+#: weights, before the gradients and the step history that go with them.
+MAX_PARAMETERS = 20_000_000
+#: More layers than this cannot be drawn or stepped through meaningfully.
+MAX_LAYERS = 64
+#: Widest layer (MNIST's input is 784; a 300×300 image input would be 90,000).
+MAX_LAYER_SIZE = 100_000
+
+def check_sizes(sizes: Sequence[int]) -> list[int]:
+    """Layer sizes such as ``[784, 30, 10]``: at least 2 layers, each a positive whole number."""
+    try:
+        items: list[object] = list(sizes)
+    except TypeError:
+        raise ValueError(f"sizes must be a list of layer sizes such as [784, 30, 10], not {sizes!r}") from None
+    if len(items) < 2:
+        raise ValueError(
+            f"a network needs at least 2 layers (input and output), got {len(items)}: {items!r}"
+        )
+    if len(items) > MAX_LAYERS:
+        raise ValueError(f"{len(items)} layers is more than the limit of {MAX_LAYERS}")
+    clean = []
+    for i, item in enumerate(items, start=1):
+        if (isinstance(item, numbers.Integral) and not isinstance(item, bool)) \
+                or (isinstance(item, float) and item.is_integer()):
+            n = int(item)
+        else:
+            raise ValueError(f"layer {i} size must be a whole number, got {item!r}")
+        if n < 1:
+            raise ValueError(f"layer {i} must have at least 1 neuron, got {n}")
+        if n > MAX_LAYER_SIZE:
+            raise ValueError(f"layer {i} has {n:,} neurons, more than the limit of {MAX_LAYER_SIZE:,}")
+        clean.append(int(n))
+    params = sum(a * b + b for a, b in zip(clean[:-1], clean[1:]))
+    if params > MAX_PARAMETERS:
+        raise ValueError(
+            f"{clean} has {params:,} weights and biases, more than the limit of {MAX_PARAMETERS:,}"
+        )
+    return clean
+
+
 _SEP = re.compile(r"\s*[,;，、]\s*|\s+")
 NO_HIDDEN = ("none", "no hidden layers", "no hidden layer")
 
@@ -261,19 +303,17 @@ NO_HIDDEN = ("none", "no hidden layers", "no hidden layer")
 def layer_tokens(text: str, empty: str) -> list[str]:
     """The entries of a list of layer sizes: commas, semicolons or spaces separate, a trailing comma is ignored.
     ``empty`` is the message for a text with no entry (it says what to type where the text was typed)."""
-    from visualbp.core import checks  # checks imports this module's bounds
-
     if not isinstance(text, str):
         raise ValueError(f"the layers must be text such as '4, 3', not {type(text).__name__}")
     if len(text) > MAX_LAYERS_CHARS:
-        raise ValueError(f"too long ({len(text):,} characters): a network has at most {checks.MAX_LAYERS} layers")
+        raise ValueError(f"too long ({len(text):,} characters): a network has at most {MAX_LAYERS} layers")
     tokens = _SEP.split(text.strip()) if text.strip() else []
     while tokens and tokens[-1] == "":
         tokens.pop()  # trailing commas
     if not tokens or tokens == [""]:
         raise ValueError(empty)
-    if len(tokens) > checks.MAX_LAYERS:
-        raise ValueError(f"{len(tokens):,} layers is more than the limit of {checks.MAX_LAYERS}")
+    if len(tokens) > MAX_LAYERS:
+        raise ValueError(f"{len(tokens):,} layers is more than the limit of {MAX_LAYERS}")
     return tokens
 
 
@@ -287,8 +327,6 @@ def layer_value(token: str) -> int | None:
 
 def check_layer_tokens(tokens: list[str], first_layer: int) -> list[int]:
     """The entries as sizes, the first being the book's layer ``first_layer``; a message naming the layer."""
-    from visualbp.core import checks
-
     sizes = []
     for i, token in enumerate(tokens):
         layer = first_layer + i
@@ -298,7 +336,7 @@ def check_layer_tokens(tokens: list[str], first_layer: int) -> list[int]:
         if value is None:
             if _WHOLE.fullmatch(token):
                 raise ValueError(f"layer {layer} has {token[:20]}{'…' if len(token) > 20 else ''} neurons, more "
-                                 f"than the limit of {checks.MAX_LAYER_SIZE:,}")
+                                 f"than the limit of {MAX_LAYER_SIZE:,}")
             raise ValueError(f"layer {layer} size must be a whole number, got {_shown(token)}")
         if value < 1:
             raise ValueError(f"layer {layer} must have at least 1 neuron, got {value}")
@@ -311,11 +349,9 @@ def parse_handout_steps(text: str) -> int:
 
 
 def parse_layers(text: str) -> list[int]:
-    """'784, 30, 10' (the whole list, input to output) → [784, 30, 10], within ``checks.check_sizes``' limits."""
-    from visualbp.core import checks
-
+    """'784, 30, 10' (the whole list, input to output) → [784, 30, 10], within ``check_sizes``' limits."""
     tokens = layer_tokens(text, "layers must be whole numbers separated by commas, e.g. '2, 4, 3, 2'")
-    return checks.check_sizes(check_layer_tokens(tokens, 1))
+    return check_sizes(check_layer_tokens(tokens, 1))
 
 
 def parse_sizes(text: str, n_in: int, n_out: int) -> tuple[int, ...]:
@@ -323,16 +359,14 @@ def parse_sizes(text: str, n_in: int, n_out: int) -> tuple[int, ...]:
 
     A list that starts with ``n_in`` and ends with ``n_out`` (at least 2 entries) is the whole list;
     otherwise the entries are the hidden layers. ``none`` means no hidden layer. Messages name the book's
-    layer number (the input is layer 1); the limits are those of ``visualbp.core.checks``."""
-    from visualbp.core import checks
-
+    layer number (the input is layer 1); the limits are ``check_sizes``'."""
     if isinstance(text, str) and text.strip().lower() in NO_HIDDEN:
-        return tuple(checks.check_sizes([n_in, n_out]))
+        return tuple(check_sizes([n_in, n_out]))
     tokens = layer_tokens(text, "type the hidden layer sizes, e.g. 4, 3 (or 'none' for no hidden layer)")
     values = [layer_value(t) for t in tokens]
     whole = len(values) >= 2 and values[0] == n_in and values[-1] == n_out
     sizes = check_layer_tokens(tokens, 1 if whole else 2)
-    return tuple(checks.check_sizes(sizes if whole else [n_in, *sizes, n_out]))
+    return tuple(check_sizes(sizes if whole else [n_in, *sizes, n_out]))
 
 
 def parse_png_output(text: str) -> str:

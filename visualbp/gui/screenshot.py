@@ -34,15 +34,12 @@ def presses_taken(args: argparse.Namespace, session) -> str:
     return " and ".join(parts) or "no steps"
 
 
-def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, int] | None = None) -> int:
-    """Lay the window out for exactly ``--size`` (steps were taken already) and save it as PNG."""
+def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, int]) -> int:
+    """Lay the window out for exactly ``size`` (``--size`` as the command line read it; steps were taken
+    already) and save it as PNG."""
     from PyQt6.QtCore import QSize, Qt
 
     _quiet_platform_notes()
-    if size is None:
-        from visualbp.app import parse_size  # the command line's own reading of --size
-
-        size = parse_size(args.size)
     width, height = size
     if not window.is_presenting():
         window.fit_to(QSize(width, height))  # the panels placed as on a screen of that size
