@@ -409,7 +409,9 @@ def start_lesson(window, session, demo: Demo | None, args: argparse.Namespace) -
             window.plots_dock.raise_()
         window.setWindowTitle(f"{demo.title} — visualbp {visualbp.__version__}")
         window.equations.set_lesson(demo.title, demo.description, demo.granularity)  # the narration area
-        if not session.status().startswith(("Breakpoint", "Diverged")):  # what stopped the steps comes first
+        # the paragraph is the narration area's; in the status line only where that panel was closed, and
+        # never over what stopped the steps
+        if window.equation_dock.isHidden() and not session.status().startswith(("Breakpoint", "Diverged")):
             show_description(window, session, f"{demo.title}. {demo.description}")
 
 
@@ -418,6 +420,8 @@ def show_description(window, session, text: str) -> None:
     needs, until the session reports its first new status (the first step); one line again after."""
     from PyQt6.QtCore import QEvent, QObject, QRect, Qt
     from PyQt6.QtGui import QFontMetrics, QResizeEvent
+
+    from visualbp.gui.notation import to_plain
 
     label = window.status_label
 
@@ -435,7 +439,8 @@ def show_description(window, session, text: str) -> None:
 
     fit = _FitHeight(label)
     label.setWordWrap(True)
-    label.setText(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(to_plain(text))  # the lesson's w^l as wˡ
     label.installEventFilter(fit)
     fit_height(max(label.width(), window.width() - 30))
 

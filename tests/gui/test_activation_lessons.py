@@ -7,7 +7,6 @@ from PyQt6.QtGui import QImage
 
 from visualbp.app import build_parser, main, open_lesson, settings_from_args
 from visualbp.gui import theme
-from visualbp.gui.notation import to_plain
 
 
 def lesson(qtbot, tmp_path, *argv: str):
@@ -21,7 +20,7 @@ def lesson(qtbot, tmp_path, *argv: str):
 
 def _panel(window) -> str:
     eq = window.equations
-    return to_plain(eq._equation_markup) + "\n" + to_plain(eq._numbers_markup) + "\n" + eq.narration_label.text()
+    return eq.equation_text() + "\n" + eq.numbers_text() + "\n" + eq.narration_text()
 
 
 def test_modified_neuron_opens_at_its_bp2_with_tanh_prime_and_the_mark(qtbot, tmp_path):

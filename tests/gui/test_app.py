@@ -146,16 +146,33 @@ def test_the_saturation_demo_opens_as_scripted(qtbot, tmp_path):
     assert bp.saturation_on and bp.saturation_layer == 2 and bp.saturation_fraction == 0.7
     assert not bp.delta_on and not bp.cost_rises
     assert demo.title in window.windowTitle()
-    assert demo.description in window.status_label.text()
+    # the paragraph is in the narration area, not written twice: the status line says where the steps are
+    assert window.equations.narration_text() == f"{demo.title}. {demo.description}"
+    assert demo.description not in window.status_label.text() and not window.status_label.wordWrap()
 
     for _ in range(5):  # the fifth minibatch checks saturation: layer 2 is ~78% saturated
         session.step()
     assert "Breakpoint" in window.status_label.text() and "layer 2" in window.status_label.text()
-    assert not window.status_label.wordWrap()  # the paragraph gave way to the one-line status
     session.reset()  # Reset returns to the scaled weights
     for w, p in zip(session.net.weights, plain.weights):
         np.testing.assert_allclose(w, 3.0 * p)
     assert session.engine.step_index == 0
+    session.shutdown()
+
+
+def test_a_lessons_paragraph_goes_to_the_status_line_where_the_equation_panel_was_closed(qtbot, tmp_path):
+    from visualbp.app import start_lesson
+
+    window, session, demo = lesson(qtbot, tmp_path, "--demo", "minibatch")
+    window.equation_dock.close()
+    start_lesson(window, session, None, args_of("--steps", "0"))  # no lesson: nothing to say
+    assert demo.description not in window.status_label.text()
+    start_lesson(window, session, demo, args_of("--steps", "0"))
+    shown = window.status_label.text()
+    assert shown.startswith(demo.title) and window.status_label.wordWrap()
+    assert "wˡ → wˡ − η/m" in shown  # the markup w^l written as wˡ
+    session.step()
+    assert not window.status_label.wordWrap()  # the paragraph gave way to the one-line status
     session.shutdown()
 
 

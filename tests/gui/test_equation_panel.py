@@ -330,7 +330,7 @@ def test_a_lesson_is_told_in_the_narration_area_true_to_the_granularity(qtbot):
     qtbot.addWidget(w)
     session.set_granularity(demo.granularity)
     w.set_lesson(demo.title, demo.description, demo.granularity)
-    assert w.lesson_shown() and w.narration_label.text() == f"{demo.title}. {demo.description}"
+    assert w.lesson_shown() and w.narration_text() == f"{demo.title}. {demo.description}"
     session.set_granularity("layer")  # the paragraph said each → is one epoch: no longer
     text = w.narration_text()
     assert "each → is one epoch" not in text and "σ'(z) ≈ 0" in text

@@ -228,6 +228,7 @@ class EquationPanel(QWidget):
         return to_plain(self._numbers_markup)
 
     def narration_text(self) -> str:
+        """The narration area's words as plain text (a lesson's paragraph in its markup, or what the step does)."""
         return self._narration
 
     def equation_text(self) -> str:
@@ -249,8 +250,7 @@ class EquationPanel(QWidget):
     def _on_status(self, _status: str) -> None:
         words = self._narration_now(self._record)
         if words != self._narration:
-            self._narration = words
-            self.narration_label.setText(words)
+            self._set_narration(words)
 
     def set_lesson(self, title: str, description: str, granularity: str) -> None:
         """Show a lesson's paragraph in the narration area at the position it opens at (until a step moves
@@ -259,6 +259,17 @@ class EquationPanel(QWidget):
         self._lesson = (title, description, granularity)
         self._lesson_at = self.session.engine.step_index
         self.show_record(self.session.engine.last_record)
+
+    def _set_narration(self, words: str) -> None:
+        """A lesson's paragraph is written in the notation's markup (``w^l``, ``δ^(x,l)``): shown with its
+        scripts raised; a step's narration is plain text."""
+        self._narration = words
+        if self.lesson_shown():
+            self.narration_label.setTextFormat(Qt.TextFormat.RichText)
+            self.narration_label.setText(notation.notation_html(words))
+        else:
+            self.narration_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.narration_label.setText(words)
 
     def lesson_shown(self) -> bool:
         """True while the narration area shows the lesson's paragraph."""
@@ -404,8 +415,7 @@ class EquationPanel(QWidget):
             self._numbers_markup = text.numbers(r)
             self.numbers_label.setText(to_html(self._numbers_markup))
             self.which_label.setText(text.which(r, self._drawn_note))
-        self._narration = self._narration_now(record)
-        self.narration_label.setText(self._narration)
+        self._set_narration(self._narration_now(record))
 
     def _show_edit(self, record: EditRecord) -> None:
         self._active = ""
