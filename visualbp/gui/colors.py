@@ -48,14 +48,21 @@ def _safe_vmax(vmax: float) -> float:
 
 
 def _rgba(t: np.ndarray, colors: Sequence[Sequence[int]] | None) -> np.ndarray:
-    """Colours for t in [−1, 1] (NaN → neutral): linear in RGB from neutral towards ±end."""
+    """Colours for t in [−1, 1] (NaN → neutral): linear in RGB from neutral towards ±end.
+
+    Each channel is neutral + min(|t|, 1) · (end − neutral), rounded: one channel at a time on (N,) arrays,
+    which is the same arithmetic (bit for bit) as on (N, 3) broadcasts and several times faster.
+    """
     c = _triple(colors)
-    t = np.nan_to_num(np.asarray(t, dtype=np.float64), nan=0.0)
-    t = np.clip(t, -1.0, 1.0)
-    end = np.where(t[..., None] < 0.0, c[0], c[2])
-    rgb = c[1] + np.abs(t)[..., None] * (end - c[1])
+    t = np.asarray(t, dtype=np.float64)
+    a = np.minimum(np.nan_to_num(np.abs(t), nan=0.0), 1.0)  # NaN → 0 (neutral); ±inf → the ends
+    negative = t < 0.0
     out = np.empty(t.shape + (4,), dtype=np.uint8)
-    out[..., :3] = np.rint(rgb)
+    for ch in range(3):
+        v = np.where(negative, c[0, ch] - c[1, ch], c[2, ch] - c[1, ch])
+        v *= a
+        v += c[1, ch]
+        out[..., ch] = np.rint(v, out=v)
     out[..., 3] = 255
     return out
 

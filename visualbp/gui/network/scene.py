@@ -106,6 +106,8 @@ class Scene:
         self.edge_flat = np.empty(0, dtype=np.intp)
         self.bins = np.empty(0, dtype=np.intp)
         self.lines = SharedLines()  # drawn segments that lie exactly on one another
+        self._wholes: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # pair i drawn whole
+        self._every: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None  # all pairs whole
         self._paint_rank = np.argsort(np.array(C.paint_order(NBINS)))  # bin → when the painter draws it
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
@@ -124,6 +126,7 @@ class Scene:
             self.max_edges = IMAGE_MAX_EDGES if shape is not None else DEFAULT_MAX_EDGES
         pairs = list(zip(self.cols[:-1], self.cols[1:]))
         self.lod = [p.kind == "image" or p.total * c.total > LOD_EDGES for p, c in pairs]
+        self._wholes, self._every = {}, None  # the segments of the new layout are found when first drawn
         self.version = version
         self._drawn_seen = [self.drawn_part(i, w).copy() for i, w in enumerate(net.weights)]
         self.last_dw = [None] * len(net.weights)
@@ -196,28 +199,36 @@ class Scene:
 
     def select_drawn(self) -> None:
         """Choose the drawn edges among the drawn neurons: all, or the strongest max_edges by |w| for a large
-        layer pair."""
+        layer pair. A pair drawn whole has the same segments until the next rebuild: they are kept."""
         weights = self._net.weights
-        idx_list, coords, ls, flats = [], [], [], []
+        idx_list: list[np.ndarray | None] = []
+        parts = []
         for i, lod in enumerate(self.lod):
             prev, cur = self.cols[i], self.cols[i + 1]
-            n = prev.n * cur.n
-            if lod and self.max_edges is not None and n > self.max_edges:
-                mag = np.abs(np.nan_to_num(self.drawn_part(i, weights[i]))).ravel()
-                idx = np.sort(np.argpartition(mag, n - self.max_edges)[n - self.max_edges:])
-                flats.append(idx)
+            if lod and self.max_edges is not None and prev.n * cur.n > self.max_edges:
+                idx = strongest(self.drawn_part(i, weights[i]), self.max_edges)
+                parts.append((idx, edge_segments(prev, cur, idx), np.full(len(idx), i + 2, dtype=np.intp)))
             else:
                 idx = None
-                flats.append(np.arange(n))
-            coords.append(edge_segments(prev, cur, flats[-1]))
+                parts.append(self._whole_pair(i))
             idx_list.append(idx)
-            ls.append(np.full(len(flats[-1]), i + 2, dtype=np.intp))
         self.drawn_idx = idx_list
-        self.drawn_offsets = np.concatenate([[0], np.cumsum([len(f) for f in flats])]).astype(np.intp)
-        self.coords = np.concatenate(coords) if coords else np.empty((0, 4))
-        self.edge_l = np.concatenate(ls) if ls else np.empty(0, dtype=np.intp)
-        self.edge_flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.intp)
+        if all(idx is None for idx in idx_list):  # every edge: the same arrays as last time
+            if self._every is None:
+                self._every = _joined(parts)
+            joined = self._every
+        else:
+            joined = _joined(parts)
+        self.edge_flat, self.coords, self.edge_l, self.drawn_offsets = joined
         self.lines.find(self.coords)
+
+    def _whole_pair(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(flat indices, segments, l) of every edge between the drawn neurons of pair i, kept per layout."""
+        if i not in self._wholes:
+            prev, cur = self.cols[i], self.cols[i + 1]
+            flat = np.arange(prev.n * cur.n)
+            self._wholes[i] = (flat, edge_segments(prev, cur, flat), np.full(len(flat), i + 2, dtype=np.intp))
+        return self._wholes[i]
 
     @property
     def antialias(self) -> bool:
@@ -465,7 +476,9 @@ class Scene:
         if wts is None:
             return None
         c = self.cols[1]
-        mag = np.abs(np.nan_to_num(wts.reshape(c.n, -1)))
+        mag = np.abs(wts.reshape(c.n, -1))
+        if not math.isfinite(mag.sum()):  # a NaN or an inf: as np.nan_to_num leaves them
+            mag = np.nan_to_num(mag)
         vmax = np.percentile(mag, 99.0, axis=1)
         vmax = np.where(vmax > 0, vmax, 1.0)
         return mosaic(c, C._rgba(wts / vmax[:, None, None], self.style.colors))
@@ -481,6 +494,24 @@ class Scene:
             else:
                 centre, half = 0.0, C.nice_ceil(C.symmetric_range(grid))
         return mosaic(c, C._rgba((grid - centre) / half, self.style.colors))
+
+
+def strongest(part: np.ndarray, count: int) -> np.ndarray:
+    """The flat indices of the ``count`` largest |w| of ``part`` (NaN counts as 0, ±inf as the largest), ascending."""
+    mag = np.abs(part).ravel()
+    if not math.isfinite(mag.sum()):  # a NaN or an inf: as np.nan_to_num leaves them
+        mag = np.nan_to_num(mag)
+    n = len(mag)
+    return np.sort(np.argpartition(mag, n - count)[n - count:])
+
+
+def _joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, ...]:
+    """The pairs' (flat indices, segments, l) as one array each, and where each pair starts."""
+    if not parts:
+        return np.empty(0, dtype=np.intp), np.empty((0, 4)), np.empty(0, dtype=np.intp), np.zeros(1, np.intp)
+    offsets = np.concatenate([[0], np.cumsum([len(p[0]) for p in parts])]).astype(np.intp)
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]), offsets)
 
 
 def mosaic(c: Column, tiles_rgba: np.ndarray) -> np.ndarray:
