@@ -44,6 +44,9 @@ DELTA_KINDS = (Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR, Kind.GRADIENT_B, Kind.GRA
 GLOW_STEPS = ((0.1, 0.4, 4.0), (0.4, 0.7, 7.0), (0.7, 1.01, 10.0))  # |Δw|/max |Δw| → halo width in px
 
 
+_Joined = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # flat indices, segments, l, pair offsets
+
+
 @dataclass(frozen=True)
 class Style:
     """The theme as numbers: the diverging scale's three colours, the background and the line scale."""
@@ -107,7 +110,7 @@ class Scene:
         self.bins = np.empty(0, dtype=np.intp)
         self.lines = SharedLines()  # drawn segments that lie exactly on one another
         self._wholes: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # pair i drawn whole
-        self._every: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None  # all pairs whole
+        self._every: _Joined | None = None  # every pair drawn whole
         self._paint_rank = np.argsort(np.array(C.paint_order(NBINS)))  # bin → when the painter draws it
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
@@ -505,7 +508,7 @@ def strongest(part: np.ndarray, count: int) -> np.ndarray:
     return np.sort(np.argpartition(mag, n - count)[n - count:])
 
 
-def _joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, ...]:
+def _joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> _Joined:
     """The pairs' (flat indices, segments, l) as one array each, and where each pair starts."""
     if not parts:
         return np.empty(0, dtype=np.intp), np.empty((0, 4)), np.empty(0, dtype=np.intp), np.zeros(1, np.intp)
