@@ -120,11 +120,12 @@ def symmetric_range(arrays: Iterable[np.ndarray] | np.ndarray, percentile: float
     """
     if isinstance(arrays, np.ndarray):
         arrays = [arrays]
-    parts = [np.abs(np.asarray(a, dtype=np.float64)).ravel() for a in arrays if a is not None]
+    parts = [np.asarray(a, dtype=np.float64).ravel() for a in arrays if a is not None]
     if not parts:
         return 1.0
-    v = np.concatenate(parts)
-    v = v[np.isfinite(v)]
+    v = np.abs(np.concatenate(parts))
+    if not math.isfinite(v.sum()):  # a NaN or an inf is left out (a finite sum means there is none)
+        v = v[np.isfinite(v)]
     if v.size == 0:
         return 1.0
     r = float(v.max()) if v.size < 100 else float(np.percentile(v, percentile))
