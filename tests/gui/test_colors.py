@@ -99,3 +99,21 @@ def test_format_number_uses_a_real_minus_sign():
     assert C.format_number(-0.3712) == "−0.371"
     assert C.format_number(None) == "—"
     assert C.format_number(2.0) == "2"
+
+
+def _broadcast_rgba(t, colors):
+    """The scale's formula written on (..., 3) broadcasts: neutral + min(|t|, 1) · (end − neutral), rounded."""
+    c = np.asarray(colors, dtype=np.float64)
+    t = np.clip(np.nan_to_num(np.asarray(t, dtype=np.float64), nan=0.0), -1.0, 1.0)
+    end = np.where(t[..., None] < 0.0, c[0], c[2])
+    return np.rint(c[1] + np.abs(t)[..., None] * (end - c[1])).astype(np.uint8)
+
+
+@pytest.mark.parametrize("colors", [C.DEFAULT_COLORS, ((200, 40, 0), (31, 30, 33), (0, 255, 121))])
+def test_colours_are_the_formula_to_the_last_bit(colors):
+    rng = np.random.default_rng(5)
+    for t in (rng.uniform(-1.3, 1.3, (7, 40, 30)), np.arange(-4096, 4097) / 4096, np.float64(-0.3),
+              np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e-300, -1e-300, 0.5, -0.5])):
+        rgba = C._rgba(t, colors)
+        assert rgba.shape == np.shape(t) + (4,) and (rgba[..., 3] == 255).all()
+        assert np.array_equal(rgba[..., :3], _broadcast_rgba(t, colors))
