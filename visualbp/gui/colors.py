@@ -55,7 +55,9 @@ def _rgba(t: np.ndarray, colors: Sequence[Sequence[int]] | None) -> np.ndarray:
     """
     c = _triple(colors)
     t = np.asarray(t, dtype=np.float64)
-    a = np.minimum(np.nan_to_num(np.abs(t), nan=0.0), 1.0)  # NaN → 0 (neutral); ±inf → the ends
+    a = np.minimum(np.abs(t), 1.0)  # ±inf → the ends
+    if math.isnan(a.sum()):  # NaN → 0 (neutral)
+        a = np.nan_to_num(a, nan=0.0)
     negative = t < 0.0
     out = np.empty(t.shape + (4,), dtype=np.uint8)
     for ch in range(3):
