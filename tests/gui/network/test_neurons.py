@@ -69,3 +69,27 @@ def test_the_picture_matches_painting_and_follows_the_fills_but_not_the_biases(q
     assert item.selected == (2, 1)
     ringed = _render(scene, rect)
     assert len(painted) == 4 and (np.abs(ringed - new_fill).max(axis=2) > 48).any()
+
+
+def test_a_vector_export_gets_circles_not_a_picture(qapp):
+    from PyQt6.QtCore import QBuffer, QByteArray, QIODevice
+    from PyQt6.QtSvg import QSvgGenerator
+
+    cols = build_layout([3, 4, 2], None, False)
+    left, top, w, h = content_rect(cols)
+    scene = QGraphicsScene()
+    item = NeuronItem()
+    scene.addItem(item)
+    item.set_cols(cols, (left - 1, top - 1, w + 2, h + 2))
+    item.set_data({c.l: _rgba(c.n, (250, 120, 20)) for c in cols}, {}, {}, None)
+    for _ in range(3):  # painted the same way again and again: on a screen, a picture would be kept by now
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        p = QPainter(generator)
+        scene.render(p, QRectF(0, 0, 400, 300), QRectF(left, top, w, h))
+        p.end()
+        svg = bytes(data).decode()
+        assert "<image" not in svg and "#fa7814" in svg  # the circles, filled in (250, 120, 20)

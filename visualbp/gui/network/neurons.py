@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
-from PyQt6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QTransform
+from PyQt6.QtGui import QBrush, QColor, QImage, QPaintEngine, QPainter, QPen, QTransform
 
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
@@ -127,10 +127,13 @@ class NeuronItem(pg.GraphicsObject):
         self.paint_neurons(p)
 
     def _how(self, p: QPainter) -> tuple[tuple | None, QRect]:
-        """What the picture depends on (None: too big to keep) and where it goes, in whole device pixels."""
+        """What the picture depends on and where it goes, in whole device pixels. None: no picture — painted onto
+        a vector device (an SVG or PDF export keeps circles as circles), or too big to keep (zoomed far in)."""
         world = p.worldTransform()
         place = world.mapRect(self._rect).toAlignedRect()
-        device = p.device()
+        device, engine = p.device(), p.paintEngine()
+        if engine is None or engine.type() != QPaintEngine.Type.Raster:
+            return None, place
         dpr = device.devicePixelRatioF() if device is not None else 1.0
         if place.isEmpty() or place.width() * place.height() * dpr * dpr > PICTURE_PIXELS:
             return None, place
