@@ -128,13 +128,16 @@ class NeuronItem(pg.GraphicsObject):
 
     def _how(self, p: QPainter) -> tuple[tuple | None, QRect]:
         """What the picture depends on and where it goes, in whole device pixels. None: no picture — painted onto
-        a vector device (an SVG or PDF export keeps circles as circles), or too big to keep (zoomed far in)."""
+        a vector device (an SVG or PDF export keeps circles as circles), at a fractional device pixel ratio, or too
+        big to keep (zoomed far in)."""
         world = p.worldTransform()
         place = world.mapRect(self._rect).toAlignedRect()
         device, engine = p.device(), p.paintEngine()
         if engine is None or engine.type() != QPaintEngine.Type.Raster:
             return None, place
         dpr = device.devicePixelRatioF() if device is not None else 1.0
+        if dpr != round(dpr):  # a fractional scale would lay the picture between device pixels
+            return None, place
         if place.isEmpty() or place.width() * place.height() * dpr * dpr > PICTURE_PIXELS:
             return None, place
         matrix = (world.m11(), world.m12(), world.m21(), world.m22(), world.dx(), world.dy(), world.m13(),
