@@ -117,3 +117,22 @@ def test_colours_are_the_formula_to_the_last_bit(colors):
         rgba = C._rgba(t, colors)
         assert rgba.shape == np.shape(t) + (4,) and (rgba[..., 3] == 255).all()
         assert np.array_equal(rgba[..., :3], _broadcast_rgba(t, colors))
+
+
+def test_range_at_most_is_sure_only_when_the_percentile_is_within_the_limit():
+    rng = np.random.default_rng(7)
+    sure = 0
+    for trial in range(3000):
+        n = int(rng.integers(1, 300))
+        v = [rng.standard_normal(n), rng.integers(-3, 4, n).astype(float),
+             np.where(rng.random(n) < 0.995, 0.0, 1.0) * rng.standard_normal(n), rng.standard_cauchy(n)][trial % 4]
+        parts = [v[: n // 3], v[n // 3:]]
+        r = C.symmetric_range(parts)
+        for limit in (r, np.nextafter(r, 0), r * 0.999, r * 1.0001, r * 2, 0.5):
+            if C.range_at_most(parts, limit):
+                sure += 1
+                assert r <= limit
+    assert sure > 2000  # often sure (never wrongly)
+    w = rng.standard_normal(1000)
+    assert C.range_at_most([w], 3.0)  # N(0, 1) on the scale ±3: 0.3 % beyond it
+    assert not C.range_at_most([np.r_[w, np.nan]], 100.0) and not C.range_at_most([w[:50]], 100.0)

@@ -136,6 +136,24 @@ def symmetric_range(arrays: Iterable[np.ndarray] | np.ndarray, percentile: float
     return r if math.isfinite(r) and r > 0.0 else 1.0
 
 
+def range_at_most(arrays: Sequence[np.ndarray], limit: float, percentile: float = 99.0) -> bool:
+    """True when ``symmetric_range(arrays, percentile) <= limit`` is sure from two counts, without the percentile;
+    False when it is not sure (then compute it).
+
+    The percentile lies between the sorted |w| at ranks ⌊(n − 1) q⌋ and the one above (linear interpolation,
+    within its ends): it is at most ``limit`` when no more values exceed ``limit`` than lie above the upper rank,
+    and it is not 0 (whose fallback is the max) when enough values exceed 0 to reach the lower rank.
+    """
+    v = np.abs(np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])) if arrays else None
+    if v is None or v.size < 100 or not math.isfinite(v.sum()):  # few values, a NaN or an inf: not sure
+        return False
+    n = v.size
+    below = math.floor((n - 1) * (percentile / 100))
+    if below >= n - 1:
+        return False
+    return int(np.count_nonzero(v > limit)) <= n - 2 - below and int(np.count_nonzero(v > 0.0)) >= n - below
+
+
 def nice_ceil(x: float) -> float:
     """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (× 10^k) that is ≥ x: a calm legend bound."""
     x = _safe_vmax(x)

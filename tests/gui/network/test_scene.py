@@ -162,3 +162,20 @@ def test_the_segments_of_a_pair_drawn_whole_are_kept_until_a_new_layout():
     scene.select_drawn()
     assert scene.drawn_edge_count(2) == 50 and len(scene.coords) == 50 + 300
     np.testing.assert_array_equal(scene.coords[50:], coords[64 * 30:])  # the whole pair's segments, kept
+
+
+def test_a_fixed_scale_widens_exactly_when_the_weights_leave_it():
+    scene, net, engine = make(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
+    vmax = scene.vmax
+    version = engine.weights_version
+    for factor in (1.0001, 0.5, 1.2, 3.0, 0.1):  # in, in, out, out again, in: never shrinks
+        for w in net.weights:
+            w *= factor
+        version += 1
+        scene.weights_changed(version)
+        r = C.symmetric_range(net.weights)
+        vmax = C.nice_ceil(r) if r > vmax * 1.0001 else vmax
+        assert scene.vmax == vmax
+    net.weights[0][0, 0] = np.nan  # a NaN: decided by the full computation
+    scene.weights_changed(version + 1)
+    assert scene.vmax == vmax

@@ -33,7 +33,7 @@ from visualbp.gui.network.layout import (
     edge_segments,
 )
 from visualbp.gui.network.overdraw import SharedLines
-from visualbp.gui.view_limits import robust_range
+from visualbp.gui.view_limits import RANGE_SAMPLE, robust_range
 
 NBINS = C.NBINS
 DEFAULT_MAX_EDGES = 300  # strongest edges drawn per large layer pair
@@ -191,7 +191,7 @@ class Scene:
         self.version = version
         if self.range_mode == "auto":
             self.vmax = self.fit_vmax()
-        else:
+        elif not self._within_scale(weights):
             r = robust_range(weights)
             if r > self.vmax * 1.0001:  # the weights left the scale: widen it (never shrink by itself)
                 self.vmax = C.nice_ceil(r)
@@ -199,6 +199,10 @@ class Scene:
         self.recolor()
         self.refresh_biases()
         return True
+
+    def _within_scale(self, weights: list[np.ndarray]) -> bool:
+        """Sure, from two counts, that the weights' robust range has not left the fixed scale (most updates)."""
+        return sum(w.size for w in weights) <= RANGE_SAMPLE and C.range_at_most(weights, self.vmax * 1.0001)
 
     def select_drawn(self) -> None:
         """Choose the drawn edges among the drawn neurons: all, or the strongest max_edges by |w| for a large
