@@ -139,7 +139,7 @@ def test_the_update_glow_of_an_overflowed_step_is_drawn_without_a_warning(bad):
 
 
 def test_the_strongest_edges_treat_nan_as_zero_and_inf_as_largest():
-    from visualbp.gui.network.scene import strongest
+    from visualbp.gui.network.drawn import strongest_edges as strongest
 
     w = np.array([[0.5, -3.0, np.nan], [np.inf, 0.1, -2.0], [-np.inf, 1.0, 0.0]])
     assert strongest(w, 3).tolist() == [1, 3, 6]  # −3, +inf, −inf: NaN is not a strong edge

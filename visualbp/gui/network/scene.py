@@ -25,12 +25,14 @@ from visualbp.core.network import Network
 from visualbp.core.probe import input_plane
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
+from visualbp.gui.network.drawn import Joined, edges_of, joined, strongest_edges
 from visualbp.gui.network.layout import (
     ASPECT,
     HEATMAP_RESOLUTION,
     Column,
     build_layout,
     edge_segments,
+    mosaic,
 )
 from visualbp.gui.network.overdraw import SharedLines
 from visualbp.gui.view_limits import RANGE_SAMPLE, robust_range
@@ -42,9 +44,6 @@ LOD_EDGES = 1500  # a layer pair with more edges than this uses level of detail
 ANTIALIAS_EDGES = 500  # antialias edges only up to this many drawn lines
 DELTA_KINDS = (Kind.OUTPUT_ERROR, Kind.BACKPROP_ERROR, Kind.GRADIENT_B, Kind.GRADIENT_W)
 GLOW_STEPS = ((0.1, 0.4, 4.0), (0.4, 0.7, 7.0), (0.7, 1.01, 10.0))  # |Δw|/max |Δw| → halo width in px
-
-
-_Joined = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # flat indices, segments, l, pair offsets
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ class Scene:
         self.bins = np.empty(0, dtype=np.intp)
         self.lines = SharedLines()  # drawn segments that lie exactly on one another
         self._wholes: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # pair i drawn whole
-        self._every: _Joined | None = None  # every pair drawn whole
+        self._every: Joined | None = None  # every pair drawn whole
         self._paint_rank = np.argsort(np.array(C.paint_order(NBINS)))  # bin → when the painter draws it
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
@@ -191,7 +190,8 @@ class Scene:
         self.version = version
         if self.range_mode == "auto":
             self.vmax = self.fit_vmax()
-        elif not self._within_scale(weights):
+        elif not (sum(w.size for w in weights) <= RANGE_SAMPLE and C.range_at_most(weights, self.vmax * 1.0001)):
+            # not sure from two counts (most updates are) that the weights stayed within the scale
             r = robust_range(weights)
             if r > self.vmax * 1.0001:  # the weights left the scale: widen it (never shrink by itself)
                 self.vmax = C.nice_ceil(r)
@@ -199,10 +199,6 @@ class Scene:
         self.recolor()
         self.refresh_biases()
         return True
-
-    def _within_scale(self, weights: list[np.ndarray]) -> bool:
-        """Sure, from two counts, that the weights' robust range has not left the fixed scale (most updates)."""
-        return sum(w.size for w in weights) <= RANGE_SAMPLE and C.range_at_most(weights, self.vmax * 1.0001)
 
     def select_drawn(self) -> None:
         """Choose the drawn edges among the drawn neurons: all, or the strongest max_edges by |w| for a large
@@ -213,8 +209,8 @@ class Scene:
         for i, lod in enumerate(self.lod):
             prev, cur = self.cols[i], self.cols[i + 1]
             if lod and self.max_edges is not None and prev.n * cur.n > self.max_edges:
-                idx = strongest(self.drawn_part(i, weights[i]), self.max_edges)
-                parts.append((idx, edge_segments(prev, cur, idx), np.full(len(idx), i + 2, dtype=np.intp)))
+                idx = strongest_edges(self.drawn_part(i, weights[i]), self.max_edges)
+                parts.append(edges_of(prev, cur, idx))
             else:
                 idx = None
                 parts.append(self._whole_pair(i))
@@ -222,19 +218,18 @@ class Scene:
         self.drawn_idx = idx_list
         if all(idx is None for idx in idx_list):  # every edge: the same arrays as last time
             if self._every is None:
-                self._every = _joined(parts)
-            joined = self._every
+                self._every = joined(parts)
+            arrays = self._every
         else:
-            joined = _joined(parts)
-        self.edge_flat, self.coords, self.edge_l, self.drawn_offsets = joined
+            arrays = joined(parts)
+        self.edge_flat, self.coords, self.edge_l, self.drawn_offsets = arrays
         self.lines.find(self.coords)
 
     def _whole_pair(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(flat indices, segments, l) of every edge between the drawn neurons of pair i, kept per layout."""
         if i not in self._wholes:
             prev, cur = self.cols[i], self.cols[i + 1]
-            flat = np.arange(prev.n * cur.n)
-            self._wholes[i] = (flat, edge_segments(prev, cur, flat), np.full(len(flat), i + 2, dtype=np.intp))
+            self._wholes[i] = edges_of(prev, cur, np.arange(prev.n * cur.n))
         return self._wholes[i]
 
     @property
@@ -501,36 +496,3 @@ class Scene:
             else:
                 centre, half = 0.0, C.nice_ceil(C.symmetric_range(grid))
         return mosaic(c, C._rgba((grid - centre) / half, self.style.colors))
-
-
-def strongest(part: np.ndarray, count: int) -> np.ndarray:
-    """The flat indices of the ``count`` largest |w| of ``part`` (NaN counts as 0, ±inf as the largest), ascending."""
-    mag = np.abs(part).ravel()
-    if not math.isfinite(mag.sum()):  # a NaN or an inf: as np.nan_to_num leaves them
-        mag = np.nan_to_num(mag)
-    n = len(mag)
-    return np.sort(np.argpartition(mag, n - count)[n - count:])
-
-
-def _joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> _Joined:
-    """The pairs' (flat indices, segments, l) as one array each, and where each pair starts."""
-    if not parts:
-        return np.empty(0, dtype=np.intp), np.empty((0, 4)), np.empty(0, dtype=np.intp), np.zeros(1, np.intp)
-    offsets = np.concatenate([[0], np.cumsum([len(p[0]) for p in parts])]).astype(np.intp)
-    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
-            np.concatenate([p[2] for p in parts]), offsets)
-
-
-def mosaic(c: Column, tiles_rgba: np.ndarray) -> np.ndarray:
-    """Stack (n, h, w, 4) tiles into one transparent image: one block per neuron, in a column or a grid."""
-    n, h, w, _ = tiles_rgba.shape
-    if c.grid is not None:  # j runs down each column of the grid
-        rows, cols = c.grid
-        out = np.zeros((cols * rows, c.block_rows, c.block_cols, 4), dtype=np.uint8)
-        out[:n, c.g0:c.g0 + h, :w] = tiles_rgba
-        out = out.reshape(cols, rows, c.block_rows, c.block_cols, 4).transpose(1, 2, 0, 3, 4)
-        return np.ascontiguousarray(out.reshape(rows * c.block_rows, cols * c.block_cols, 4))
-    out = np.zeros((n, c.block_rows, w, 4), dtype=np.uint8)
-    out[:, c.g0:c.g0 + h] = tiles_rgba
-    return out.reshape(n * c.block_rows, w, 4)
-
