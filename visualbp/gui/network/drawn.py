@@ -4,11 +4,13 @@ pair, and every pair's flat indices, segments and layer joined into one array ea
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 import numpy as np
 
 from visualbp.gui.network.layout import Column, edge_segments
 
+T = TypeVar("T", bound=tuple)
 Joined = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # flat indices, segments, l, where each pair starts
 
 
@@ -33,3 +35,10 @@ def joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Joined:
 def edges_of(prev: Column, cur: Column, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(flat indices, segments, l) of the edges ``flat`` = j · prev.n + k between the drawn neurons of two columns."""
     return flat, edge_segments(prev, cur, flat), np.full(len(flat), cur.l, dtype=np.intp)
+
+
+def read_only(arrays: T) -> T:
+    """``arrays`` (a tuple of them), marked read-only: arrays kept and handed out again must not be written into."""
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays

@@ -25,7 +25,7 @@ from visualbp.core.network import Network
 from visualbp.core.probe import input_plane
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
-from visualbp.gui.network.drawn import Joined, edges_of, joined, strongest_edges
+from visualbp.gui.network.drawn import Joined, edges_of, joined, read_only, strongest_edges
 from visualbp.gui.network.layout import (
     ASPECT,
     HEATMAP_RESOLUTION,
@@ -218,7 +218,7 @@ class Scene:
         self.drawn_idx = idx_list
         if all(idx is None for idx in idx_list):  # every edge: the same arrays as last time
             if self._every is None:
-                self._every = joined(parts)
+                self._every = read_only(joined(parts))
             arrays = self._every
         else:
             arrays = joined(parts)
@@ -229,7 +229,7 @@ class Scene:
         """(flat indices, segments, l) of every edge between the drawn neurons of pair i, kept per layout."""
         if i not in self._wholes:
             prev, cur = self.cols[i], self.cols[i + 1]
-            self._wholes[i] = edges_of(prev, cur, np.arange(prev.n * cur.n))
+            self._wholes[i] = read_only(edges_of(prev, cur, np.arange(prev.n * cur.n)))
         return self._wholes[i]
 
     @property
