@@ -99,3 +99,40 @@ def test_format_number_uses_a_real_minus_sign():
     assert C.format_number(-0.3712) == "−0.371"
     assert C.format_number(None) == "—"
     assert C.format_number(2.0) == "2"
+
+
+def _broadcast_rgba(t, colors):
+    """The scale's formula written on (..., 3) broadcasts: neutral + min(|t|, 1) · (end − neutral), rounded."""
+    c = np.asarray(colors, dtype=np.float64)
+    t = np.clip(np.nan_to_num(np.asarray(t, dtype=np.float64), nan=0.0), -1.0, 1.0)
+    end = np.where(t[..., None] < 0.0, c[0], c[2])
+    return np.rint(c[1] + np.abs(t)[..., None] * (end - c[1])).astype(np.uint8)
+
+
+@pytest.mark.parametrize("colors", [C.DEFAULT_COLORS, ((200, 40, 0), (31, 30, 33), (0, 255, 121))])
+def test_colours_are_the_formula_to_the_last_bit(colors):
+    rng = np.random.default_rng(5)
+    for t in (rng.uniform(-1.3, 1.3, (7, 40, 30)), np.arange(-4096, 4097) / 4096, np.float64(-0.3),
+              np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e-300, -1e-300, 0.5, -0.5])):
+        rgba = C._rgba(t, colors)
+        assert rgba.shape == np.shape(t) + (4,) and (rgba[..., 3] == 255).all()
+        assert np.array_equal(rgba[..., :3], _broadcast_rgba(t, colors))
+
+
+def test_range_at_most_is_sure_only_when_the_percentile_is_within_the_limit():
+    rng = np.random.default_rng(7)
+    sure = 0
+    for trial in range(3000):
+        n = int(rng.integers(1, 300))
+        v = [rng.standard_normal(n), rng.integers(-3, 4, n).astype(float),
+             np.where(rng.random(n) < 0.995, 0.0, 1.0) * rng.standard_normal(n), rng.standard_cauchy(n)][trial % 4]
+        parts = [v[: n // 3], v[n // 3:]]
+        r = C.symmetric_range(parts)
+        for limit in (r, np.nextafter(r, 0), r * 0.999, r * 1.0001, r * 2, 0.5):
+            if C.range_at_most(parts, limit):
+                sure += 1
+                assert r <= limit
+    assert sure > 2000  # often sure (never wrongly)
+    w = rng.standard_normal(1000)
+    assert C.range_at_most([w], 3.0)  # N(0, 1) on the scale ±3: 0.3 % beyond it
+    assert not C.range_at_most([np.r_[w, np.nan]], 100.0) and not C.range_at_most([w[:50]], 100.0)

@@ -26,10 +26,15 @@ class ScaleBar(QWidget):
         lay.addWidget(self._title)
         lay.addWidget(self._bar)
         self._plain = ""
+        self._shown: tuple = ()  # what set_scale last showed
 
     def set_scale(self, title: str, lo: float, mid: float, hi: float, colors: C.Triple) -> None:
         """``title`` in plain book notation ('fill: δ^l_j (error)')."""
         labels = (number(lo, 2), number(mid, 2), ("+" if hi > 0 and lo < 0 else "") + number(hi, 2))
+        shown = (title, labels, colors, T.current())
+        if shown == self._shown:  # the same scale (every update of the weights asks): nothing to repaint
+            return
+        self._shown = shown
         self._title.setText(notation_html(title) + ":")
         self._bar.set(labels, colors)
         self._plain = f"{title}: {labels[0]} … {labels[1]} … {labels[2]}"

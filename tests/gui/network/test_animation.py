@@ -73,11 +73,12 @@ def test_a_layer_step_animates_and_ends_in_the_plain_state(view, qtbot):
     record = s.step()  # feedforward into layer 2
     assert record.kind is Kind.FEEDFORWARD and v.animation.running and v.pulses.drawn() == 8  # 2 × 4 edges
     v.animation.show_at(0.5)
-    mid = v.neurons._fill  # painted brushes part way
     qtbot.waitUntil(lambda: not v.animation.running, timeout=3000)  # it ends by itself
     assert v.pulses.drawn() == 0 and v.animation.frames >= 2
     plain_fills = {l: f.copy() for l, f in v.scene.fills.items()}
-    assert mid is not v.neurons._fill
+    painted = v.neurons.fills  # the end painted the plain fills
+    assert painted.keys() == plain_fills.keys()
+    assert all(np.array_equal(painted[l], plain_fills[l]) for l in plain_fills)
     v.set_animated(False)
     s.back()
     s.step()

@@ -136,3 +136,46 @@ def test_the_update_glow_of_an_overflowed_step_is_drawn_without_a_warning(bad):
         warnings.simplefilter("error")
         groups = scene.glow()
     assert groups and all(np.isfinite(segments).all() for _width, segments in groups)
+
+
+def test_the_strongest_edges_treat_nan_as_zero_and_inf_as_largest():
+    from visualbp.gui.network.drawn import strongest_edges as strongest
+
+    w = np.array([[0.5, -3.0, np.nan], [np.inf, 0.1, -2.0], [-np.inf, 1.0, 0.0]])
+    assert strongest(w, 3).tolist() == [1, 3, 6]  # −3, +inf, −inf: NaN is not a strong edge
+    assert strongest(w[:2, :2], 2).tolist() == [1, 2]
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((30, 784))
+    flat = np.sort(np.argsort(np.abs(w).ravel())[-100:])
+    assert strongest(w, 100).tolist() == flat.tolist()
+
+
+def test_the_segments_of_a_pair_drawn_whole_are_kept_until_a_new_layout():
+    scene, net, engine = make(SessionConfig(dataset="digits", sizes=(64, 30, 10), seed=0))
+    scene.max_edges = None
+    scene.select_drawn()
+    coords = scene.coords
+    net.weights[0][:] *= -1.0
+    scene.weights_changed(engine.weights_version + 1)
+    assert scene.coords is coords  # every edge drawn: the same segments, not found again
+    scene.max_edges = 50
+    scene.select_drawn()
+    assert scene.drawn_edge_count(2) == 50 and len(scene.coords) == 50 + 300
+    np.testing.assert_array_equal(scene.coords[50:], coords[64 * 30:])  # the whole pair's segments, kept
+
+
+def test_a_fixed_scale_widens_exactly_when_the_weights_leave_it():
+    scene, net, engine = make(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
+    vmax = scene.vmax
+    version = engine.weights_version
+    for factor in (1.0001, 0.5, 1.2, 3.0, 0.1):  # in, in, out, out again, in: never shrinks
+        for w in net.weights:
+            w *= factor
+        version += 1
+        scene.weights_changed(version)
+        r = C.symmetric_range(net.weights)
+        vmax = C.nice_ceil(r) if r > vmax * 1.0001 else vmax
+        assert scene.vmax == vmax
+    net.weights[0][0, 0] = np.nan  # a NaN: decided by the full computation
+    scene.weights_changed(version + 1)
+    assert scene.vmax == vmax

@@ -388,3 +388,17 @@ def near_segments(coords: np.ndarray, x: float, y: float, tol: float) -> np.ndar
         return np.empty(0, dtype=np.intp)
     close = np.flatnonzero(d2 <= best + (0.25 * tol) ** 2)
     return ids[close[np.argsort(d2[close], kind="stable")]]
+
+
+def mosaic(c: Column, tiles_rgba: np.ndarray) -> np.ndarray:
+    """Stack (n, h, w, 4) tiles into one transparent image: one block per neuron, in a column or a grid."""
+    n, h, w, _ = tiles_rgba.shape
+    if c.grid is not None:  # j runs down each column of the grid
+        rows, cols = c.grid
+        out = np.zeros((cols * rows, c.block_rows, c.block_cols, 4), dtype=np.uint8)
+        out[:n, c.g0:c.g0 + h, :w] = tiles_rgba
+        out = out.reshape(cols, rows, c.block_rows, c.block_cols, 4).transpose(1, 2, 0, 3, 4)
+        return np.ascontiguousarray(out.reshape(rows * c.block_rows, cols * c.block_cols, 4))
+    out = np.zeros((n, c.block_rows, w, 4), dtype=np.uint8)
+    out[:, c.g0:c.g0 + h] = tiles_rgba
+    return out.reshape(n * c.block_rows, w, 4)

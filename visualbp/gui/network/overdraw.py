@@ -37,16 +37,24 @@ def painted_last(rank: np.ndarray, by_line: np.ndarray, starts: np.ndarray) -> n
 
 
 class SharedLines:
-    """The groups of coinciding segments of the drawn edges, found again only when the segments change."""
+    """The groups of coinciding segments of the drawn edges, found when they are first painted without
+    antialiasing (antialiased edges are all painted) and found again only when the segments changed."""
 
     def __init__(self) -> None:
         self.groups: tuple[np.ndarray, np.ndarray] | None = None  # (by_line, starts), None: all differ
         self._of: np.ndarray | None = None  # the segments the groups were found for
+        self._given: np.ndarray | None = None  # the segments given since, not grouped yet
 
     def find(self, coords: np.ndarray) -> None:
-        if self._of is None or not np.array_equal(self._of, coords):  # the layout or the selection changed
-            self.groups, self._of = coinciding(coords), coords
+        """The drawn segments now: grouped when ``painted_last`` first needs them."""
+        self._given = coords
 
     def painted_last(self, rank: np.ndarray) -> np.ndarray | None:
         """The segments to paint (``painted_last``), or None when no two coincide (paint them all)."""
+        coords, self._given = self._given, None
+        if coords is not None and not self._grouped(coords):  # the layout or the selection changed
+            self.groups, self._of = coinciding(coords), coords
         return None if self.groups is None else painted_last(rank, *self.groups)
+
+    def _grouped(self, coords: np.ndarray) -> bool:
+        return coords is self._of or (self._of is not None and np.array_equal(self._of, coords))

@@ -25,15 +25,17 @@ from visualbp.core.network import Network
 from visualbp.core.probe import input_plane
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import colors as C
+from visualbp.gui.network.drawn import Joined, edges_of, joined, read_only, strongest_edges
 from visualbp.gui.network.layout import (
     ASPECT,
     HEATMAP_RESOLUTION,
     Column,
     build_layout,
     edge_segments,
+    mosaic,
 )
 from visualbp.gui.network.overdraw import SharedLines
-from visualbp.gui.view_limits import robust_range
+from visualbp.gui.view_limits import RANGE_SAMPLE, robust_range
 
 NBINS = C.NBINS
 DEFAULT_MAX_EDGES = 300  # strongest edges drawn per large layer pair
@@ -106,6 +108,8 @@ class Scene:
         self.edge_flat = np.empty(0, dtype=np.intp)
         self.bins = np.empty(0, dtype=np.intp)
         self.lines = SharedLines()  # drawn segments that lie exactly on one another
+        self._wholes: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # pair i drawn whole
+        self._every: Joined | None = None  # every pair drawn whole
         self._paint_rank = np.argsort(np.array(C.paint_order(NBINS)))  # bin → when the painter draws it
         self.bin_rgb = np.zeros((NBINS, 3), dtype=int)
         self.bin_widths = np.ones(NBINS)
@@ -124,6 +128,7 @@ class Scene:
             self.max_edges = IMAGE_MAX_EDGES if shape is not None else DEFAULT_MAX_EDGES
         pairs = list(zip(self.cols[:-1], self.cols[1:]))
         self.lod = [p.kind == "image" or p.total * c.total > LOD_EDGES for p, c in pairs]
+        self._wholes, self._every = {}, None  # the segments of the new layout are found when first drawn
         self.version = version
         self._drawn_seen = [self.drawn_part(i, w).copy() for i, w in enumerate(net.weights)]
         self.last_dw = [None] * len(net.weights)
@@ -185,7 +190,8 @@ class Scene:
         self.version = version
         if self.range_mode == "auto":
             self.vmax = self.fit_vmax()
-        else:
+        elif not (sum(w.size for w in weights) <= RANGE_SAMPLE and C.range_at_most(weights, self.vmax * 1.0001)):
+            # not sure from two counts (most updates are) that the weights stayed within the scale
             r = robust_range(weights)
             if r > self.vmax * 1.0001:  # the weights left the scale: widen it (never shrink by itself)
                 self.vmax = C.nice_ceil(r)
@@ -196,28 +202,35 @@ class Scene:
 
     def select_drawn(self) -> None:
         """Choose the drawn edges among the drawn neurons: all, or the strongest max_edges by |w| for a large
-        layer pair."""
+        layer pair. A pair drawn whole has the same segments until the next rebuild: they are kept."""
         weights = self._net.weights
-        idx_list, coords, ls, flats = [], [], [], []
+        idx_list: list[np.ndarray | None] = []
+        parts = []
         for i, lod in enumerate(self.lod):
             prev, cur = self.cols[i], self.cols[i + 1]
-            n = prev.n * cur.n
-            if lod and self.max_edges is not None and n > self.max_edges:
-                mag = np.abs(np.nan_to_num(self.drawn_part(i, weights[i]))).ravel()
-                idx = np.sort(np.argpartition(mag, n - self.max_edges)[n - self.max_edges:])
-                flats.append(idx)
+            if lod and self.max_edges is not None and prev.n * cur.n > self.max_edges:
+                idx = strongest_edges(self.drawn_part(i, weights[i]), self.max_edges)
+                parts.append(edges_of(prev, cur, idx))
             else:
                 idx = None
-                flats.append(np.arange(n))
-            coords.append(edge_segments(prev, cur, flats[-1]))
+                parts.append(self._whole_pair(i))
             idx_list.append(idx)
-            ls.append(np.full(len(flats[-1]), i + 2, dtype=np.intp))
         self.drawn_idx = idx_list
-        self.drawn_offsets = np.concatenate([[0], np.cumsum([len(f) for f in flats])]).astype(np.intp)
-        self.coords = np.concatenate(coords) if coords else np.empty((0, 4))
-        self.edge_l = np.concatenate(ls) if ls else np.empty(0, dtype=np.intp)
-        self.edge_flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.intp)
+        if all(idx is None for idx in idx_list):  # every edge: the same arrays as last time
+            if self._every is None:
+                self._every = read_only(joined(parts))
+            arrays = self._every
+        else:
+            arrays = joined(parts)
+        self.edge_flat, self.coords, self.edge_l, self.drawn_offsets = arrays
         self.lines.find(self.coords)
+
+    def _whole_pair(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(flat indices, segments, l) of every edge between the drawn neurons of pair i, kept per layout."""
+        if i not in self._wholes:
+            prev, cur = self.cols[i], self.cols[i + 1]
+            self._wholes[i] = read_only(edges_of(prev, cur, np.arange(prev.n * cur.n)))
+        return self._wholes[i]
 
     @property
     def antialias(self) -> bool:
@@ -465,7 +478,9 @@ class Scene:
         if wts is None:
             return None
         c = self.cols[1]
-        mag = np.abs(np.nan_to_num(wts.reshape(c.n, -1)))
+        mag = np.abs(wts.reshape(c.n, -1))
+        if not math.isfinite(mag.sum()):  # a NaN or an inf: as np.nan_to_num leaves them
+            mag = np.nan_to_num(mag)
         vmax = np.percentile(mag, 99.0, axis=1)
         vmax = np.where(vmax > 0, vmax, 1.0)
         return mosaic(c, C._rgba(wts / vmax[:, None, None], self.style.colors))
@@ -481,18 +496,3 @@ class Scene:
             else:
                 centre, half = 0.0, C.nice_ceil(C.symmetric_range(grid))
         return mosaic(c, C._rgba((grid - centre) / half, self.style.colors))
-
-
-def mosaic(c: Column, tiles_rgba: np.ndarray) -> np.ndarray:
-    """Stack (n, h, w, 4) tiles into one transparent image: one block per neuron, in a column or a grid."""
-    n, h, w, _ = tiles_rgba.shape
-    if c.grid is not None:  # j runs down each column of the grid
-        rows, cols = c.grid
-        out = np.zeros((cols * rows, c.block_rows, c.block_cols, 4), dtype=np.uint8)
-        out[:n, c.g0:c.g0 + h, :w] = tiles_rgba
-        out = out.reshape(cols, rows, c.block_rows, c.block_cols, 4).transpose(1, 2, 0, 3, 4)
-        return np.ascontiguousarray(out.reshape(rows * c.block_rows, cols * c.block_cols, 4))
-    out = np.zeros((n, c.block_rows, w, 4), dtype=np.uint8)
-    out[:, c.g0:c.g0 + h] = tiles_rgba
-    return out.reshape(n * c.block_rows, w, 4)
-
