@@ -301,7 +301,7 @@ def test_boundary_redraws_are_throttled(qtbot):
 
 
 def test_minibatch_history_stays_bounded_under_bulk_deliveries(qtbot):
-    session, panel = make(qtbot)
+    session, panel = make(qtbot, show=True)  # a hidden panel draws when it shows (test_hidden_panel_draws_...)
     per = session.engine.batches_per_epoch
     first = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5)]
     second = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5, 9)]
@@ -534,3 +534,28 @@ def test_a_boundary_taken_apart_ignores_a_last_resize_of_its_plot(qtbot):
     card._marker = 0.0
     card._resize_markers()  # no RuntimeError: nothing to size
     session.shutdown()
+
+
+def test_hidden_panel_draws_what_was_delivered_when_it_shows(qtbot):
+    """Behind another tab the panel keeps every minibatch and epoch but paints nothing (a hidden plot's setData
+    and axes cost a live tick as much as a shown one's); shown, it draws all of them."""
+    session, panel = make(qtbot, SessionConfig(dataset="digits", sizes=(64, 16, 10), seed=0))
+    drawn = next(c for c in panel.cost_plot.curves if c.name == "minibatch cost (EMA)").item
+    train = next(c for c in panel.cost_plot.curves if c.name == "train cost").item
+    saturation = panel.saturation_card.curves[0].item
+
+    def points(item) -> int:
+        return 0 if item.xData is None else len(item.xData)
+
+    before = (points(train), points(saturation))
+    per = session.engine.batches_per_epoch
+    train_now(session, 2)
+    assert points(drawn) == 0  # nothing painted while hidden
+    assert (points(train), points(saturation)) == before
+    assert panel.accuracy_text().endswith("%") and "epoch 2" in panel.accuracy_card.value.toolTip()
+    panel.resize(450, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert points(drawn) == 2 * per  # every minibatch reached the plot
+    assert points(train) == 3  # epoch 0 (before training), 1 and 2
+    assert points(saturation) == 2  # at the start and where the delivery left the weights
