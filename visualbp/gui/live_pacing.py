@@ -15,6 +15,7 @@ time for 29 ms of CPU), and the headless training it is compared with slows down
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 #: the fastest pace: ten redraws a second, about what a person reads a changing picture at
 LIVE_INTERVAL_MS = 100
@@ -28,27 +29,27 @@ LIVE_SHARE = 0.04
 class LivePacer:
     """Measures what each tick cost the worker and gives the interval until the next one."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.thread_time) -> None:
+        self._clock = clock  # the GUI thread's CPU time, in seconds
         self.interval_ms = LIVE_INTERVAL_MS
         self.cost_s = 0.0  # what the last tick and the GUI's work since the one before cost the worker
         self._since = 0.0  # the GUI thread's CPU time when the last tick was done
 
     def start(self) -> None:
-        """Training starts: the fastest pace, measured from now."""
-        self.interval_ms = LIVE_INTERVAL_MS
+        """Training starts (again): at the pace the last run settled at, measured from now."""
         self.cost_s = 0.0
-        self._since = time.thread_time()
+        self._since = self._clock()
 
     def turn_given(self) -> int:
         """The tick's repaints are done and the worker goes on: returns the milliseconds until the next tick.
 
         Cost = the GUI thread's CPU since the previous tick was done (this tick's delivery and repaints, and
-        whatever ran between); the next tick comes after cost / LIVE_SHARE, halfway from the present interval
-        (one slow frame, e.g. an epoch's end, does not halve the pace)."""
-        cpu = time.thread_time()
+        whatever ran between); the next tick comes after cost / LIVE_SHARE at once when that is longer than
+        the present interval, else halfway to it (the pace picks up again over a few cheap ticks)."""
+        cpu = self._clock()
         self.cost_s = max(0.0, cpu - self._since)
         self._since = cpu
         target = 1000.0 * self.cost_s / LIVE_SHARE
-        interval = 0.5 * (self.interval_ms + target)
+        interval = target if target > self.interval_ms else 0.5 * (self.interval_ms + target)
         self.interval_ms = int(min(LIVE_INTERVAL_MAX_MS, max(LIVE_INTERVAL_MS, interval)))
         return self.interval_ms
