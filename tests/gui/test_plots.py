@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF
-from PyQt6.QtWidgets import QTabWidget
+from PyQt6.QtWidgets import QApplication, QTabWidget
 
 from visualbp.core.config import SessionConfig
 from visualbp.core.diagnostics import layer_saturation
@@ -559,3 +559,45 @@ def test_hidden_panel_draws_what_was_delivered_when_it_shows(qtbot):
     assert points(drawn) == 2 * per  # every minibatch reached the plot
     assert points(train) == 3  # epoch 0 (before training), 1 and 2
     assert points(saturation) == 2  # at the start and where the delivery left the weights
+
+
+def test_a_new_point_repaints_the_curve_not_the_axes_until_their_range_moves(qtbot, monkeypatch):
+    """With the grid on, an axis's rect spans its plot: each new point of a live curve repainted both axes (their
+    ticks, labels and grid lines). Cached, an axis paints again only when its range changes."""
+    import pyqtgraph as pg
+
+    from visualbp.gui.plot_widgets import _pen, _Plot
+
+    painted = []
+    paint = pg.AxisItem.paint
+
+    def counted(self, *args) -> None:
+        painted.append(self.orientation)
+        paint(self, *args)
+
+    monkeypatch.setattr(pg.AxisItem, "paint", counted)
+    plot = _Plot("epoch", "C")
+    qtbot.addWidget(plot)
+    plot.resize(400, 250)
+    plot.show()
+    qtbot.waitExposed(plot)
+    app = QApplication.instance()
+
+    def draw() -> None:  # what the window does next: deliver the updates, paint the view
+        app.processEvents()
+        plot.viewport().repaint()
+
+    curve = plot.add_curve("c", _pen("#000000"))
+    plot.getPlotItem().enableAutoRange(enable=False)
+    plot.setXRange(0, 10, padding=0)
+    plot.setYRange(0, 1, padding=0)
+    plot.set_curve(curve, [0, 1], [0.2, 0.3])
+    draw()
+    painted.clear()
+    for n in range(3, 6):  # new points inside the axes' range, as a live tick adds them
+        plot.set_curve(curve, np.arange(n), np.linspace(0.2, 0.8, n))
+        draw()
+    assert painted == []
+    plot.setXRange(0, 20, padding=0)  # the range moves: the x axis shows new ticks
+    draw()
+    assert "bottom" in painted
