@@ -301,7 +301,7 @@ def test_boundary_redraws_are_throttled(qtbot):
 
 
 def test_minibatch_history_stays_bounded_under_bulk_deliveries(qtbot):
-    session, panel = make(qtbot)
+    session, panel = make(qtbot, show=True)  # a hidden panel draws when it shows (test_hidden_panel_draws_...)
     per = session.engine.batches_per_epoch
     first = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5)]
     second = [BatchStats(0, b, b, 0.5, (0.1, 0.01, 0.001), (0.1, 0.1, 0.1)) for b in range(5, 9)]
@@ -534,3 +534,4 @@ def test_a_boundary_taken_apart_ignores_a_last_resize_of_its_plot(qtbot):
     card._marker = 0.0
     card._resize_markers()  # no RuntimeError: nothing to size
     session.shutdown()
+

@@ -4,7 +4,7 @@ import pytest
 from PyQt6 import sip
 from PyQt6.QtCore import QSize, Qt
 from PyQt6.QtGui import QFontInfo, QImage, QPalette
-from PyQt6.QtWidgets import QApplication, QDockWidget, QWidget
+from PyQt6.QtWidgets import QApplication, QDockWidget, QLabel, QWidget
 
 import visualbp.app as app_module
 from visualbp.core.config import SessionConfig
@@ -331,3 +331,31 @@ def test_the_labels_of_one_neuron_columns_keep_their_size_when_the_labels_are_fi
             assert item.isVisible() and item.textItem.font().pointSizeF() == pytest.approx(pt, abs=0.05)
     finally:
         w.session.shutdown()
+
+
+def test_minibatch_after_minibatch_keeps_the_fitted_type_without_laying_it_out_again(window, qtbot, monkeypatch):
+    """A live tick changes the numbers, not the lines they take: the type fitted to the first minibatch stays,
+    and the panel does not lay its five texts out again to find that out (a tick's cost, while training)."""
+    _present(window, qtbot)
+    s = window.session
+    s.set_granularity("minibatch")
+    s.step()
+    panel = window.equations
+    scale = panel.text_scale()
+    assert scale < 1.0
+    laid_out = []
+    height_for_width = QLabel.heightForWidth
+
+    def counted(label, width: int) -> int:
+        laid_out.append(label)
+        return height_for_width(label, width)
+
+    monkeypatch.setattr(QLabel, "heightForWidth", counted)
+    before = panel.numbers_text()
+    for _ in range(3):
+        s.step()
+    assert panel.numbers_text() != before  # new numbers
+    assert laid_out == [] and panel.text_scale() == scale
+    s.set_granularity("layer")
+    s.step()  # another shape: fitted again
+    assert laid_out and panel.text_scale() == 1.0

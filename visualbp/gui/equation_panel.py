@@ -13,6 +13,7 @@ the weight from the 4th neuron of layer 2 (k=4) to the 2nd neuron of layer 3 (j=
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 from PyQt6.QtCore import Qt, pyqtSignal
@@ -30,6 +31,7 @@ from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import neurons_drawn
 
+_NUMBERS = re.compile(r"[\d.,−()]+")  # a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10
 #: Math-looking serif fonts, best first; Qt falls back along the list.
 MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral", "STIX",
                  "Latin Modern Math", "DejaVu Serif", "serif"]
@@ -55,6 +57,13 @@ def _math_font(point_size: float, bold: bool = False) -> QFont:
     return font
 
 
+def _set_sheet(widget: QWidget, sheet: str) -> None:
+    """``widget.setStyleSheet(sheet)`` unless it has it already (each call re-polishes the widget: a live tick
+    repeats the same colours)."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 class _EquationRow(QFrame):
     """One entry of the side list: a name and its general equation; click for a one-line explanation."""
 
@@ -78,6 +87,7 @@ class _EquationRow(QFrame):
         lay.addWidget(self.formula, 1)
         self.active = False
         self._strong = True
+        self._look: tuple | None = None  # (active, strong, theme) the row is styled for
         self.apply_theme()
 
     def apply_theme(self) -> None:
@@ -86,12 +96,16 @@ class _EquationRow(QFrame):
         self.name.setMinimumWidth(round(86 * k))
         self.formula.setFont(_math_font(round(10.5 * k, 2)))
         self.formula.setText(to_html(self._markup))
+        self._look = None
         self.set_active(self.active, self._strong)
 
     def set_active(self, active: bool, strong: bool = True) -> None:
         th = theme.current()
         self.active = active
         self._strong = strong
+        if self._look == (active, strong, th):  # as drawn: every live tick asks again, and style sheets cost
+            return
+        self._look = (active, strong, th)
         if active:
             bg = th.highlight if strong else th.panel
             accent = "rgb({},{},{})".format(*th.positive)
@@ -127,6 +141,7 @@ class EquationPanel(QWidget):
         self._equation_plain = ""
         self._equation_markup = ""
         self._shrink = 1.0  # presentation mode: the step's text shrunk to fit the panel
+        self._fitted: tuple | None = None  # what the type was last fitted to (see _fit_type)
         texts = load_texts()
 
         # side list -----------------------------------------------------------
@@ -309,6 +324,7 @@ class EquationPanel(QWidget):
         for label in (self.title_label, self.which_label):
             label.setWordWrap(True)  # one line where it fits; unwrapped, a narrow panel clipped every line at its right
         self._shrink = 1.0
+        self._fitted = None  # the type is fitted again
         self._style_main()
         self.setStyleSheet(f"#equationPanel {{ background: {th.background}; }}")
 
@@ -342,6 +358,14 @@ class EquationPanel(QWidget):
         over itself."""
         if not self.isVisible():
             return
+        labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label, self.narration_label)
+        # what the fit depends on: the panel's size, the theme, and the texts with every number alike (a live tick
+        # changes the numbers, not the lines they take): the same as last time, the type fits as it is
+        fitted = (self.width(), self.height(), theme.current(),
+                  tuple(_NUMBERS.sub("0", label.text()) for label in labels))
+        if fitted == self._fitted:
+            return
+        self._fitted = fitted
         if self._shrink != 1.0:
             self._shrink = 1.0
             self._style_main()
@@ -351,7 +375,6 @@ class EquationPanel(QWidget):
         width = self.width() - self._side.width() - margins.left() - margins.right()
         if avail < 60 or width < 100:
             return
-        labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label, self.narration_label)
         for _ in range(8):
             need = 4 * (len(labels) - 1) + 6  # the spacing between them
             for label in labels:
@@ -393,7 +416,7 @@ class EquationPanel(QWidget):
             self._equation_plain = to_plain(eq)
             self._equation_markup = eq
             self.title_label.setText("feedforward — not started")
-            self.equation_label.setStyleSheet(f"color: {th.muted};")
+            _set_sheet(self.equation_label, f"color: {th.muted};")
             self.equation_label.setText(to_html(eq))
             self._numbers_markup = ""
             hint = load_texts()["start_hint"]
@@ -410,7 +433,7 @@ class EquationPanel(QWidget):
             eq = text.equation(r)
             self._equation_plain = to_plain(eq)
             self._equation_markup = eq
-            self.equation_label.setStyleSheet(f"color: {th.text};")
+            _set_sheet(self.equation_label, f"color: {th.text};")
             self._set_equation_text()
             self._numbers_markup = text.numbers(r)
             self.numbers_label.setText(to_html(self._numbers_markup))
@@ -423,7 +446,7 @@ class EquationPanel(QWidget):
         self.title_label.setText(edit_text.title(record))
         self._equation_markup = edit_text.equation(record)
         self._equation_plain = to_plain(self._equation_markup)
-        self.equation_label.setStyleSheet(f"color: {theme.current().text};")
+        _set_sheet(self.equation_label, f"color: {theme.current().text};")
         self._set_equation_text()
         self._numbers_markup = edit_text.numbers(record)
         self.numbers_label.setText(to_html(self._numbers_markup))

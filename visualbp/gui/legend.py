@@ -49,11 +49,16 @@ class _GradientBar(QWidget):
         super().__init__(parent)
         self._labels = ("", "", "")
         self._colors: C.Triple = C.DEFAULT_COLORS
+        self._look: tuple | None = None  # (labels, colours, theme) as painted
         self.setFixedSize(150, 30)
 
     def set(self, labels: tuple[str, str, str], colors: C.Triple) -> None:
-        self._labels, self._colors = labels, colors
         k = T.scale()  # the numbers grow with the theme's type
+        look = (labels, colors, T.current())
+        if look == self._look:  # every live tick sets the scale again, mostly to the same numbers: no repaint
+            return
+        self._look = look
+        self._labels, self._colors = labels, colors
         self.setFixedSize(round(150 * k), round(30 * k))
         self.update()
 

@@ -33,6 +33,8 @@ class SnapshotRequests:
 
     def serve(self, final: bool = False) -> None:
         """On the training thread, between minibatches: run what was asked. ``final``: take no more after."""
+        if not final and not self._jobs:  # nothing asked (a list's truth is read whole under the GIL): no lock
+            return  # taken after every minibatch; a job asked meanwhile is run after the next one
         with self._lock:
             jobs, self._jobs = self._jobs, []
             self._closed = self._closed or final

@@ -111,6 +111,7 @@ class PlotsPanel(PlotsReadout, QWidget):
         self.boundary_plot = self.boundary.plot
         self.fit_card = FitCard(session)  # in the boundary's place for regression data
         self._batches_dirty, self._batches_last = False, -1.0
+        self._epochs_dirty = False  # epochs delivered while the panel was hidden: drawn when it shows
         self._batch_timer = QTimer(self, singleShot=True, timeout=self._redraw_batches)
         self.accuracy_plot.setXLink(self.cost_plot)  # same width in every layout: epochs line up
         # x follows the run (the cost plot's auto-range, which the linked plots copy) until the user drags or
@@ -211,6 +212,7 @@ class PlotsPanel(PlotsReadout, QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
+        self.flush()  # what was delivered while hidden
         if self.boundary.dirty:
             self.request_boundary()
 
@@ -270,7 +272,7 @@ class PlotsPanel(PlotsReadout, QWidget):
             self._forget_from(x0)  # stepped back and redone: the epochs and saturation from there too
         self._batches_dirty = True
         self.saturation_card.after_batches()
-        if self._batch_timer.isActive():
+        if self._batch_timer.isActive() or not self.isVisible():  # hidden: drawn when shown (showEvent)
             return
         wait = self.CURVES_INTERVAL_MS - (time.perf_counter() - self._batches_last) * 1000.0
         if self._batches_last < 0 or wait <= 0:
@@ -282,16 +284,24 @@ class PlotsPanel(PlotsReadout, QWidget):
         self.saturation_card.forget_from(x0)
         for e in [e for e in self._epochs if e + 1 >= x0]:
             del self._epochs[e]
-        self._redraw_epochs()
+        self._request_epochs()
 
     def _on_epochs(self, epochs: list[EpochStats]) -> None:
         for stats in epochs:
             self._epochs[stats.epoch] = stats
         if len(self._epochs) > MAX_EPOCH_POINTS:  # bounded like the session's history
             self._epochs = {e: self._epochs[e] for e in thinned(sorted(self._epochs))}
-        self._redraw_epochs()
+        self._request_epochs()
         if epochs:  # at the epoch's end, or (training on) where the weights are now
             self.saturation_card.measure_now()
+
+    def _request_epochs(self) -> None:
+        """Draw the per-epoch curves now, or (the panel hidden) when it shows; the accuracy number at once."""
+        if self.isVisible():
+            self._redraw_epochs()
+            return
+        self._epochs_dirty = True
+        self.accuracy_card.show_value(self._epochs[max(self._epochs)] if self._epochs else None)
 
     # ------------------------------------------------------------------ drawing
     def _redraw_batches(self) -> None:
@@ -366,6 +376,7 @@ class PlotsPanel(PlotsReadout, QWidget):
                                                              "step</small>")
 
     def _redraw_epochs(self) -> None:
+        self._epochs_dirty = False
         rows = [self._epochs[e] for e in sorted(self._epochs)]
         x = np.array([s.epoch + 1.0 for s in rows])
 
@@ -427,9 +438,13 @@ class PlotsPanel(PlotsReadout, QWidget):
 
     # ------------------------------------------------------------------ accessors (tests, other views)
     def flush(self) -> None:
-        """Draw any per-minibatch points still waiting for the redraw timer."""
+        """Draw what is still waiting: per-minibatch points held for the redraw timer, and what was delivered
+        while the panel was hidden."""
+        if self._epochs_dirty:
+            self._redraw_epochs()
         if self._batches_dirty:
             self._redraw_batches()
+        self.saturation_card.flush()
 
     def settle(self) -> None:
         """Draw everything a throttle is holding back, the decision boundary too (before a screenshot)."""

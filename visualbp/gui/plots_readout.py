@@ -34,6 +34,7 @@ class PlotsReadout:
 
     def accuracy_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, accuracy in %) of 'train' or 'validation'."""
+        self.flush()
         return {"train": self.accuracy_card.train, "validation": self.accuracy_card.validation}[which].data()
 
     def delta_curve_count(self) -> int:
@@ -57,6 +58,7 @@ class PlotsReadout:
 
     def saturation_curve_data(self, l: int) -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, % of layer l's (neuron, example) pairs saturated) for book layer l ≥ 2, as drawn."""
+        self.flush()
         return self.saturation_card.curves[l - 2].data()
 
     def reference_runs(self) -> list[tuple[str, str]]:

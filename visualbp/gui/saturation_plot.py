@@ -49,6 +49,7 @@ class SaturationCard(_Card):
         self.series = DownsamplingSeries(self.CAPACITY, 1)
         self._last = -1.0
         self._cost_ms = 0.0
+        self._stale = False  # measured while hidden: the curves are drawn when the card shows
         self.threshold = DEFAULT_SATURATION
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -128,6 +129,24 @@ class SaturationCard(_Card):
         self.redraw()
 
     def redraw(self) -> None:
+        """The curves from the stored measurements; while the card is hidden (the plots behind another tab), when
+        it shows: a hidden plot's setData and axes cost the live tick as much as a shown one's."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._draw()
+
+    def flush(self) -> None:
+        """Draw what a hidden card holds back."""
+        if self._stale:
+            self._draw()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self.flush()
+
+    def _draw(self) -> None:
+        self._stale = False
         x, y = self.series.data()
         few = len(x) <= self.MARKERS
         for i, curve in enumerate(self.curves):

@@ -3,7 +3,8 @@
 Views connect to these signals and read what they need from the records and the
 engine; they never compute gradients. Continuous training runs in a worker
 thread; its events are queued and delivered on the GUI thread by a timer, at
-most ~60 times a second, so the GUI never waits on training.
+most 10 times a second and paced so the redraws take at most a few per cent of
+the training's time (``visualbp.gui.live_pacing``).
 """
 
 from __future__ import annotations
@@ -33,16 +34,10 @@ from visualbp.core.neuron_activations import apply_saved
 from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
 from visualbp.core.view_memory import check_drawable
 from visualbp.gui.debug_state import DebugState
+from visualbp.gui.live_pacing import LivePacer
 from visualbp.gui.session_files import SessionFiles
 from visualbp.gui.training_worker import TrainingWorker
 
-#: While the worker trains, views redraw from the latest state every LIVE_INTERVAL_MS, adapted
-#: between these bounds so the GUI thread uses at most GUI_SHARE of its time: every moment it
-#: spends in Python is a moment the training thread waits for the GIL (measured: a GUI thread
-#: busy half the time cut training to 40 %; busy an eighth, to about 85 %).
-LIVE_INTERVAL_MS = 100
-LIVE_INTERVAL_MAX_MS = 1000
-GUI_SHARE = 0.10
 #: A Step of a whole epoch with more multiply-adds than this (examples × weights) runs on the
 #: worker thread, so the window stays live and Pause can stop it: [784, 30, 10] on MNIST is 1.9e8,
 #: ~0.3 s; the 2-D sets and the 8×8 digits stay well below and step at once.
@@ -106,10 +101,10 @@ class Session(QObject, SessionFiles):
         self._reported: Divergence | None = None
         self._rate = (time.perf_counter(), 0)
         self._batches_per_second = 0.0
+        self._pacer = LivePacer()  # how often the views redraw while the worker trains
         self._tick = QTimer(self)
-        self._tick.setInterval(LIVE_INTERVAL_MS)
+        self._tick.setInterval(self._pacer.interval_ms)
         self._tick.timeout.connect(self._on_tick)
-        self._tick_clock = (time.perf_counter(), time.thread_time())
         self._play = QTimer(self)
         self._play.timeout.connect(self._play_step)
         self.dataset: Dataset = load_dataset(self.config)
@@ -391,8 +386,8 @@ class Session(QObject, SessionFiles):
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, TRAINING_SWITCH_INTERVAL))
         self._worker.start()
-        self._tick.setInterval(LIVE_INTERVAL_MS)
-        self._tick_clock = (time.perf_counter(), time.thread_time())
+        self._pacer.start()
+        self._tick.setInterval(self._pacer.interval_ms)
         self._tick.start()
         self.runningChanged.emit(True)
         self._emit_status()
@@ -406,38 +401,29 @@ class Session(QObject, SessionFiles):
         self._deliver()
 
     def _on_tick(self) -> None:
-        """A live-training tick: deliver, then slow the ticks down if the GUI thread got too busy.
+        """A live-training tick: deliver what the worker did since the last one.
 
         The worker holds back from the delivery until the repaints it asks for are done (an event posted
         behind them, at their low priority, gives the worker its turn back): painting needs the GIL for every
-        Python item, and a worker in full swing would make each wait."""
+        Python item, and a worker in full swing would make each wait. What that wait cost sets the time to
+        the next tick (``visualbp.gui.live_pacing``)."""
         self._train_turn.clear()
         try:
             self._deliver()
         finally:
             QCoreApplication.postEvent(self, QEvent(_TRAIN_TURN), int(Qt.EventPriority.LowEventPriority.value))
-        wall0, cpu0 = self._tick_clock
-        wall, cpu = time.perf_counter(), time.thread_time()
-        self._tick_clock = (wall, cpu)
-        if wall - wall0 <= 0:
-            return
-        share = (cpu - cpu0) / (wall - wall0)  # CPU this (GUI) thread used since the last tick
-        interval = self._tick.interval()
-        if share > GUI_SHARE:
-            interval = min(LIVE_INTERVAL_MAX_MS, int(interval * min(2.0, share / GUI_SHARE)) + 1)
-        elif share < GUI_SHARE / 2:
-            interval = max(LIVE_INTERVAL_MS, int(interval * 0.8))
-        self._tick.setInterval(interval)
 
     def event(self, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == _TRAIN_TURN:
             self._train_turn.set()
+            if self._worker is not None:
+                self._tick.setInterval(self._pacer.turn_given())
             return True
         return super().event(event)
 
     @property
     def live_interval_ms(self) -> int:
-        """How often the views redraw while the worker trains (adapted to the GUI's cost)."""
+        """How often the views redraw while the worker trains (adapted to what a redraw costs)."""
         return self._tick.interval()
 
     def _deliver(self) -> None:
