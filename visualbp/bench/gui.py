@@ -30,16 +30,26 @@ def _app():
 
 
 def _window(config):
+    from PyQt6.QtCore import Qt
+
     from visualbp.gui.main_window import MainWindow
     from visualbp.gui.session import Session
 
     app = _app()
     session = Session(config)
     window = MainWindow(session, remember_layout=False)
+    # not maximised on the offscreen platform's 800×800 screen (which kept every GUI figure before 2026-11-29
+    # at 796×796): exactly 1600×1000, as the rows say
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(1600, 1000)
     window.show()
     for _ in range(5):
         app.processEvents()
+    if (window.width(), window.height()) != (1600, 1000):
+        window.resize(1600, 1000)
+        for _ in range(5):
+            app.processEvents()
+    assert (window.width(), window.height()) == (1600, 1000), (window.width(), window.height())
     return app, session, window
 
 
