@@ -25,6 +25,7 @@ from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
 from visualbp.gui import equation_text as text
+from visualbp.gui.equation_fit import cut_to_height, floored, notes_sized
 from visualbp.gui.narration import load_texts, narration_for
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
@@ -84,7 +85,7 @@ class _EquationRow(QFrame):
         """Type sized and coloured by ``theme.current()`` (larger in presentation mode)."""
         k = side_scale()
         self.name.setMinimumWidth(round(86 * k))
-        self.formula.setFont(_math_font(round(10.5 * k, 2)))
+        self.formula.setFont(_math_font(floored(round(10.5 * k, 2))))
         self.formula.setText(to_html(self._markup))
         self.set_active(self.active, self._strong)
 
@@ -98,11 +99,8 @@ class _EquationRow(QFrame):
             self.setStyleSheet(f"#equationRow {{ background: {bg}; border-left: 4px solid {accent}; }}")
         else:
             self.setStyleSheet("#equationRow { background: transparent; border-left: 4px solid transparent; }")
-        font = self.name.font()
-        font.setBold(active)
-        self.name.setFont(font)
-        color = th.text if active else th.muted
-        self.name.setStyleSheet(f"color: {color};")
+        color = th.text if active else th.muted  # the name's size is the application font's (presentation: grown)
+        self.name.setStyleSheet(f"color: {color}; font-weight: {'bold' if active else 'normal'};")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
         if event.button() == Qt.MouseButton.LeftButton:
@@ -127,6 +125,7 @@ class EquationPanel(QWidget):
         self._equation_plain = ""
         self._equation_markup = ""
         self._shrink = 1.0  # presentation mode: the step's text shrunk to fit the panel
+        self._cut = False  # presentation mode: the narration cut to the panel's last line (whole in its tooltip)
         texts = load_texts()
 
         # side list -----------------------------------------------------------
@@ -264,6 +263,8 @@ class EquationPanel(QWidget):
         """A lesson's paragraph is written in the notation's markup (``w^l``, ``δ^(x,l)``): shown with its
         scripts raised; a step's narration is plain text."""
         self._narration = words
+        self._cut = False
+        self.narration_label.setToolTip("")
         if self.lesson_shown():
             self.narration_label.setTextFormat(Qt.TextFormat.RichText)
             self.narration_label.setText(notation.notation_html(words))
@@ -279,11 +280,12 @@ class EquationPanel(QWidget):
         self.explain_label.setText(load_texts()["explain"][key])
         self._explained = True
         self._style_explanation()
+        self.explain_label.show()
 
     def _style_explanation(self) -> None:
         th = theme.current()
         color = th.text if self._explained else th.muted
-        size = round(8.5 * side_scale(), 2)
+        size = floored(round(8.5 * side_scale(), 2))
         self.explain_label.setStyleSheet(f"color: {color}; font-size: {size:g}pt; padding: 2px 4px;")
 
     # ----------------------------------------------------------------- the look
@@ -303,9 +305,14 @@ class EquationPanel(QWidget):
         th = theme.current()
         self._side.setStyleSheet(f"#equationSide {{ background: {th.panel}; border-right: 1px solid {th.grid}; }}")
         k = side_scale()
-        self._heading.setStyleSheet(f"color: {th.muted}; font-size: {round(8.5 * k, 2):g}pt;")
+        self._heading.setStyleSheet(f"color: {th.muted}; font-size: {floored(round(8.5 * k, 2)):g}pt;")
+        self._heading.setWordWrap(True)
         self._style_explanation()
-        self._side.setFixedWidth(round(300 * k))
+        # presentation mode: the audience does not click, so no hint to (the lecturer's click still explains)
+        self.explain_label.setVisible(self._explained or not self.presenting())
+        rows = max(row.sizeHint().width() for row in self.rows.values())
+        margins = self._side.layout().contentsMargins()
+        self._side.setFixedWidth(max(round(300 * k), rows + margins.left() + margins.right()))
         for label in (self.title_label, self.which_label):
             label.setWordWrap(True)  # one line where it fits; unwrapped, a narrow panel clipped every line at its right
         self._shrink = 1.0
@@ -314,7 +321,7 @@ class EquationPanel(QWidget):
 
     def _main_pt(self, size: float) -> float:
         """A light-theme point size of the step's text, in the theme's type and shrunk to fit (presentation)."""
-        return round(theme.pt(size) * self._shrink, 2)
+        return floored(round(theme.pt(size) * self._shrink, 2))  # presentation: never below the hall's floor
 
     def _style_main(self) -> None:
         """The type of the title, the equation, the numbers, which neuron, and the narration."""
@@ -338,37 +345,62 @@ class EquationPanel(QWidget):
 
     def _fit_type(self) -> None:
         """Shrink the step's text (down to 60 % in presentation mode, 80 % otherwise) until it fits the panel;
-        past that the texts scroll. A long step (a whole minibatch in matrix form) is never clipped or drawn
-        over itself."""
+        past that the texts scroll — in presentation mode, where no text goes below the hall's floor, the
+        narration is cut at the last line that fits instead (equation_fit). A long step (a whole minibatch in
+        matrix form) is never clipped or drawn over itself."""
         if not self.isVisible():
             return
+        if self._cut:
+            self._set_narration(self._narration)
+        narration_label, presenting = self.narration_label, self.presenting()
+        narration_label.setMinimumHeight(0)  # its heightForWidth answers at least its minimum
+        narration_label.setVisible(True)
         if self._shrink != 1.0:
             self._shrink = 1.0
-            self._style_main()
-            self._set_equation_text()
+            self._restyle()
         margins = self._main.contentsMargins()
         avail = self.height() - margins.top() - margins.bottom()
         width = self.width() - self._side.width() - margins.left() - margins.right()
         if avail < 60 or width < 100:
             return
-        labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label, self.narration_label)
+        # presentation mode: the math shrinks only where it alone does not fit; the narration takes the rest
+        labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label)
         for _ in range(8):
-            need = 4 * (len(labels) - 1) + 6  # the spacing between them
+            math = 4 * len(labels) + 6  # the spacing between them and the narration
             for label in labels:
                 h = label.heightForWidth(width) if label.wordWrap() else -1
-                need += h if h >= 0 else label.sizeHint().height()
-            floor = 0.6 if self.presenting() else 0.8  # the laptop's type is small already
+                math += h if h >= 0 else label.sizeHint().height()
+            need = math + (0 if presenting else narration_label.heightForWidth(width))
+            floor = 0.6 if presenting else 0.8  # the laptop's type is small already
             if need <= avail or self._shrink <= floor:
-                return
+                break
             self._shrink = max(floor, round(self._shrink * max(0.8, min(0.97, (avail / need) ** 0.6)), 3))
-            self._style_main()
-            self._set_equation_text()
+            self._restyle()
+        if presenting:  # the paragraph gives way, not the math: cut at a line's end, or gone if no line fits
+            render = notation.notation_html if self.lesson_shown() else str
+            self._cut = cut_to_height(narration_label, self._narration, render, width, avail - math)
+            narration_label.setToolTip(to_plain(self._narration) if self._cut else "")
+            shown = narration_label.heightForWidth(width) <= avail - math
+            narration_label.setVisible(shown)
+            # exactly its lines (its size hint, at a narrower width, would make the panel scroll)
+            narration_label.setMinimumHeight(narration_label.heightForWidth(width) if shown else 0)
+
+    def _restyle(self) -> None:
+        """The step's type again at the present shrink."""
+        self._style_main()
+        self._set_equation_text()
+        if self._numbers_markup:
+            self._set_numbers_text()
 
     def _set_equation_text(self) -> None:
         body = to_html(self._equation_markup)
         if self._record is not None and self._record.kind is Kind.BATCH:  # three lines: smaller
             body = f"<span style='font-size:{self._main_pt(12.5):g}pt'>{body}</span>"
         self.equation_label.setText(body)
+
+    def _set_numbers_text(self) -> None:
+        """The numbers line, its ~{…} notes in proportion to it (presentation mode: never below the floor)."""
+        self.numbers_label.setText(notes_sized(to_html(self._numbers_markup), self._main_pt(12.5)))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
@@ -413,7 +445,7 @@ class EquationPanel(QWidget):
             self.equation_label.setStyleSheet(f"color: {th.text};")
             self._set_equation_text()
             self._numbers_markup = text.numbers(r)
-            self.numbers_label.setText(to_html(self._numbers_markup))
+            self._set_numbers_text()
             self.which_label.setText(text.which(r, self._drawn_note))
         self._set_narration(self._narration_now(record))
 
@@ -426,7 +458,7 @@ class EquationPanel(QWidget):
         self.equation_label.setStyleSheet(f"color: {theme.current().text};")
         self._set_equation_text()
         self._numbers_markup = edit_text.numbers(record)
-        self.numbers_label.setText(to_html(self._numbers_markup))
+        self._set_numbers_text()
         self.which_label.setText(edit_text.which(record))
 
     def _narration_now(self, record: StepRecord | None) -> str:

@@ -15,6 +15,7 @@ time — opens on the laptop's screen.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -256,13 +257,7 @@ class Presentation(QObject):
         current = theme.current()
         if not force and current.name == target.name and abs(current.font_pt - target.font_pt) < 0.3:
             return
-        font = QFont(self._saved.font)
-        factor = app_font_factor(target)
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(round(font.pointSizeF() * factor, 1))
-        else:
-            font.setPixelSize(round(font.pixelSize() * factor))
-        _set_app_font(font)
+        _set_app_font(app_font(self._saved.font, target, w.height(), screen.logicalDotsPerInchY()))
         theme.apply(target)
 
     def _size_docks(self) -> None:
@@ -271,7 +266,8 @@ class Presentation(QObject):
         if self._saved is None or not w.isVisible():
             return
         self._sync_status_bar()
-        share = EQUATION_SHARE + (0.02 if w.width() < 1.5 * w.height() else 0.0)  # 4:3 wraps the text more
+        # 4:3 wraps the text more (a point, not two: the controls' words at the hall's floor take a pixel more)
+        share = EQUATION_SHARE + (0.01 if w.width() < 1.5 * w.height() else 0.0)
         w.resizeDocks([w.equation_dock], [round(w.height() * share)], Qt.Orientation.Vertical)
         shown = [d for d in (w.setup_dock, w.plots_dock) if d.isVisible()]
         if shown:
@@ -409,6 +405,20 @@ def app_font_factor(t: theme.Theme) -> float:
     APP_FONT_GROWTH of the theme's growth — the audience reads the graph and the equation, which grow fully;
     the lecturer's controls need less, and give their height to the graph."""
     return 1.0 + APP_FONT_GROWTH * (t.font_pt / theme.LIGHT.font_pt - 1.0)
+
+
+def app_font(font: QFont, t: theme.Theme, height_px: float, dpi: float = 96.0) -> QFont:
+    """The application's ``font`` in presentation mode (theme ``t`` on a screen ``height_px`` tall): grown by
+    ``app_font_factor``, and never below 1/50 of the height (theme.floor_px) — the controls' and the status
+    line's words are read from the back of the hall too."""
+    out = QFont(font)
+    floor = theme.floor_px(height_px)
+    if font.pointSizeF() > 0:
+        floor_pt = math.ceil(floor * 72.0 / dpi * 10 - 1e-6) / 10  # rounded up: QFontInfo rounds to whole pixels
+        out.setPointSizeF(max(round(font.pointSizeF() * app_font_factor(t), 1), floor_pt))
+    else:
+        out.setPixelSize(max(round(font.pixelSize() * app_font_factor(t)), floor))
+    return out
 
 
 def go_to_step(session: Session, n: int) -> None:

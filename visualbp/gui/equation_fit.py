@@ -1,0 +1,68 @@
+"""Presentation mode's type rules for the equation panel: nothing below the hall's floor, and where the step's
+text still does not fit the panel, the lecturer's paragraph is what gives way — cut at a word, at a line's end,
+with an ellipsis (the whole of it in its tooltip and in the presenter view) — never the audience's math.
+
+Outside presentation mode these rules do nothing: the laptop's panel shrinks and scrolls as it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt6.QtWidgets import QLabel
+
+from visualbp.gui import theme
+
+#: How much smaller a ~{…} note is than the line it stands in (Qt's "small").
+NOTE_SHARE = 0.83
+#: The ellipsis that ends a cut paragraph.
+ELLIPSIS = " …"
+
+
+def presenting() -> bool:
+    """True while the theme's type is larger than the light theme's (presentation mode)."""
+    return theme.scale() > 1.0
+
+
+def floored(point_size: float) -> float:
+    """``point_size`` (in the current theme's type), never below the smallest text presentation mode allows."""
+    return max(point_size, theme.smallest_pt()) if presenting() else point_size
+
+
+def notes_sized(html: str, line_pt: float) -> str:
+    """Rich text whose ~{…} notes (``font-size:small``) are NOTE_SHARE of ``line_pt`` — in presentation mode
+    never below the floor; outside it, as they were."""
+    if not presenting():
+        return html
+    return html.replace("font-size:small", f"font-size:{floored(round(NOTE_SHARE * line_pt, 2)):g}pt")
+
+
+def cut_to_height(label: QLabel, words: str, render: Callable[[str], str], width: int, height: int) -> bool:
+    """Show in ``label`` (word-wrapped, ``width`` wide) the longest start of ``words`` that fits ``height``,
+    cut after a whole word and ended by an ellipsis; the whole of ``words`` when it fits. ``render`` turns
+    words into the label's text (rich text for a lesson's markup). Returns True when the words were cut."""
+    label.setText(render(words))
+    if label.heightForWidth(width) <= height:
+        return False
+    tokens = words.split(" ")
+
+    def start(n: int) -> str:
+        text = " ".join(tokens[:n]).rstrip(" ,;:—–-")
+        return text + ELLIPSIS if text else ELLIPSIS.strip()
+
+    def fits(n: int) -> bool:
+        text = start(n)
+        if text.count("~{") > text.count("}"):  # never cut inside a note's braces
+            return False
+        label.setText(render(text))
+        return label.heightForWidth(width) <= height
+
+    lo, hi = 0, len(tokens)  # start(lo) fits (or nothing does), start(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid
+    label.setText(render(start(lo)))
+    return True
