@@ -9,14 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PyQt6.QtGui import QFont
 from PyQt6.QtWidgets import QLabel
 
 from visualbp.gui import theme
 
+#: Math-looking serif fonts, best first; Qt falls back along the list.
+MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral", "STIX",
+                 "Latin Modern Math", "DejaVu Serif", "serif"]
 #: How much smaller a ~{…} note is than the line it stands in (Qt's "small").
 NOTE_SHARE = 0.83
 #: The ellipsis that ends a cut paragraph.
 ELLIPSIS = " …"
+
+
+def side_scale() -> float:
+    """The side list's type scale: half of the theme's growth (presentation mode keeps room for the step)."""
+    return 1.0 + (theme.scale() - 1.0) / 2
+
+
+def math_font(point_size: float, bold: bool = False) -> QFont:
+    """The serif font the equations are typeset in, at ``point_size``."""
+    font = QFont()
+    font.setFamilies(MATH_FAMILIES)
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    font.setStyleHint(QFont.StyleHint.Serif)
+    return font
 
 
 def presenting() -> bool:

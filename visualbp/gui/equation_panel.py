@@ -16,7 +16,7 @@ import html
 
 import numpy as np
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QFont, QMouseEvent
+from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.core.edits import EditRecord
@@ -25,35 +25,18 @@ from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
 from visualbp.gui import equation_text as text
-from visualbp.gui.equation_fit import cut_to_height, floored, notes_sized
+from visualbp.gui.equation_fit import cut_to_height, floored, notes_sized, side_scale
+from visualbp.gui.equation_fit import math_font as _math_font
 from visualbp.gui.narration import load_texts, narration_for
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import neurons_drawn
-
-#: Math-looking serif fonts, best first; Qt falls back along the list.
-MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral", "STIX",
-                 "Latin Modern Math", "DejaVu Serif", "serif"]
 
 
 def to_html(markup: str) -> str:
     """Markup as the panel shows it: italic variables, the result in the theme's colour of its sign."""
     th = theme.current()
     return notation.to_html(markup, positive=th.positive, negative=th.negative, muted=th.muted)
-
-
-def side_scale() -> float:
-    """The side list's type scale: half of the theme's growth (presentation mode keeps room for the step)."""
-    return 1.0 + (theme.scale() - 1.0) / 2
-
-
-def _math_font(point_size: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setFamilies(MATH_FAMILIES)
-    font.setPointSizeF(point_size)
-    font.setBold(bold)
-    font.setStyleHint(QFont.StyleHint.Serif)
-    return font
 
 
 class _EquationRow(QFrame):
@@ -310,9 +293,11 @@ class EquationPanel(QWidget):
         self._style_explanation()
         # presentation mode: the audience does not click, so no hint to (the lecturer's click still explains)
         self.explain_label.setVisible(self._explained or not self.presenting())
-        rows = max(row.sizeHint().width() for row in self.rows.values())
-        margins = self._side.layout().contentsMargins()
-        self._side.setFixedWidth(max(round(300 * k), rows + margins.left() + margins.right()))
+        # presentation mode fits the text to the panel (cutting the narration): a scroll bar would only narrow it
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if self.presenting()
+                                                else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        rows = max(row.sizeHint().width() for row in self.rows.values()) + 10  # the side list's margins
+        self._side.setFixedWidth(max(round(300 * k), rows))
         for label in (self.title_label, self.which_label):
             label.setWordWrap(True)  # one line where it fits; unwrapped, a narrow panel clipped every line at its right
         self._shrink = 1.0
@@ -360,7 +345,8 @@ class EquationPanel(QWidget):
             self._restyle()
         margins = self._main.contentsMargins()
         avail = self.height() - margins.top() - margins.bottom()
-        width = self.width() - self._side.width() - margins.left() - margins.right()
+        side = self._side.width() if self._side.isVisibleTo(self) else 0
+        width = self.width() - side - margins.left() - margins.right()
         if avail < 60 or width < 100:
             return
         # presentation mode: the math shrinks only where it alone does not fit; the narration takes the rest
@@ -381,12 +367,10 @@ class EquationPanel(QWidget):
             self._cut = cut_to_height(narration_label, self._narration, render, width, avail - math)
             narration_label.setToolTip(to_plain(self._narration) if self._cut else "")
             shown = narration_label.heightForWidth(width) <= avail - math
-            narration_label.setVisible(shown)
-            # exactly its lines (its size hint, at a narrower width, would make the panel scroll)
+            narration_label.setVisible(shown)  # exactly its lines (its size hint's would make the panel scroll):
             narration_label.setMinimumHeight(narration_label.heightForWidth(width) if shown else 0)
 
-    def _restyle(self) -> None:
-        """The step's type again at the present shrink."""
+    def _restyle(self) -> None:  # the step's type again at the present shrink
         self._style_main()
         self._set_equation_text()
         if self._numbers_markup:
@@ -405,6 +389,8 @@ class EquationPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         if event.size() != event.oldSize():
+            # presentation mode beside a Teach panel: the step's text takes the side list's width
+            self._side.setVisible(not self.presenting() or self.width() >= 2.4 * self._side.width())
             self._fit_type()
 
     def show_record(self, record: StepRecord | None) -> None:

@@ -32,6 +32,8 @@ from visualbp.gui.session import Granularity, Session
 EQUATION_SHARE = 0.35
 #: Share of the width the plots (P) or the setup (S) take when shown in presentation mode.
 SIDE_SHARE = 0.28
+#: Share of the width a Teach panel takes beside the equation panel in presentation mode (the code asks its own).
+TEACH_SHARE = 0.42
 #: Share of the theme's type growth the application's font (controls, status line) takes in presentation mode.
 APP_FONT_GROWTH = 0.6
 #: How long a typed step number waits for its Enter.
@@ -185,6 +187,8 @@ class Presentation(QObject):
             self._sizes_pending = True
             w.session.statusChanged.connect(self._sync_status_bar)
             w.animate_action.setChecked(True)  # steps animate on the projector (A turns it off)
+            for dock in _teach_docks(w):
+                dock.visibilityChanged.connect(self._on_teach_shown)
             self._open_presenter_view()
             self._fill_screen()
         self._size_docks()
@@ -202,6 +206,8 @@ class Presentation(QObject):
             act.setEnabled(False)
         w.controls.set_digit_keys(True)
         w.session.statusChanged.disconnect(self._sync_status_bar)
+        for dock in _teach_docks(w):
+            dock.visibilityChanged.disconnect(self._on_teach_shown)
         w.statusBar().setVisible(saved.status_bar)
         w.animate_action.setChecked(saved.animated)
         self._saved = None
@@ -273,10 +279,22 @@ class Presentation(QObject):
         if shown:
             w.resizeDocks(shown, [round(w.width() * SIDE_SHARE)] * len(shown), Qt.Orientation.Horizontal)
         teach = getattr(w, "teach", None)
-        for name, dock in (teach.docks.items() if teach is not None else ()):
-            if dock.isVisible() and not dock.isFloating():  # a Teach panel a lesson opened, beside the graph
-                width = teach.strip_width(name, w.width()) or round(w.width() * SIDE_SHARE)
-                w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        opened = [(n, d) for n, d in (teach.docks.items() if teach is not None else ())
+                  if d.isVisible() and not d.isFloating()]
+        if opened:  # a Teach panel (a lesson's) beside the equation: the graph keeps the whole width above them
+            bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+            name, first = opened[0]
+            if w.dockWidgetArea(first) != bottom or w.tabifiedDockWidgets(first):
+                w.splitDockWidget(w.equation_dock, first, Qt.Orientation.Horizontal)
+            for _name, dock in opened[1:]:
+                if w.dockWidgetArea(dock) != bottom:
+                    w.tabifyDockWidget(first, dock)
+            width = teach.strip_width(name, w.width()) or round(w.width() * TEACH_SHARE)
+            w.resizeDocks([w.equation_dock, first], [w.width() - width, width], Qt.Orientation.Horizontal)
+
+    def _on_teach_shown(self, visible: bool) -> None:
+        if visible and self._saved is not None:
+            QTimer.singleShot(0, self._size_docks)  # once Teach has shown it where it shows panels
 
     def _sync_status_bar(self, status: str | None = None) -> None:
         """On a short screen the status line shows only while it says what the equation panel does not."""
@@ -398,6 +416,11 @@ class Presentation(QObject):
             self.presenter.close()
             self.presenter.deleteLater()
             self.presenter = None
+
+
+def _teach_docks(window) -> list[QDockWidget]:
+    teach = getattr(window, "teach", None)
+    return list(teach.docks.values()) if teach is not None else []
 
 
 def app_font_factor(t: theme.Theme) -> float:
