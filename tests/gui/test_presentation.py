@@ -10,6 +10,7 @@ import visualbp.app as app_module
 from visualbp.core.config import SessionConfig
 from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
+from visualbp.gui.notation import to_plain
 from visualbp.gui.presentation import app_font_factor
 from visualbp.gui.session import Granularity, Session
 
@@ -191,7 +192,7 @@ def test_a_whole_minibatch_fits_the_equation_panel_without_overlap(window, qtbot
     assert labels[-1].geometry().bottom() <= panel.height()
     narration = panel.narration_label
     if narration.isVisible() and narration.text().endswith("…"):
-        assert narration.toolTip() == panel.narration_text()
+        assert narration.toolTip() == to_plain(panel.narration_text())
     s.set_granularity("layer")
     s.step()  # a short step: full size again, the narration whole
     assert panel.text_scale() == 1.0
