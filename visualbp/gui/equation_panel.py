@@ -297,7 +297,7 @@ class EquationPanel(QWidget):
         self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if self.presenting()
                                                 else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         rows = max(row.sizeHint().width() for row in self.rows.values()) + 10  # the side list's margins
-        self._side.setFixedWidth(max(round(300 * k), rows))
+        self._side.setFixedWidth(max(round(300 * k), rows if self.presenting() else 0))
         for label in (self.title_label, self.which_label):
             label.setWordWrap(True)  # one line where it fits; unwrapped, a narrow panel clipped every line at its right
         self._shrink = 1.0

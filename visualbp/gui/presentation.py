@@ -289,7 +289,9 @@ class Presentation(QObject):
             for _name, dock in opened[1:]:
                 if w.dockWidgetArea(dock) != bottom:
                     w.tabifyDockWidget(first, dock)
-            width = teach.strip_width(name, w.width()) or round(w.width() * TEACH_SHARE)
+            asked = teach.strip_width(name, w.width()) or round(w.width() * TEACH_SHARE)
+            least = teach.panels[name].minimumSizeHint().width() + 24  # and its scroll bar: no line cut at the right
+            width = min(max(asked, least), w.width() // 2)
             w.resizeDocks([w.equation_dock, first], [w.width() - width, width], Qt.Orientation.Horizontal)
 
     def _on_teach_shown(self, visible: bool) -> None:
