@@ -178,3 +178,36 @@ def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
     finally:
         window.set_presentation(False)
         session.shutdown()
+
+
+def test_the_lecturers_paragraph_gives_way_not_the_math(qtbot):
+    """1024×768, the MNIST lesson where it opens: its paragraph does not fit under the math. The math keeps its full
+    size; the paragraph is cut after a whole word, at a line's end, with an ellipsis, and is whole in its tooltip
+    and in what the presenter view reads (narration_text)."""
+    demo = next(d for d in LESSONS if d.name == "mnist")
+    session = Session(demo.config())
+    window = MainWindow(session, remember_layout=False, recovery=False)
+    qtbot.addWidget(window)
+    try:
+        window.set_presentation(True)
+        window.show()
+        qtbot.waitExposed(window)
+        window.setWindowState(Qt.WindowState.WindowNoState)
+        window.resize(1024, 768)
+        qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 768), timeout=2000)
+        _open_lesson(window, demo)
+        panel = window.equations
+        narration = panel.narration_label
+        whole = to_plain(panel.narration_text())
+        shown = to_plain(narration.text())
+        assert panel.text_scale() == 1.0  # the math at full size
+        assert narration.isVisible() and shown.endswith(" …") and len(shown) < len(whole)
+        assert whole.startswith(shown[:-2]) and whole[len(shown) - 2] in " ,;:—–-"  # cut between two words
+        assert narration.toolTip() == whole
+        assert narration.height() == narration.heightForWidth(narration.width())  # whole lines only
+        assert narration.geometry().bottom() < panel.height()
+        window.set_presentation(False)
+        assert to_plain(narration.text()) == whole and not narration.toolTip()  # the laptop's panel scrolls
+    finally:
+        window.set_presentation(False)
+        session.shutdown()

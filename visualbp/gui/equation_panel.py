@@ -292,7 +292,7 @@ class EquationPanel(QWidget):
         self._heading.setWordWrap(True)
         self._style_explanation()
         # presentation mode: the audience does not click, so no hint to (the lecturer's click still explains)
-        self.explain_label.setVisible(self._explained or not self.presenting())
+        self.explain_label.setVisible(self._explained or not self.presenting() or bool(narration.problems()))
         # presentation mode fits the text to the panel (cutting the narration): a scroll bar would only narrow it
         self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if self.presenting()
                                                 else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
