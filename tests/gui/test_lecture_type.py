@@ -110,9 +110,10 @@ def _problems(window: MainWindow, where: str) -> list[str]:
     panel = window.equations
     step = [lb for lb in (panel.title_label, panel.equation_label, panel.numbers_label, panel.which_label,
                           panel.narration_label) if lb.isVisible()]
-    for upper, lower in zip(step, step[1:]):
-        if upper.geometry().bottom() > lower.geometry().top():
-            found.append(f"{where}: overlaps: {upper.text()[:30]!r} / {lower.text()[:30]!r}")
+    for i, a in enumerate(step):  # one under the other, the narration below them or in a column beside them
+        for b in step[i + 1:]:
+            if a.geometry().intersects(b.geometry()):
+                found.append(f"{where}: overlaps: {a.text()[:30]!r} / {b.text()[:30]!r}")
     for label in step:
         if label.visibleRegion().boundingRect().size() != label.size():
             found.append(f"{where}: cut off: {label.text()[:50]!r}")

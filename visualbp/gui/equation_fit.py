@@ -7,16 +7,20 @@ Outside presentation mode these rules do nothing: the laptop's panel shrinks and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PyQt6.QtGui import QFont
-from PyQt6.QtWidgets import QLabel
+from PyQt6.QtWidgets import QBoxLayout, QLabel
 
 from visualbp.gui import theme
 
 #: Math-looking serif fonts, best first; Qt falls back along the list.
 MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral", "STIX",
                  "Latin Modern Math", "DejaVu Serif", "serif"]
+#: Presentation mode: the narration goes beside the math from this width of the step's text (1280×720 and wider).
+COLUMNS_WIDTH = 860
+#: The share of that width the narration's column takes.
+NARRATION_SHARE = 0.4
 #: How much smaller a ~{…} note is than the line it stands in (Qt's "small").
 NOTE_SHARE = 0.83
 #: The ellipsis that ends a cut paragraph.
@@ -85,3 +89,27 @@ def cut_to_height(label: QLabel, words: str, render: Callable[[str], str], width
             hi = mid
     label.setText(render(start(lo)))
     return True
+
+
+def stacked_height(labels: Sequence[QLabel], width: int, spacing: int = 4, extra: int = 6) -> int:
+    """The height ``labels`` take one under the other at ``width`` (word-wrapped ones as wrapped there), with
+    ``spacing`` after each and ``extra`` more (the layout's own spacers)."""
+    need = spacing * len(labels) + extra
+    for label in labels:
+        h = label.heightForWidth(width) if label.wordWrap() else -1
+        need += h if h >= 0 else label.sizeHint().height()
+    return need
+
+
+def place_beside(label: QLabel, below: QBoxLayout, aside: QBoxLayout, beside: bool, width: int) -> None:
+    """``label`` last in ``below`` (before its closing stretch), or (``beside``) first in ``aside``, a column
+    ``width`` wide with the margins of ``below``'s right edge."""
+    if (aside.indexOf(label) >= 0) != beside:
+        (below if beside else aside).removeWidget(label)
+        if beside:
+            aside.insertWidget(0, label)
+        else:
+            below.insertWidget(below.count() - 1, label)
+    aside.setContentsMargins(*((0, 6, 10, 6) if beside else (0, 0, 0, 0)))
+    label.setMinimumWidth(width if beside else 0)
+    label.setMaximumWidth(width if beside else 16777215)

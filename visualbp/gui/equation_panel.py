@@ -24,6 +24,7 @@ from visualbp.core.neuron_edits import ActivationRecord
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
+from visualbp.gui import equation_fit as fit
 from visualbp.gui import equation_text as text
 from visualbp.gui.equation_fit import cut_to_height, floored, notes_sized, side_scale
 from visualbp.gui.equation_fit import math_font as _math_font
@@ -177,7 +178,13 @@ class EquationPanel(QWidget):
         # would draw word-wrapped labels over each other
         body = QWidget()
         body.setObjectName("equationBody")
-        body.setLayout(main)
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.addLayout(main, 1)
+        self._aside = QVBoxLayout()  # presentation mode, a wide panel: the narration in a column beside the math
+        self._aside.setContentsMargins(0, 0, 0, 0)
+        self._aside.addStretch(1)
+        columns.addLayout(self._aside)
         self._scroll = scroll = QScrollArea()
         scroll.setObjectName("equationScroll")
         scroll.setWidgetResizable(True)
@@ -349,13 +356,15 @@ class EquationPanel(QWidget):
         width = self.width() - side - margins.left() - margins.right()
         if avail < 60 or width < 100:
             return
+        # presentation mode on a wide panel: the narration in a column beside the math where the math fits beside it
+        narration_width = round(width * fit.NARRATION_SHARE)
+        beside = presenting and width >= fit.COLUMNS_WIDTH and self._math_need(width - narration_width - 10) <= avail
+        narration_width = narration_width if beside else width
+        math_width = width - narration_width - 10 if beside else width  # the column's own right margin
+        fit.place_beside(self.narration_label, self._main, self._aside, beside, narration_width)
         # presentation mode: the math shrinks only where it alone does not fit; the narration takes the rest
-        labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label)
         for _ in range(8):
-            math = 4 * len(labels) + 6  # the spacing between them and the narration
-            for label in labels:
-                h = label.heightForWidth(width) if label.wordWrap() else -1
-                math += h if h >= 0 else label.sizeHint().height()
+            math = self._math_need(math_width)
             need = math + (0 if presenting else narration_label.heightForWidth(width))
             floor = 0.6 if presenting else 0.8  # the laptop's type is small already
             if need <= avail or self._shrink <= floor:
@@ -364,11 +373,15 @@ class EquationPanel(QWidget):
             self._restyle()
         if presenting:  # the paragraph gives way, not the math: cut at a line's end, or gone if no line fits
             render = notation.notation_html if self.lesson_shown() else str
-            self._cut = cut_to_height(narration_label, self._narration, render, width, avail - math)
+            room = avail if beside else avail - math
+            self._cut = cut_to_height(narration_label, self._narration, render, narration_width, room)
             narration_label.setToolTip(to_plain(self._narration) if self._cut else "")
-            shown = narration_label.heightForWidth(width) <= avail - math
+            shown = narration_label.heightForWidth(narration_width) <= room
             narration_label.setVisible(shown)  # exactly its lines (its size hint's would make the panel scroll):
-            narration_label.setMinimumHeight(narration_label.heightForWidth(width) if shown else 0)
+            narration_label.setMinimumHeight(narration_label.heightForWidth(narration_width) if shown else 0)
+
+    def _math_need(self, width: int) -> int:  # the title, the equation, the numbers, which neuron, their spacing
+        return fit.stacked_height((self.title_label, self.equation_label, self.numbers_label, self.which_label), width)
 
     def _restyle(self) -> None:  # the step's type again at the present shrink
         self._style_main()
