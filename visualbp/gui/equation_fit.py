@@ -19,8 +19,8 @@ MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral"
                  "Latin Modern Math", "DejaVu Serif", "serif"]
 #: Presentation mode: the narration goes beside the math from this width of the step's text (1280×720 and wider).
 COLUMNS_WIDTH = 860
-#: The share of that width the narration's column takes.
-NARRATION_SHARE = 0.4
+#: The shares of that width the narration's column takes, widest first: the widest the math leaves room for.
+NARRATION_SHARES = (0.5, 0.4)
 #: How much smaller a ~{…} note is than the line it stands in (Qt's "small").
 NOTE_SHARE = 0.83
 #: The ellipsis that ends a cut paragraph.

@@ -282,9 +282,9 @@ class EquationPanel(QWidget):
     def apply_theme(self, _theme: object = None) -> None:
         """Re-style in ``theme.current()``'s colours and type sizes and show the step again (presentation
         mode: every size scales with font_pt / 10, and the narration stands out as the lecturer's script)."""
-        self._style()
         for row in self.rows.values():
             row.apply_theme()
+        self._style()  # after the rows: the side list is as wide as they are
         self.show_record(self._record)
 
     def presenting(self) -> bool:
@@ -357,9 +357,10 @@ class EquationPanel(QWidget):
         if avail < 60 or width < 100:
             return
         # presentation mode on a wide panel: the narration in a column beside the math where the math fits beside it
-        narration_width = round(width * fit.NARRATION_SHARE)
-        beside = presenting and width >= fit.COLUMNS_WIDTH and self._math_need(width - narration_width - 10) <= avail
-        narration_width = narration_width if beside else width
+        shares = fit.NARRATION_SHARES if presenting and width >= fit.COLUMNS_WIDTH else ()
+        narration_width = next((round(width * share) for share in shares  # the widest column the math leaves
+                                if self._math_need(width - round(width * share) - 10) <= avail), width)
+        beside = narration_width < width
         math_width = width - narration_width - 10 if beside else width  # the column's own right margin
         fit.place_beside(self.narration_label, self._main, self._aside, beside, narration_width)
         # presentation mode: the math shrinks only where it alone does not fit; the narration takes the rest
