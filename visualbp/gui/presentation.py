@@ -1,10 +1,12 @@
 """Presentation mode: the network and the equation, for a lecture hall.
 
 F11 (or ``visualbp --lecture``) turns it on: full screen (or the whole available screen where the platform
-cannot go full screen), the projector theme with its type sized to the screen — the smallest text of the
-equation panel at least 1/50 of the screen's height — the graph above and the equation with its numbers and the
-narration below. Setup (S) and the plots (P) are one key away; Esc or F11 leaves and puts back exactly what
-it changed.
+cannot go full screen), the projector theme with its type sized to the screen — every text, the controls' and
+the status line's too, at least 1/50 of the screen's height — the graph above and the equation with its numbers
+and the narration below (beside the math on a wide screen; cut at a line's end where it does not fit, see
+equation_fit). A lesson's Teach panel shares that bottom strip, so the graph keeps the whole width and half of
+the screen. Setup (S) and the plots (P) are one key away; Esc or F11 leaves and puts back exactly what it
+changed.
 
 A presenter's clicker drives it: PageDown / PageUp step forward / back, Home resets, B or . blanks the
 screen to black and W to white (any key brings it back), and a number then Enter goes to that step (the
@@ -267,7 +269,8 @@ class Presentation(QObject):
         theme.apply(target)
 
     def _size_docks(self) -> None:
-        """The equation panel a third of the height; the plots or the setup, when shown, a side strip."""
+        """The equation panel a third of the height, beside it a Teach panel a lesson opened; the plots or the
+        setup, when shown, a side strip."""
         w = self.window
         if self._saved is None or not w.isVisible():
             return
