@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 
 from visualbp.core.paths import PathSum, engine_path_sum
 from visualbp.gui import theme as T
+from visualbp.gui.equation_fit import notes_sized
 from visualbp.gui.notation import number, prime_name, shown, sym, to_html, to_plain
 
 
@@ -234,7 +235,8 @@ class BigPicturePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setUpdatesEnabled(True)
-        self.summary.setText(to_html(self.summary_markup(ps), muted=t.muted))
+        summary = to_html(self.summary_markup(ps), muted=t.muted)  # its ~{…} note: presentation's floor at least
+        self.summary.setText(notes_sized(summary, self.summary.font().pointSizeF()))
         self.pathsShown.emit(ps)
 
     def summary_markup(self, ps: PathSum) -> str:

@@ -12,7 +12,7 @@ import html
 import numpy as np
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
-from PyQt6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QTextEdit, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QSplitter, QTextEdit, QVBoxLayout, QWidget
 
 from visualbp.core.code_trace import EXAMPLE_CODE, MATRIX_CODE, Trace, Variable, trace
 from visualbp.gui import theme as T
@@ -58,7 +58,11 @@ class CodePanel(QWidget):
         self.variables_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.listing)
-        split.addWidget(self.variables_label)
+        values = QScrollArea()  # a short pane scrolls the values rather than cutting their lines
+        values.setWidget(self.variables_label)
+        values.setWidgetResizable(True)
+        values.setFrameShape(QFrame.Shape.NoFrame)
+        split.addWidget(values)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)

@@ -16,8 +16,7 @@ import html
 import re
 
 import numpy as np
-from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QFont, QMouseEvent
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.core.edits import EditRecord
@@ -25,105 +24,17 @@ from visualbp.core.neuron_edits import ActivationRecord
 from visualbp.core.readout import readout
 from visualbp.core.steps import Kind, StepRecord
 from visualbp.gui import edit_text, narration, notation, theme
+from visualbp.gui import equation_fit as fit
 from visualbp.gui import equation_text as text
+from visualbp.gui.equation_fit import cut_to_height, floored, notes_sized, side_scale
+from visualbp.gui.equation_fit import math_font as _math_font
+from visualbp.gui.equation_rows import EquationRow, set_sheet, to_html  # to_html: re-exported
 from visualbp.gui.narration import load_texts, narration_for
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import neurons_drawn
 
 _NUMBERS = re.compile(r"[\d.,−()]+")  # a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10
-#: Math-looking serif fonts, best first; Qt falls back along the list.
-MATH_FAMILIES = ["Cambria Math", "STIX Two Math", "STIX Two Text", "STIXGeneral", "STIX",
-                 "Latin Modern Math", "DejaVu Serif", "serif"]
-
-
-def to_html(markup: str) -> str:
-    """Markup as the panel shows it: italic variables, the result in the theme's colour of its sign."""
-    th = theme.current()
-    return notation.to_html(markup, positive=th.positive, negative=th.negative, muted=th.muted)
-
-
-def side_scale() -> float:
-    """The side list's type scale: half of the theme's growth (presentation mode keeps room for the step)."""
-    return 1.0 + (theme.scale() - 1.0) / 2
-
-
-def _math_font(point_size: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setFamilies(MATH_FAMILIES)
-    font.setPointSizeF(point_size)
-    font.setBold(bold)
-    font.setStyleHint(QFont.StyleHint.Serif)
-    return font
-
-
-def _set_sheet(widget: QWidget, sheet: str) -> None:
-    """``widget.setStyleSheet(sheet)`` unless it has it already (each call re-polishes the widget: a live tick
-    repeats the same colours)."""
-    if widget.styleSheet() != sheet:
-        widget.setStyleSheet(sheet)
-
-
-class _EquationRow(QFrame):
-    """One entry of the side list: a name and its general equation; click for a one-line explanation."""
-
-    clicked = pyqtSignal(str)
-
-    def __init__(self, key: str, title: str, markup: str, explanation: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        self.setObjectName("equationRow")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(explanation)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 2, 6, 2)
-        lay.setSpacing(6)
-        self._markup = markup
-        self.name = QLabel(title)
-        self.formula = QLabel()
-        self.formula.setTextFormat(Qt.TextFormat.RichText)
-        self.formula.setToolTip(explanation)
-        lay.addWidget(self.name)
-        lay.addWidget(self.formula, 1)
-        self.active = False
-        self._strong = True
-        self._look: tuple | None = None  # (active, strong, theme) the row is styled for
-        self.apply_theme()
-
-    def apply_theme(self) -> None:
-        """Type sized and coloured by ``theme.current()`` (larger in presentation mode)."""
-        k = side_scale()
-        self.name.setMinimumWidth(round(86 * k))
-        self.formula.setFont(_math_font(round(10.5 * k, 2)))
-        self.formula.setText(to_html(self._markup))
-        self._look = None
-        self.set_active(self.active, self._strong)
-
-    def set_active(self, active: bool, strong: bool = True) -> None:
-        th = theme.current()
-        self.active = active
-        self._strong = strong
-        if self._look == (active, strong, th):  # as drawn: every live tick asks again, and style sheets cost
-            return
-        self._look = (active, strong, th)
-        if active:
-            bg = th.highlight if strong else th.panel
-            accent = "rgb({},{},{})".format(*th.positive)
-            self.setStyleSheet(f"#equationRow {{ background: {bg}; border-left: 4px solid {accent}; }}")
-        else:
-            self.setStyleSheet("#equationRow { background: transparent; border-left: 4px solid transparent; }")
-        font = self.name.font()
-        font.setBold(active)
-        self.name.setFont(font)
-        color = th.text if active else th.muted
-        self.name.setStyleSheet(f"color: {color};")
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit(self.key)
-            event.accept()
-            return
-        super().mousePressEvent(event)
 
 
 class EquationPanel(QWidget):
@@ -142,6 +53,7 @@ class EquationPanel(QWidget):
         self._equation_markup = ""
         self._shrink = 1.0  # presentation mode: the step's text shrunk to fit the panel
         self._fitted: tuple | None = None  # what the type was last fitted to (see _fit_type)
+        self._cut = False  # presentation mode: the narration cut to the panel's last line (whole in its tooltip)
         texts = load_texts()
 
         # side list -----------------------------------------------------------
@@ -152,9 +64,9 @@ class EquationPanel(QWidget):
         side_lay.setSpacing(1)
         self._heading = heading = QLabel("The equations of backpropagation")
         side_lay.addWidget(heading)
-        self.rows: dict[str, _EquationRow] = {}
+        self.rows: dict[str, EquationRow] = {}
         for key, title, markup in text.SIDE_EQUATIONS:
-            row = _EquationRow(key, title, markup, texts["explain"][key])
+            row = EquationRow(key, title, markup, texts["explain"][key])
             row.clicked.connect(self._explain)
             self.rows[key] = row
             side_lay.addWidget(row)
@@ -210,7 +122,13 @@ class EquationPanel(QWidget):
         # would draw word-wrapped labels over each other
         body = QWidget()
         body.setObjectName("equationBody")
-        body.setLayout(main)
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.addLayout(main, 1)
+        self._aside = QVBoxLayout()  # presentation mode, a wide panel: the narration in a column beside the math
+        self._aside.setContentsMargins(0, 0, 0, 0)
+        self._aside.addStretch(1)
+        columns.addLayout(self._aside)
         self._scroll = scroll = QScrollArea()
         scroll.setObjectName("equationScroll")
         scroll.setWidgetResizable(True)
@@ -279,6 +197,8 @@ class EquationPanel(QWidget):
         """A lesson's paragraph is written in the notation's markup (``w^l``, ``δ^(x,l)``): shown with its
         scripts raised; a step's narration is plain text."""
         self._narration = words
+        self._cut = False
+        self.narration_label.setToolTip("")
         if self.lesson_shown():
             self.narration_label.setTextFormat(Qt.TextFormat.RichText)
             self.narration_label.setText(notation.notation_html(words))
@@ -294,20 +214,21 @@ class EquationPanel(QWidget):
         self.explain_label.setText(load_texts()["explain"][key])
         self._explained = True
         self._style_explanation()
+        self.explain_label.show()
 
     def _style_explanation(self) -> None:
         th = theme.current()
         color = th.text if self._explained else th.muted
-        size = round(8.5 * side_scale(), 2)
+        size = floored(round(8.5 * side_scale(), 2))
         self.explain_label.setStyleSheet(f"color: {color}; font-size: {size:g}pt; padding: 2px 4px;")
 
     # ----------------------------------------------------------------- the look
     def apply_theme(self, _theme: object = None) -> None:
         """Re-style in ``theme.current()``'s colours and type sizes and show the step again (presentation
         mode: every size scales with font_pt / 10, and the narration stands out as the lecturer's script)."""
-        self._style()
         for row in self.rows.values():
             row.apply_theme()
+        self._style()  # after the rows: the side list is as wide as they are
         self.show_record(self._record)
 
     def presenting(self) -> bool:
@@ -318,9 +239,16 @@ class EquationPanel(QWidget):
         th = theme.current()
         self._side.setStyleSheet(f"#equationSide {{ background: {th.panel}; border-right: 1px solid {th.grid}; }}")
         k = side_scale()
-        self._heading.setStyleSheet(f"color: {th.muted}; font-size: {round(8.5 * k, 2):g}pt;")
+        self._heading.setStyleSheet(f"color: {th.muted}; font-size: {floored(round(8.5 * k, 2)):g}pt;")
+        self._heading.setWordWrap(True)
         self._style_explanation()
-        self._side.setFixedWidth(round(300 * k))
+        # presentation mode: the audience does not click, so no hint to (the lecturer's click still explains)
+        self.explain_label.setVisible(self._explained or not self.presenting() or bool(narration.problems()))
+        # presentation mode fits the text to the panel (cutting the narration): a scroll bar would only narrow it
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if self.presenting()
+                                                else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        rows = max(row.sizeHint().width() for row in self.rows.values()) + 10  # the side list's margins
+        self._side.setFixedWidth(max(round(300 * k), rows if self.presenting() else 0))
         for label in (self.title_label, self.which_label):
             label.setWordWrap(True)  # one line where it fits; unwrapped, a narrow panel clipped every line at its right
         self._shrink = 1.0
@@ -330,7 +258,7 @@ class EquationPanel(QWidget):
 
     def _main_pt(self, size: float) -> float:
         """A light-theme point size of the step's text, in the theme's type and shrunk to fit (presentation)."""
-        return round(theme.pt(size) * self._shrink, 2)
+        return floored(round(theme.pt(size) * self._shrink, 2))  # presentation: never below the hall's floor
 
     def _style_main(self) -> None:
         """The type of the title, the equation, the numbers, which neuron, and the narration."""
@@ -354,8 +282,9 @@ class EquationPanel(QWidget):
 
     def _fit_type(self) -> None:
         """Shrink the step's text (down to 60 % in presentation mode, 80 % otherwise) until it fits the panel;
-        past that the texts scroll. A long step (a whole minibatch in matrix form) is never clipped or drawn
-        over itself."""
+        past that the texts scroll — in presentation mode, where no text goes below the hall's floor, the
+        narration is cut at the last line that fits instead (equation_fit). A long step (a whole minibatch in
+        matrix form) is never clipped or drawn over itself."""
         if not self.isVisible():
             return
         labels = (self.title_label, self.equation_label, self.numbers_label, self.which_label, self.narration_label)
@@ -366,26 +295,53 @@ class EquationPanel(QWidget):
         if fitted == self._fitted:
             return
         self._fitted = fitted
+        if self._cut:
+            self._set_narration(self._narration)
+        narration_label, presenting = self.narration_label, self.presenting()
+        narration_label.setMinimumHeight(0)  # its heightForWidth answers at least its minimum
+        narration_label.setVisible(True)
         if self._shrink != 1.0:
             self._shrink = 1.0
-            self._style_main()
-            self._set_equation_text()
+            self._restyle()
         margins = self._main.contentsMargins()
         avail = self.height() - margins.top() - margins.bottom()
-        width = self.width() - self._side.width() - margins.left() - margins.right()
+        side = self._side.width() if self._side.isVisibleTo(self) else 0
+        width = self.width() - side - margins.left() - margins.right()
         if avail < 60 or width < 100:
             return
+        # presentation mode on a wide panel: the narration in a column beside the math where the math fits beside it
+        shares = fit.NARRATION_SHARES if presenting and width >= fit.COLUMNS_WIDTH else ()
+        narration_width = next((round(width * share) for share in shares  # the widest column the math leaves
+                                if self._math_need(width - round(width * share) - 10) <= avail), width)
+        beside = narration_width < width
+        math_width = width - narration_width - 10 if beside else width  # the column's own right margin
+        fit.place_beside(self.narration_label, self._main, self._aside, beside, narration_width)
+        # presentation mode: the math shrinks only where it alone does not fit; the narration takes the rest
         for _ in range(8):
-            need = 4 * (len(labels) - 1) + 6  # the spacing between them
-            for label in labels:
-                h = label.heightForWidth(width) if label.wordWrap() else -1
-                need += h if h >= 0 else label.sizeHint().height()
-            floor = 0.6 if self.presenting() else 0.8  # the laptop's type is small already
+            math = self._math_need(math_width)
+            need = math + (0 if presenting else narration_label.heightForWidth(width))
+            floor = 0.6 if presenting else 0.8  # the laptop's type is small already
             if need <= avail or self._shrink <= floor:
-                return
+                break
             self._shrink = max(floor, round(self._shrink * max(0.8, min(0.97, (avail / need) ** 0.6)), 3))
-            self._style_main()
-            self._set_equation_text()
+            self._restyle()
+        if presenting:  # the paragraph gives way, not the math: cut at a line's end, or gone if no line fits
+            render = notation.notation_html if self.lesson_shown() else str
+            room = avail if beside else avail - math
+            self._cut = cut_to_height(narration_label, self._narration, render, narration_width, room)
+            narration_label.setToolTip(to_plain(self._narration) if self._cut else "")
+            shown = narration_label.heightForWidth(narration_width) <= room
+            narration_label.setVisible(shown)  # exactly its lines (its size hint's would make the panel scroll):
+            narration_label.setMinimumHeight(narration_label.heightForWidth(narration_width) if shown else 0)
+
+    def _math_need(self, width: int) -> int:  # the title, the equation, the numbers, which neuron, their spacing
+        return fit.stacked_height((self.title_label, self.equation_label, self.numbers_label, self.which_label), width)
+
+    def _restyle(self) -> None:  # the step's type again at the present shrink
+        self._style_main()
+        self._set_equation_text()
+        if self._numbers_markup:
+            self._set_numbers_text()
 
     def _set_equation_text(self) -> None:
         body = to_html(self._equation_markup)
@@ -393,9 +349,15 @@ class EquationPanel(QWidget):
             body = f"<span style='font-size:{self._main_pt(12.5):g}pt'>{body}</span>"
         self.equation_label.setText(body)
 
+    def _set_numbers_text(self) -> None:
+        """The numbers line, its ~{…} notes in proportion to it (presentation mode: never below the floor)."""
+        self.numbers_label.setText(notes_sized(to_html(self._numbers_markup), self._main_pt(12.5)))
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         if event.size() != event.oldSize():
+            # presentation mode beside a Teach panel: the step's text takes the side list's width
+            self._side.setVisible(not self.presenting() or self.width() >= 2.4 * self._side.width())
             self._fit_type()
 
     def show_record(self, record: StepRecord | None) -> None:
@@ -416,7 +378,7 @@ class EquationPanel(QWidget):
             self._equation_plain = to_plain(eq)
             self._equation_markup = eq
             self.title_label.setText("feedforward — not started")
-            _set_sheet(self.equation_label, f"color: {th.muted};")
+            set_sheet(self.equation_label, f"color: {th.muted};")
             self.equation_label.setText(to_html(eq))
             self._numbers_markup = ""
             hint = load_texts()["start_hint"]
@@ -433,10 +395,10 @@ class EquationPanel(QWidget):
             eq = text.equation(r)
             self._equation_plain = to_plain(eq)
             self._equation_markup = eq
-            _set_sheet(self.equation_label, f"color: {th.text};")
+            set_sheet(self.equation_label, f"color: {th.text};")
             self._set_equation_text()
             self._numbers_markup = text.numbers(r)
-            self.numbers_label.setText(to_html(self._numbers_markup))
+            self._set_numbers_text()
             self.which_label.setText(text.which(r, self._drawn_note))
         self._set_narration(self._narration_now(record))
 
@@ -446,10 +408,10 @@ class EquationPanel(QWidget):
         self.title_label.setText(edit_text.title(record))
         self._equation_markup = edit_text.equation(record)
         self._equation_plain = to_plain(self._equation_markup)
-        _set_sheet(self.equation_label, f"color: {theme.current().text};")
+        set_sheet(self.equation_label, f"color: {theme.current().text};")
         self._set_equation_text()
         self._numbers_markup = edit_text.numbers(record)
-        self.numbers_label.setText(to_html(self._numbers_markup))
+        self._set_numbers_text()
         self.which_label.setText(edit_text.which(record))
 
     def _narration_now(self, record: StepRecord | None) -> str:

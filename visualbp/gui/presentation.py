@@ -1,10 +1,12 @@
 """Presentation mode: the network and the equation, for a lecture hall.
 
 F11 (or ``visualbp --lecture``) turns it on: full screen (or the whole available screen where the platform
-cannot go full screen), the projector theme with its type sized to the screen — the smallest text of the
-equation panel at least 1/50 of the screen's height — the graph above and the equation with its numbers and the
-narration below. Setup (S) and the plots (P) are one key away; Esc or F11 leaves and puts back exactly what
-it changed.
+cannot go full screen), the projector theme with its type sized to the screen — every text, the controls' and
+the status line's too, at least 1/50 of the screen's height — the graph above and the equation with its numbers
+and the narration below (beside the math on a wide screen; cut at a line's end where it does not fit, see
+equation_fit). A lesson's Teach panel shares that bottom strip, so the graph keeps the whole width and half of
+the screen. Setup (S) and the plots (P) are one key away; Esc or F11 leaves and puts back exactly what it
+changed.
 
 A presenter's clicker drives it: PageDown / PageUp step forward / back, Home resets, B or . blanks the
 screen to black and W to white (any key brings it back), and a number then Enter goes to that step (the
@@ -15,6 +17,7 @@ time — opens on the laptop's screen.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass
 
@@ -31,6 +34,8 @@ from visualbp.gui.session import Granularity, Session
 EQUATION_SHARE = 0.35
 #: Share of the width the plots (P) or the setup (S) take when shown in presentation mode.
 SIDE_SHARE = 0.28
+#: Share of the width a Teach panel takes beside the equation panel in presentation mode (the code asks its own).
+TEACH_SHARE = 0.42
 #: Share of the theme's type growth the application's font (controls, status line) takes in presentation mode.
 APP_FONT_GROWTH = 0.6
 #: How long a typed step number waits for its Enter.
@@ -184,6 +189,8 @@ class Presentation(QObject):
             self._sizes_pending = True
             w.session.statusChanged.connect(self._sync_status_bar)
             w.animate_action.setChecked(True)  # steps animate on the projector (A turns it off)
+            for dock in _teach_docks(w):
+                dock.visibilityChanged.connect(self._on_teach_shown)
             self._open_presenter_view()
             self._fill_screen()
         self._size_docks()
@@ -201,6 +208,8 @@ class Presentation(QObject):
             act.setEnabled(False)
         w.controls.set_digit_keys(True)
         w.session.statusChanged.disconnect(self._sync_status_bar)
+        for dock in _teach_docks(w):
+            dock.visibilityChanged.disconnect(self._on_teach_shown)
         w.statusBar().setVisible(saved.status_bar)
         w.animate_action.setChecked(saved.animated)
         self._saved = None
@@ -256,31 +265,41 @@ class Presentation(QObject):
         current = theme.current()
         if not force and current.name == target.name and abs(current.font_pt - target.font_pt) < 0.3:
             return
-        font = QFont(self._saved.font)
-        factor = app_font_factor(target)
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(round(font.pointSizeF() * factor, 1))
-        else:
-            font.setPixelSize(round(font.pixelSize() * factor))
-        _set_app_font(font)
+        _set_app_font(app_font(self._saved.font, target, w.height(), screen.logicalDotsPerInchY()))
         theme.apply(target)
 
     def _size_docks(self) -> None:
-        """The equation panel a third of the height; the plots or the setup, when shown, a side strip."""
+        """The equation panel a third of the height, beside it a Teach panel a lesson opened; the plots or the
+        setup, when shown, a side strip."""
         w = self.window
         if self._saved is None or not w.isVisible():
             return
         self._sync_status_bar()
-        share = EQUATION_SHARE + (0.02 if w.width() < 1.5 * w.height() else 0.0)  # 4:3 wraps the text more
+        # 4:3 wraps the text more (a point, not two: the controls' words at the hall's floor take a pixel more)
+        share = EQUATION_SHARE + (0.01 if w.width() < 1.5 * w.height() else 0.0)
         w.resizeDocks([w.equation_dock], [round(w.height() * share)], Qt.Orientation.Vertical)
         shown = [d for d in (w.setup_dock, w.plots_dock) if d.isVisible()]
         if shown:
             w.resizeDocks(shown, [round(w.width() * SIDE_SHARE)] * len(shown), Qt.Orientation.Horizontal)
         teach = getattr(w, "teach", None)
-        for name, dock in (teach.docks.items() if teach is not None else ()):
-            if dock.isVisible() and not dock.isFloating():  # a Teach panel a lesson opened, beside the graph
-                width = teach.strip_width(name, w.width()) or round(w.width() * SIDE_SHARE)
-                w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        opened = [(n, d) for n, d in (teach.docks.items() if teach is not None else ())
+                  if d.isVisible() and not d.isFloating()]
+        if opened:  # a Teach panel (a lesson's) beside the equation: the graph keeps the whole width above them
+            bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+            name, first = opened[0]
+            if w.dockWidgetArea(first) != bottom or w.tabifiedDockWidgets(first):
+                w.splitDockWidget(w.equation_dock, first, Qt.Orientation.Horizontal)
+            for _name, dock in opened[1:]:
+                if w.dockWidgetArea(dock) != bottom:
+                    w.tabifyDockWidget(first, dock)
+            asked = teach.strip_width(name, w.width()) or round(w.width() * TEACH_SHARE)
+            least = teach.panels[name].minimumSizeHint().width() + 24  # and its scroll bar: no line cut at the right
+            width = min(max(asked, least), w.width() // 2)
+            w.resizeDocks([w.equation_dock, first], [w.width() - width, width], Qt.Orientation.Horizontal)
+
+    def _on_teach_shown(self, visible: bool) -> None:
+        if visible and self._saved is not None:
+            QTimer.singleShot(0, self._size_docks)  # once Teach has shown it where it shows panels
 
     def _sync_status_bar(self, status: str | None = None) -> None:
         """On a short screen the status line shows only while it says what the equation panel does not."""
@@ -404,11 +423,30 @@ class Presentation(QObject):
             self.presenter = None
 
 
+def _teach_docks(window) -> list[QDockWidget]:
+    teach = getattr(window, "teach", None)
+    return list(teach.docks.values()) if teach is not None else []
+
+
 def app_font_factor(t: theme.Theme) -> float:
     """How much larger the application's font (buttons, status line, toolbars) is in presentation mode:
     APP_FONT_GROWTH of the theme's growth — the audience reads the graph and the equation, which grow fully;
     the lecturer's controls need less, and give their height to the graph."""
     return 1.0 + APP_FONT_GROWTH * (t.font_pt / theme.LIGHT.font_pt - 1.0)
+
+
+def app_font(font: QFont, t: theme.Theme, height_px: float, dpi: float = 96.0) -> QFont:
+    """The application's ``font`` in presentation mode (theme ``t`` on a screen ``height_px`` tall): grown by
+    ``app_font_factor``, and never below 1/50 of the height (theme.floor_px) — the controls' and the status
+    line's words are read from the back of the hall too."""
+    out = QFont(font)
+    floor = theme.floor_px(height_px)
+    if font.pointSizeF() > 0:
+        floor_pt = math.ceil(floor * 72.0 / dpi * 10 - 1e-6) / 10  # rounded up: QFontInfo rounds to whole pixels
+        out.setPointSizeF(max(round(font.pointSizeF() * app_font_factor(t), 1), floor_pt))
+    else:
+        out.setPixelSize(max(round(font.pixelSize() * app_font_factor(t)), floor))
+    return out
 
 
 def go_to_step(session: Session, n: int) -> None:

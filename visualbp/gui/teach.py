@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QWidget
+from PyQt6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
 from visualbp.gui.code_panel import CodePanel
@@ -121,7 +121,7 @@ def install(window: MainWindow) -> Teach:
         panel = factory(session)
         dock = QDockWidget(title, window)
         dock.setObjectName(f"dock-teach-{name}")
-        dock.setWidget(panel)
+        dock.setWidget(_scrolling(panel))
         dock.hide()
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         dock.hide()
@@ -138,6 +138,16 @@ def install(window: MainWindow) -> Teach:
     if view is not None and isinstance(paths, BigPicturePanel):  # the listed paths banded while the panel shows them
         paths.pathsShown.connect(view.show_paths)
     return teach
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a scroll area that gives it the height its wrapped lines need: a dock shorter than that (a
+    lesson's panel beside the equation, presentation mode) scrolls it rather than squeezing lines over each other."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 
 def _shower(teach: Teach, name: str):

@@ -5,6 +5,7 @@ Views take their colours from here so presentation mode can switch them in one p
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
@@ -111,6 +112,17 @@ def scale() -> float:
 def pt(size: float) -> float:
     """A light-theme point size in the current theme's type (8.5 → 14.45 in presentation mode)."""
     return round(size * scale(), 2)
+
+
+def smallest_pt() -> float:
+    """The smallest point size a text may take in the current theme: SMALLEST_PT light-theme points in its type
+    (in a theme ``fitted`` to a screen, at least TEXT_SHARE of the screen's height)."""
+    return pt(SMALLEST_PT)
+
+
+def floor_px(height_px: float) -> int:
+    """Presentation mode's smallest text in pixels for a screen ``height_px`` tall: TEXT_SHARE of it, rounded up."""
+    return math.ceil(height_px * TEXT_SHARE - 1e-9)
 
 
 def is_dark(theme: Theme | None = None) -> bool:

@@ -187,7 +187,7 @@ class Labels:
         self._fit_titles(scale)
         index: dict[int, int] = {}
         for item, c, base in self.neuron_labels:
-            height = QFontMetricsF(_with_pt(item.textItem.font(), base)).height()
+            height = max(QFontMetricsF(_with_pt(item.textItem.font(), base)).height(), _line_height(item, base))
             # a column of one neuron has no neighbour to overlap: its label keeps its size (regression's x and a^L)
             room = max(c.s * scale, 1e-6) if c.n > 1 else math.inf
             size = min(1.0, max(room / max(height, 1.0), 0.5))
@@ -213,6 +213,14 @@ def _with_pt(font: QFont, size: float) -> QFont:
     out = QFont(font)
     out.setPointSizeF(size)
     return out
+
+
+def _line_height(item: pg.TextItem, size: float) -> float:
+    """The label's laid-out line height in pixels at point size ``size`` (the text document's line, a little
+    taller than the font's metrics: measured on it, neighbouring labels overlapped by half a pixel)."""
+    current = item.textItem.font().pointSizeF()
+    margin = item.textItem.document().documentMargin()
+    return (item.textItem.boundingRect().height() - 2 * margin) * size / max(current, 1.0)
 
 
 def _label_width(item: pg.TextItem, size: float) -> float:

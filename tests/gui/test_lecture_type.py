@@ -1,0 +1,214 @@
+"""Presentation mode on the lecture hall's screens, every lesson: the smallest text is at least 1/50 of the screen's
+height, nothing is squeezed, cut or drawn over, and the network stays the biggest thing on screen.
+
+One window per screen size; the lessons are opened in it one after another (as Setup ▸ Apply would), half of them
+in the light theme and half in the dark one (the other way round at the next size), each measured where it opens,
+and a few of them after a step at each granularity (a different few per size, so that across the sizes every
+lesson steps at every granularity).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QFontInfo, QTextCharFormat, QTextDocument
+from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from visualbp.app import prepare_demo, start_lesson
+from visualbp.core.demos import Demo, list_demos
+from visualbp.gui import theme
+from visualbp.gui.main_window import MainWindow
+from visualbp.gui.notation import to_plain
+from visualbp.gui.session import Session
+
+#: (width, height) in logical pixels: the projectors of the lecture halls, and 1920×1080 at 200 % (960×540).
+SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080), (960, 540)]
+GRANULARITIES = ("layer", "example", "minibatch", "epoch")
+LESSONS = list_demos()
+_SCRIPT = (QTextCharFormat.VerticalAlignment.AlignSuperScript, QTextCharFormat.VerticalAlignment.AlignSubScript)
+
+
+def _rich_px(label: QLabel) -> int | None:
+    """The smallest pixel size of a rich-text label's words, sub- and superscripts aside (a ~{…} note counts)."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setHtml(label.text())
+    sizes = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.text().strip() and fragment.charFormat().verticalAlignment() not in _SCRIPT:
+                sizes.append(QFontInfo(fragment.charFormat().font()).pixelSize())
+            it += 1
+        block = block.next()
+    return min(sizes, default=None)
+
+
+def _text(widget: QWidget) -> str:
+    """The words a widget shows ('' for none)."""
+    if isinstance(widget, QLabel):
+        return widget.text()
+    if isinstance(widget, QAbstractButton):
+        return widget.text()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QTabBar):
+        return " ".join(widget.tabText(i) for i in range(widget.count()))
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return widget.toPlainText()
+    if isinstance(widget, QAbstractItemView):
+        model = widget.model()
+        return "items" if model is not None and model.rowCount() else ""
+    if isinstance(widget, QDockWidget) and widget.titleBarWidget() is None and not widget.isFloating():
+        return widget.windowTitle()
+    return ""
+
+
+def _texts(window: MainWindow) -> list[tuple[int, str, QWidget]]:
+    """(pixel size, words, widget) of every text the window shows."""
+    out = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.visibleRegion().isEmpty():
+            continue
+        words = _text(widget).strip()
+        if not words:
+            continue
+        px = QFontInfo(widget.font()).pixelSize()
+        if isinstance(widget, QLabel) and widget.textFormat() != Qt.TextFormat.PlainText and "<" in words:
+            rich = _rich_px(widget)
+            px = min(px, rich) if rich is not None else px
+        out.append((px, words[:60], widget))
+    return out
+
+
+def _problems(window: MainWindow, where: str) -> list[str]:
+    """What breaks the lecture hall's rules on the window as it is now."""
+    floor = theme.floor_px(window.height())
+    found = [f"{where}: {px} px < {floor} px: {words!r}" for px, words, _w in _texts(window) if px < floor]
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap() and label.text() and \
+                label.height() < label.heightForWidth(label.width()) - 1:
+            found.append(f"{where}: squeezed: {label.text()[:50]!r}")
+    panel = window.equations
+    step = [lb for lb in (panel.title_label, panel.equation_label, panel.numbers_label, panel.which_label,
+                          panel.narration_label) if lb.isVisible()]
+    for i, a in enumerate(step):  # one under the other, the narration below them or in a column beside them
+        for b in step[i + 1:]:
+            if a.geometry().intersects(b.geometry()):
+                found.append(f"{where}: overlaps: {a.text()[:30]!r} / {b.text()[:30]!r}")
+    for label in step:
+        if label.visibleRegion().boundingRect().size() != label.size():
+            found.append(f"{where}: cut off: {label.text()[:50]!r}")
+    narration = panel.narration_label
+    whole = to_plain(panel.narration_text())
+    if narration.isVisible() and narration.text().endswith("…") and narration.toolTip() != whole:
+        found.append(f"{where}: a cut narration without its whole paragraph in the tooltip")
+    graph = window.network_view
+    area = graph.width() * graph.height()
+    if area < 0.5 * window.width() * window.height():
+        found.append(f"{where}: the graph has {area / (window.width() * window.height()):.0%} of the window")
+    for dock in window.findChildren(QDockWidget):
+        if dock.isVisible() and dock.width() * dock.height() >= area:
+            found.append(f"{where}: {dock.windowTitle()} is bigger than the graph")
+    return found
+
+
+def _settle() -> None:
+    for _ in range(6):
+        QApplication.processEvents()
+
+
+def _open_lesson(window: MainWindow, demo: Demo) -> None:
+    """The lesson as ``visualbp --demo NAME`` opens it, in the window already open."""
+    session = window.session
+    for dock in window.teach.docks.values():
+        dock.hide()
+    session.apply_config(demo.config())
+    prepare_demo(session, demo)
+    session.set_granularity(demo.granularity)
+    start_lesson(window, session, demo, argparse.Namespace(steps=0))
+    _settle()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
+    index = SIZES.index(size)
+    session = Session(LESSONS[0].config())
+    window = MainWindow(session, remember_layout=False, recovery=False)
+    qtbot.addWidget(window)
+    try:
+        window.set_presentation(True)
+        window.show()
+        qtbot.waitExposed(window)
+        window.setWindowState(Qt.WindowState.WindowNoState)
+        window.resize(*size)
+        qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2000)
+        problems: list[str] = []
+        for i, demo in enumerate(LESSONS):
+            dark = (i >= len(LESSONS) // 2) != (index % 2 == 1)  # half of them dark, the other half at the next size
+            if window.is_dark() != dark:
+                window.set_presentation(True, dark=dark)
+            _open_lesson(window, demo)
+            problems += _problems(window, f"{demo.name} ({'dark' if dark else 'light'}), where it opens")
+            if i % len(SIZES) == index:
+                for granularity in GRANULARITIES:
+                    session.set_granularity(granularity)
+                    session.step()
+                    _settle()
+                    problems += _problems(window, f"{demo.name} after a step by {granularity}")
+        assert problems == []
+        assert theme.current().name in ("projector", "dark")
+    finally:
+        window.set_presentation(False)
+        session.shutdown()
+
+
+def test_the_lecturers_paragraph_gives_way_not_the_math(qtbot):
+    """1024×768, the MNIST lesson where it opens: its paragraph does not fit under the math. The math keeps its full
+    size; the paragraph is cut after a whole word, at a line's end, with an ellipsis, and is whole in its tooltip
+    and in what the presenter view reads (narration_text)."""
+    demo = next(d for d in LESSONS if d.name == "mnist")
+    session = Session(demo.config())
+    window = MainWindow(session, remember_layout=False, recovery=False)
+    qtbot.addWidget(window)
+    try:
+        window.set_presentation(True)
+        window.show()
+        qtbot.waitExposed(window)
+        window.setWindowState(Qt.WindowState.WindowNoState)
+        window.resize(1024, 768)
+        qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 768), timeout=2000)
+        _open_lesson(window, demo)
+        panel = window.equations
+        narration = panel.narration_label
+        whole = to_plain(panel.narration_text())
+        shown = to_plain(narration.text())
+        assert panel.text_scale() == 1.0  # the math at full size
+        assert narration.isVisible() and shown.endswith(" …") and len(shown) < len(whole)
+        assert whole.startswith(shown[:-2]) and whole[len(shown) - 2] in " ,;:—–-"  # cut between two words
+        assert narration.toolTip() == whole
+        assert narration.height() == narration.heightForWidth(narration.width())  # whole lines only
+        assert narration.geometry().bottom() < panel.height()
+        window.set_presentation(False)
+        assert to_plain(narration.text()) == whole and not narration.toolTip()  # the laptop's panel scrolls
+    finally:
+        window.set_presentation(False)
+        session.shutdown()
