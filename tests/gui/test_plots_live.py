@@ -84,3 +84,16 @@ def test_a_new_point_repaints_the_curve_not_the_axes_until_their_range_moves(qtb
     plot.setXRange(0, 20, padding=0)  # the range moves: the x axis shows new ticks
     draw()
     assert "bottom" in painted
+
+
+def test_the_saturation_card_draws_an_empty_history_after_stepping_back_to_before_it(qtbot):
+    """← to before the first measurement leaves the saturation card with no points: its curves empty, no error
+    (it handed the plot a (0, 2) array for each curve's (0,) values)."""
+    session, panel = make(qtbot, SessionConfig(dataset="digits", sizes=(64, 16, 10), seed=0))
+    panel.resize(450, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    card = panel.saturation_card
+    card.forget_from(-1.0)  # what ← to before every measurement does
+    for curve in card.curves:
+        assert curve.item.xData is None or len(curve.item.xData) == 0

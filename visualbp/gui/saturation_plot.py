@@ -152,5 +152,5 @@ class SaturationCard(_Card):
         for i, curve in enumerate(self.curves):
             if (curve.item.opts["symbol"] is not None) != few:  # a dot per measurement while there are few
                 curve.item.setSymbol("o" if few else None)
-            self.plot.set_curve(curve, x, y[:, i] if len(y) else y)
+            self.plot.set_curve(curve, x, y[:, i] if len(y) else np.empty(0))  # none (yet, or after ←)
         self.redrawn.emit()
