@@ -3,10 +3,12 @@ per screen set: tests/gui/screens/driver.py): it fits, and graph, controls, equa
 presentation mode gives the graph half of the screen and type readable from the back of the hall.
 
 One driver measures every screen set, each in a process forked from it after the imports (a process apiece
-cost 13 Python start-ups); each test reads its set's measures, exit status and Qt warnings."""
+cost 13 Python start-ups), once per run: under pytest-xdist the workers share its outcome (whichever asks first
+runs it, the other waits for it). Each test reads its own set's measures, exit status and Qt warnings."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -32,14 +34,26 @@ SETS = {f"{w}x{h}@{s}": {"screens": [[w, h, s]]} for w, h, s in SCREENS}
 SETS["laptop+projector"] = {"screens": [[1366, 768, 1], [1280, 720, 1]], "steps": 5}
 
 
-@pytest.fixture(scope="module")
-def measured() -> dict[str, dict]:
-    """The driver's outcome for every screen set, by name."""
+def run_every_set() -> list[dict]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     done = subprocess.run([sys.executable, "-m", "tests.gui.screens.driver", json.dumps(list(SETS.values()))],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
     assert done.returncode == 0, done.stderr[-2000:]
-    return dict(zip(SETS, json.loads(done.stdout.strip().splitlines()[-1])))
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict[str, dict]:
+    """The driver's outcome for every screen set, by name; one run shared by the xdist workers (their base
+    folders' parent is the run's own)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    outcome = shared / "screen-sets.json"
+    with open(shared / "screen-sets.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # let go when the file closes, also if the driver failed
+        if not outcome.exists():
+            outcome.write_text(json.dumps(run_every_set()))
+        return dict(zip(SETS, json.loads(outcome.read_text())))
 
 
 def run_driver(measured: dict[str, dict], name: str) -> dict:
