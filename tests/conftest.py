@@ -50,3 +50,15 @@ def _widgets_live_until_qtbot_closes_them(monkeypatch):
     monkeypatch.setattr(QtBot, "addWidget", keep_and_add)
     yield  # pytest-qt closes the widgets before fixtures are torn down; then they may go
     kept.clear()
+
+
+#: The modules with the longest single tests (subprocesses that train or start the app, fuzzing through the
+#: window, the boundary of a 20,000-neuron layer), run first: pytest-xdist hands out the rest as workers free up,
+#: so the two workers finish together instead of one waiting for the other's last long test.
+LONGEST_FIRST = ("tests/gui/test_screens.py", "tests/gui/test_recovery.py", "tests/gui/test_display_check.py",
+                 "tests/gui/test_session_headers.py", "tests/gui/test_soak_short.py", "tests/gui/test_wide_layers.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: the rest keep their order
