@@ -16,10 +16,10 @@ for _name, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("
                     ("XDG_STATE_HOME", "state"), ("VISUALBP_DATA_DIR", "visualbp-data")):
     os.environ[_name] = os.path.join(_PRIVATE_HOME, _sub)
     os.makedirs(os.environ[_name], exist_ok=True)
-# With PYTHONDONTWRITEBYTECODE set (as on the shared build machine), each of the ~50 Python processes a run
-# starts (the app, the screen driver, live_app.py) compiled visualbp's ~130 modules again: about 0.2 s of CPU
-# apiece. They share their compiled code in the scratch folder instead; nothing is written beside the sources
-# and nothing outlives the run.
+# With PYTHONDONTWRITEBYTECODE set (as on the shared build machine), each of the dozens of Python processes a
+# run starts (the app, the screen driver, live_app.py) compiled visualbp's ~130 modules again: 0.1-0.2 s of CPU
+# apiece. They share their compiled code in the scratch folder instead (the xdist workers too, which inherit
+# it from the main process); nothing is written beside the sources and nothing outlives the run.
 if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
     del os.environ["PYTHONDONTWRITEBYTECODE"]
     os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(_PRIVATE_HOME, "pycache")
