@@ -26,8 +26,6 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.datasets import DatasetError
 from visualbp.core.sessionio import SessionFileError, load_session
 from visualbp.core.steps import EpochStats
-from visualbp.gui import theme
-from visualbp.gui.main_window import MainWindow
 from visualbp.gui.session import Session
 
 HOSTILE = st.one_of(
@@ -213,18 +211,14 @@ def test_a_generated_header_is_refused_unchanged_or_opens_and_works(qtbot, tmp_p
         session.shutdown()
 
 
+MAIN_WINDOW_CONFIG = SessionConfig(sizes=(2, 3, 2), seed=4)
+
+
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("VISUALBP_DATA_DIR", str(tmp_path / "data"))
-    theme.apply()
-    session = Session(SessionConfig(sizes=(2, 3, 2), seed=4))
-    w = MainWindow(session, remember_layout=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The module's main window (tests/gui/conftest.py), back at MAIN_WINDOW_CONFIG whatever the last test opened."""
+    assert main_window.session.config == MAIN_WINDOW_CONFIG
+    return main_window
 
 
 EDGE = [
