@@ -15,23 +15,17 @@ from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from visualbp.core.atomicfile import TEMP_SUFFIX
 from visualbp.core.config import SessionConfig
-from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
 from visualbp.gui.session import Session
 
+MAIN_WINDOW_CONFIG = SessionConfig(sizes=(2, 3, 2), seed=4)
+
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("VISUALBP_DATA_DIR", str(tmp_path / "data"))
-    theme.apply()
-    session = Session(SessionConfig(sizes=(2, 3, 2), seed=4))
-    w = MainWindow(session, remember_layout=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The module's main window (tests/gui/conftest.py), back at MAIN_WINDOW_CONFIG."""
+    assert main_window.session.config == MAIN_WINDOW_CONFIG
+    return main_window
 
 
 @pytest.fixture
@@ -41,7 +35,8 @@ def said(window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning",
                         staticmethod(lambda parent, title, text, *a: out["warnings"].append(text)))
     window.session.statusChanged.connect(out["status"].append)
-    return out
+    yield out
+    window.session.statusChanged.disconnect(out["status"].append)
 
 
 @contextlib.contextmanager

@@ -28,7 +28,6 @@ from visualbp.core import checks
 from visualbp.core.config import SessionConfig
 from visualbp.core.sessionio import load_session, save_session
 from visualbp.gui import theme
-from visualbp.gui.main_window import MainWindow
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import MAX_NOISE, SetupPanel, parse_sizes
 
@@ -91,18 +90,16 @@ def panel(qtbot):
     return session, widget
 
 
+MAIN_WINDOW_CONFIG = SessionConfig(seed=4)  # moons: every field is shown
+MAIN_WINDOW_SIZE = (1400, 900)
+
+
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("VISUALBP_DATA_DIR", str(tmp_path / "data"))
-    theme.apply()
-    session = Session(SessionConfig(seed=4))
-    w = MainWindow(session, remember_layout=False)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The module's main window (tests/gui/conftest.py), back at MAIN_WINDOW_CONFIG: one window for the ~27
+    tests that use it instead of one each."""
+    assert main_window.session.config == MAIN_WINDOW_CONFIG and not main_window.setup_panel.error_text("dataset")
+    return main_window
 
 
 def same_arrays(a, b) -> bool:

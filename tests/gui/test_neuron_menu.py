@@ -29,11 +29,15 @@ def _window(qtbot, tmp_path, monkeypatch, **config):
     return w
 
 
+MAIN_WINDOW_CONFIG = SessionConfig(dataset="xor", sizes=(2, 3, 2), seed=1, mini_batch_size=1)
+MAIN_WINDOW_SIZE = (1366, 768)
+
+
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    w = _window(qtbot, tmp_path, monkeypatch)
-    yield w
-    w.session.shutdown()
+def window(main_window):
+    """The module's main window (tests/gui/conftest.py): no neuron with an activation of its own."""
+    assert main_window.session.config == MAIN_WINDOW_CONFIG and not main_window.session.net.neuron_activations
+    return main_window
 
 
 def _action(menu: QMenu, name: str):

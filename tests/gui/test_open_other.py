@@ -5,19 +5,16 @@ import json
 import numpy as np
 import pytest
 
+from visualbp.core.config import SessionConfig
 from visualbp.core.network import Network
 from visualbp.gui import open_other
-from visualbp.gui.main_window import MainWindow
-from visualbp.gui.session import Session
 
 
 @pytest.fixture
-def window(qtbot):
-    session = Session()
-    w = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(w)
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The module's main window (tests/gui/conftest.py), back at the default settings."""
+    assert main_window.session.config == SessionConfig()
+    return main_window
 
 
 def test_a_network2_model_that_fits_opens_on_the_data_open_now(window, tmp_path):

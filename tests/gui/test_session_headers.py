@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from PyQt6.QtWidgets import QFileDialog, QMessageBox
 
@@ -26,8 +26,6 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.datasets import DatasetError
 from visualbp.core.sessionio import SessionFileError, load_session
 from visualbp.core.steps import EpochStats
-from visualbp.gui import theme
-from visualbp.gui.main_window import MainWindow
 from visualbp.gui.session import Session
 
 HOSTILE = st.one_of(
@@ -82,6 +80,15 @@ FAIR = st.one_of(
 )
 MUTATIONS = st.lists(st.one_of(st.tuples(PATHS, HOSTILE), FAIR, POSITION.map(lambda p: (("position",), p))),
                      min_size=1, max_size=4)
+# Each kind of outcome the generated headers had, run every time besides them: refused by the file check, refused
+# by the engine (a position past the data; a dataset whose shape the network does not fit), opened and diverging
+# (λ so large the weights overflow: the save goes back to what can be saved), opened with a neuron of its own
+# activation.
+REFUSED_BY_THE_FILE_CHECK = [(("epoch",), None)]
+REFUSED_BY_THE_ENGINE = [(("position",), (9, 325))]
+NOT_THE_DATASETS_SHAPE = [(("config", "dataset"), "mnist")]
+DIVERGES = [(("config", "lmbda"), 1e300)]
+OWN_ACTIVATION = [(("extra", "neuron_activations", 0, 2), "softplus"), (("config", "seed"), None)]
 
 
 def fuzz(n: int) -> settings:
@@ -178,7 +185,12 @@ def base(tmp_path_factory):
 
 
 @given(mutations=MUTATIONS)
-@fuzz(200)
+@example(mutations=REFUSED_BY_THE_FILE_CHECK)
+@example(mutations=REFUSED_BY_THE_ENGINE)
+@example(mutations=NOT_THE_DATASETS_SHAPE)
+@example(mutations=DIVERGES)
+@example(mutations=OWN_ACTIVATION)
+@fuzz(80)
 def test_a_generated_header_is_refused_unchanged_or_opens_and_works(qtbot, tmp_path, base, mutations):
     errors: list[str] = []
     session = Session(SessionConfig(sizes=(2, 3, 2), seed=5))
@@ -199,18 +211,14 @@ def test_a_generated_header_is_refused_unchanged_or_opens_and_works(qtbot, tmp_p
         session.shutdown()
 
 
+MAIN_WINDOW_CONFIG = SessionConfig(sizes=(2, 3, 2), seed=4)
+
+
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("VISUALBP_DATA_DIR", str(tmp_path / "data"))
-    theme.apply()
-    session = Session(SessionConfig(sizes=(2, 3, 2), seed=4))
-    w = MainWindow(session, remember_layout=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    session.shutdown()
+def window(main_window):
+    """The module's main window (tests/gui/conftest.py), back at MAIN_WINDOW_CONFIG whatever the last test opened."""
+    assert main_window.session.config == MAIN_WINDOW_CONFIG
+    return main_window
 
 
 EDGE = [
@@ -248,7 +256,9 @@ def test_headers_at_the_edge_of_the_limits_open_and_work_in_the_whole_window(win
 
 
 @given(mutations=MUTATIONS)
-@fuzz(12)
+@example(mutations=REFUSED_BY_THE_ENGINE)
+@example(mutations=OWN_ACTIVATION)
+@fuzz(6)
 def test_generated_headers_through_the_main_window(window, qtbot, tmp_path, base, monkeypatch, mutations):
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a: warnings.append(text)))

@@ -1,11 +1,16 @@
 """Open the real main window on simulated screens and print what lies where, as JSON.
 
     python -m tests.gui.screens.driver '{"screens": [[1366, 768, 1]], "shots": "/tmp/out"}'
+    python -m tests.gui.screens.driver '[{"screens": [[1366, 768, 1]]}, {"screens": [[1920, 1080, 2]]}]'
 
 ``screens``: [width, height, scale] per screen in physical pixels (the first is the laptop's, the primary);
 Qt's offscreen platform reads them from a config file, in logical pixels (width / scale) with the scale as
 the device-pixel ratio. The platform is chosen per process, so each screen set needs its own process.
 Measures the window as it opens (normal mode) and in presentation mode; ``shots`` saves both as PNG.
+
+Given one set, prints its measures. Given a list, measures each set in a process forked from this one once
+the imports are done (the imports cost about as much as a set's measures), and prints one entry per set:
+``{"returncode", "stderr", "result"}``, ``result`` being what one set alone prints (None if it failed).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import os
 import sys
 import tempfile
+import traceback
 
 
 def _configure(screens: list[list[float]]) -> None:
@@ -115,5 +121,52 @@ def main(spec: dict) -> dict:
     return result
 
 
+def _import() -> None:
+    """What ``main`` imports, before any QApplication exists (the platform is chosen when one is made)."""
+    from PyQt6.QtWidgets import QApplication  # noqa: F401
+
+    from visualbp.core.config import SessionConfig  # noqa: F401
+    from visualbp.gui import theme  # noqa: F401
+    from visualbp.gui.main_window import MainWindow  # noqa: F401
+    from visualbp.gui.session import Session  # noqa: F401
+
+
+def main_each(specs: list[dict]) -> list[dict]:
+    """``main`` for each set, each in a child forked from this process: a platform and QApplication of its own,
+    its own stderr (Qt's warnings) and exit status, as if it had been started alone."""
+    _import()
+    folder = tempfile.mkdtemp(prefix="visualbp-screen-sets-")
+    outcomes = []
+    for i, spec in enumerate(specs):
+        err_path, out_path = os.path.join(folder, f"{i}.err"), os.path.join(folder, f"{i}.json")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the parent's code
+            code = 1
+            try:
+                err = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(err, 2)
+                result = main(spec)
+                with open(out_path, "w") as f:
+                    json.dump(result, f)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        with open(err_path, errors="replace") as f:
+            stderr = f.read()
+        result = None
+        if os.path.exists(out_path):
+            with open(out_path) as f:
+                result = json.load(f)
+        outcomes.append({"returncode": os.waitstatus_to_exitcode(status), "stderr": stderr, "result": result})
+    return outcomes
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(json.loads(sys.argv[1]))))
+    given = json.loads(sys.argv[1])
+    print(json.dumps(main_each(given) if isinstance(given, list) else main(given)))
