@@ -3,7 +3,7 @@ reference runs. A mixin of ``PlotsPanel`` (the panel builds the curves and cards
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,8 +23,8 @@ class PlotsReadout:
     boundary: Any
     log_box: Any
 
-    def flush(self) -> None:  # the panel's: draw what is pending
-        raise NotImplementedError
+    if TYPE_CHECKING:  # what the panel provides
+        def flush(self) -> None: ...  # draw what is pending
 
     def cost_curve_data(self, which: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """(x in epochs, cost C) of 'train', 'validation' or 'minibatch' (EMA-smoothed), as drawn."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 class ThrottledRedraw:
@@ -16,11 +16,9 @@ class ThrottledRedraw:
     _last: float
     dirty: bool
 
-    def request(self) -> None:
-        raise NotImplementedError
-
-    def update_now(self) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # what the card provides
+        def request(self) -> None: ...
+        def update_now(self) -> None: ...
 
     def redraw_when_due(self) -> None:
         """At once if the last redraw was at least INTERVAL_MS ago, else when that has passed (a redraw already
