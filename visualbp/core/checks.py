@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from typing import TypeGuard, overload
+from typing import overload
 
 from visualbp.core import limits
 
@@ -32,8 +32,7 @@ MAX_EPOCH_REACHED = 10**15
 MAX_STEP_REACHED = 2**62
 
 
-def _is_int(value: object) -> TypeGuard[numbers.Integral]:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+_is_int = limits.is_whole
 
 
 #: Layer sizes such as ``[784, 30, 10]``: ``visualbp.core.limits.check_sizes``.

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeGuard
 
 #: Steps (pages) one PDF handout holds: ``--handout-steps`` and File ▸ Export handout.
 MIN_HANDOUT_STEPS, MAX_HANDOUT_STEPS = 1, 100
@@ -264,6 +265,12 @@ MAX_LAYERS = 64
 #: Widest layer (MNIST's input is 784; a 300×300 image input would be 90,000).
 MAX_LAYER_SIZE = 100_000
 
+
+def is_whole(value: object) -> TypeGuard[numbers.Integral]:
+    """An integer that is not a bool (``True`` is not a layer size or a count)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def check_sizes(sizes: Sequence[int]) -> list[int]:
     """Layer sizes such as ``[784, 30, 10]``: at least 2 layers, each a positive whole number."""
     try:
@@ -278,8 +285,7 @@ def check_sizes(sizes: Sequence[int]) -> list[int]:
         raise ValueError(f"{len(items)} layers is more than the limit of {MAX_LAYERS}")
     clean = []
     for i, item in enumerate(items, start=1):
-        if (isinstance(item, numbers.Integral) and not isinstance(item, bool)) \
-                or (isinstance(item, float) and item.is_integer()):
+        if is_whole(item) or (isinstance(item, float) and item.is_integer()):
             n = int(item)
         else:
             raise ValueError(f"layer {i} size must be a whole number, got {item!r}")
