@@ -148,16 +148,9 @@ def _open_lesson(window: MainWindow, demo: Demo) -> None:
     _settle()
 
 
-#: the plain run walks the two projectors of the lecture halls; the laptop, full HD and 200 % sizes run with the
-#: soak (`pytest -m slow`, which .ci/run runs too): about 3 s a size, and the plain run's budget is 90 s
-PLAIN_SIZES = [(1024, 768), (1280, 720)]
-
-
-@pytest.mark.parametrize("size", [s if s in PLAIN_SIZES else pytest.param(s, marks=pytest.mark.slow) for s in SIZES],
-                         ids=[f"{w}x{h}" for w, h in SIZES])
-def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
-    index = SIZES.index(size)
-    session = Session(LESSONS[0].config())
+def _presenting(qtbot, demo: Demo, size: tuple[int, int]) -> tuple[MainWindow, Session]:
+    """A main window on ``demo``'s settings in presentation mode, exactly ``size`` (as on that projector)."""
+    session = Session(demo.config())
     window = MainWindow(session, remember_layout=False, recovery=False)
     qtbot.addWidget(window)
     try:
@@ -167,6 +160,24 @@ def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
         window.setWindowState(Qt.WindowState.WindowNoState)
         window.resize(*size)
         qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2000)
+    except BaseException:  # the light theme back for the tests after, as the callers' finally does
+        window.set_presentation(False)
+        session.shutdown()
+        raise
+    return window, session
+
+
+#: the plain run walks the two projectors of the lecture halls; the laptop, full HD and 200 % sizes run with the
+#: soak (`pytest -m slow`, which .ci/run runs too): about 3 s a size, and the plain run's budget is 90 s
+PLAIN_SIZES = [(1024, 768), (1280, 720)]
+
+
+@pytest.mark.parametrize("size", [s if s in PLAIN_SIZES else pytest.param(s, marks=pytest.mark.slow) for s in SIZES],
+                         ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
+    index = SIZES.index(size)
+    window, session = _presenting(qtbot, LESSONS[0], size)
+    try:
         problems: list[str] = []
         for i, demo in enumerate(LESSONS):
             dark = (i >= len(LESSONS) // 2) != (index % 2 == 1)  # half of them dark, the other half at the next size
@@ -192,16 +203,8 @@ def test_the_lecturers_paragraph_gives_way_not_the_math(qtbot):
     size; the paragraph is cut after a whole word, at a line's end, with an ellipsis, and is whole in its tooltip
     and in what the presenter view reads (narration_text)."""
     demo = next(d for d in LESSONS if d.name == "mnist")
-    session = Session(demo.config())
-    window = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(window)
+    window, session = _presenting(qtbot, demo, (1024, 768))
     try:
-        window.set_presentation(True)
-        window.show()
-        qtbot.waitExposed(window)
-        window.setWindowState(Qt.WindowState.WindowNoState)
-        window.resize(1024, 768)
-        qtbot.waitUntil(lambda: (window.width(), window.height()) == (1024, 768), timeout=2000)
         _open_lesson(window, demo)
         panel = window.equations
         narration = panel.narration_label
