@@ -14,7 +14,7 @@ from visualbp.gui import window_fit
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("size", ["1000x700", "1280x720", "900x500"])
+@pytest.mark.parametrize("size", ["1000x700", "1280x720", "900x500", "1920x1080"])  # the last: a large screen's plan
 def test_the_size_is_honoured_exactly(qapp, tmp_path, capsys, size):
     out = tmp_path / "shot.png"
     assert main(["--steps", "2", "--screenshot", str(out), "--size", size]) == 0

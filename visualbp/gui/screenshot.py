@@ -54,6 +54,9 @@ def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, 
     if not window.is_presenting():
         window.fit_to(QSize(width, height))  # the docks sized again at the window's final size
         app.processEvents()
+        if (window.width(), window.height()) != (width, height):  # a large screen's plan leaves desktop around
+            window.resize(width, height)  # its window; the picture is --size all the same
+            app.processEvents()
     window.network_view.fit()
     window.network_view.settle()  # a big network's heatmaps, computed a block at a time, all of them now
     window.plots.settle()  # no throttled redraw left to chance: the same options give the same picture
