@@ -300,6 +300,10 @@ def _main(argv: list[str] | None) -> int:
 
         app.setWindowIcon(window_icon())
         theme.apply()
+        if size is not None or args.gif or args.handout:
+            from visualbp.gui.screenshot import quiet_platform_notes
+
+            quiet_platform_notes()
         try:
             window, session = open_lesson(args, config, demo)
         except (ValueError, DatasetError) as exc:

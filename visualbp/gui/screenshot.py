@@ -10,9 +10,10 @@ import sys
 from visualbp.core.demos import get_demo
 
 
-def _quiet_platform_notes() -> None:
+def quiet_platform_notes() -> None:
     """Qt's offscreen platform notes that it cannot pass size hints to a window manager (it has none): not
-    a problem of the picture, so not printed. Every other Qt message still is."""
+    a problem of the picture, so not printed. Every other Qt message still is. Installed before the window is
+    made: a lesson's Teach panel is placed (and the note printed) while it opens."""
     from PyQt6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
     def handler(_mode: QtMsgType, _context: QMessageLogContext, message: str | None) -> None:
@@ -39,7 +40,6 @@ def screenshot(app, window, session, args: argparse.Namespace, size: tuple[int, 
     already) and save it as PNG."""
     from PyQt6.QtCore import QSize, Qt
 
-    _quiet_platform_notes()
     width, height = size
     if not window.is_presenting():
         window.fit_to(QSize(width, height))  # the panels placed as on a screen of that size
