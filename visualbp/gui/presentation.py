@@ -210,6 +210,9 @@ class Presentation(QObject):
         w.session.statusChanged.disconnect(self._sync_status_bar)
         for dock in _teach_docks(w):
             dock.visibilityChanged.disconnect(self._on_teach_shown)
+        teach = getattr(w, "teach", None)
+        for name in (teach.docks if teach is not None else ()):  # the panels scroll again
+            teach.set_strip(name, False)
         w.statusBar().setVisible(saved.status_bar)
         w.animate_action.setChecked(saved.animated)
         self._saved = None
@@ -296,6 +299,9 @@ class Presentation(QObject):
             least = teach.panels[name].minimumSizeHint().width() + 24  # and its scroll bar: no line cut at the right
             width = min(max(asked, least), w.width() // 2)
             w.resizeDocks([w.equation_dock, first], [w.width() - width, width], Qt.Orientation.Horizontal)
+        for name, dock in (teach.docks.items() if teach is not None else ()):  # no scrolling in the strip
+            teach.set_strip(name, dock.isVisible() and not dock.isFloating()
+                            and w.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def _on_teach_shown(self, visible: bool) -> None:
         if visible and self._saved is not None:

@@ -72,7 +72,9 @@ class RacePanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m parameters")
         self.progress_note = QLabel()
-        grid = QGridLayout()
+        self.table = QWidget()  # the passes, multiply-adds and times of both methods
+        grid = QGridLayout(self.table)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(14)
         self.cells: dict[tuple[str, str], QLabel] = {}
         for col, head in enumerate(("", "passes", "multiply-adds", "time"), start=0):
@@ -97,11 +99,16 @@ class RacePanel(QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.progress)
         lay.addWidget(self.progress_note)
-        lay.addLayout(grid)
+        lay.addWidget(self.table)
         lay.addWidget(self.agreement)
         lay.addStretch(1)
         session.networkChanged.connect(self._on_network_changed)
         self._on_network_changed()
+
+    def strip_parts(self) -> list[QWidget]:
+        """What the panel gives up in presentation mode's strip, first to last (visualbp.gui.strip_fit): the
+        race itself — its buttons, progress and table — stays."""
+        return [self.intro, self.network, self.progress_note, self.agreement]
 
     # ----------------------------------------------------------------- running
     @property
