@@ -16,9 +16,9 @@ from PyQt6.QtGui import QFontMetrics
 from PyQt6.QtWidgets import QLabel
 
 #: Where the status's parts meet, least important last.
-_SEPARATORS = re.compile(r"( · | — |: |, )")
-#: A part elided to fewer letters than this goes entirely.
-MIN_LETTERS = 6
+_SEPARATORS = re.compile(r"( · | — |: |, |\. )")
+#: A part elided to fewer letters than this goes entirely (a short part is shown whole or not at all).
+MIN_LETTERS = 12
 
 
 def fitted_status(text: str, metrics: QFontMetrics, width: int) -> str:

@@ -281,17 +281,16 @@ class StripArea(QScrollArea):
                 continue
             rect = QRect(w.mapTo(box, QPoint(0, 0)), w.size())
             parent = w.parentWidget()
-            if not area.contains(rect) or parent is not None and not parent.rect().contains(w.geometry()):
-                return True  # past the strip, or past the part it is in (a splitter's pane)
+            if rect.bottom() > area.bottom() or parent is not None and w.geometry().bottom() > parent.rect().bottom():
+                return True  # past the strip's foot, or past the part it is in (a splitter's pane)
             if isinstance(w, QScrollArea) and w.widget() is not None and w.widget().isVisibleTo(w) and \
                     w.widget().height() > w.viewport().height():
                 return True  # a pane inside that would have to scroll
             if isinstance(w, QLabel) and w.text():
                 if w.wordWrap() and w.height() < w.heightForWidth(w.width()) - 1:
                     return True
-                if not w.wordWrap() and (w.width() < w.minimumSizeHint().width() or
-                                         w.height() < w.minimumSizeHint().height()):
-                    return True
+                if not w.wordWrap() and w.height() < w.minimumSizeHint().height():
+                    return True  # (a line too wide is the panel's to lay out: giving parts up does not widen it)
         return False
 
     @staticmethod
