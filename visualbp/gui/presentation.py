@@ -5,8 +5,10 @@ cannot go full screen), the projector theme with its type sized to the screen �
 the status line's too, at least 1/50 of the screen's height — the graph above and the equation with its numbers
 and the narration below (beside the math on a wide screen; cut at a line's end where it does not fit, see
 equation_fit). A lesson's Teach panel shares that bottom strip, so the graph keeps the whole width and half of
-the screen. Setup (S) and the plots (P) are one key away; Esc or F11 leaves and puts back exactly what it
-changed.
+the screen; there it is fitted, never scrolled (nobody scrolls in front of a class): whole lines only, the parts
+that do not fit given up least important first, one hover away under "more ▾" (strip_fit). The status line
+gives way from its least important end, whole in its tooltip (status_line). Setup (S) and the plots (P) are
+one key away; Esc or F11 leaves and puts back exactly what it changed.
 
 A presenter's clicker drives it: PageDown / PageUp step forward / back, Home resets, B or . blanks the
 screen to black and W to white (any key brings it back), and a number then Enter goes to that step (the
