@@ -121,6 +121,10 @@ class CodePanel(QWidget):
         inner = width - margins.left() - margins.right()
         self.values.setFixedHeight(self.variables_label.heightForWidth(inner) if self.variables_label.text() else 0)
 
+    def strip_settled(self) -> None:
+        """The strip has sized the listing: the lines that ran in its middle."""
+        self._scroll_to_lines()
+
     def strip_more(self) -> str:
         """The whole listing, the lines that ran marked ▶ (the strip shows the lines around them)."""
         ran = set(self.trace.lines)

@@ -257,6 +257,9 @@ class StripArea(QScrollArea):
         for view in views:
             view.setMinimumHeight(0)
         self._layout()
+        settled = getattr(self.panel, "strip_settled", None)
+        if callable(settled):
+            settled()  # the views at their height: the panel scrolls them to what matters (the code's lines)
         for view in views:  # last: the parts above them are settled
             self._whole_lines(view)
         self._sync_more(views)
