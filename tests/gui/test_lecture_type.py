@@ -10,10 +10,15 @@ lesson steps at every granularity).
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PyQt6.QtCore import QRect, QRectF, Qt
-from PyQt6.QtGui import QFontInfo, QTextCharFormat, QTextDocument
+from PyQt6.QtGui import QColor, QFontInfo, QImage, QTextCharFormat, QTextDocument
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -288,6 +293,13 @@ def _words(html: str) -> str:
     return doc.toPlainText()
 
 
+def _ran(window: MainWindow) -> QRect:
+    """Where the code panel's first highlighted line is, in its listing's viewport."""
+    listing = window.teach.panels["code"].listing
+    ran = listing.document().findBlockByNumber(window.teach.panels["code"].highlighted_lines()[0])
+    return listing.blockBoundingGeometry(ran).translated(listing.contentOffset()).toAlignedRect()
+
+
 def _whole(window: MainWindow, panel_name: str, words: str) -> bool:
     """True when ``words`` are in the strip panel ``panel_name`` on screen, or in its "more" tooltip."""
     area = window.teach.docks[panel_name].widget()
@@ -332,11 +344,18 @@ def test_the_strip_panels_keep_whole_lines_as_they_change(qtbot):
         code = next(d for d in LESSONS if d.name == "code")
         _open_lesson(window, code)
         listing = window.teach.panels["code"].listing
-        for _ in range(7):
+        for _ in range(16):
             session.step()
             _settle()
             assert _cut_in_the_strip(window, f"code at step {session.engine.step_index}") == []
+            assert listing.viewport().rect().intersects(_ran(window))  # the line that ran in view (whole, as all)
             assert _status_cut(window, "code") == []
+        for size in ((1280, 720), (1024, 768)):  # another projector: the strip sized anew, the lines that ran in view
+            window.resize(*size)
+            qtbot.waitUntil(lambda: (window.width(), window.height()) == size)  # noqa: B023 (waited for here)
+            _settle()
+            assert _cut_in_the_strip(window, f"code at {size}") == []
+            assert listing.viewport().rect().intersects(_ran(window))
         window.set_presentation(False)  # on the laptop the panels scroll again, every part shown
         assert listing.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
         assert race.intro.isVisibleTo(window.teach.docks["race"]) and not area.more.isVisibleTo(area)
@@ -367,3 +386,23 @@ def test_the_status_line_gives_way_from_its_end(qtbot):
     finally:
         window.set_presentation(False)
         session.shutdown()
+
+
+def test_the_code_lessons_picture_shows_the_line_that_ran(tmp_path):
+    """``visualbp --demo code --lecture --steps 3 --screenshot`` on a 1024×768 projector (the window fills the
+    screen): the strip's listing, sized once the lesson is open, shows the highlighted line (it had been centred
+    at the height before, and was cut off with the lines below it)."""
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1024, "height": 768,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    out = tmp_path / "code.png"
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", VISUALBP_DATA_DIR=str(tmp_path / "data"),
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, "-m", "visualbp", "--demo", "code", "--lecture", "--steps", "3", "--size",
+                           "1024x768", "--screenshot", str(out)], env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    mark = QColor(theme.PROJECTOR.highlight).rgb()
+    strip = [(x, y) for y in range(image.height() * 6 // 10, image.height(), 2)
+             for x in range(image.width() * 6 // 10, image.width(), 4) if image.pixel(x, y) == mark]
+    assert len(strip) > 50  # a highlighted line across the listing, below the graph, right of the equation
