@@ -125,6 +125,13 @@ class BigPicturePanel(QWidget):
         neuron still chooses the weight); the sum and its check against BP4 stay."""
         return [self.intro, self.picker]
 
+    def strip_words(self, part: QWidget) -> str | None:
+        """What the strip's "more" says for a part it gave up: the spin boxes are the neuron one clicks."""
+        if part is self.picker:
+            return to_plain(f"The weight: w^{self.l_box.value()}_{self.j_box.value()}{self.k_box.value()} — "
+                            "click a neuron for its strongest incoming weight.")
+        return None
+
     def strip_views(self) -> list[QTableWidget]:
         return [self.table]
 

@@ -11,6 +11,8 @@ shows it too).
 
 from __future__ import annotations
 
+import re
+
 from PyQt6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PyQt6.QtGui import QTextDocument
 from PyQt6.QtWidgets import (
@@ -39,12 +41,15 @@ MIN_VIEW_LINES = 3
 
 
 def plain(text: str) -> str:
-    """A label's words without its markup."""
+    """A label's words without its markup (a table's row on one line, its cells two spaces apart)."""
     if "<" not in text:
         return text
+    text = re.sub(r"</t[dh]>\s*<t[dh][^>]*>", "&nbsp;&nbsp;", text)
+    text = re.sub(r"</tr>", "<br>", text)
+    text = re.sub(r"<table[^>]*>", "<p>", re.sub(r"</?(tr|td|th)[^>]*>|</table>", "", text))
     doc = QTextDocument()
     doc.setHtml(text)
-    return doc.toPlainText()
+    return doc.toPlainText().strip()
 
 
 def words(widget: QWidget) -> str:
@@ -321,7 +326,8 @@ class StripArea(QScrollArea):
             self._layout()
 
     def _sync_more(self, views: list[QAbstractScrollArea]) -> None:
-        hidden = [words(p) for p in self.dropped]
+        said = getattr(self.panel, "strip_words", None)  # a part of controls says what stands in for them
+        hidden = [said(p) if callable(said) and said(p) is not None else words(p) for p in self.dropped]
         hook = getattr(self.panel, "strip_more", None)
         extra = hook() if callable(hook) and any(unseen_lines(v) for v in views) else ""
         text = "\n\n".join(t for t in (*hidden, extra) if t)
