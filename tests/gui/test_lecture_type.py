@@ -329,6 +329,11 @@ def test_the_strip_panels_keep_whole_lines_as_they_change(qtbot):
         _settle()
         assert _cut_in_the_strip(window, "race run") == []
         assert race.cells["fd", "time"].isVisible() and race.cells["ratio", "time"].text() != "—"
+        window.teach.docks["race"].setFloating(True)  # a floating panel is a window of its own: it scrolls
+        qtbot.waitUntil(lambda: area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        assert race.intro.isVisibleTo(area) and not area.more.isVisibleTo(area)
+        window.teach.docks["race"].setFloating(False)
+        qtbot.waitUntil(lambda: area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         exercise = next(d for d in LESSONS if d.name == "exercise")
         _open_lesson(window, exercise)

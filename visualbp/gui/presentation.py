@@ -193,6 +193,7 @@ class Presentation(QObject):
             w.animate_action.setChecked(True)  # steps animate on the projector (A turns it off)
             for dock in _teach_docks(w):
                 dock.visibilityChanged.connect(self._on_teach_shown)
+                dock.topLevelChanged.connect(self._on_teach_shown)  # floated: it scrolls; docked: fitted again
             self._open_presenter_view()
             self._fill_screen()
         self._size_docks()
@@ -212,6 +213,7 @@ class Presentation(QObject):
         w.session.statusChanged.disconnect(self._sync_status_bar)
         for dock in _teach_docks(w):
             dock.visibilityChanged.disconnect(self._on_teach_shown)
+            dock.topLevelChanged.disconnect(self._on_teach_shown)
         teach = getattr(w, "teach", None)
         for name in (teach.docks if teach is not None else ()):  # the panels scroll again
             teach.set_strip(name, False)
