@@ -43,7 +43,7 @@ def test_a_right_prediction_is_scored_and_the_step_revealed(panel, qtbot):
     r = readout(s.engine, s.engine.last_record, s.selected)
     assert r.values["delta"] == q.answer  # the window now shows the number that was asked for
     assert "✓ Right" in panel.verdict.text() and number(q.answer, 4) in panel.verdict.text()
-    working = panel.verdict.text()  # the working: BP1's operands as the equation panel writes them
+    working = panel.working.text()  # the working: BP1's operands as the equation panel writes them
     assert "Working" in working and equation_number(q.readout["fp"]) in working
     assert equation_number(q.readout["a"]) in working
     assert panel.scores.score("output-error") == (1, 1)

@@ -10,10 +10,15 @@ lesson steps at every granularity).
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QFontInfo, QTextCharFormat, QTextDocument
+from PyQt6.QtCore import QRect, QRectF, Qt
+from PyQt6.QtGui import QColor, QFontInfo, QImage, QTextCharFormat, QTextDocument
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -24,7 +29,9 @@ from PyQt6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QTabBar,
+    QTableView,
     QTextEdit,
+    QToolTip,
     QWidget,
 )
 
@@ -128,7 +135,64 @@ def _problems(window: MainWindow, where: str) -> list[str]:
     for dock in window.findChildren(QDockWidget):
         if dock.isVisible() and dock.width() * dock.height() >= area:
             found.append(f"{where}: {dock.windowTitle()} is bigger than the graph")
+    return found + _cut_in_the_strip(window, where) + _status_cut(window, where)
+
+
+def _view_lines(view) -> list[tuple[QRect, str]]:
+    """(rectangle in the viewport, words) of each line a listing or a table shows."""
+    out = []
+    if isinstance(view, QPlainTextEdit):
+        block = view.document().begin()
+        while block.isValid():
+            box = view.blockBoundingGeometry(block).translated(view.contentOffset())
+            for i in range(block.layout().lineCount() if block.isVisible() else 0):
+                line = block.layout().lineAt(i)
+                rect = QRectF(line.rect()).translated(box.topLeft())
+                rect.setWidth(line.naturalTextWidth())
+                out.append((rect.toAlignedRect().adjusted(0, 0, -1, -1), block.text()[line.textStart():][:40]))
+            block = block.next()
+    elif isinstance(view, QTableView) and view.model() is not None:
+        model = view.model()
+        for row in range(model.rowCount()):
+            for col in range(model.columnCount()):
+                index = model.index(row, col)
+                if index.data() and not view.isColumnHidden(col) and not view.isRowHidden(row):
+                    out.append((view.visualRect(index), str(index.data())))
+    return out
+
+
+def _cut_in_the_strip(window: MainWindow, where: str) -> list[str]:
+    """Lines a Teach panel in the bottom strip shows in part (cut at its edge, or at a pane's inside it): a
+    lecturer cannot scroll them into view in front of the class."""
+    found = []
+    for name, dock in window.teach.docks.items():
+        if not dock.isVisible() or dock.isFloating() or \
+                window.dockWidgetArea(dock) != Qt.DockWidgetArea.BottomDockWidgetArea:
+            continue
+        for w in dock.widget().findChildren(QWidget):
+            words = _text(w).strip()
+            if not w.isVisible() or not words or w.visibleRegion().isEmpty():
+                continue
+            if w.visibleRegion().boundingRect() != w.rect():
+                found.append(f"{where}: {name} shows in part: {words[:40]!r}")
+            elif isinstance(w, QLabel) and not w.wordWrap() and w.width() < w.minimumSizeHint().width():
+                found.append(f"{where}: {name} cuts at the right: {words[:40]!r}")
+            if isinstance(w, (QPlainTextEdit, QTableView)):
+                port = w.viewport().rect()
+                found += [f"{where}: {name} shows a line in part: {text!r}" for rect, text in _view_lines(w)
+                          if rect.intersects(port) and not port.contains(rect)]
     return found
+
+
+def _status_cut(window: MainWindow, where: str) -> list[str]:
+    """The status line's words wider than the line."""
+    label = window.status_label
+    if not label.isVisible() or label.wordWrap():
+        return []
+    shown = label.shown_text() if hasattr(label, "shown_text") else label.text()
+    if label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width():
+        return []
+    return [f"{where}: the status line is cut: {shown!r}"]
 
 
 def _settle() -> None:
@@ -191,7 +255,7 @@ def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
                     session.step()
                     _settle()
                     problems += _problems(window, f"{demo.name} after a step by {granularity}")
-        assert problems == []
+        assert problems == [], "\n".join(problems)
         assert theme.current().name in ("projector", "dark")
     finally:
         window.set_presentation(False)
@@ -221,3 +285,129 @@ def test_the_lecturers_paragraph_gives_way_not_the_math(qtbot):
     finally:
         window.set_presentation(False)
         session.shutdown()
+
+
+def _words(html: str) -> str:
+    doc = QTextDocument()
+    doc.setHtml(html)
+    return doc.toPlainText()
+
+
+def _ran(window: MainWindow) -> QRect:
+    """Where the code panel's first highlighted line is, in its listing's viewport."""
+    listing = window.teach.panels["code"].listing
+    ran = listing.document().findBlockByNumber(window.teach.panels["code"].highlighted_lines()[0])
+    return listing.blockBoundingGeometry(ran).translated(listing.contentOffset()).toAlignedRect()
+
+
+def _whole(window: MainWindow, panel_name: str, words: str) -> bool:
+    """True when ``words`` are in the strip panel ``panel_name`` on screen, or in its "more" tooltip."""
+    area = window.teach.docks[panel_name].widget()
+    shown = " ".join(_words(_text(w)) for w in area.findChildren(QLabel) if w.isVisible())
+    return words in shown or words in area.more.toolTip()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip's window, offscreen
+def test_the_strip_panels_keep_whole_lines_as_they_change(qtbot):
+    """1024×768: the race run to its end, an exercise answered, the code stepped on — every strip panel still
+    shows whole lines, nothing to scroll, and what it gave up is in its "more" tooltip."""
+    demo = next(d for d in LESSONS if d.name == "why-fast")
+    window, session = _presenting(qtbot, demo, (1024, 768))
+    try:
+        _open_lesson(window, demo)
+        race = window.teach.panels["race"]
+        area = window.teach.docks["race"].widget()
+        assert area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        assert _words(race.intro.text())[:40] in area.more.toolTip()  # the introduction is given up, one hover away
+        assert area.more.isVisible() and not race.intro.isVisible()
+        qtbot.mouseClick(area.more, Qt.MouseButton.LeftButton)  # or a click away
+        qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == area.more.toolTip())
+        QToolTip.hideText()
+        race.start()
+        race.settle()
+        qtbot.waitUntil(lambda: race.agreement.text() != "" and _whole(window, "race", "largest |∂C/∂p"))
+        _settle()
+        assert _cut_in_the_strip(window, "race run") == []
+        assert race.cells["fd", "time"].isVisible() and race.cells["ratio", "time"].text() != "—"
+        window.teach.docks["race"].setFloating(True)  # a floating panel is a window of its own: it scrolls
+        qtbot.waitUntil(lambda: area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        assert race.intro.isVisibleTo(area) and not area.more.isVisibleTo(area)
+        window.teach.docks["race"].setFloating(False)
+        qtbot.waitUntil(lambda: area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        exercise = next(d for d in LESSONS if d.name == "exercise")
+        _open_lesson(window, exercise)
+        panel = window.teach.panels["exercise"]
+        panel.reveal()  # a¹ = x: nothing to predict; then z²₁
+        assert panel.question is not None
+        panel.entry.setText("0.5")
+        panel.check()
+        qtbot.waitUntil(lambda: panel.verdict.isVisible() and _whole(window, "exercise", "Working"))
+        _settle()
+        assert _cut_in_the_strip(window, "exercise answered") == []
+
+        code = next(d for d in LESSONS if d.name == "code")
+        _open_lesson(window, code)
+        listing = window.teach.panels["code"].listing
+        for _ in range(16):
+            session.step()
+            _settle()
+            assert _cut_in_the_strip(window, f"code at step {session.engine.step_index}") == []
+            assert listing.viewport().rect().intersects(_ran(window))  # the line that ran in view (whole, as all)
+            assert _status_cut(window, "code") == []
+        for size in ((1280, 720), (1024, 768)):  # another projector: the strip sized anew, the lines that ran in view
+            window.resize(*size)
+            qtbot.waitUntil(lambda: (window.width(), window.height()) == size)  # noqa: B023 (waited for here)
+            _settle()
+            assert _cut_in_the_strip(window, f"code at {size}") == []
+            assert listing.viewport().rect().intersects(_ran(window))
+        window.set_presentation(False)  # on the laptop the panels scroll again, every part shown
+        assert listing.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        assert race.intro.isVisibleTo(window.teach.docks["race"]) and not area.more.isVisibleTo(area)
+    finally:
+        window.set_presentation(False)
+        session.shutdown()
+
+
+def test_the_status_line_gives_way_from_its_end(qtbot):
+    """1024×768, the MNIST lesson after an epoch: "… — done. Next: epoch 3, minibatch 1 of 800, example 1" does
+    not fit. The aside in parentheses goes first, then the "Next" part is cut in its middle; the line ends
+    inside the window and its tooltip has it whole."""
+    demo = next(d for d in LESSONS if d.name == "mnist")
+    window, session = _presenting(qtbot, demo, (1024, 768))
+    try:
+        _open_lesson(window, demo)
+        session.set_granularity("epoch")
+        session.step()
+        _settle()
+        label = window.status_label
+        whole = session.status()
+        assert "Next:" in whole and label.toolTip() == whole and label.text() == whole
+        assert _status_cut(window, "mnist") == [] and label.shown_text() != whole
+        assert label.shown_text().startswith("minibatch · all layers")  # the most important part first, whole
+        window.resize(600, 768)
+        _settle()
+        assert _status_cut(window, "narrow") == [] and label.shown_text().startswith("minibatch")
+    finally:
+        window.set_presentation(False)
+        session.shutdown()
+
+
+def test_the_code_lessons_picture_shows_the_line_that_ran(tmp_path):
+    """``visualbp --demo code --lecture --steps 3 --screenshot`` on a 1024×768 projector (the window fills the
+    screen): the strip's listing, sized once the lesson is open, shows the highlighted line (it had been centred
+    at the height before, and was cut off with the lines below it)."""
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "projector", "x": 0, "y": 0, "width": 1024, "height": 768,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    out = tmp_path / "code.png"
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", VISUALBP_DATA_DIR=str(tmp_path / "data"),
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, "-m", "visualbp", "--demo", "code", "--lecture", "--steps", "3", "--size",
+                           "1024x768", "--screenshot", str(out)], env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    mark = QColor(theme.PROJECTOR.highlight).rgb()
+    strip = [(x, y) for y in range(image.height() * 6 // 10, image.height(), 2)
+             for x in range(image.width() * 6 // 10, image.width(), 4) if image.pixel(x, y) == mark]
+    assert len(strip) > 50  # a highlighted line across the listing, below the graph, right of the equation

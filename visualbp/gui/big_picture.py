@@ -65,6 +65,7 @@ class BigPicturePanel(QWidget):
         self.session = session
         self.result: PathSum | None = None
         self._stale = True
+        self._strip = False
         self.intro = QLabel()
         self.intro.setTextFormat(Qt.TextFormat.RichText)
         self.intro.setWordWrap(True)
@@ -73,7 +74,9 @@ class BigPicturePanel(QWidget):
             "the rates multiply; ∂C/∂w^l_jk is the sum over all paths (the book's “big picture”). "
             "Each hop multiplies by f'(z) w, and σ'(z) ≤ 1/4: long paths shrink."))
         self.l_box, self.j_box, self.k_box = QSpinBox(), QSpinBox(), QSpinBox()
-        pick = QHBoxLayout()
+        self.picker = QWidget()
+        pick = QHBoxLayout(self.picker)
+        pick.setContentsMargins(0, 0, 0, 0)
         pick.addWidget(QLabel("weight  w:"))
         for name, box in (("l", self.l_box), ("j", self.j_box), ("k", self.k_box)):
             label = QLabel(name)
@@ -95,7 +98,7 @@ class BigPicturePanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.intro)
-        lay.addLayout(pick)
+        lay.addWidget(self.picker)
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
         session.networkChanged.connect(self._on_network_changed)
@@ -105,6 +108,42 @@ class BigPicturePanel(QWidget):
         self._sync_ranges()
         self._follow_selection(session.selected)
         self.refresh()
+
+    # ----------------------------------------------------------------- presentation mode's strip
+    def set_strip(self, on: bool) -> None:
+        """In presentation mode's strip (visualbp.gui.strip_fit) the table has its key columns — the path and
+        its product — and no scroll bars; each path's factors are in its tooltip."""
+        self._strip = on
+        off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.table.setVerticalScrollBarPolicy(off)
+        self.table.setHorizontalScrollBarPolicy(off)
+        self._stale = True
+        self.refresh()
+
+    def strip_parts(self) -> list[QWidget]:
+        """Given up in the strip, first to last: the introduction, then the weight's spin boxes (a click on a
+        neuron still chooses the weight); the sum and its check against BP4 stay."""
+        return [self.intro, self.picker]
+
+    def strip_words(self, part: QWidget) -> str | None:
+        """What the strip's "more" says for a part it gave up: the spin boxes are the neuron one clicks."""
+        if part is self.picker:
+            return to_plain(f"The weight: w^{self.l_box.value()}_{self.j_box.value()}{self.k_box.value()} — "
+                            "click a neuron for its strongest incoming weight.")
+        return None
+
+    def strip_views(self) -> list[QTableWidget]:
+        return [self.table]
+
+    def strip_more(self) -> str:
+        """Every row of the table: the path, its factors and its product."""
+        rows = []
+        for row in range(self.table.rowCount()):
+            first = self.table.item(row, 0)
+            last = self.table.item(row, self.table.columnCount() - 1)
+            if first is not None:
+                rows.append(f"{first.toolTip() or first.text()}: {last.text() if last is not None else ''}")
+        return "\n".join(rows)
 
     # ----------------------------------------------------------------- which weight
     def weight(self) -> tuple[int, int, int]:
@@ -210,10 +249,12 @@ class BigPicturePanel(QWidget):
         for row, p in enumerate(ps.paths):
             route = " → ".join(str(shown(n)) for n in p.neurons)
             item = QTableWidgetItem(route)
-            item.setToolTip(to_plain(" → ".join(sym("a", l + i, n) for i, n in enumerate(p.neurons)) + " → C"))
-            self.table.setItem(row, 0, item)
             symbols = factor_symbols(l, L, p.neurons, k)
             formulas = factor_formulas(l, L, p.neurons, k, f)
+            path = to_plain(" → ".join(sym("a", l + i, n) for i, n in enumerate(p.neurons)) + " → C")
+            factors = " × ".join(f"{to_plain(s_)} {number(v)}" for s_, v in zip(symbols, p.factors))
+            item.setToolTip(f"{path}\n{factors}")  # the factors too: the strip shows the path and its product
+            self.table.setItem(row, 0, item)
             for col, (value, s_, fm) in enumerate(zip(p.factors, symbols, formulas), start=1):
                 cell = QTableWidgetItem(number(value))
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -226,12 +267,17 @@ class BigPicturePanel(QWidget):
             self.table.setItem(row, hops + 3, prod)
         if not ps.complete:
             rest = len(ps.paths)
-            item = QTableWidgetItem(f"the other {ps.count - len(ps.paths):,} paths, summed")
+            others = ps.count - len(ps.paths)
+            item = QTableWidgetItem(f"{others:,} others" if self._strip else f"the other {others:,} paths, summed")
+            item.setToolTip(f"the other {others:,} paths, summed")
             self.table.setItem(rest, 0, item)
-            self.table.setSpan(rest, 0, 1, hops + 3)
+            if not self._strip:
+                self.table.setSpan(rest, 0, 1, hops + 3)
             cell = QTableWidgetItem(number(ps.rest, 4))
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(rest, hops + 3, cell)
+        for col in range(1, hops + 3):  # the factors' columns: in the tooltips in the strip
+            self.table.setColumnHidden(col, self._strip)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setUpdatesEnabled(True)

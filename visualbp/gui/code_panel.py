@@ -58,11 +58,12 @@ class CodePanel(QWidget):
         self.variables_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.listing)
-        values = QScrollArea()  # a short pane scrolls the values rather than cutting their lines
+        self.values = values = QScrollArea()  # a short pane scrolls the values rather than cutting their lines
         values.setWidget(self.variables_label)
         values.setWidgetResizable(True)
         values.setFrameShape(QFrame.Shape.NoFrame)
         split.addWidget(values)
+        self._strip = False
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
@@ -87,7 +88,48 @@ class CodePanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self._scroll_to_lines()  # the lines that ran stay in view when the panel is made smaller
+        if not self._strip:  # (the strip cuts the listing to whole lines; it is centred at each step)
+            self._scroll_to_lines()  # the lines that ran stay in view when the panel is made smaller
+
+    # ----------------------------------------------------------------- presentation mode's strip
+    def set_strip(self, on: bool) -> None:
+        """In presentation mode's strip (visualbp.gui.strip_fit) nothing scrolls: the listing wraps its long
+        lines and keeps the lines that ran in its middle, the values take the height they need."""
+        self._strip = on
+        off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        for area in (self.listing, self.values):
+            area.setVerticalScrollBarPolicy(off)
+            area.setHorizontalScrollBarPolicy(off)
+        self.listing.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on else
+                                     QPlainTextEdit.LineWrapMode.NoWrap)
+        if not on:
+            self.values.setMinimumHeight(0)
+            self.values.setMaximumHeight(16777215)
+        self._scroll_to_lines()
+
+    def strip_parts(self) -> list[QWidget]:
+        """Given up in the strip, first to last: the heading (the equation panel says the step too), then
+        the values."""
+        return [self.heading, self.values]
+
+    def strip_views(self) -> list[QPlainTextEdit]:
+        return [self.listing]
+
+    def strip_prepare(self, width: int) -> None:
+        """The values' pane exactly as tall as their lines at the strip's ``width``."""
+        margins = self.layout().contentsMargins()
+        inner = width - margins.left() - margins.right()
+        self.values.setFixedHeight(self.variables_label.heightForWidth(inner) if self.variables_label.text() else 0)
+
+    def strip_settled(self) -> None:
+        """The strip has sized the listing: the lines that ran in its middle."""
+        self._scroll_to_lines()
+
+    def strip_more(self) -> str:
+        """The whole listing, the lines that ran marked ▶ (the strip shows the lines around them)."""
+        ran = set(self.trace.lines)
+        return "\n".join(("▶ " if n in ran else "   ") + line
+                         for n, line in enumerate(self.listing.toPlainText().splitlines()))
 
     def preferred_width(self) -> int:
         """Room for the listing's longest line (the Teach menu sizes the dock to it, within reason)."""
@@ -150,7 +192,10 @@ class CodePanel(QWidget):
         block = self.listing.document().findBlockByNumber(self.trace.lines[0])
         if block.isValid():
             self.listing.setTextCursor(QTextCursor(block))
-            self.listing.ensureCursorVisible()
+            if self._strip:  # the lines around it in view: nobody scrolls the strip
+                self.listing.centerCursor()
+            else:
+                self.listing.ensureCursorVisible()
 
     def _variables_html(self, t: Trace) -> str:
         if not t.variables:

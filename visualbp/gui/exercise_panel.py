@@ -60,7 +60,9 @@ class ExercisePanel(QWidget):
         self.start_button.setToolTip("Build the lesson's network and step to its first question "
                                      "(it replaces the current network: File → Save keeps yours)")
         self.start_button.clicked.connect(self._on_start)
-        top = QHBoxLayout()
+        self.lesson_row = QWidget()
+        top = QHBoxLayout(self.lesson_row)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.lesson_box, 1)
         top.addWidget(self.start_button)
         self.description = QLabel()
@@ -69,6 +71,9 @@ class ExercisePanel(QWidget):
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
         self.prompt.setTextFormat(Qt.TextFormat.RichText)
+        self.which = QLabel()  # which neuron or weight the question is about (the graph marks it too)
+        self.which.setWordWrap(True)
+        self.which.setTextFormat(Qt.TextFormat.RichText)
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("your prediction, e.g. 0.25 or −3/4")
         self.entry.returnPressed.connect(self.check)
@@ -88,6 +93,10 @@ class ExercisePanel(QWidget):
         self.verdict.setWordWrap(True)
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.working = QLabel()  # the operands under the verdict, as the equation panel writes them
+        self.working.setWordWrap(True)
+        self.working.setTextFormat(Qt.TextFormat.RichText)
+        self.working.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.score = QLabel()
         self.score.setWordWrap(True)
         self.rule = QLabel(f"Right within {REL_TOL:.0%} of the answer or {number(ABS_TOL)}, whichever is larger.")
@@ -95,12 +104,14 @@ class ExercisePanel(QWidget):
         self.rule.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        lay.addLayout(top)
+        lay.addWidget(self.lesson_row)
         lay.addWidget(self.description)
         lay.addWidget(self.prompt)
+        lay.addWidget(self.which)
         lay.addLayout(row)
         lay.addWidget(self.message)
         lay.addWidget(self.verdict)
+        lay.addWidget(self.working)
         lay.addWidget(self.score)
         lay.addStretch(1)
         lay.addWidget(self.rule)
@@ -111,6 +122,11 @@ class ExercisePanel(QWidget):
         session.runningChanged.connect(self._on_moved)
         self._show_score()
         self.refresh()
+
+    def strip_parts(self) -> list[QWidget]:
+        """Given up in presentation mode's strip, first to last (visualbp.gui.strip_fit): the question, the
+        entry and the verdict on the last answer stay (the graph marks the neuron or weight asked about)."""
+        return [self.rule, self.lesson_row, self.description, self.score, self.working, self.which]
 
     # ----------------------------------------------------------------- lessons
     def lesson_key(self) -> str:
@@ -144,6 +160,7 @@ class ExercisePanel(QWidget):
         self.lesson_box.setCurrentIndex(max(index, 0))
         self.lesson_box.blockSignals(False)
         self.verdict.setText("")
+        self.working.setText("")
         self.message.setText("")
         self._show_score()
         self._stale = True
@@ -173,7 +190,8 @@ class ExercisePanel(QWidget):
         body = to_html(f"{q.symbol} = *{{{number(verdict.answer, 4)}}}   ~{{you: {number(prediction, 4)}, "
                        f"within ± {number(verdict.tolerance, 2)} counts}}", muted=t.muted)
         working = to_html(equation_text.numbers(q.readout), muted=t.muted)
-        self.verdict.setText(f"{head} {body}<br><span style='color:{t.muted}'>Working:</span><br>{working}")
+        self.verdict.setText(f"{head} {body}")
+        self.working.setText(f"<span style='color:{t.muted}'>Working:</span><br>{working}")
         self.entry.clear()
         self._show_score()
         self.answered.emit(verdict)
@@ -188,8 +206,8 @@ class ExercisePanel(QWidget):
         self.message.setText("")
         self._take_step()
         t = T.current()
-        self.verdict.setText("<b>Revealed:</b> " + to_html(
-            f"{q.symbol} = *{{{number(q.answer, 4)}}}\n{equation_text.numbers(q.readout)}", muted=t.muted))
+        self.verdict.setText("<b>Revealed:</b> " + to_html(f"{q.symbol} = *{{{number(q.answer, 4)}}}", muted=t.muted))
+        self.working.setText(to_html(equation_text.numbers(q.readout), muted=t.muted))
         self._show_score()
 
     def _take_step(self) -> None:
@@ -251,14 +269,15 @@ class ExercisePanel(QWidget):
         step = equation_text.title(r)
         left = "" if self.remaining is None else f"   ~{{(question {self.lesson.questions - self.remaining + 1} " \
                                                  f"of {self.lesson.questions})}}"
-        self._prompt(f"Next: {step}{left}\n{equation_text.equation(r)}\n"
-                     f"{equation_text.which(r)}\nPredict *{{{q.symbol}}}")
+        self._prompt(f"Next: {step}{left}\n{equation_text.equation(r)}\nPredict *{{{q.symbol}}}",
+                     equation_text.which(r))
 
-    def _prompt(self, markup: str) -> None:
+    def _prompt(self, markup: str, which: str = "") -> None:
         enabled = self.question is not None
         for w in (self.entry, self.check_button, self.reveal_button):
             w.setEnabled(enabled)
         self.prompt.setText(to_html(markup, muted=T.current().muted))
+        self.which.setText(to_html(which, muted=T.current().muted) if which else "")
 
     def _show_score(self) -> None:
         key = self.lesson_key()

@@ -8,7 +8,6 @@ from PyQt6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QSc
 from PyQt6.QtWidgets import (
     QDockWidget,
     QFrame,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -31,6 +30,7 @@ from visualbp.gui.qt_helpers import present
 from visualbp.gui.recovery import Recovery
 from visualbp.gui.session import Session
 from visualbp.gui.setup_panel import SetupPanel
+from visualbp.gui.status_line import StatusLine
 
 Area = Qt.DockWidgetArea
 
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
         self.controls.install_shortcuts(self)
 
-        self.status_label = QLabel()
+        self.status_label = StatusLine()  # fitted to its width, the whole line in its tooltip
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status_label, 1)
@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
 
     def _on_error(self, text: str) -> None:
         self.status_label.setText(text)
+        self.status_label.setToolTip(text)
 
     def _show_keys(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", KEYS_HELP)

@@ -5,8 +5,10 @@ cannot go full screen), the projector theme with its type sized to the screen �
 the status line's too, at least 1/50 of the screen's height — the graph above and the equation with its numbers
 and the narration below (beside the math on a wide screen; cut at a line's end where it does not fit, see
 equation_fit). A lesson's Teach panel shares that bottom strip, so the graph keeps the whole width and half of
-the screen. Setup (S) and the plots (P) are one key away; Esc or F11 leaves and puts back exactly what it
-changed.
+the screen; there it is fitted, never scrolled (nobody scrolls in front of a class): whole lines only, the parts
+that do not fit given up least important first, one hover away under "more ▾" (strip_fit). The status line
+gives way from its least important end, whole in its tooltip (status_line). Setup (S) and the plots (P) are
+one key away; Esc or F11 leaves and puts back exactly what it changed.
 
 A presenter's clicker drives it: PageDown / PageUp step forward / back, Home resets, B or . blanks the
 screen to black and W to white (any key brings it back), and a number then Enter goes to that step (the
@@ -191,6 +193,7 @@ class Presentation(QObject):
             w.animate_action.setChecked(True)  # steps animate on the projector (A turns it off)
             for dock in _teach_docks(w):
                 dock.visibilityChanged.connect(self._on_teach_shown)
+                dock.topLevelChanged.connect(self._on_teach_shown)  # floated: it scrolls; docked: fitted again
             self._open_presenter_view()
             self._fill_screen()
         self._size_docks()
@@ -210,6 +213,10 @@ class Presentation(QObject):
         w.session.statusChanged.disconnect(self._sync_status_bar)
         for dock in _teach_docks(w):
             dock.visibilityChanged.disconnect(self._on_teach_shown)
+            dock.topLevelChanged.disconnect(self._on_teach_shown)
+        teach = getattr(w, "teach", None)
+        for name in (teach.docks if teach is not None else ()):  # the panels scroll again
+            teach.set_strip(name, False)
         w.statusBar().setVisible(saved.status_bar)
         w.animate_action.setChecked(saved.animated)
         self._saved = None
@@ -296,6 +303,9 @@ class Presentation(QObject):
             least = teach.panels[name].minimumSizeHint().width() + 24  # and its scroll bar: no line cut at the right
             width = min(max(asked, least), w.width() // 2)
             w.resizeDocks([w.equation_dock, first], [w.width() - width, width], Qt.Orientation.Horizontal)
+        for name, dock in (teach.docks.items() if teach is not None else ()):  # no scrolling in the strip
+            teach.set_strip(name, dock.isVisible() and not dock.isFloating()
+                            and w.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def _on_teach_shown(self, visible: bool) -> None:
         if visible and self._saved is not None:

@@ -19,6 +19,8 @@ from visualbp.gui import theme as T
 from visualbp.gui.notation import number, to_html
 from visualbp.gui.sliced_jobs import SlicedJobs
 
+#: Pixels between the table's columns; in presentation mode's strip.
+WIDE_SPACING, NARROW_SPACING = 14, 10
 #: Seconds between progress updates while the race runs.
 PROGRESS_EVERY = 0.1
 
@@ -72,8 +74,11 @@ class RacePanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m parameters")
         self.progress_note = QLabel()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
+        self.progress_note.setWordWrap(True)  # "Running: … all of them would take ≈ …" is long at the hall's size
+        self.table = QWidget()  # the passes, multiply-adds and times of both methods
+        self.grid = grid = QGridLayout(self.table)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(WIDE_SPACING)
         self.cells: dict[tuple[str, str], QLabel] = {}
         for col, head in enumerate(("", "passes", "multiply-adds", "time"), start=0):
             label = QLabel(f"<b>{head}</b>")
@@ -97,11 +102,21 @@ class RacePanel(QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.progress)
         lay.addWidget(self.progress_note)
-        lay.addLayout(grid)
+        lay.addWidget(self.table)
         lay.addWidget(self.agreement)
         lay.addStretch(1)
         session.networkChanged.connect(self._on_network_changed)
         self._on_network_changed()
+
+    def set_strip(self, on: bool) -> None:
+        """In presentation mode's strip (visualbp.gui.strip_fit) the table's columns closer: its numbers at the
+        hall's type size fit the strip's width."""
+        self.grid.setHorizontalSpacing(NARROW_SPACING if on else WIDE_SPACING)
+
+    def strip_parts(self) -> list[QWidget]:
+        """What the panel gives up in presentation mode's strip, first to last (visualbp.gui.strip_fit): the
+        race itself — its buttons, progress and table — stays."""
+        return [self.intro, self.network, self.progress_note, self.agreement]
 
     # ----------------------------------------------------------------- running
     @property

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
+from PyQt6.QtWidgets import QDockWidget, QWidget
 
 from visualbp.gui.big_picture import BigPicturePanel
 from visualbp.gui.code_panel import CodePanel
 from visualbp.gui.digit_canvas import DrawDigitPanel
 from visualbp.gui.exercise_panel import ExercisePanel
 from visualbp.gui.race_panel import RacePanel
+from visualbp.gui.strip_fit import StripArea
 
 if TYPE_CHECKING:
     from visualbp.gui.main_window import MainWindow
@@ -86,6 +87,13 @@ class Teach:
         wanted = getattr(self.panels[name], "preferred_width", None)
         return min(wanted(), round(PANEL_SHARE * window_width)) if callable(wanted) else None
 
+    def set_strip(self, name: str, on: bool) -> None:
+        """Panel ``name`` fitted to presentation mode's bottom strip (whole lines, nothing to scroll) or
+        scrolling as on the laptop."""
+        area = self.docks[name].widget()
+        if isinstance(area, StripArea):
+            area.set_strip(on)
+
 
 #: (name, dock title, menu text, tooltip, factory(session))
 PANELS = (
@@ -140,14 +148,11 @@ def install(window: MainWindow) -> Teach:
     return teach
 
 
-def _scrolling(panel: QWidget) -> QScrollArea:
-    """``panel`` in a scroll area that gives it the height its wrapped lines need: a dock shorter than that (a
-    lesson's panel beside the equation, presentation mode) scrolls it rather than squeezing lines over each other."""
-    area = QScrollArea()
-    area.setWidget(panel)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
+def _scrolling(panel: QWidget) -> StripArea:
+    """``panel`` in a scroll area that gives it the height its wrapped lines need: a dock shorter than that
+    scrolls it rather than squeezing lines over each other; in presentation mode's strip it is fitted instead
+    (``set_strip``: visualbp.gui.strip_fit)."""
+    return StripArea(panel)
 
 
 def _shower(teach: Teach, name: str):
