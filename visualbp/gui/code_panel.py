@@ -8,6 +8,7 @@ fully matrix-based listing (X with one example per column).
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 from PyQt6.QtCore import Qt
@@ -37,6 +38,24 @@ def value_text(v: Variable) -> str:
     return f"{shape}  [{entries}{more}]"
 
 
+def wrap_code(code: str, columns: int) -> tuple[str, list[int]]:
+    """``code`` with each line longer than ``columns`` broken between words, its continuations indented four
+    places past the line's own indent (a hanging indent, so a wrapped statement still reads as one), and the
+    first display line of each line of ``code``."""
+    shown: list[str] = []
+    first: list[int] = []
+    for line in code.splitlines():
+        first.append(len(shown))
+        lead = len(line) - len(line.lstrip(" "))
+        hang = " " * (lead + 4)
+        if len(line) <= columns or columns <= len(hang) + 8:  # too narrow to hang: one line, as it is
+            shown.append(line)
+            continue
+        shown += textwrap.wrap(line, columns, subsequent_indent=hang, break_on_hyphens=False,
+                               replace_whitespace=False) or [line]
+    return "\n".join(shown), first
+
+
 class CodePanel(QWidget):
     """The listing with the current step's lines highlighted, and the variables they set."""
 
@@ -64,6 +83,7 @@ class CodePanel(QWidget):
         values.setFrameShape(QFrame.Shape.NoFrame)
         split.addWidget(values)
         self._strip = False
+        self._first: list[int] | None = None  # in the strip: each code line's first display line (wrap_code)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         lay = QVBoxLayout(self)
@@ -88,20 +108,22 @@ class CodePanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        if not self._strip:  # (the strip cuts the listing to whole lines; it is centred at each step)
+        if self._strip:  # a new width: the long lines wrapped again to it
+            self._show_listing()
+        else:  # (the strip cuts the listing to whole lines; it is centred at each step)
             self._scroll_to_lines()  # the lines that ran stay in view when the panel is made smaller
 
     # ----------------------------------------------------------------- presentation mode's strip
     def set_strip(self, on: bool) -> None:
         """In presentation mode's strip (visualbp.gui.strip_fit) nothing scrolls: the listing wraps its long
-        lines and keeps the lines that ran in its middle, the values take the height they need."""
+        lines with a hanging indent (wrap_code) and keeps the lines that ran in its middle, the values take the
+        height they need."""
         self._strip = on
         off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         for area in (self.listing, self.values):
             area.setVerticalScrollBarPolicy(off)
             area.setHorizontalScrollBarPolicy(off)
-        self.listing.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on else
-                                     QPlainTextEdit.LineWrapMode.NoWrap)
+        self._show_listing()
         if not on:
             self.values.setMinimumHeight(0)
             self.values.setMaximumHeight(16777215)
@@ -122,14 +144,14 @@ class CodePanel(QWidget):
         self.values.setFixedHeight(self.variables_label.heightForWidth(inner) if self.variables_label.text() else 0)
 
     def strip_settled(self) -> None:
-        """The strip has sized the listing: the lines that ran in its middle."""
+        """The strip has sized the listing: wrapped to its width, the lines that ran in its middle."""
+        self._show_listing()
         self._scroll_to_lines()
 
     def strip_more(self) -> str:
         """The whole listing, the lines that ran marked ▶ (the strip shows the lines around them)."""
         ran = set(self.trace.lines)
-        return "\n".join(("▶ " if n in ran else "   ") + line
-                         for n, line in enumerate(self.listing.toPlainText().splitlines()))
+        return "\n".join(("▶ " if n in ran else "   ") + line for n, line in enumerate(self.trace.code.splitlines()))
 
     def preferred_width(self) -> int:
         """Room for the listing's longest line (the Teach menu sizes the dock to it, within reason)."""
@@ -150,8 +172,7 @@ class CodePanel(QWidget):
             return
         self._stale = False
         self.trace = t = trace(self.session.engine.last_record)
-        if self.listing.toPlainText() != t.code:
-            self.listing.setPlainText(t.code)
+        self._show_listing()
         record = self.session.engine.last_record
         if record is None:
             self.heading.setText("Press → to step: the line each step runs is highlighted here.")
@@ -163,6 +184,18 @@ class CodePanel(QWidget):
         self._highlight(t.lines)
         self.variables_label.setText(self._variables_html(t))
 
+    def _show_listing(self) -> None:
+        """The trace's code in the listing: as it is, or in the strip wrapped to the listing's width (then the
+        highlight is laid again on the lines as now shown)."""
+        code, self._first = self.trace.code, None
+        if self._strip:
+            room = self.listing.viewport().width() - 2 * round(self.listing.document().documentMargin())
+            columns = max(1, room // max(1, self.listing.fontMetrics().horizontalAdvance(" ")))
+            code, self._first = wrap_code(code, columns)
+        if self.listing.toPlainText() != code:
+            self.listing.setPlainText(code)
+            self._highlight(self.trace.lines)
+
     def highlighted_lines(self) -> list[int]:
         """The 0-based numbers of the highlighted lines (what a person sees marked)."""
         return [s.cursor.blockNumber() for s in self.listing.extraSelections()]
@@ -171,7 +204,11 @@ class CodePanel(QWidget):
         doc = self.listing.document()
         selections = []
         colour = QColor(T.current().highlight)
-        for n in lines:
+        shown = list(lines)
+        if self._first is not None:  # a wrapped line: each of its display lines
+            ends = [*self._first[1:], doc.blockCount()]
+            shown = [d for n in lines if n < len(ends) for d in range(self._first[n], ends[n])]
+        for n in shown:
             block = doc.findBlockByNumber(n)
             if not block.isValid():
                 continue
@@ -189,7 +226,10 @@ class CodePanel(QWidget):
         """The first of the lines that ran scrolled into view."""
         if not self.trace.lines:
             return
-        block = self.listing.document().findBlockByNumber(self.trace.lines[0])
+        n = self.trace.lines[0]
+        if self._first is not None:
+            n = self._first[n] if n < len(self._first) else n
+        block = self.listing.document().findBlockByNumber(n)
         if block.isValid():
             self.listing.setTextCursor(QTextCursor(block))
             if self._strip:  # the lines around it in view: nobody scrolls the strip
