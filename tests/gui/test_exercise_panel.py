@@ -98,3 +98,21 @@ def test_scores_are_kept_per_lesson(panel, qtbot):
     panel.lesson_box.setCurrentIndex(0)
     panel.start_button.click()  # practice on the lesson's network
     assert panel.lesson is None and panel.question is not None
+
+
+def test_the_question_takes_the_dark_themes_colours_when_it_changes(panel, qtbot):
+    from visualbp.gui import theme
+
+    session = panel.session
+    session.step()  # feedforward into layer 2 taken: the next step asks for a number
+    assert panel.question is not None
+    light = panel.prompt.text()
+    try:
+        theme.apply(theme.DARK)
+        dark = panel.prompt.text()
+        assert "rgb(63, 156, 197)" in dark  # DARK.positive, darkened as results are: readable on its background
+        assert "rgb(24, 80, 160)" not in dark and dark != light  # not the light default's dark blue
+        assert theme.DARK.muted in panel.rule.styleSheet()
+    finally:
+        theme.apply(theme.LIGHT)
+    assert panel.prompt.text() == light

@@ -29,7 +29,8 @@ from PyQt6.QtWidgets import (
 from visualbp.core.paths import PathSum, engine_path_sum
 from visualbp.gui import theme as T
 from visualbp.gui.equation_fit import notes_sized
-from visualbp.gui.notation import number, prime_name, shown, sym, to_html, to_plain
+from visualbp.gui.notation import number, prime_name, shown, sym, to_plain
+from visualbp.gui.notation import themed_html as to_html
 
 
 def factor_symbols(l: int, L: int, neurons: tuple[int, ...], k: int | str) -> list[str]:
@@ -281,7 +282,7 @@ class BigPicturePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setUpdatesEnabled(True)
-        summary = to_html(self.summary_markup(ps), muted=t.muted)  # its ~{…} note: presentation's floor at least
+        summary = to_html(self.summary_markup(ps))  # its ~{…} note: presentation's floor at least
         self.summary.setText(notes_sized(summary, self.summary.font().pointSizeF()))
         self.pathsShown.emit(ps)
 

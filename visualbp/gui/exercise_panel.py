@@ -26,7 +26,8 @@ from visualbp.core.exercises import (
 )
 from visualbp.gui import equation_text
 from visualbp.gui import theme as T
-from visualbp.gui.notation import number, to_html, to_plain
+from visualbp.gui.notation import number, to_plain
+from visualbp.gui.notation import themed_html as to_html
 from visualbp.gui.session import Granularity
 
 #: The score-book key of questions asked outside any lesson.
@@ -120,6 +121,7 @@ class ExercisePanel(QWidget):
         session.networkChanged.connect(self._on_network_changed)
         session.selectionChanged.connect(self._on_moved)
         session.runningChanged.connect(self._on_moved)
+        T.notifier().changed.connect(self._on_theme)
         self._show_score()
         self.refresh()
 
@@ -184,14 +186,14 @@ class ExercisePanel(QWidget):
         verdict = q.judge(prediction)
         got, asked = self.scores.record(self.lesson_key(), verdict.right)
         self._take_step()
-        t = T.current()
-        head = ("<b style='color:#2e7d32'>✓ Right.</b>" if verdict.right else
-                "<b style='color:#c62828'>✗ Not quite.</b>")
+        dark = T.is_dark()
+        head = (f"<b style='color:{'#81c784' if dark else '#2e7d32'}'>✓ Right.</b>" if verdict.right else
+                f"<b style='color:{'#ff6e6e' if dark else '#c62828'}'>✗ Not quite.</b>")
         body = to_html(f"{q.symbol} = *{{{number(verdict.answer, 4)}}}   ~{{you: {number(prediction, 4)}, "
-                       f"within ± {number(verdict.tolerance, 2)} counts}}", muted=t.muted)
-        working = to_html(equation_text.numbers(q.readout), muted=t.muted)
+                       f"within ± {number(verdict.tolerance, 2)} counts}}")
+        working = to_html(equation_text.numbers(q.readout))
         self.verdict.setText(f"{head} {body}")
-        self.working.setText(f"<span style='color:{t.muted}'>Working:</span><br>{working}")
+        self.working.setText(f"<span style='color:{T.current().muted}'>Working:</span><br>{working}")
         self.entry.clear()
         self._show_score()
         self.answered.emit(verdict)
@@ -205,9 +207,8 @@ class ExercisePanel(QWidget):
             return
         self.message.setText("")
         self._take_step()
-        t = T.current()
-        self.verdict.setText("<b>Revealed:</b> " + to_html(f"{q.symbol} = *{{{number(q.answer, 4)}}}", muted=t.muted))
-        self.working.setText(to_html(equation_text.numbers(q.readout), muted=t.muted))
+        self.verdict.setText("<b>Revealed:</b> " + to_html(f"{q.symbol} = *{{{number(q.answer, 4)}}}"))
+        self.working.setText(to_html(equation_text.numbers(q.readout)))
         self._show_score()
 
     def _take_step(self) -> None:
@@ -237,6 +238,12 @@ class ExercisePanel(QWidget):
             self.lesson_box.setCurrentIndex(0)
             self._show_score()
         self._on_moved()
+
+    def _on_theme(self, *_args) -> None:
+        """Presentation's dark theme (or back): the question and the rule in its colours."""
+        self.rule.setStyleSheet(f"color: {T.current().muted}")
+        self._stale = True
+        self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -276,8 +283,8 @@ class ExercisePanel(QWidget):
         enabled = self.question is not None
         for w in (self.entry, self.check_button, self.reveal_button):
             w.setEnabled(enabled)
-        self.prompt.setText(to_html(markup, muted=T.current().muted))
-        self.which.setText(to_html(which, muted=T.current().muted) if which else "")
+        self.prompt.setText(to_html(markup))
+        self.which.setText(to_html(which) if which else "")
 
     def _show_score(self) -> None:
         key = self.lesson_key()

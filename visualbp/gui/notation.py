@@ -135,6 +135,16 @@ def to_html(markup: str, italic: bool = True, positive: tuple = (30, 100, 200), 
     return text.replace("\n", "<br>")
 
 
+
+def themed_html(markup: str) -> str:
+    """``to_html`` in the current theme's colours (a result in its sign's colour, a note in its muted grey):
+    the light defaults are dark blue and brown, unreadable on the dark presentation theme."""
+    from visualbp.gui import theme
+
+    th = theme.current()
+    return to_html(markup, positive=th.positive, negative=th.negative, muted=th.muted)
+
+
 def notation_html(text: str) -> str:
     """Markup as HTML for labels and hover cards: scripts as ``<sup>``/``<sub>``, letters upright."""
     return to_html(text, italic=False)

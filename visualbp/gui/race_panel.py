@@ -16,7 +16,8 @@ from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPus
 from visualbp.core.paths import current_example
 from visualbp.core.race import Race, RaceResult, counts
 from visualbp.gui import theme as T
-from visualbp.gui.notation import number, to_html
+from visualbp.gui.notation import number
+from visualbp.gui.notation import themed_html as to_html
 from visualbp.gui.sliced_jobs import SlicedJobs
 
 #: Pixels between the table's columns; in presentation mode's strip.
