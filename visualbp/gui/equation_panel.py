@@ -34,7 +34,7 @@ from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import neurons_drawn
 
-_NUMBERS = re.compile(r"[\d.,−()]+")  # a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10
+_NUMBERS = re.compile(r"[\d.,−()×⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10, 1.2×10⁻⁴
 
 
 class EquationPanel(QWidget):

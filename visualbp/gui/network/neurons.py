@@ -221,17 +221,26 @@ class NeuronMarks(pg.GraphicsObject):
         super().__init__(parent)
         self.cols: list[Column] = []
         self._bias: dict[int, list[QBrush]] = {}
+        self._biases_given: dict[int, np.ndarray] = {}  # the colours the brushes were made for
+        self._theme = T.current()  # the theme it was last given data in (its pens' colours and widths)
         self.selected: tuple[int, int] | None = None
         self.saturated: dict[int, np.ndarray] = {}  # book layer l → which neurons j are marked saturated
         self._rect = QRectF()
 
     def set_cols(self, cols: list[Column], rect: QRectF) -> None:
         self.prepareGeometryChange()
-        self.cols, self._rect, self._bias = cols, QRectF(rect), {}
+        self.cols, self._rect, self._bias, self._biases_given = cols, QRectF(rect), {}, {}
         self.update()
 
     def set_data(self, biases: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
-        self._bias = {l: brushes(v) for l, v in biases.items()}
+        """The bias colours and saturation marks; the same biases again (a step, the saturation marks and the
+        weights each hand them over in one live tick) keep their brushes."""
+        if not _same(biases, self._biases_given):
+            self._bias = {l: brushes(v) for l, v in biases.items()}
+            self._biases_given = {l: np.array(v, copy=True) for l, v in biases.items()}
+        elif _same(saturated, self.saturated) and self._theme is T.current():
+            return  # nothing it paints changed
+        self._theme = T.current()
         self.saturated = saturated
         self.update()
 
