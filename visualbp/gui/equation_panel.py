@@ -34,7 +34,8 @@ from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import neurons_drawn
 
-_NUMBERS = re.compile(r"[\d.,−()×⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10, 1.2×10⁻⁴
+#: a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10, 1.2×10⁻⁴
+_NUMBERS = re.compile(r"[\d.,−()×⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 class EquationPanel(QWidget):
