@@ -12,6 +12,7 @@ the weight from the 4th neuron of layer 2 (k=4) to the 2nd neuron of layer 3 (j=
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -34,6 +35,7 @@ from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
 from visualbp.gui.view_limits import neurons_drawn
 
+_plain = functools.lru_cache(maxsize=64)(to_plain)  # a live tick shows the same equation again (~0.7 ms)
 #: a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10, 1.2×10⁻⁴
 _NUMBERS = re.compile(r"[\d.,−()×⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
@@ -376,7 +378,7 @@ class EquationPanel(QWidget):
             self._active = ""
             self._set_rows(())
             eq = text.feedforward_equation(2, net.layer_activation(0).symbol)
-            self._equation_plain = to_plain(eq)
+            self._equation_plain = _plain(eq)
             self._equation_markup = eq
             self.title_label.setText("feedforward — not started")
             set_sheet(self.equation_label, f"color: {th.muted};")
@@ -394,7 +396,7 @@ class EquationPanel(QWidget):
             self._set_rows(text.ROWS_OF[kind], strong=kind is not Kind.BATCH)
             self.title_label.setText(text.title(r))
             eq = text.equation(r)
-            self._equation_plain = to_plain(eq)
+            self._equation_plain = _plain(eq)
             self._equation_markup = eq
             set_sheet(self.equation_label, f"color: {th.text};")
             self._set_equation_text()
@@ -408,7 +410,7 @@ class EquationPanel(QWidget):
         self._set_rows(())
         self.title_label.setText(edit_text.title(record))
         self._equation_markup = edit_text.equation(record)
-        self._equation_plain = to_plain(self._equation_markup)
+        self._equation_plain = _plain(self._equation_markup)
         set_sheet(self.equation_label, f"color: {theme.current().text};")
         self._set_equation_text()
         self._numbers_markup = edit_text.numbers(record)
