@@ -21,7 +21,7 @@ def to_html(markup: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _html(markup: str, positive: str, negative: str, muted: str) -> str:
+def _html(markup: str, positive: tuple, negative: tuple, muted: str) -> str:
     """Kept: a live tick shows the same equations again (a minibatch's update, ~0.4 ms to mark up)."""
     return notation.to_html(markup, positive=positive, negative=negative, muted=muted)
 
