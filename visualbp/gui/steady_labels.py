@@ -22,6 +22,7 @@ class SteadyLabels:
     def __init__(self, labels: Sequence[QLabel]) -> None:
         self.labels = tuple(labels)
         self.held = False
+        self._texts: list[str] = []  # the texts they fitted at the last look
 
     def hold(self) -> None:
         """Keep every label at the size it has now (laid out and shown); none is held while one is hidden."""
@@ -29,6 +30,7 @@ class SteadyLabels:
             return
         for label in self.labels:
             label.setFixedSize(label.size())
+        self._texts = [label.text() for label in self.labels]
         self.held = True
 
     def release(self) -> None:
@@ -41,8 +43,14 @@ class SteadyLabels:
             label.setMaximumSize(_FREE, _FREE)
 
     def settle(self) -> None:
-        """After new texts: release the labels if one of them needs other room than it is held at."""
-        if self.held and not all(_fits(label) for label in self.labels):
+        """After new texts: release the labels if one of them needs other room than it is held at (a text seen
+        fitting at the last look is not measured again)."""
+        if not self.held:
+            return
+        texts = [label.text() for label in self.labels]
+        if all(text == seen or _fits(label) for label, text, seen in zip(self.labels, texts, self._texts)):
+            self._texts = texts
+        else:
             self.release()
 
 
