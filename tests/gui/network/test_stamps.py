@@ -79,3 +79,26 @@ def test_no_kept_pictures_where_they_would_not_be_the_same(qapp):
     p.scale(20, 20)  # zoomed far in: too big to keep
     assert not Stamps(ellipses=True).paint(p, rects, QPen(), rgba)
     p.end()
+
+
+def test_a_new_pen_or_a_new_view_makes_the_pictures_again(qapp):
+    rects = np.array([[1.0, 1.0, 0.62, 0.62], [4.3, 2.2, 0.62, 0.62]])
+    rgba = np.array([[245, 147, 34, 255], [8, 119, 189, 255]], dtype=np.uint8)
+    stamps = Stamps(ellipses=True)
+    dark, wide = QPen(QColor(40, 40, 40), 1.2), QPen(QColor(200, 30, 30), 2.6)
+    for pen in (dark, wide):
+        pen.setCosmetic(True)
+    for pen, shift in ((dark, 0.0), (wide, 0.0), (wide, 0.37)):  # the theme's pen, then a scroll by a fraction
+        kept, straight = _image(), _image()
+        p = _painter(kept)
+        p.translate(shift, shift)
+        assert stamps.paint(p, rects, pen, rgba)
+        p.end()
+        p = _painter(straight)
+        p.translate(shift, shift)
+        p.setPen(pen)
+        for rect, colour in zip(rects, rgba):
+            p.setBrush(QBrush(QColor(*colour.tolist())))
+            p.drawEllipse(QRectF(*rect))
+        p.end()
+        assert np.abs(_pixels(kept) - _pixels(straight)).max() <= 1

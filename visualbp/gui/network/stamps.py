@@ -69,8 +69,9 @@ class Stamps:
         corners = np.floor(device_centres - side / 2.0).astype(np.int64)
         # the pictures depend on where each shape falls within its pixel, not on whole-pixel moves
         phases = np.round(np.column_stack([device_centres - corners, rects[:, 2:]]), 9)
-        key = (sx, sy, side, phases.tobytes(), pen.color().rgba(), pen.widthF(), pen.style(), pen.isCosmetic(),
-               pen.joinStyle())
+        dashes = tuple(pen.dashPattern()) if pen.style() == Qt.PenStyle.CustomDashLine else ()
+        key = (sx, sy, side, phases.tobytes(), pen.color().rgba(), pen.widthF(), pen.style(), dashes,
+               pen.isCosmetic(), pen.joinStyle(), pen.capStyle())
         if key != self._key:
             self._make(world, rects, pen, corners, side)
             self._key = key
