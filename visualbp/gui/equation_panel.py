@@ -12,6 +12,7 @@ the weight from the 4th neuron of layer 2 (k=4) to the 2nd neuron of layer 3 (j=
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -32,9 +33,12 @@ from visualbp.gui.equation_rows import EquationRow, set_sheet, to_html  # to_htm
 from visualbp.gui.narration import load_texts, narration_for
 from visualbp.gui.notation import to_plain
 from visualbp.gui.session import Session
+from visualbp.gui.steady_labels import SteadyLabels
 from visualbp.gui.view_limits import neurons_drawn
 
-_NUMBERS = re.compile(r"[\d.,−()]+")  # a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10
+_plain = functools.lru_cache(maxsize=64)(to_plain)  # a live tick shows the same equation again (~0.7 ms)
+#: a number as the numbers line writes it: 0.012, −0.3, (−2.1), 3,10, 1.2×10⁻⁴
+_NUMBERS = re.compile(r"[\d.,−()×⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 class EquationPanel(QWidget):
@@ -105,6 +109,8 @@ class EquationPanel(QWidget):
         main.addSpacing(4)
         main.addWidget(self.narration_label)
         main.addStretch(1)
+        # while training runs live, the texts that change at every tick keep their room (``steady_labels``)
+        self._steady = SteadyLabels((self.title_label, self.equation_label, self.numbers_label, self.which_label))
 
         # A fixed minimum: the texts change at every step, and a minimum that followed them would
         # resize the dock and the main window with every step.
@@ -144,6 +150,7 @@ class EquationPanel(QWidget):
         session.networkChanged.connect(self._on_network_changed)
         session.selectionChanged.connect(self._on_selection_changed)
         session.statusChanged.connect(self._on_status)  # e.g. a new granularity: what one → does
+        session.runningChanged.connect(self._on_running)
         self._style()
         theme.notifier().changed.connect(self.apply_theme)
         self.show_record(session.engine.last_record)
@@ -174,7 +181,14 @@ class EquationPanel(QWidget):
         engine's state, the last minibatch's gradient included)."""
 
     def _on_step(self, record: StepRecord | None) -> None:
+        if self.session.running:  # a live tick: the labels keep the room the last one laid out
+            self._steady.hold()
         self.show_record(record)
+        self._steady.settle()
+
+    def _on_running(self, running: bool) -> None:
+        if not running:  # steps from here lay the panel out as each needs
+            self._steady.release()
 
     def _on_network_changed(self) -> None:
         self._lesson_at = -1  # a new network: the lesson's opening position is gone
@@ -226,6 +240,7 @@ class EquationPanel(QWidget):
     def apply_theme(self, _theme: object = None) -> None:
         """Re-style in ``theme.current()``'s colours and type sizes and show the step again (presentation
         mode: every size scales with font_pt / 10, and the narration stands out as the lecturer's script)."""
+        self._steady.release()
         for row in self.rows.values():
             row.apply_theme()
         self._style()  # after the rows: the side list is as wide as they are
@@ -295,6 +310,7 @@ class EquationPanel(QWidget):
         if fitted == self._fitted:
             return
         self._fitted = fitted
+        self._steady.release()  # fitted anew: at the sizes the layout gives
         if self._cut:
             self._set_narration(self._narration)
         narration_label, presenting = self.narration_label, self.presenting()
@@ -356,6 +372,7 @@ class EquationPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         if event.size() != event.oldSize():
+            self._steady.release()
             # presentation mode beside a Teach panel: the step's text takes the side list's width
             self._side.setVisible(not self.presenting() or self.width() >= 2.4 * self._side.width())
             self._fit_type()
@@ -375,7 +392,7 @@ class EquationPanel(QWidget):
             self._active = ""
             self._set_rows(())
             eq = text.feedforward_equation(2, net.layer_activation(0).symbol)
-            self._equation_plain = to_plain(eq)
+            self._equation_plain = _plain(eq)
             self._equation_markup = eq
             self.title_label.setText("feedforward — not started")
             set_sheet(self.equation_label, f"color: {th.muted};")
@@ -393,7 +410,7 @@ class EquationPanel(QWidget):
             self._set_rows(text.ROWS_OF[kind], strong=kind is not Kind.BATCH)
             self.title_label.setText(text.title(r))
             eq = text.equation(r)
-            self._equation_plain = to_plain(eq)
+            self._equation_plain = _plain(eq)
             self._equation_markup = eq
             set_sheet(self.equation_label, f"color: {th.text};")
             self._set_equation_text()
@@ -407,7 +424,7 @@ class EquationPanel(QWidget):
         self._set_rows(())
         self.title_label.setText(edit_text.title(record))
         self._equation_markup = edit_text.equation(record)
-        self._equation_plain = to_plain(self._equation_markup)
+        self._equation_plain = _plain(self._equation_markup)
         set_sheet(self.equation_label, f"color: {theme.current().text};")
         self._set_equation_text()
         self._numbers_markup = edit_text.numbers(record)

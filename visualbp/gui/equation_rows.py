@@ -3,6 +3,8 @@ panel's way of writing markup (``to_html``) and of setting a style sheet only wh
 
 from __future__ import annotations
 
+import functools
+
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
@@ -15,7 +17,13 @@ from visualbp.gui.equation_fit import math_font as _math_font
 def to_html(markup: str) -> str:
     """Markup as the panel shows it: italic variables, the result in the theme's colour of its sign."""
     th = theme.current()
-    return notation.to_html(markup, positive=th.positive, negative=th.negative, muted=th.muted)
+    return _html(markup, th.positive, th.negative, th.muted)
+
+
+@functools.lru_cache(maxsize=256)
+def _html(markup: str, positive: tuple, negative: tuple, muted: str) -> str:
+    """Kept: a live tick shows the same equations again (a minibatch's update, ~0.4 ms to mark up)."""
+    return notation.to_html(markup, positive=positive, negative=negative, muted=muted)
 
 
 def set_sheet(widget: QWidget, sheet: str) -> None:

@@ -23,9 +23,10 @@ LIVE_INTERVAL_MS = 100
 #: learn sees it move (as before the pacing, at 1366×768 with the plots shown); only cheaper redraws come faster
 LIVE_INTERVAL_MAX_MS = 500
 #: the share of the worker's time the ticks may take, aiming at training with the window attached at ≥ 95 % of its
-#: headless pace (measured 0.89–0.95× on a quiet machine; a GUI thread busy half the time cut training to 40 %,
-#: an eighth to about 85 %)
-LIVE_SHARE = 0.04
+#: headless pace (a GUI thread busy half the time cut training to 40 %, an eighth to about 85 %; at 4 % and ticks of
+#: 21–27 ms, 0.89–0.95× was measured on a quiet machine). 3 % since the ticks of the bench's 1600×1000 window cost
+#: 17–23 ms: they still come every 500 ms there, as before, and take a quarter less of the worker's time
+LIVE_SHARE = 0.03
 
 
 class LivePacer:

@@ -61,3 +61,31 @@ def test_all_edges_of_a_picture_input_paint_the_same_picture_with_one_segment_pe
         assert differ.mean() < 0.005, differ.sum()
     finally:
         session.shutdown()
+
+
+def test_antialiased_edges_on_one_line_are_painted_once_and_look_the_same(qtbot):
+    from visualbp.gui.main_window import MainWindow
+    from visualbp.gui.session import Session
+
+    session = Session(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
+    window = MainWindow(session, remember_layout=False, recovery=False)
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.network_view
+    try:
+        session.finish_batch()
+        scene = view.scene
+        assert scene.antialias and len(scene.coords) == 400  # default detail: 100 strongest of w², all of w³
+        once = _pixels(view, qtbot)
+        assert sum(view.edges.drawn_per_bin()) == len(np.unique(scene.coords, axis=0)) < 200
+        scene.lines.groups = None  # paint every segment, as before
+        every = _pixels(view, qtbot)
+        assert sum(view.edges.drawn_per_bin()) == 400
+        # the line on top is at least as wide as those under it: only its antialiased rim may show them
+        shift = np.abs(once.astype(int) - every.astype(int)).max(axis=2)
+        assert (shift > 0).any()  # the rims do differ a little
+        assert (shift > 48).mean() < 0.005, (shift > 48).sum()
+    finally:
+        session.shutdown()

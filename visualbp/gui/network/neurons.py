@@ -20,6 +20,7 @@ from PyQt6.QtGui import QBrush, QColor, QImage, QPaintEngine, QPainter, QPen, QT
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
 from visualbp.gui.network.layout import Column, Rect
+from visualbp.gui.network.stamps import Stamps
 
 TILE_OUTLINE_PX = 9  # tiles shorter than this on screen share one frame instead of an outline each
 PICTURE_PIXELS = 4_000_000  # a bigger picture (zoomed far in) is not kept: the neurons are painted each time
@@ -63,6 +64,7 @@ class NeuronItem(pg.GraphicsObject):
         self._version = 0  # counts the changes of what this item paints
         self._painted: tuple | None = None  # how it was last painted straight
         self._picture: tuple[tuple, QImage, QPointF] | None = None  # (how, the picture, where it goes)
+        self._stamps: dict[int, Stamps] = {}  # per layer l, its circles kept as pictures (``stamps``)
 
     # the bias squares and rings are the child's
     @property
@@ -87,7 +89,7 @@ class NeuronItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self.cols = cols
         self._rect = qrect(rect)
-        self._fill, self._fills_given = {}, {}
+        self._fill, self._fills_given, self._stamps = {}, {}, {}
         self.marks.set_cols(cols, self._rect)
         self._changed()
 
@@ -198,9 +200,15 @@ class NeuronItem(pg.GraphicsObject):
             else:
                 p.setPen(outline)
             rad = c.node_radius
-            for j in range(c.n):
-                p.setBrush(fills[j] if fills else white)
-                p.drawEllipse(QPointF(*c.node_center(j)), rad, rad)
+            given = self._fills_given.get(c.l) if fills else None
+            rgba = given[:c.n] if given is not None and len(given) >= c.n else \
+                np.tile(np.array(white.color().getRgb(), dtype=np.uint8), (c.n, 1))
+            stamps = self._stamps.setdefault(c.l, Stamps(ellipses=True))
+            boxes = [(x - rad, y - rad, 2 * rad, 2 * rad) for x, y in map(c.node_center, range(c.n))]
+            if not stamps.paint(p, np.array(boxes, dtype=float), p.pen(), rgba):
+                for j in range(c.n):
+                    p.setBrush(fills[j] if fills else white)
+                    p.drawEllipse(QPointF(*c.node_center(j)), rad, rad)
             if c.kind == "tile" and self.example_uv is not None:
                 u, v = self.example_uv
                 dot = QPen(QColor(t.text), 1.0 * scale)
@@ -221,17 +229,27 @@ class NeuronMarks(pg.GraphicsObject):
         super().__init__(parent)
         self.cols: list[Column] = []
         self._bias: dict[int, list[QBrush]] = {}
+        self._biases_given: dict[int, np.ndarray] = {}  # the colours the brushes were made for
+        self._theme = T.current()  # the theme it was last given data in (its pens' colours and widths)
+        self._rings: dict[int, Stamps] = {}  # per layer l, its saturation rings kept as pictures (``stamps``)
         self.selected: tuple[int, int] | None = None
         self.saturated: dict[int, np.ndarray] = {}  # book layer l → which neurons j are marked saturated
         self._rect = QRectF()
 
     def set_cols(self, cols: list[Column], rect: QRectF) -> None:
         self.prepareGeometryChange()
-        self.cols, self._rect, self._bias = cols, QRectF(rect), {}
+        self.cols, self._rect, self._bias, self._biases_given, self._rings = cols, QRectF(rect), {}, {}, {}
         self.update()
 
     def set_data(self, biases: dict[int, np.ndarray], saturated: dict[int, np.ndarray]) -> None:
-        self._bias = {l: brushes(v) for l, v in biases.items()}
+        """The bias colours and saturation marks; the same biases again (a step, the saturation marks and the
+        weights each hand them over in one live tick) keep their brushes."""
+        if not _same(biases, self._biases_given):
+            self._bias = {l: brushes(v) for l, v in biases.items()}
+            self._biases_given = {l: np.array(v, copy=True) for l, v in biases.items()}
+        elif _same(saturated, self.saturated) and self._theme is T.current():
+            return  # nothing it paints changed
+        self._theme = T.current()
         self.saturated = saturated
         self.update()
 
@@ -275,6 +293,9 @@ class NeuronMarks(pg.GraphicsObject):
             js = np.flatnonzero(marks[:c.n])
             p.setPen(solid if c.kind == "compact" else ring)
             rad = c.saturation_radius
+            boxes = np.array([(x - rad, y - rad, 2 * rad, 2 * rad) for x, y in map(c.node_center, range(c.n))])
+            if len(js) and self._rings.setdefault(l, Stamps(ellipses=True)).paint(p, boxes, p.pen(), None, js):
+                continue
             for j in js:
                 p.drawEllipse(QPointF(*c.node_center(int(j))), rad, rad)
 
