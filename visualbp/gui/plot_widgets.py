@@ -214,6 +214,7 @@ class _Plot(pg.PlotWidget):
         self._hint.setWordWrap(True)
         self._hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._hint.hide()
+        item.vb.sigResized.connect(self._place_hint)  # the axes took their room: the note goes inside them
         self._style()
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
 
@@ -283,8 +284,9 @@ class _Plot(pg.PlotWidget):
         self._frame.setData([float(x[0]), float(x[1])], [float(y[0]), float(y[1])])
 
     def set_hint(self, text: str) -> None:
-        """A short note in the middle of the plot ('' hides it): what to do when there is nothing to show."""
-        self._hint.setText(text)
+        """A short note in the middle of the plot ('' hides it): what to do when there is nothing to show. Its
+        lines after the first (after '<br>') are left out where the plot is too short for them."""
+        self._hint_text = text
         self._hint.setVisible(bool(text))
         self._place_hint()
 
@@ -292,10 +294,21 @@ class _Plot(pg.PlotWidget):
         """The note shown in the plot, '' when none."""
         return self._hint.text() if not self._hint.isHidden() else ""
 
-    def _place_hint(self) -> None:
+    def _place_hint(self, *_args) -> None:
+        """The note over the plotting area (inside the axes, so never over their numbers), as much of it as
+        fits there: the whole note, or its first line."""
         hint = self.__dict__.get("_hint")  # resizeEvent comes once before __init__ made it
-        if hint is not None:
-            hint.setGeometry(self.rect().adjusted(12, 8, -12, -8))
+        item = self.getPlotItem()  # (None while the widget is taken down)
+        if hint is None or item is None:
+            return
+        box = self.mapFromScene(item.vb.sceneBoundingRect()).boundingRect()
+        if box.width() < 40 or box.height() < 10:  # not laid out yet
+            box = self.rect().adjusted(12, 8, -12, -8)
+        text = self.__dict__.get("_hint_text", "")
+        hint.setText(text)
+        if "<br>" in text and hint.heightForWidth(box.width()) > box.height():
+            hint.setText(text.split("<br>", 1)[0])
+        hint.setGeometry(box)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
