@@ -341,8 +341,11 @@ class Engine(WholeMinibatches, StepHistory, HandEdits):
         )
 
     def _after_batch(self, stats: BatchStats | None, epoch_ended: bool) -> None:
-        if stats is not None and self.batch_done:
-            self.batch_done.emit(BatchBlock.of([stats]))
+        if stats is not None and (self.batch_done or self.block_check is not None):
+            block = BatchBlock.of([stats])
+            if self.block_check is not None:
+                self.block_check(block)  # a stepped minibatch is finished already: it stops after it
+            self.batch_done.emit(block)
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
 

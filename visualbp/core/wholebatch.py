@@ -33,19 +33,39 @@ if TYPE_CHECKING:
     from visualbp.core.events import Event
     from visualbp.core.network import Network
 
-#: Most minibatches in one block: the per-block work (~30 µs) spread over them, and at most this many
-#: minibatches between two looks at ``should_stop`` or at the breakpoints' settings.
-BLOCK_BATCHES = 64
-#: A block also ends after this many seconds (a large network's minibatches), so stopping stays prompt.
-BLOCK_SECONDS = 0.02
+#: Most minibatches in one block: the per-block work (about 55 µs for [784, 30, 10]: the history entry, the
+#: record, the chain's checkpoint, the test for ±∞/NaN, the observers' arrays) spread over them.
+BLOCK_BATCHES = 256
+#: A block also ends after this many seconds of training: ``should_stop`` and the settings are looked at
+#: between blocks, and one ← redoes at most one block (or ``REPLAY_WORK``) from its checkpoint.
+BLOCK_SECONDS = 0.01
+#: Minibatches in a block before the engine has timed one.
+FIRST_BLOCK = 8
 
 
 def _non_finite_layer(params: list[np.ndarray]) -> int | None:
     """The index of the first ``[w^l | b^l]`` holding ±∞ or NaN, or None."""
     for i, p in enumerate(params):
-        if not math.isfinite(float(p.sum())) and not np.isfinite(p).all():  # a finite sum proves it cheaply
+        # a finite Σ p² proves it cheaply (±∞ or NaN anywhere makes it one; so may |p| > 1e154: then look)
+        if not math.isfinite(fastpath.sum_of_squares(p)) and not np.isfinite(p).all():
             return i
     return None
+
+
+def _block_stats(start: State, m: int, n: int, costs: np.ndarray, nabla_b: list[np.ndarray],
+                 eta: float) -> BatchBlock:
+    """The observers' numbers of a block's ``len(costs)`` minibatches from ``start``: ‖∂C/∂b^l‖ =
+    ‖η/m Σ_x ∂C_x/∂b^l‖ / η from the kept bias gradients, and where each minibatch ends, in epochs."""
+    count = len(costs)
+    k = np.arange(count)
+    norms = np.empty((count, len(nabla_b)))
+    for j, b in enumerate(nabla_b):
+        b = b[:count]
+        np.sqrt(np.einsum("ij,ij->i", b, b), out=norms[:, j])
+    norms /= eta
+    epoch = start.epoch
+    return BatchBlock(np.full(count, epoch), start.batch + k, start.step + k, costs, norms,
+                      np.full(norms.shape, np.nan), epoch + np.minimum(start.offset + (k + 1) * m, n) / n)
 
 
 class WholeMinibatches:
@@ -85,14 +105,20 @@ class WholeMinibatches:
         self._kernel_key: tuple = ()
         self._chain: Chain | None = None
         self._chain_version = -1
-        # two sets of gradient buffers [∂C/∂w^l | ∂C/∂b^l] (scaled), used in turn, and how many passes took one
+        # the kernel's gradient buffers [∂C/∂w^l | ∂C/∂b^l] (scaled); two sets the last of a block's is copied
+        # into, in turn (``_publish_gradient``), and how many copies were started
+        self._grads: list[np.ndarray] | None = None
         self._grad_sets: list[list[np.ndarray] | None] = [None, None]
         self._grads_started = 0
         self._gradient_cache: tuple | None = None  # (the _last_scaled it was made from, the mean gradient)
+        self._seconds_per_row: float | None = None  # the pace of the last block, per training row
         self._live_step: int | None = None  # the step count inside a block (``step_index``), else None
         #: most minibatches in one block (1: each minibatch is its own block, as a breakpoint that reads the
         #: weights after each needs)
         self.batches_per_block = BLOCK_BATCHES
+        #: called with each block's numbers before ``batch_done``: how many of its minibatches to keep (the
+        #: training stops right after them: a breakpoint names the first minibatch it fires at), or None
+        self.block_check: Callable[[BatchBlock], int | None] | None = None
 
     def _fast_batch(self) -> StepRecord | None:
         """Take the next minibatch in one matrix-based pass (one BATCH record)."""
@@ -101,8 +127,9 @@ class WholeMinibatches:
 
     def run_block(self, limit: int | None = None, yield_now: Callable[[], bool] | None = None) -> int:
         """From the start of a minibatch, take whole minibatches as one block: at most ``limit`` (default
-        ``batches_per_block``), ending at the epoch's end, after ``BLOCK_SECONDS``, after a minibatch with a
-        change of m or η, or after the minibatch during which ``yield_now()`` turned true. Inside a minibatch
+        ``batches_per_block``) and as many as ``BLOCK_SECONDS`` holds at the last block's pace, ending at the
+        epoch's end, after a minibatch with a change of m or η, or after the minibatch during which
+        ``yield_now()`` turned true. Inside a minibatch
         taken record by record, finishes that one instead. Returns how many minibatches it finished."""
         with quiet_fp():
             if self._state.program:
@@ -110,9 +137,11 @@ class WholeMinibatches:
                 return 1
             return self._run_block(self.batches_per_block if limit is None else limit, yield_now)
 
-    def _kernel_and_chain(self) -> tuple[fastpath.Kernel, Chain, int]:
+    def _kernel_and_chain(self, block_work: float) -> tuple[fastpath.Kernel, Chain, int]:
         """The kernel for the network's activations, its arrays made the pass's own, and the chain to extend
-        (a new one, and its checkpoint's bytes, when the last is full or the weights changed since)."""
+        (a new one, and its checkpoint's bytes, when the last cannot take ``block_work`` more multiply-adds
+        within ``REPLAY_WORK`` or the weights changed since). A block never spans two chains, and a chain
+        holds at least one block: one ← redoes at most max(``REPLAY_WORK``, one block)."""
         net = self.net
         kernel = self._kernel
         token = net.activations_token
@@ -122,7 +151,7 @@ class WholeMinibatches:
         if self._owned_ids != tuple(map(id, net.weights + net.biases)):
             self._adopt(fastpath.join(net.weights, net.biases))
         chain = self._chain
-        if chain is None or chain.work >= REPLAY_WORK or chain.kernel is not kernel \
+        if chain is None or (chain.work and chain.work + block_work > REPLAY_WORK) or chain.kernel is not kernel \
                 or self._chain_version != self._weights_version:
             chain = self._chain = Chain(kernel, self._params)
             return kernel, chain, chain.nbytes
@@ -131,26 +160,31 @@ class WholeMinibatches:
     def _run_block(self, limit: int, yield_now: Callable[[], bool] | None = None) -> int:
         """``run_block`` inside ``quiet_fp``."""
         start = self._state
-        kernel, chain, nbytes = self._kernel_and_chain()
-        params = self._params
         epoch, offset0, step0 = start.epoch, start.offset, start.step
         m, eta = self._m, self._eta
         X1, Y = self._X1, self.Y
         n = len(Y)
-        decay = fastpath.weight_decay(eta, self.net.lmbda, n)
-        fit = math.ceil((REPLAY_WORK - chain.work) / chain.work_of(m))  # before the chain is full
+        # as many as fit in BLOCK_SECONDS at the pace of the last block (the clock is read per block, not per
+        # minibatch: in this loop a clock read cost more than the rest of the bookkeeping)
+        per_row = self._seconds_per_row
+        fit = FIRST_BLOCK if per_row is None else max(1, int(BLOCK_SECONDS / (per_row * m)))
         count_max = max(1, min(limit, -(-(n - offset0) // m), fit))
+        kernel, chain, nbytes = self._kernel_and_chain(
+            sum(p.size for p in self.net.weights + self.net.biases) * 3.0 * min(count_max * m, n - offset0))
+        params = self._params
+        decay = fastpath.weight_decay(eta, self.net.lmbda, n)
         rows = self._perm(epoch)[offset0:offset0 + count_max * m]  # read-only
         costs = np.empty(count_max)
-        squares = np.empty((count_max, len(params)))  # ‖η/m Σ_x ∂C_x/∂b^l‖²
-        sets = [s if s is not None else [np.empty_like(p) for p in params] for s in self._grad_sets]
-        self._grad_sets = [sets[0], sets[1]]
-        columns = [[g[:, -1] for g in s] for s in sets]
-        gen = self._grads_started
+        # η/m Σ_x ∂C_x/∂b^l of each minibatch, per layer (one row a minibatch): copied from the gradient's bias
+        # column, a third of the cost of its squared norm, which the block takes for all of them at once
+        nabla_b = [np.empty((count_max, p.shape[0])) for p in params]
+        grads = self._grads
+        if grads is None:
+            grads = self._grads = [np.empty_like(p) for p in params]
+        copies = list(zip(nabla_b, [g[:, -1] for g in grads]))
         minibatch = kernel.minibatch
         isfinite = math.isfinite
-        clock = time.perf_counter
-        deadline = clock() + BLOCK_SECONDS
+        t0 = time.perf_counter()
         chunk = max(1, fastpath.CHUNK_BYTES // ((self.X.shape[1] + 1) * 8 * m)) * m
         i = 0
         cost = 0.0
@@ -161,31 +195,24 @@ class WholeMinibatches:
             for k in range(0, len(XB), m):
                 xb = XB[k:k + m]
                 mb = len(xb)
-                # two sets of gradient buffers taken in turn: ``last_gradient`` reads the last minibatch's
-                # (maybe on the GUI thread while this one runs) and knows by ``_grads_started`` whether its
-                # set was taken up again
-                gen += 1
-                grads = sets[gen & 1]
-                self._grads_started = gen  # before the kernel writes into them
                 a_L = minibatch(params, xb, YB[k:k + m], eta / mb, grads, decay, cost=True)
-                self._last_scaled = (grads, eta, gen)
                 cost = costs[i] = kernel.cost_sum / mb
-                row = squares[i]
-                for j, col in enumerate(columns[gen & 1]):
-                    row[j] = col.dot(col)
+                for block_b, column in copies:
+                    block_b[i] = column
                 i += 1
                 self._live_step = step0 + i
-                if not isfinite(cost) or clock() > deadline or self._m != m or self._eta != eta \
-                        or (yield_now is not None and yield_now()):
+                if not isfinite(cost) or (yield_now is not None and yield_now()) or self._m != m or self._eta != eta:
                     break
             else:
                 continue
             break
-        return self._end_block(start, chain, nbytes, rows, costs, squares, i, a_L, m, eta, decay,
+        self._seconds_per_row = (time.perf_counter() - t0) / min(i * m, n - offset0)
+        return self._end_block(start, chain, nbytes, rows, costs, nabla_b, i, a_L, m, eta, decay,
                                not isfinite(cost))
 
     def _end_block(self, start: State, chain: Chain, nbytes: int, rows: np.ndarray, costs: np.ndarray,
-                   squares: np.ndarray, count: int, a_L, m: int, eta: float, decay: float, bad_cost: bool) -> int:
+                   nabla_b: list[np.ndarray], count: int, a_L, m: int, eta: float, decay: float,
+                   bad_cost: bool) -> int:
         """Publish a block of ``count`` minibatches: history, record, state, observers; or, when its cost or
         weights became non-finite, take it again a minibatch at a time to stop at the exact one."""
         epoch, batch0, offset0, step0 = start.epoch, start.batch, start.offset, start.step
@@ -200,9 +227,22 @@ class WholeMinibatches:
             while done < count and self.divergence is None:
                 done += self._run_block(1)
             return done
-        costs, squares = costs[:count], squares[:count]
+        stats = None
+        if self.batch_done or self.block_check is not None:
+            stats = _block_stats(start, m, len(self.X), costs[:count], nabla_b, eta)
+            cut = None if self.block_check is None else self.block_check(stats)
+            if cut is not None and 0 < cut < count:  # stop right after the minibatch the check names
+                redone = self._redo_to(chain, index0 + cut)
+                assert redone is not None  # cut ≥ 1: a minibatch was redone
+                grads, a_L = redone[2], None
+                self.last_gradient = ([g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads])
+                a_last = redone[4]
+                count, rows, stats = cut, rows[:cut * m], stats[:cut]
+        costs = costs[:count]
         costs.flags.writeable = False
-        a_last = a_L[:, -1:].copy()
+        if a_L is not None:  # not cut: the kernel's last minibatch is the block's
+            self._publish_gradient(eta)
+            a_last = a_L[:, -1:].copy()
         last = batch_record(step0 + count - 1, epoch, batch0 + count - 1, float(costs[-1]),
                             rows[(count - 1) * m:], a_last)
         self._state, epoch_ended = self._after(step0 + count, epoch, batch0 + count - 1, offset0 + len(rows))
@@ -219,17 +259,25 @@ class WholeMinibatches:
                 what = f"the weights or biases of layer l={bad_layer + 2} became non-finite"
             self.divergence = Divergence(epoch, last.batch, last.index, what)
             self.diverged.emit(self.divergence)
-        if self.batch_done:
-            k = np.arange(count)
-            norms = np.sqrt(squares)
-            norms /= eta
-            n = len(self.X)
-            self.batch_done.emit(BatchBlock(
-                np.full(count, epoch), batch0 + k, step0 + k, costs, norms, np.full(norms.shape, np.nan),
-                epoch + np.minimum(offset0 + (k + 1) * m, n) / n))
+        if stats is not None and self.batch_done:
+            self.batch_done.emit(stats)
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
         return count
+
+    def _publish_gradient(self, eta: float) -> None:
+        """Make the kernel's gradient of the block's last minibatch what ``last_gradient`` reads: copied into
+        one of two sets taken in turn. The reader (maybe the GUI thread, while the next block runs) knows by
+        ``_grads_started`` whether its set was taken up again while it read, and then reads the newer one."""
+        gen = self._grads_started + 1
+        sets = self._grad_sets
+        published = sets[gen & 1]
+        if published is None:
+            published = sets[gen & 1] = [np.empty_like(g) for g in self._grads]  # type: ignore[union-attr]
+        self._grads_started = gen  # before the copy writes into them
+        for p, g in zip(published, self._grads):  # type: ignore[arg-type]
+            np.copyto(p, g)
+        self._last_scaled = (published, eta, gen)
 
     def _adopt(self, params: list[np.ndarray]) -> None:
         """Make ``[w^l | b^l]`` arrays the network's (as views) and the ones the pass updates in place."""
@@ -237,7 +285,8 @@ class WholeMinibatches:
         self.net.weights, self.net.biases = fastpath.split(params)
         self._owned = self.net.weights + self.net.biases  # held, so that no other array can take their ids
         self._owned_ids = tuple(map(id, self._owned))
-        self._grad_sets = [None, None]  # sized like these arrays (a load may change nothing else)
+        self._grads = None  # sized like these arrays (a load may change nothing else)
+        self._grad_sets = [None, None]
         self._chain = None  # a chain redoes only its own passes: the next starts from a checkpoint
 
     @property

@@ -122,6 +122,7 @@ class Session(QObject, SessionFiles):
     def _install(self, net: Network, engine: Engine) -> None:
         self.net, self.engine = net, engine
         engine.batch_done.connect(self._on_engine_batch)
+        engine.block_check = self._check_block
         engine.epoch_done.connect(self._on_engine_epoch)
         self._on_breakpoints_changed(self.breakpoints.settings)
         self.breakpoints.reset()
@@ -184,19 +185,26 @@ class Session(QObject, SessionFiles):
 
     # ----------------------------------------------------------------- breakpoints
     def _on_engine_batch(self, block: BatchBlock) -> None:
-        """Engine callback (worker or GUI thread): queue a block of minibatches' stats, check the breakpoints."""
+        """Engine callback (worker or GUI thread): queue a block of minibatches' stats."""
         self._batches.append(block)
-        if self._break is None and self.breakpoints.any_on:
-            for stats in block:
-                self._fire(self.breakpoints.after_batch(self.engine, stats), stats.epoch, stats.batch, stats.step)
-                if self._break is not None:
-                    break
+
+    def _check_block(self, block: BatchBlock) -> int | None:
+        """The engine's ``block_check`` (worker or GUI thread): the breakpoints, minibatch by minibatch; where
+        one fires, how many of the block's minibatches to keep (the engine stops right after that one)."""
+        if self._break is not None or not self.breakpoints.any_on:
+            return None
+        for i, stats in enumerate(block):
+            self._fire(self.breakpoints.after_batch(self.engine, stats), stats.epoch, stats.batch, stats.step)
+            if self._break is not None:
+                return i + 1
+        return None
 
     def _on_breakpoints_changed(self, settings: BreakpointSettings) -> None:
-        """With a breakpoint on, the engine takes each minibatch as its own block: a breakpoint checks the
-        weights after the minibatch it names (saturation) and stops training right there. Off, blocks of
-        ``BLOCK_BATCHES``. (On any thread; the engine reads it at the start of its next block.)"""
-        self.engine.batches_per_block = 1 if settings.any_on else BLOCK_BATCHES
+        """The saturation breakpoint measures the weights after the minibatches it checks: while it is on, the
+        engine takes each minibatch as its own block; otherwise blocks of up to ``BLOCK_BATCHES`` (the
+        other breakpoints read a block's numbers, and the engine stops at the minibatch one names). On any
+        thread: the engine reads it at the start of its next block."""
+        self.engine.batches_per_block = 1 if settings.saturation_on else BLOCK_BATCHES
 
     def _on_engine_epoch(self, stats: EpochStats) -> None:
         self._epochs.append(stats)
