@@ -52,22 +52,6 @@ def _non_finite_layer(params: list[np.ndarray]) -> int | None:
     return None
 
 
-def _block_stats(start: State, m: int, n: int, costs: np.ndarray, nabla_b: list[np.ndarray],
-                 eta: float) -> BatchBlock:
-    """The observers' numbers of a block's ``len(costs)`` minibatches from ``start``: ‖∂C/∂b^l‖ =
-    ‖η/m Σ_x ∂C_x/∂b^l‖ / η from the kept bias gradients, and where each minibatch ends, in epochs."""
-    count = len(costs)
-    k = np.arange(count)
-    norms = np.empty((count, len(nabla_b)))
-    for j, b in enumerate(nabla_b):
-        b = b[:count]
-        np.sqrt(np.einsum("ij,ij->i", b, b), out=norms[:, j])
-    norms /= eta
-    epoch = start.epoch
-    return BatchBlock(np.full(count, epoch), start.batch + k, start.step + k, costs, norms,
-                      np.full(norms.shape, np.nan), epoch + np.minimum(start.offset + (k + 1) * m, n) / n)
-
-
 class WholeMinibatches:
     """``_run_block`` and what it keeps; the engine provides net, X, Y, the state and the history."""
 
@@ -99,6 +83,7 @@ class WholeMinibatches:
         # [w^l | b^l] arrays the whole-minibatch pass updates in place while net.weights/net.biases are
         # the views of them it made (by id), the chain it extends and the version its last pass published
         self._params: list[np.ndarray] = []
+        self._layout: tuple[list[int], np.ndarray, int] = ([], np.zeros(0, dtype=int), 0)
         self._owned: list[np.ndarray] = []
         self._owned_ids: tuple = ()
         self._kernel: fastpath.Kernel | None = None
@@ -137,11 +122,11 @@ class WholeMinibatches:
                 return 1
             return self._run_block(self.batches_per_block if limit is None else limit, yield_now)
 
-    def _kernel_and_chain(self, block_work: float) -> tuple[fastpath.Kernel, Chain, int]:
+    def _kernel_and_chain(self, block_rows: int) -> tuple[fastpath.Kernel, Chain, int]:
         """The kernel for the network's activations, its arrays made the pass's own, and the chain to extend
-        (a new one, and its checkpoint's bytes, when the last cannot take ``block_work`` more multiply-adds
-        within ``REPLAY_WORK`` or the weights changed since). A block never spans two chains, and a chain
-        holds at least one block: one ← redoes at most max(``REPLAY_WORK``, one block)."""
+        (a new one, and its checkpoint's bytes, when the last cannot take a block of ``block_rows`` training
+        rows within ``REPLAY_WORK`` multiply-adds or the weights changed since). A block never spans two
+        chains, and a chain holds at least one block: one ← redoes at most max(``REPLAY_WORK``, one block)."""
         net = self.net
         kernel = self._kernel
         token = net.activations_token
@@ -151,7 +136,8 @@ class WholeMinibatches:
         if self._owned_ids != tuple(map(id, net.weights + net.biases)):
             self._adopt(fastpath.join(net.weights, net.biases))
         chain = self._chain
-        if chain is None or (chain.work and chain.work + block_work > REPLAY_WORK) or chain.kernel is not kernel \
+        if chain is None or (chain.work and chain.work + chain.work_of(block_rows) > REPLAY_WORK) \
+                or chain.kernel is not kernel \
                 or self._chain_version != self._weights_version:
             chain = self._chain = Chain(kernel, self._params)
             return kernel, chain, chain.nbytes
@@ -169,19 +155,25 @@ class WholeMinibatches:
         per_row = self._seconds_per_row
         fit = FIRST_BLOCK if per_row is None else max(1, int(BLOCK_SECONDS / (per_row * m)))
         count_max = max(1, min(limit, -(-(n - offset0) // m), fit))
-        kernel, chain, nbytes = self._kernel_and_chain(
-            sum(p.size for p in self.net.weights + self.net.biases) * 3.0 * min(count_max * m, n - offset0))
+        kernel, chain, nbytes = self._kernel_and_chain(min(count_max * m, n - offset0))
         params = self._params
         decay = fastpath.weight_decay(eta, self.net.lmbda, n)
         rows = self._perm(epoch)[offset0:offset0 + count_max * m]  # read-only
         costs = np.empty(count_max)
         # η/m Σ_x ∂C_x/∂b^l of each minibatch, per layer (one row a minibatch): copied from the gradient's bias
         # column, a third of the cost of its squared norm, which the block takes for all of them at once
-        nabla_b = [np.empty((count_max, p.shape[0])) for p in params]
-        grads = self._grads
-        if grads is None:
-            grads = self._grads = [np.empty_like(p) for p in params]
-        copies = list(zip(nabla_b, [g[:, -1] for g in grads]))
+        sizes, starts, width = self._layout
+        nabla_b = np.empty((count_max, width))
+        if count_max == 1:  # the kernel writes into the set ``last_gradient`` reads next (see _publish_gradient)
+            gen = self._grads_started + 1
+            grads = self._gradient_set(gen)
+            self._grads_started = gen
+        else:  # into its own set; the block's last is copied over at the end
+            own = self._grads
+            if own is None:
+                own = self._grads = [np.empty_like(p) for p in params]
+            grads = own
+        copies = [(nabla_b[:, a:a + size], g[:, -1]) for a, size, g in zip(starts, sizes, grads)]
         minibatch = kernel.minibatch
         isfinite = math.isfinite
         t0 = time.perf_counter()
@@ -207,12 +199,14 @@ class WholeMinibatches:
                 continue
             break
         self._seconds_per_row = (time.perf_counter() - t0) / min(i * m, n - offset0)
-        return self._end_block(start, chain, nbytes, rows, costs, nabla_b, i, a_L, m, eta, decay,
-                               not isfinite(cost))
+        if count_max == 1:
+            self._last_scaled = (grads, eta, gen)
+        return self._end_block(start, chain, nbytes, rows, costs, (nabla_b, starts), i, a_L, m, eta, decay,
+                               not isfinite(cost), count_max > 1)
 
     def _end_block(self, start: State, chain: Chain, nbytes: int, rows: np.ndarray, costs: np.ndarray,
-                   nabla_b: list[np.ndarray], count: int, a_L, m: int, eta: float, decay: float,
-                   bad_cost: bool) -> int:
+                   nabla_b: tuple[np.ndarray, np.ndarray], count: int, a_L, m: int, eta: float, decay: float,
+                   bad_cost: bool, publish: bool) -> int:
         """Publish a block of ``count`` minibatches: history, record, state, observers; or, when its cost or
         weights became non-finite, take it again a minibatch at a time to stop at the exact one."""
         epoch, batch0, offset0, step0 = start.epoch, start.batch, start.offset, start.step
@@ -229,7 +223,8 @@ class WholeMinibatches:
             return done
         stats = None
         if self.batch_done or self.block_check is not None:
-            stats = _block_stats(start, m, len(self.X), costs[:count], nabla_b, eta)
+            stats = BatchBlock.whole(start.epoch, start.batch, start.step, start.offset, m, len(self.X),
+                                     costs[:count], *nabla_b, eta)
             cut = None if self.block_check is None else self.block_check(stats)
             if cut is not None and 0 < cut < count:  # stop right after the minibatch the check names
                 redone = self._redo_to(chain, index0 + cut)
@@ -241,7 +236,8 @@ class WholeMinibatches:
         costs = costs[:count]
         costs.flags.writeable = False
         if a_L is not None:  # not cut: the kernel's last minibatch is the block's
-            self._publish_gradient(eta)
+            if publish:
+                self._publish_gradient(eta)
             a_last = a_L[:, -1:].copy()
         last = batch_record(step0 + count - 1, epoch, batch0 + count - 1, float(costs[-1]),
                             rows[(count - 1) * m:], a_last)
@@ -270,18 +266,24 @@ class WholeMinibatches:
         one of two sets taken in turn. The reader (maybe the GUI thread, while the next block runs) knows by
         ``_grads_started`` whether its set was taken up again while it read, and then reads the newer one."""
         gen = self._grads_started + 1
-        sets = self._grad_sets
-        published = sets[gen & 1]
-        if published is None:
-            published = sets[gen & 1] = [np.empty_like(g) for g in self._grads]  # type: ignore[union-attr]
+        published = self._gradient_set(gen)
         self._grads_started = gen  # before the copy writes into them
-        for p, g in zip(published, self._grads):  # type: ignore[arg-type]
+        for p, g in zip(published, self._grads or ()):
             np.copyto(p, g)
         self._last_scaled = (published, eta, gen)
+
+    def _gradient_set(self, gen: int) -> list[np.ndarray]:
+        """The set of gradient buffers the ``gen``-th publication writes into."""
+        published = self._grad_sets[gen & 1]
+        if published is None:
+            published = self._grad_sets[gen & 1] = [np.empty_like(p) for p in self._params]
+        return published
 
     def _adopt(self, params: list[np.ndarray]) -> None:
         """Make ``[w^l | b^l]`` arrays the network's (as views) and the ones the pass updates in place."""
         self._params = params
+        sizes = [p.shape[0] for p in params]
+        self._layout = (sizes, np.cumsum([0] + sizes[:-1]), sum(sizes))  # where each layer's ∂C/∂b^l goes
         self.net.weights, self.net.biases = fastpath.split(params)
         self._owned = self.net.weights + self.net.biases  # held, so that no other array can take their ids
         self._owned_ids = tuple(map(id, self._owned))
