@@ -84,6 +84,27 @@ def test_the_history_bounds_forget_the_first_minibatches_of_a_block():
     assert engine.history_length == 0 and engine.back() is None
 
 
+def test_checkpoints_the_history_forgot_are_reused_and_back_stays_exact(monkeypatch):
+    """Blocks of 3 minibatches, a checkpoint each; the history keeps 7 minibatches, so the chains it forgets
+    lend their checkpoint arrays to new ones: what ← redoes from them must still be exact."""
+    monkeypatch.setattr(wholebatch, "REPLAY_WORK", 3.0)
+    reference = make(block=1)
+    seen = [params(reference)]
+    for _ in range(40):
+        reference.finish_batch()
+        seen.append(params(reference))
+    engine = make(block=3)
+    engine.history_steps = 7
+    checkpoints = []
+    for _ in range(10):
+        engine.run_batches(4)  # blocks of 3 and 1
+        checkpoints.append(engine._chain.params[0])  # held: a new array cannot take an old one's id
+    assert len({id(a) for a in checkpoints}) < 10  # some were reused
+    for i in range(40, 33, -1):
+        engine.back()
+        assert same(params(engine), seen[i - 1])
+
+
 def test_a_block_that_makes_the_weights_non_finite_stops_at_that_minibatch():
     """1 − ηλ/n = −2 doubles a weight of 1e305 each minibatch: it overflows in the 11th, while the sigmoid
     outputs (saturated) keep the cost finite; the block is taken again one by one to stop there."""

@@ -26,9 +26,17 @@ class Chain:
 
     __slots__ = ("kernel", "params", "segments", "length", "work", "nbytes")
 
-    def __init__(self, kernel: Kernel, params: list[np.ndarray]) -> None:
+    def __init__(self, kernel: Kernel, params: list[np.ndarray], spare: list[np.ndarray] | None = None) -> None:
+        """``spare``: the checkpoint of a chain nothing redoes any more, written over when its shapes fit (new
+        memory is slow to touch the first time: a fresh 190 KB copy per block cost more than the block's
+        bookkeeping)."""
         self.kernel = kernel
-        self.params = [p.copy() for p in params]
+        if spare is not None and [a.shape for a in spare] == [p.shape for p in params]:
+            for a, p in zip(spare, params):
+                np.copyto(a, p)
+            self.params = spare
+        else:
+            self.params = [p.copy() for p in params]
         self.segments: list[tuple[np.ndarray, int, int, float, float]] = []  # (rows, m, count, η, decay)
         self.length = 0  # minibatches in the chain
         self.work = 0.0

@@ -43,6 +43,7 @@ class StepHistory:
         stepped_back: Event
 
         def _redo_to(self, chain: Chain, index: int) -> tuple | None: ...
+        def _retire(self, chain: Chain) -> None: ...
 
     def _init_history(self) -> None:
         self._history: deque = deque()
@@ -83,9 +84,13 @@ class StepHistory:
                     continue
                 self._history_count -= len(first)
                 self._history_nbytes -= first.nbytes
-            else:
-                self._history_count -= 1
-                self._history_nbytes -= first[4]
+                history.popleft()
+                # the last block of its chain gone (a chain's blocks follow each other): nothing redoes it
+                if not (history and isinstance(history[0], Block) and history[0].chain is first.chain):
+                    self._retire(first.chain)
+                continue
+            self._history_count -= 1
+            self._history_nbytes -= first[4]
             history.popleft()
 
     def clear_history(self) -> None:

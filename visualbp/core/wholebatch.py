@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 BLOCK_BATCHES = 256
 #: A block also ends after this many seconds of training: ``should_stop`` and the settings are looked at
 #: between blocks, and one ← redoes at most one block (or ``REPLAY_WORK``) from its checkpoint.
-BLOCK_SECONDS = 0.01
+BLOCK_SECONDS = 0.005
 #: Minibatches in a block before the engine has timed one.
 FIRST_BLOCK = 8
 
@@ -90,9 +90,9 @@ class WholeMinibatches:
         self._kernel_key: tuple = ()
         self._chain: Chain | None = None
         self._chain_version = -1
-        # the kernel's gradient buffers [∂C/∂w^l | ∂C/∂b^l] (scaled); two sets the last of a block's is copied
-        # into, in turn (``_publish_gradient``), and how many copies were started
-        self._grads: list[np.ndarray] | None = None
+        self._spare: list[np.ndarray] | None = None  # a retired chain's checkpoint arrays, for the next chain
+        # two sets of gradient buffers [∂C/∂w^l | ∂C/∂b^l] (scaled), a block each in turn, and how many blocks
+        # took one
         self._grad_sets: list[list[np.ndarray] | None] = [None, None]
         self._grads_started = 0
         self._gradient_cache: tuple | None = None  # (the _last_scaled it was made from, the mean gradient)
@@ -139,7 +139,8 @@ class WholeMinibatches:
         if chain is None or (chain.work and chain.work + chain.work_of(block_rows) > REPLAY_WORK) \
                 or chain.kernel is not kernel \
                 or self._chain_version != self._weights_version:
-            chain = self._chain = Chain(kernel, self._params)
+            chain = self._chain = Chain(kernel, self._params, self._spare)
+            self._spare = None
             return kernel, chain, chain.nbytes
         return kernel, chain, 0
 
@@ -164,19 +165,18 @@ class WholeMinibatches:
         # column, a third of the cost of its squared norm, which the block takes for all of them at once
         sizes, starts, width = self._layout
         nabla_b = np.empty((count_max, width))
-        if count_max == 1:  # the kernel writes into the set ``last_gradient`` reads next (see _publish_gradient)
-            gen = self._grads_started + 1
-            grads = self._gradient_set(gen)
-            self._grads_started = gen
-        else:  # into its own set; the block's last is copied over at the end
-            own = self._grads
-            if own is None:
-                own = self._grads = [np.empty_like(p) for p in params]
-            grads = own
+        # two sets of gradient buffers taken in turn, a block each: ``last_gradient`` reads the last block's
+        # (maybe on the GUI thread while this one runs) and knows by ``_grads_started`` whether its set was
+        # taken up again while it read
+        gen = self._grads_started + 1
+        grads = self._grad_sets[gen & 1]
+        if grads is None:
+            grads = self._grad_sets[gen & 1] = [np.empty_like(p) for p in params]
+        self._grads_started = gen  # before the kernel writes into them
         copies = [(nabla_b[:, a:a + size], g[:, -1]) for a, size, g in zip(starts, sizes, grads)]
         minibatch = kernel.minibatch
         isfinite = math.isfinite
-        t0 = time.perf_counter()
+        t0 = time.thread_time()  # CPU time: a preemption on a busy machine would cut the next block short
         chunk = max(1, fastpath.CHUNK_BYTES // ((self.X.shape[1] + 1) * 8 * m)) * m
         i = 0
         cost = 0.0
@@ -198,15 +198,13 @@ class WholeMinibatches:
             else:
                 continue
             break
-        self._seconds_per_row = (time.perf_counter() - t0) / min(i * m, n - offset0)
-        if count_max == 1:
-            self._last_scaled = (grads, eta, gen)
+        self._seconds_per_row = (time.thread_time() - t0) / min(i * m, n - offset0)
         return self._end_block(start, chain, nbytes, rows, costs, (nabla_b, starts), i, a_L, m, eta, decay,
-                               not isfinite(cost), count_max > 1)
+                               not isfinite(cost), (grads, eta, gen))
 
     def _end_block(self, start: State, chain: Chain, nbytes: int, rows: np.ndarray, costs: np.ndarray,
                    nabla_b: tuple[np.ndarray, np.ndarray], count: int, a_L, m: int, eta: float, decay: float,
-                   bad_cost: bool, publish: bool) -> int:
+                   bad_cost: bool, scaled: tuple[list[np.ndarray], float, int]) -> int:
         """Publish a block of ``count`` minibatches: history, record, state, observers; or, when its cost or
         weights became non-finite, take it again a minibatch at a time to stop at the exact one."""
         epoch, batch0, offset0, step0 = start.epoch, start.batch, start.offset, start.step
@@ -236,8 +234,7 @@ class WholeMinibatches:
         costs = costs[:count]
         costs.flags.writeable = False
         if a_L is not None:  # not cut: the kernel's last minibatch is the block's
-            if publish:
-                self._publish_gradient(eta)
+            self._last_scaled = scaled  # the gradient of the block's last minibatch, for ``last_gradient``
             a_last = a_L[:, -1:].copy()
         last = batch_record(step0 + count - 1, epoch, batch0 + count - 1, float(costs[-1]),
                             rows[(count - 1) * m:], a_last)
@@ -261,23 +258,11 @@ class WholeMinibatches:
             self.epoch_done.emit(self.evaluate())
         return count
 
-    def _publish_gradient(self, eta: float) -> None:
-        """Make the kernel's gradient of the block's last minibatch what ``last_gradient`` reads: copied into
-        one of two sets taken in turn. The reader (maybe the GUI thread, while the next block runs) knows by
-        ``_grads_started`` whether its set was taken up again while it read, and then reads the newer one."""
-        gen = self._grads_started + 1
-        published = self._gradient_set(gen)
-        self._grads_started = gen  # before the copy writes into them
-        for p, g in zip(published, self._grads or ()):
-            np.copyto(p, g)
-        self._last_scaled = (published, eta, gen)
-
-    def _gradient_set(self, gen: int) -> list[np.ndarray]:
-        """The set of gradient buffers the ``gen``-th publication writes into."""
-        published = self._grad_sets[gen & 1]
-        if published is None:
-            published = self._grad_sets[gen & 1] = [np.empty_like(p) for p in self._params]
-        return published
+    def _retire(self, chain: Chain) -> None:
+        """The history forgot the last block of ``chain``: unless the training still extends it, its checkpoint
+        arrays become the next chain's."""
+        if chain is not self._chain:
+            self._spare = chain.params
 
     def _adopt(self, params: list[np.ndarray]) -> None:
         """Make ``[w^l | b^l]`` arrays the network's (as views) and the ones the pass updates in place."""
@@ -287,8 +272,7 @@ class WholeMinibatches:
         self.net.weights, self.net.biases = fastpath.split(params)
         self._owned = self.net.weights + self.net.biases  # held, so that no other array can take their ids
         self._owned_ids = tuple(map(id, self._owned))
-        self._grads = None  # sized like these arrays (a load may change nothing else)
-        self._grad_sets = [None, None]
+        self._grad_sets = [None, None]  # sized like these arrays (a load may change nothing else)
         self._chain = None  # a chain redoes only its own passes: the next starts from a checkpoint
 
     @property
