@@ -9,7 +9,9 @@ last example, the update of each layer l = 2..L. ``step()`` takes one record,
 Coarse moves (``finish_example``, ``finish_batch``, ``run_batches``,
 ``run_epochs``) share the same state. A minibatch started from its beginning is
 taken in one matrix-based pass (one BATCH record), which gives the same weights
-to rounding (1e-12) as stepping it record by record.
+to rounding (1e-12) as stepping it record by record; the coarse moves take such
+passes a block at a time (``visualbp.core.wholebatch``), reporting each block's
+minibatches to ``batch_done`` as one ``BatchBlock``.
 
 State is immutable (``visualbp.core.pseudocode``): each record makes a new state
 and never writes into an array, so history keeps earlier states by reference;

@@ -4,13 +4,15 @@ A mixin of ``Engine``. The pass updates ``[w^l | b^l]`` arrays in place, but onl
 the network still holds as they were handed to it (``net.weights``/``net.biases`` are views of them);
 after a record step, ←, a reset or a load put other arrays in the network, one copy makes them its own.
 
-Per minibatch the loop does what SGD does (gather, kernel) and little more: the mean cost and
-‖∂C/∂b^l‖² into preallocated arrays, the gradient buffers ``last_gradient`` reads, the step count the
-window reads. Everything else is done once per block (``visualbp.core.blocks``): the history entry, the
-BATCH record of the block's last minibatch, the state between minibatches, the replay chain's segment
-(``visualbp.core.replay``), the test for ±∞/NaN in the weights, and one ``BatchBlock`` for the
-``batch_done`` observers. A block found non-finite is taken again a minibatch at a time from its start,
-so training stops at the exact minibatch that made the weights or the cost non-finite.
+Per minibatch the loop does what SGD does (gather, kernel) and little more: the mean cost (summed beside
+BP1) and η/m Σ_x ∂C_x/∂b^l into preallocated arrays, and the step count the window reads. Everything
+else is done once per block (``visualbp.core.blocks``): the history entry, the BATCH record of the
+block's last minibatch, the state between minibatches, the replay chain's segment
+(``visualbp.core.replay``), the gradient ``last_gradient`` reads (two sets of buffers, a block each in
+turn), the test for ±∞/NaN in the weights, and one ``BatchBlock`` for ``block_check`` (the breakpoints)
+and the ``batch_done`` observers. A block found non-finite is taken again a minibatch at a time from its
+start, so training stops at the exact minibatch that made the weights or the cost non-finite; a
+``block_check`` that names a minibatch cuts the block right after it (redone from the chain).
 """
 
 from __future__ import annotations

@@ -200,10 +200,8 @@ class Session(QObject, SessionFiles):
         return None
 
     def _on_breakpoints_changed(self, settings: BreakpointSettings) -> None:
-        """The saturation breakpoint measures the weights after the minibatches it checks: while it is on, the
-        engine takes each minibatch as its own block; otherwise blocks of up to ``BLOCK_BATCHES`` (the
-        other breakpoints read a block's numbers, and the engine stops at the minibatch one names). On any
-        thread: the engine reads it at the start of its next block."""
+        """The saturation breakpoint measures the weights after the minibatches it checks: while it is on, a
+        block per minibatch; else up to ``BLOCK_BATCHES`` (the engine reads it at its next block's start)."""
         self.engine.batches_per_block = 1 if settings.saturation_on else BLOCK_BATCHES
 
     def _on_engine_epoch(self, stats: EpochStats) -> None:
