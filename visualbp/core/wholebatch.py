@@ -178,7 +178,9 @@ class WholeMinibatches:
         copies = [(nabla_b[:, a:a + size], g[:, -1]) for a, size, g in zip(starts, sizes, grads)]
         minibatch = kernel.minibatch
         isfinite = math.isfinite
-        t0 = time.thread_time()  # CPU time: a preemption on a busy machine would cut the next block short
+        # the pace in CPU time (a preemption on a busy machine would cut the next block short); a block of one
+        # (finish_batch) is not timed: each clock read is a system call
+        t0 = time.thread_time() if count_max > 1 else 0.0
         chunk = max(1, fastpath.CHUNK_BYTES // ((self.X.shape[1] + 1) * 8 * m)) * m
         i = 0
         cost = 0.0
@@ -200,7 +202,8 @@ class WholeMinibatches:
             else:
                 continue
             break
-        self._seconds_per_row = (time.thread_time() - t0) / min(i * m, n - offset0)
+        if count_max > 1:
+            self._seconds_per_row = (time.thread_time() - t0) / min(i * m, n - offset0)
         return self._end_block(start, chain, nbytes, rows, costs, (nabla_b, starts), i, a_L, m, eta, decay,
                                not isfinite(cost), (grads, eta, gen))
 
