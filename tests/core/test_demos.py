@@ -27,7 +27,7 @@ def built(name: str):
 
 def collect_batches(engine) -> list:
     stats = []
-    engine.batch_done.connect(stats.append)
+    engine.batch_done.connect(stats.extend)  # one BatchBlock per block of minibatches
     return stats
 
 

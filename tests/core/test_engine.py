@@ -169,10 +169,13 @@ def test_events_report_batches_and_epochs():
     engine, _, _ = make(m=10, n=25)
     steps, batches, epochs = [], [], []
     engine.step_taken.connect(steps.append)
-    engine.batch_done.connect(batches.append)
+    engine.batch_done.connect(batches.extend)  # a BatchBlock per block: here one per epoch
     engine.epoch_done.connect(epochs.append)
     engine.run_epochs(2)
-    assert len(batches) == 6 and len(epochs) == 2 and len(steps) == 6
+    # every minibatch reported; a block's step record is its last minibatch's
+    assert len(batches) == 6 and len(epochs) == 2 and [s.index for s in steps] == [2, 5]
+    assert [(s.epoch, s.batch, s.step) for s in batches] == [(e, b, 3 * e + b) for e in (0, 1) for b in range(3)]
+    assert [s.end for s in batches] == [e + min(25, 10 * (b + 1)) / 25 for e in (0, 1) for b in range(3)]
     b = batches[0]
     assert len(b.delta_norms) == 3 and all(v > 0 for v in b.delta_norms) and b.cost > 0
     e = epochs[-1]
@@ -180,7 +183,7 @@ def test_events_report_batches_and_epochs():
     # stepping a minibatch record by record reports the same norms as taking it at once
     stepped, _, _ = make(m=10, n=25)
     got = []
-    stepped.batch_done.connect(got.append)
+    stepped.batch_done.connect(got.extend)
     stepped.step()
     while not stepped.at_batch_start:
         stepped.step()

@@ -69,3 +69,22 @@ def test_nan_always_pauses_even_with_no_breakpoints(qtbot):
     qtbot.waitUntil(lambda: not s.running, timeout=5000)
     assert s.status().startswith("Diverged")
     s.shutdown()
+
+
+def test_the_delta_breakpoint_stops_right_after_the_first_minibatch_below_its_limit(session, qtbot):
+    """The worker takes whole minibatches in blocks; the breakpoint reads each minibatch's ‖δ^l‖ in the block and
+    the engine stops right after the first one below the limit, with that minibatch's weights."""
+    from visualbp.core.config import build
+
+    _, reference = build(session.config, session.dataset)
+    norms: list[float] = []
+    reference.batch_done.connect(lambda block: norms.extend(block.delta_norms[:, 0].tolist()))
+    reference.run_epochs(20)
+    first = next(i for i, v in enumerate(norms) if v < 3e-3)
+    _, twin = build(session.config, session.dataset)
+    twin.run_batches(first + 1)
+    session.breakpoints.update(delta_on=True, delta_layer=2, delta_below=3e-3)
+    hits = run_until_paused(session, qtbot)
+    assert len(hits) == 1 and session.engine.step_index == first + 1
+    assert all(np.array_equal(a, b) for a, b in zip(session.net.weights + session.net.biases,
+                                                     twin.net.weights + twin.net.biases))

@@ -20,7 +20,6 @@ from visualbp.bench.timing import Row, median_time
 from visualbp.core.datasets import load
 from visualbp.core.engine import Engine
 from visualbp.core.network import Network
-from visualbp.core.steps import BatchStats
 
 SIZES = [784, 30, 10]
 
@@ -138,7 +137,7 @@ def run(repeats: int = 5) -> list[Row]:
 
     n3 = Network(SIZES, seed=0)
     engine = Engine(n3, X, Y, mini_batch_size=10, eta=eta, history_steps=100)
-    seen: list[BatchStats] = []
+    seen: list = []  # the BatchBlocks, as a session queues them
     engine.batch_done.connect(seen.append)
 
     def engine_run() -> None:

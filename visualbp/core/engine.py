@@ -9,7 +9,9 @@ last example, the update of each layer l = 2..L. ``step()`` takes one record,
 Coarse moves (``finish_example``, ``finish_batch``, ``run_batches``,
 ``run_epochs``) share the same state. A minibatch started from its beginning is
 taken in one matrix-based pass (one BATCH record), which gives the same weights
-to rounding (1e-12) as stepping it record by record.
+to rounding (1e-12) as stepping it record by record; the coarse moves take such
+passes a block at a time (``visualbp.core.wholebatch``), reporting each block's
+minibatches to ``batch_done`` as one ``BatchBlock``.
 
 State is immutable (``visualbp.core.pseudocode``): each record makes a new state
 and never writes into an array, so history keeps earlier states by reference;
@@ -20,13 +22,13 @@ is bounded by a byte budget and a step count.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from visualbp.core import checks, fastpath
+from visualbp.core.batch_block import BatchBlock
 from visualbp.core.events import Event
 from visualbp.core.functions import fit_error
 from visualbp.core.hand_edits import HandEdits
@@ -37,11 +39,10 @@ from visualbp.core.pseudocode import (
     apply,
     between,
     epoch_permutation,
-    finishes_batch,
     program,
     quiet_fp,
 )
-from visualbp.core.replay import Chain
+from visualbp.core.step_history import StepHistory
 from visualbp.core.steps import (
     BatchStats,
     Divergence,
@@ -59,7 +60,7 @@ from visualbp.core.wholebatch import WholeMinibatches
 HISTORY_STEPS = 10_000
 
 
-class Engine(WholeMinibatches, HandEdits):
+class Engine(WholeMinibatches, StepHistory, HandEdits):
     """Steps ``net`` through minibatch SGD on rows ``X`` (n, n_in) with one-hot rows ``Y`` (n, n_out)."""
 
     def __init__(
@@ -113,17 +114,14 @@ class Engine(WholeMinibatches, HandEdits):
 
         self.step_taken = Event("step_taken")  # (record)
         self.stepped_back = Event("stepped_back")  # (undone record, now-current record or None)
-        self.batch_done = Event("batch_done")  # (BatchStats)
+        self.batch_done = Event("batch_done")  # (BatchBlock): the minibatches just finished
         self.epoch_done = Event("epoch_done")  # (EpochStats)
         self.diverged = Event("diverged")  # (Divergence)
 
         self._initial = (list(net.weights), list(net.biases))
         self._state = State()
         self._perm_cache: tuple[int, np.ndarray] | None = None
-        # (record, state before, weights before, biases before, bytes, None), or for a whole minibatch
-        # (record, state before, None, its index in the chain, bytes, the chain that can redo it)
-        self._history: deque[tuple] = deque()
-        self._history_nbytes = 0
+        self._init_history()
         self.last_record: StepRecord | None = None
         self.divergence: Divergence | None = None
         self._last_gradient: tuple[list[np.ndarray], list[np.ndarray]] | None = None
@@ -185,7 +183,9 @@ class Engine(WholeMinibatches, HandEdits):
 
     @property
     def step_index(self) -> int:
-        return self._state.step
+        """Records taken since the start; inside a block of whole minibatches, counted as each one ends."""
+        live = self._live_step
+        return self._state.step if live is None else live
 
     @property
     def n_train(self) -> int:
@@ -198,14 +198,6 @@ class Engine(WholeMinibatches, HandEdits):
     @property
     def at_batch_start(self) -> bool:
         return not self._state.program
-
-    @property
-    def can_step_back(self) -> bool:
-        return bool(self._history)
-
-    @property
-    def history_length(self) -> int:
-        return len(self._history)
 
     @property
     def next_op(self) -> Op:
@@ -241,68 +233,12 @@ class Engine(WholeMinibatches, HandEdits):
         return example
 
     def _perm(self, epoch: int) -> np.ndarray:
+        """The epoch's order of the training rows (read-only: records and the history hold slices of it)."""
         if self._perm_cache is None or self._perm_cache[0] != epoch:
-            self._perm_cache = (epoch, epoch_permutation(self.seed, epoch, self.n_train))
+            perm = epoch_permutation(self.seed, epoch, self.n_train)
+            perm.flags.writeable = False
+            self._perm_cache = (epoch, perm)
         return self._perm_cache[1]
-
-    # ----------------------------------------------------------------- program and history
-    def _push(self, record: StepRecord, before: State, weights: list | None, biases: list | int, nbytes: int,
-              chain: Chain | None = None) -> None:
-        history = self._history
-        history.append((record, before, weights, biases, nbytes, chain))
-        self._history_nbytes += nbytes
-        while history and (len(history) > self.history_steps or self._history_nbytes > self.history_bytes):
-            self._history_nbytes -= history.popleft()[4]
-
-    def back(self) -> StepRecord | None:
-        """Undo the last record: state, accumulators and weights return bit for bit.
-
-        Returns the undone record, or None when there is no history left.
-        """
-        if not self._history:
-            return None
-        record, before, weights, biases, nbytes, chain = self._history.pop()
-        self._history_nbytes -= nbytes
-        self._state = before
-        redone = None
-        if chain is None:
-            self.net.weights, self.net.biases = list(weights), list(biases)
-        else:  # the weights before this minibatch: its chain's checkpoint with the minibatches since redone
-            redone = self._redo_to(chain, biases)
-        if record.kind is Kind.EDIT:  # a typed input goes back too (core/edits.py)
-            record.revert(self)
-        self.last_record = self._history[-1][0] if self._history else None
-        self.divergence = None
-        if finishes_batch(record, before):  # the minibatch finished before it is the last one again
-            self.last_gradient = self._gradient_at_history_end(redone)
-        self.stepped_back.emit(record, self.last_record)
-        if chain is not None:
-            self._chain_version = self._weights_version  # the chain goes on from the weights it redid
-        return record
-
-    def _gradient_at_history_end(self, redone: tuple | None = None) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-        """The mean gradient of the last minibatch the history finished, from what the history keeps:
-        a stepped minibatch's sums Σ_x ∂C_x/∂b, Σ_x ∂C_x/∂w, or a whole-minibatch pass redone from its
-        chain (both exact; ``redone`` is (chain, index, scaled gradient, η) of one just redone). None
-        when no minibatch in the history was finished (the start, or a history trimmed since)."""
-        L = self.net.num_layers
-        for record, before, _weights, biases, _, chain in reversed(self._history):
-            if chain is not None:
-                if redone is not None and redone[:2] == (chain, biases):
-                    grads, eta = redone[2:]
-                else:
-                    with quiet_fp():
-                        _, grads, eta = chain.redo(self._X1, self.Y, biases + 1)
-                return [g[:, -1:] / eta for g in grads], [g[:, :-1] / eta for g in grads]
-            if finishes_batch(record, before):
-                inv = 1.0 / before.m
-                return ([before.sum_b[l] * inv for l in range(2, L + 1)],
-                        [before.sum_w[l] * inv for l in range(2, L + 1)])
-        return None
-
-    def clear_history(self) -> None:
-        self._history.clear()
-        self._history_nbytes = 0
 
     def reset(self) -> None:
         """Back to epoch 0 with the initial weights (the same seed gives the same numbers)."""
@@ -336,15 +272,6 @@ class Engine(WholeMinibatches, HandEdits):
         """(epoch, batch, offset, step) of the current minibatch's start, for saving."""
         s = self._state
         return s.epoch, s.batch, s.offset, s.step - s.pos
-
-    def batch_start_parameters(self) -> tuple[list, list]:
-        """The weights and biases at the start of the current minibatch (what a save records)."""
-        if self.at_batch_start:
-            return list(self.net.weights), list(self.net.biases)
-        for _record, before, weights, biases, _, chain in reversed(self._history):
-            if not before.program and chain is None:
-                return list(weights), list(biases)
-        return list(self.net.weights), list(self.net.biases)  # history trimmed: no update yet this batch
 
     @property
     def initial_parameters(self) -> tuple[list, list]:
@@ -416,8 +343,11 @@ class Engine(WholeMinibatches, HandEdits):
         )
 
     def _after_batch(self, stats: BatchStats | None, epoch_ended: bool) -> None:
-        if stats is not None and self.batch_done:
-            self.batch_done.emit(stats)
+        if stats is not None and (self.batch_done or self.block_check is not None):
+            block = BatchBlock.of([stats])
+            if self.block_check is not None:
+                self.block_check(block)  # a stepped minibatch is finished already: it stops after it
+            self.batch_done.emit(block)
         if epoch_ended and self.epoch_done:
             self.epoch_done.emit(self.evaluate())
 
@@ -447,12 +377,16 @@ class Engine(WholeMinibatches, HandEdits):
         return record
 
     def run_batches(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
-        """Take ``count`` minibatches; stops early on divergence or when ``should_stop()``. Returns how many."""
+        """Take ``count`` minibatches, whole ones in blocks (``run_block``); stops early on divergence or when
+        ``should_stop()`` (asked between blocks). Returns how many."""
         done = 0
         with quiet_fp():
             while done < count and self.divergence is None and not (should_stop and should_stop()):
-                self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
-                done += 1
+                if self.at_batch_start:
+                    done += self._run_block(min(count - done, self.batches_per_block))
+                else:
+                    self._finish_stepped_batch()
+                    done += 1
         return done
 
     def run_epochs(self, count: int, should_stop: Callable[[], bool] | None = None) -> int:
@@ -461,8 +395,11 @@ class Engine(WholeMinibatches, HandEdits):
         done = 0
         with quiet_fp():
             while self.epoch < target and self.divergence is None and not (should_stop and should_stop()):
-                self._fast_batch() if self.at_batch_start else self._finish_stepped_batch()
-                done += 1
+                if self.at_batch_start:
+                    done += self._run_block(self.batches_per_block)  # a block ends with its epoch
+                else:
+                    self._finish_stepped_batch()
+                    done += 1
         return done
 
     # ----------------------------------------------------------------- measures

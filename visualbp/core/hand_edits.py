@@ -21,7 +21,6 @@ R = TypeVar("R", bound=StepRecord)
 if TYPE_CHECKING:
     from visualbp.core.events import Event
     from visualbp.core.network import Network
-    from visualbp.core.replay import Chain
 
 
 class HandEdits:
@@ -43,8 +42,7 @@ class HandEdits:
 
         def _batch_size_at(self, offset: int) -> int: ...
         def _bump_version(self) -> None: ...
-        def _push(self, record: StepRecord, before: State, weights: list | None, biases: list | int, nbytes: int,
-                  chain: Chain | None = None) -> None: ...
+        def _push(self, record: StepRecord, before: State, weights: list, biases: list, nbytes: int) -> None: ...
 
     def take_edit(self, make_record: Callable[[int, int, int, int], R], apply: Callable[[], None]) -> R:
         """One edit by hand (``core.edits``) as a step of the history: ``apply()`` binds new weight or bias

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from visualbp.core.batch_block import BatchBlock
 from visualbp.core.steps import BatchStats
 from visualbp.gui.series import DownsamplingSeries, ema
 
@@ -20,6 +21,8 @@ def batch_x(stats: Sequence[BatchStats], per_epoch: int) -> np.ndarray:
     """The end of each minibatch, in epochs: the core's ``BatchStats.end`` (epoch + examples done / n), or
     epoch + (minibatch + 1) / minibatches per epoch for stats made without it."""
     per_epoch = max(1, per_epoch)
+    if isinstance(stats, BatchBlock):  # the engine's arrays, as they are
+        return np.where(np.isnan(stats.end), stats.epoch + (stats.batch + 1.0) / per_epoch, stats.end)
     return np.fromiter((s.end if s.end is not None else s.epoch + (s.batch + 1.0) / per_epoch for s in stats),
                        float, len(stats))
 
@@ -51,16 +54,19 @@ class BatchHistory:
         x = batch_x(stats, per_epoch)
         order = np.argsort(x, kind="stable")
         x = x[order]
-        stats = [stats[i] for i in order]
+        if isinstance(stats, BatchBlock):  # the engine's arrays: no object per minibatch
+            cost, deltas = stats.cost[order], stats.delta_norms[order]
+        else:
+            stats = [stats[i] for i in order]
+            cost = np.fromiter((s.cost for s in stats), float, len(stats))
+            deltas = np.array([s.delta_norms for s in stats], dtype=float).reshape(len(stats), -1)
         replaced = []
         if self.cost.last_x is not None and x[0] <= self.cost.last_x:
             replaced = [float(x[0])]  # stepped back and redone: these replace what was undone
             self.forget_from(replaced[0])
         alpha = smoothing(per_epoch)
-        cost = np.fromiter((s.cost for s in stats), float, len(stats))
         smoothed, self._cost_ema = ema(cost, alpha, self._cost_ema)
         self.cost.append(x, smoothed)
-        deltas = np.array([s.delta_norms for s in stats], dtype=float).reshape(len(stats), -1)
         if deltas.shape[1] == self.deltas.width:
             smoothed, self._delta_ema = ema(deltas, alpha, self._delta_ema)
             self.deltas.append(x, smoothed)

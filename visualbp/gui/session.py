@@ -21,8 +21,9 @@ from enum import Enum
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, pyqtSignal
 
 from visualbp.core import neuron_edits
+from visualbp.core.batch_block import BatchBlock
 from visualbp.core.blas import limit_blas_threads
-from visualbp.core.breakpoints import Breakpoints
+from visualbp.core.breakpoints import Breakpoints, BreakpointSettings
 from visualbp.core.config import SessionConfig, build, load_dataset
 from visualbp.core.datasets import Dataset
 from visualbp.core.edits import draw_input
@@ -31,8 +32,9 @@ from visualbp.core.engine import Engine
 from visualbp.core.epoch_history import thinned
 from visualbp.core.network import Network
 from visualbp.core.neuron_activations import apply_saved
-from visualbp.core.steps import BatchStats, Divergence, EpochStats, Kind, StepRecord
+from visualbp.core.steps import Divergence, EpochStats, Kind, StepRecord
 from visualbp.core.view_memory import check_drawable
+from visualbp.core.wholebatch import BLOCK_BATCHES
 from visualbp.gui.debug_state import DebugState
 from visualbp.gui.live_pacing import LivePacer
 from visualbp.gui.session_files import SessionFiles
@@ -68,7 +70,7 @@ class Session(QObject, SessionFiles):
     stepTaken = pyqtSignal(object)  # the current StepRecord after a move (None at the very start)
     steppedBack = pyqtSignal(object)  # the record that was undone
     weightsChanged = pyqtSignal()  # weights or biases changed
-    batchesDone = pyqtSignal(list)  # [BatchStats, ...] since the last delivery
+    batchesDone = pyqtSignal(object)  # a BatchBlock (a sequence of BatchStats): the minibatches since the last delivery
     epochsDone = pyqtSignal(list)  # [EpochStats, ...]
     diverged = pyqtSignal(object)  # Divergence
     runningChanged = pyqtSignal(bool)
@@ -88,10 +90,11 @@ class Session(QObject, SessionFiles):
         #: what a lesson did to the initial weights beyond the config (e.g. "× 3"), for the Setup panel
         self.init_note: str | None = None
         self.breakpoints = Breakpoints()
+        self.breakpoints.changed.connect(self._on_breakpoints_changed)
         self._break: str | None = None  # set (possibly on the worker thread) when a breakpoint fires
         self._break_reported: str | None = None
         self.epoch_history: list[EpochStats] = []
-        self._batches: deque[BatchStats] = deque()
+        self._batches: deque[BatchBlock] = deque()
         self._epochs: deque[EpochStats] = deque()
         self._worker: TrainingWorker | None = None
         self._train_turn = threading.Event()  # cleared from a live tick's delivery until its repaint is done
@@ -119,7 +122,9 @@ class Session(QObject, SessionFiles):
     def _install(self, net: Network, engine: Engine) -> None:
         self.net, self.engine = net, engine
         engine.batch_done.connect(self._on_engine_batch)
+        engine.block_check = self._check_block
         engine.epoch_done.connect(self._on_engine_epoch)
+        self._on_breakpoints_changed(self.breakpoints.settings)
         self.breakpoints.reset()
         self._break = None
         self.epoch_history = [engine.evaluate()]  # "epoch 0": where the learning curves start
@@ -179,11 +184,25 @@ class Session(QObject, SessionFiles):
         self._emit_status()
 
     # ----------------------------------------------------------------- breakpoints
-    def _on_engine_batch(self, stats: BatchStats) -> None:
-        """Engine callback (worker or GUI thread): queue the stats, check the breakpoints."""
-        self._batches.append(stats)
-        if self._break is None and self.breakpoints.any_on:
+    def _on_engine_batch(self, block: BatchBlock) -> None:
+        """Engine callback (worker or GUI thread): queue a block of minibatches' stats."""
+        self._batches.append(block)
+
+    def _check_block(self, block: BatchBlock) -> int | None:
+        """The engine's ``block_check`` (worker or GUI thread): the breakpoints, minibatch by minibatch; where
+        one fires, how many of the block's minibatches to keep (the engine stops right after that one)."""
+        if self._break is not None or not self.breakpoints.any_on:
+            return None
+        for i, stats in enumerate(block):
             self._fire(self.breakpoints.after_batch(self.engine, stats), stats.epoch, stats.batch, stats.step)
+            if self._break is not None:
+                return i + 1
+        return None
+
+    def _on_breakpoints_changed(self, settings: BreakpointSettings) -> None:
+        """The saturation breakpoint measures the weights after the minibatches it checks: while it is on, a
+        block per minibatch; else up to ``BLOCK_BATCHES`` (the engine reads it at its next block's start)."""
+        self.engine.batches_per_block = 1 if settings.saturation_on else BLOCK_BATCHES
 
     def _on_engine_epoch(self, stats: EpochStats) -> None:
         self._epochs.append(stats)
@@ -432,7 +451,7 @@ class Session(QObject, SessionFiles):
         batches = [self._batches.popleft() for _ in range(len(self._batches))]
         epochs = [self._epochs.popleft() for _ in range(len(self._epochs))]
         if batches:
-            self.batchesDone.emit(batches)
+            self.batchesDone.emit(BatchBlock.join(batches))
         if epochs:
             self.epoch_history = thinned(self.epoch_history + epochs)  # bounded: hours of epochs fit
             self.epochsDone.emit(epochs)

@@ -33,6 +33,10 @@ class TrainingWorker(QThread):
 
     def run(self) -> None:
         engine, stop, gui_turn = self.engine, self.stop_event, self.gui_turn
+
+        def yield_now() -> bool:
+            return stop.is_set() or not gui_turn.is_set()
+
         try:
             while not stop.is_set() and engine.divergence is None:
                 if self.target_epoch is not None and engine.epoch >= self.target_epoch:
@@ -40,9 +44,11 @@ class TrainingWorker(QThread):
                 if not gui_turn.is_set():
                     gui_turn.wait(GUI_TURN_MAX_S)  # the GIL is free: the tick's repaint runs at full speed
                 epoch = engine.epoch
-                engine.finish_batch()
-                self.snapshots.serve()  # a live autosave's numbers, between two minibatches
+                # paced minibatch by minibatch: one at a time; else a block of them (``Engine.run_block``), which
+                # ends as soon as the GUI thread asks for its turn or Pause is pressed
                 wait = self.delay()
+                engine.run_block(1 if wait and not self.per_epoch else None, yield_now)
+                self.snapshots.serve()  # a live autosave's numbers, between two minibatches
                 if wait and (not self.per_epoch or engine.epoch != epoch):
                     stop.wait(wait)
         except BaseException as exc:  # reported on the GUI thread, never lost
