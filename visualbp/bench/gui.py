@@ -124,7 +124,8 @@ def training_ratio(config, seconds: float, rounds: int = 3) -> tuple[float, floa
     """Minibatches per second headless and with the window attached, alternated ``rounds`` times; medians.
 
     Headless is the same training without a window: the engine with the observers a session connects
-    (per-minibatch ‖δ^l‖ and cost, per-epoch cost and accuracy), on the main thread. Attached is a
+    (per-minibatch ‖δ^l‖ and cost, per-epoch cost and accuracy), on the main thread, in the blocks of
+    minibatches the window's worker takes (``Engine.run_block``). Attached is a
     Session training in its worker while the window's own event loop runs.
     """
     from PyQt6.QtCore import QEventLoop, QTimer
@@ -142,8 +143,7 @@ def training_ratio(config, seconds: float, rounds: int = 3) -> tuple[float, floa
         t0 = time.perf_counter()
         n = 0
         while time.perf_counter() - t0 < seconds:
-            engine.finish_batch()
-            n += 1
+            n += engine.run_block()  # blocks of minibatches, as the window's worker takes them
         sink.clear()
         headless.append(n / (time.perf_counter() - t0))
 

@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import QGraphicsItem, QGridLayout, QLabel, QSizePolicy, QVB
 
 from visualbp.gui import colors, theme
 from visualbp.gui.notation import superscript
+from visualbp.gui.plot_hint import PlotHint
 
 # ---------------------------------------------------------------------------- colours
 
@@ -208,13 +209,7 @@ class _Plot(pg.PlotWidget):
         # an invisible curve that the auto-range includes: the span the axes must show (see set_frame)
         self._frame = pg.PlotCurveItem(pen=pg.mkPen(None))
         item.addItem(self._frame)
-        self._hint = QLabel("", self)  # "press → to start" while there is nothing to plot
-        self._hint.setTextFormat(Qt.TextFormat.RichText)
-        self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._hint.setWordWrap(True)
-        self._hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._hint.hide()
-        item.vb.sigResized.connect(self._place_hint)  # the axes took their room: the note goes inside them
+        self._hint = PlotHint(self)  # "press → to start" while there is nothing to plot
         self._style()
         self._proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
 
@@ -286,33 +281,16 @@ class _Plot(pg.PlotWidget):
     def set_hint(self, text: str) -> None:
         """A short note in the middle of the plot ('' hides it): what to do when there is nothing to show. Its
         lines after the first (after '<br>') are left out where the plot is too short for them."""
-        self._hint_text = text
-        self._hint.setVisible(bool(text))
-        self._place_hint()
+        self._hint.set_note(text)
 
     def hint(self) -> str:
         """The note shown in the plot, '' when none."""
-        return self._hint.text() if not self._hint.isHidden() else ""
-
-    def _place_hint(self, *_args) -> None:
-        """The note over the plotting area (inside the axes, so never over their numbers), as much of it as
-        fits there: the whole note, or its first line."""
-        hint = self.__dict__.get("_hint")  # resizeEvent comes once before __init__ made it
-        item = self.getPlotItem()  # (None while the widget is taken down)
-        if hint is None or item is None:
-            return
-        box = self.mapFromScene(item.vb.sceneBoundingRect()).boundingRect()
-        if box.width() < 40 or box.height() < 10:  # not laid out yet
-            box = self.rect().adjusted(12, 8, -12, -8)
-        text = self.__dict__.get("_hint_text", "")
-        hint.setText(text)
-        if "<br>" in text and hint.heightForWidth(box.width()) > box.height():
-            hint.setText(text.split("<br>", 1)[0])
-        hint.setGeometry(box)
+        return self._hint.note()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self._place_hint()
+        if "_hint" in self.__dict__:  # resizeEvent comes once before __init__ made it
+            self._hint.place()
 
     def set_log_y(self, on: bool) -> None:
         self.log_y = on
