@@ -27,9 +27,7 @@ def first_margins(view) -> tuple[float, float, float, float]:
     if texts.inputs:
         left += max(labels.measure(lines, px)[0] for lines in texts.inputs) + PAD_PX
     if labels.outputs:
-        widest = max((lines for lines, _name in labels.outputs.values()), key=lambda ls: len(ls[0]))
-        wide = widest[0] + (span("  0.000  "), span("✗ predicted", "alarm", True))
-        right += labels.measure((wide,), px)[0] + PAD_PX
+        right += labels.output_room() + PAD_PX
     bottom = line + 2 * PAD_PX if len(cols) > 1 else PAD_PX
     return (left, 2 * line + 2 * PAD_PX, right, bottom)
 

@@ -193,6 +193,10 @@ def _row(items: list[tuple[int, float, Forms]], kind: str, y: float, above: bool
         level[:] = [0] * len(items)
         lifts[:] = [(line if above else -line) * (i % 2) for i in range(len(items))]
         settle()
+    if any(len(forms[level[i]][0]) > 1 for i, (_l, _x, forms) in enumerate(items)):
+        for i, (_l, _x, forms) in enumerate(items):  # one look: a one-line text on two lines beside taller ones
+            if level[i] == 0 and len(forms) > 1 and len(forms[0][0]) == 1:
+                level[i] = 1
     return [Box(kind, l, -1, forms[level[i]][0], px, rect(i), "center", forms[level[i]][1])
             for i, (l, _x, forms) in enumerate(items)]
 
@@ -235,9 +239,19 @@ def _column_labels(c: Column, labels: list[tuple[Lines, bool]], kind: str, edge:
                                                                   if not must]
     taken: list[Rect] = []
     shown = set()
+
+    def free(top: float, h: float) -> bool:
+        return all(top >= t[1] + t[3] + 1.0 or top + h + 1.0 <= t[1] for t in taken)
+
     for j in order:
-        top, h = rects[j][1], rects[j][3]
-        if all(top >= t[1] + t[3] + 1.0 or top + h + 1.0 <= t[1] for t in taken):
+        left, top, w, h = rects[j]
+        if not free(top, h) and labels[j][1]:  # a label that must show (the target beside the predicted class)
+            for t in taken:  # moves off its row by at most half its height, just clear of the other
+                for moved in (t[1] + t[3] + 1.0, t[1] - h - 1.0):
+                    if abs(moved - top) <= 0.5 * h and free(moved, h):
+                        rects[j] = (left, moved, w, h)
+            top = rects[j][1]
+        if free(top, h):
             taken.append(rects[j])
             shown.add(j)
     align = "right" if kind == "input" else "left"

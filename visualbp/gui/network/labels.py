@@ -117,12 +117,13 @@ class Labels:
         self._notes: dict[int, str] = {}  # l → what the title adds (the saturation count)
         self._units: list[tuple[str, str, str]] = []  # per column: head, role, size
         self._sizes: dict[tuple[Lines, int], tuple[float, float]] = {}
+        self._painted: dict[tuple[str, int, int], tuple[Box, Frame]] = {}  # what each item shows, and where
 
     # ------------------------------------------------------------- what the text says
     def build(self, cols: list[Column], dataset) -> None:
         for item in self._items.values():
             self.vb.removeItem(item)
-        self._items, self.boxes, self._sizes, self._notes = {}, [], {}, {}
+        self._items, self.boxes, self._sizes, self._notes, self._painted = {}, [], {}, {}, {}
         self.cols, self.px = cols, label_px()
         L = len(cols)
         self._units = []
@@ -169,6 +170,13 @@ class Labels:
                 self.outputs[j] = (lines, self.outputs[j][1])
                 changed = True
         return changed
+
+    def output_room(self) -> float:
+        """The widest an output label gets, in pixels: its class, a^L_j and '✗ predicted' (a target y)."""
+        regression = any(script == "sup" for name in self._names for _t, _c, _b, script in name)
+        tails = [span("target y −0.00")] if regression else [span("✗ predicted", "alarm", True), span("← target")]
+        return max((self.measure(((*name, span("  −0.000  "), tail),), self.px)[0]
+                    for name in self._names for tail in tails), default=0.0)
 
     def texts(self) -> list[str]:
         """Every label's plain text (titles, x_k and class labels, notes), as last placed."""
@@ -237,6 +245,7 @@ class Labels:
         the caller's to paint): the plan."""
         self.frame = frame
         self.boxes = plan(self.cols, frame, self.px, self.measure, self.texts_to_place(ratios, ratios_shown))
+        painted = {}
         for box in self.boxes:
             if box.kind == "ratio":
                 continue
@@ -244,8 +253,15 @@ class Labels:
             item = self._items.get(key)
             if item is None:
                 item = self._items[key] = new_item(self.vb)
-            paint_box(item, box, frame)
+            if self._painted.get(key) != (box, frame):  # most of a step's plan is the last one's
+                paint_box(item, box, frame)
+            painted[key] = (box, frame)
+        self._painted = painted
         return self.boxes
+
+    def item(self, box: Box) -> pg.TextItem | None:
+        """The item that paints ``box`` (a title, neuron label or note; the ratios' are ``RatioLabels``')."""
+        return self._items.get((box.kind, box.l, box.j))
 
     def at(self, x: float, y: float) -> tuple[str, int] | None:
         """('title', l) or ('more', l) of the text at view point (x, y), or None."""

@@ -27,6 +27,7 @@ MIN_ASPECT, MAX_ASPECT = 1.2, 5.0
 #: The receptive-field grid takes at most 1 / (1 + MOSAIC_SHARE · the hidden columns after it) of the graph's
 #: width (more rows of smaller tiles): the columns after it keep room to spread, and their titles room to be read.
 MOSAIC_SHARE = 0.5
+MIN_GAP = 1.5  # between two columns at least (the room's shape spreads them further)
 LABELLED_SPREAD = 3.0  # a short input or output column's neurons at most this far apart (1 elsewhere)
 GRID_ROWS = 0.9  # a receptive-field grid has about 0.9·√n rows (30 fields: 5 rows of 6)
 GRID_TILE = 0.88  # a receptive field's share of its cell's height
@@ -267,7 +268,7 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
         else:
             widths.append(2 * c.r)
     height = max(c.bottom - c.top for c in cols)
-    gap = max(2.0, (aspect * height - sum(widths)) / max(1, len(cols) - 1))
+    gap = max(MIN_GAP, (aspect * height - sum(widths)) / max(1, len(cols) - 1))
     x = 0.0
     for c, width in zip(cols, widths):
         c.left, c.right = x, x + width
