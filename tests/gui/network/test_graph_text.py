@@ -153,3 +153,17 @@ def test_titles_say_less_where_columns_are_close_and_never_overlap():
     assert any(b.detail for b in boxes)  # some said less …
     wide = Frame(frame.x0, frame.y0, frame.scale * 4, 1700.0, 300.0)
     assert all(not b.detail for b in plan(cols, wide, 16, _fake_measure, texts))  # … only where they must
+
+
+def test_the_error_ratios_stay_when_the_columns_spread_to_a_new_room(qtbot, view, session):
+    """A wide, short room spreads the columns (a new layout of the same network): the last minibatch's error
+    ratios stay under them (they were dropped until the next minibatch)."""
+    session.finish_batch()
+    view.settle()
+    shown = view.ratios.texts()
+    assert shown
+    aspect = view.scene.aspect
+    view.resize(1500, 330)
+    qtbot.waitUntil(lambda: view.scene.aspect != aspect, timeout=2000)
+    assert view.ratios.texts() == shown
+    assert all(b.shown for b in view.labels.boxes if b.kind == "ratio")

@@ -199,9 +199,12 @@ class NetworkView(QWidget):
             return False
         self.scene.aspect = aspect
         self._relayouts += 1
+        kept = (self.ratios.ratios, self.ratios.norms)  # the same network: its last minibatch's error ratios stay
         try:
             self._on_network_changed()  # builds the columns again and fits them
             self._on_step_taken(self._record)  # the active layer's band, glow and marks on the new columns
+            self.ratios.ratios, self.ratios.norms = kept
+            self.ratios.update_labels()
         finally:
             self._relayouts -= 1
         return True
