@@ -167,3 +167,13 @@ def test_the_error_ratios_stay_when_the_columns_spread_to_a_new_room(qtbot, view
     qtbot.waitUntil(lambda: view.scene.aspect != aspect, timeout=2000)
     assert view.ratios.texts() == shown
     assert all(b.shown for b in view.labels.boxes if b.kind == "ratio")
+
+
+def test_titles_that_cannot_fit_even_staggered_are_not_drawn_over_each_other():
+    """Columns a few pixels apart (a view far too small for the network): no title is written over another."""
+    cols = build_layout([64, 30, 30, 30, 30, 30, 30, 10], (8, 8), False, 1.2)
+    frame = Frame(-2.0, -40.0, 2.0, 200.0, 150.0)
+    titles = [title_forms(f"l = {c.l}", "", f"{c.total} neurons", "", "") for c in cols]
+    boxes = plan(cols, frame, 16, _fake_measure, Texts(titles, [], [], {}, {}))
+    shown = [b for b in boxes if b.shown]
+    assert shown and all(not _meet(a.rect, b.rect) for i, a in enumerate(shown) for b in shown[i + 1:])

@@ -194,10 +194,18 @@ def _row(items: list[tuple[int, float, Forms]], kind: str, y: float, above: bool
         lifts[:] = [(line if above else -line) * (i % 2) for i in range(len(items))]
         settle()
     if any(len(forms[level[i]][0]) > 1 for i, (_l, _x, forms) in enumerate(items)):
+        before = list(level)
         for i, (_l, _x, forms) in enumerate(items):  # one look: a one-line text on two lines beside taller ones
             if level[i] == 0 and len(forms) > 1 and len(forms[0][0]) == 1:
                 level[i] = 1
-    return [Box(kind, l, -1, forms[level[i]][0], px, rect(i), "center", forms[level[i]][1])
+        if _clashes([rect(i) for i in range(len(items))]):  # … unless, taller, it meets a staggered neighbour
+            level[:] = before
+    rects = [rect(i) for i in range(len(items))]
+    hidden: set[int] = set()
+    for a, b in _clashes(rects):  # staggered and at their sparest, two still meet: the later is not shown
+        if a not in hidden:
+            hidden.add(b)
+    return [Box(kind, l, -1, forms[level[i]][0], px, rects[i], "center", forms[level[i]][1], i not in hidden)
             for i, (l, _x, forms) in enumerate(items)]
 
 
