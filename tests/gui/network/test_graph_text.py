@@ -16,6 +16,7 @@ from visualbp.core.config import SessionConfig
 from visualbp.core.demos import list_demos
 from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
+from visualbp.gui.network import NetworkView
 from visualbp.gui.network.label_plan import Box, Frame, Texts, plan, title_forms
 from visualbp.gui.network.layout import build_layout
 from visualbp.gui.session import Session
@@ -177,3 +178,24 @@ def test_titles_that_cannot_fit_even_staggered_are_not_drawn_over_each_other():
     boxes = plan(cols, frame, 16, _fake_measure, Texts(titles, [], [], {}, {}))
     shown = [b for b in boxes if b.shown]
     assert shown and all(not _meet(a.rect, b.rect) for i, a in enumerate(shown) for b in shown[i + 1:])
+
+
+def test_a_wide_layer_leaves_room_for_every_input_and_output_label_on_a_projector(qtbot):
+    """[2, 1000, 2]: the drawn part of the wide layer is tall; the two inputs and outputs beside it spread so that
+    x₁, x₂, class 0 and class 1 are all written in the projector's type (x₂ and class 1 were left out)."""
+    theme.apply(theme.fitted(theme.PROJECTOR, 720))
+    session = Session(SessionConfig(dataset="moons", sizes=(2, 1000, 2), seed=3))
+    try:
+        view = NetworkView(session)
+        qtbot.addWidget(view)
+        view.resize(1268, 330)
+        view.show()
+        qtbot.waitExposed(view)
+        view.fit()
+        labels = [b for b in view.labels.boxes if b.kind in ("input", "output")]
+        assert [b.text for b in labels] == ["x1", "x2", "class 0", "class 1"] and all(b.shown for b in labels)
+        assert view.labels.px >= theme.floor_px(720)
+        assert _problems(view.labels.boxes, view.labels.frame, theme.floor_px(720), "[2, 1000, 2]") == []
+    finally:
+        theme.apply()
+        session.shutdown()

@@ -29,6 +29,7 @@ MIN_ASPECT, MAX_ASPECT = 1.2, 5.0
 MOSAIC_SHARE = 0.5
 MIN_GAP = 1.5  # between two columns at least (the room's shape spreads them further)
 LABELLED_SPREAD = 3.0  # a short input or output column's neurons at most this far apart (1 elsewhere)
+TILE_SPREAD = 2.5  # … of 2-D heatmaps
 GRID_ROWS = 0.9  # a receptive-field grid has about 0.9·√n rows (30 fields: 5 rows of 6)
 GRID_TILE = 0.88  # a receptive field's share of its cell's height
 GRID_CELL_W = 1.2  # a grid cell's width over its field's: room for the neuron's node and bias
@@ -203,9 +204,13 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     for c in cols:
         if c.kind == "compact":
             c.s = min(0.3 * c.n, max(ref, 16.0)) / c.n
-        elif c.kind == "circle" and c.l in (1, len(sizes)) and 2 * c.n <= ref:
-            # the inputs' and the outputs' labels need their rows: a short first or last column spreads
-            c.s = min(ref / c.n, LABELLED_SPREAD)
+    tallest = max([c.n * c.s for c in cols if c.kind not in ("image", "grid")] + [1.0])
+    for c in cols:
+        # the inputs' and the outputs' labels need their rows: a short first or last column spreads (2-D
+        # heatmaps grow with their spacing: only beside a column far taller, as a compact one)
+        if c.l in (1, len(sizes)) and (c.kind == "circle" and 2 * c.n <= tallest or
+                                       c.kind == "tile" and 4 * c.n < tallest):
+            c.s = min(tallest / c.n, LABELLED_SPREAD if c.kind == "circle" else TILE_SPREAD)
     others = [c.n * c.s for c in cols if c.kind not in ("image", "grid")]
     for c in cols:
         if c.kind == "grid":  # as tall as the tallest other column (at least 4 rows of neurons)

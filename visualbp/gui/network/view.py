@@ -4,7 +4,8 @@
 ``Scene`` (what is drawn, NumPy only), its ``layout`` (one geometry for painting and hit-testing), the
 painters in ``items``, and small controllers — ``Heatmaps`` (input picture, receptive fields, 2-D
 heatmaps), ``Saturation`` (the marks and their count), ``RatioLabels`` (‖δ^l‖/‖δ^L‖ under the columns),
-``Labels`` (titles, x_k and class labels), ``Interaction`` (hover card, click) and the ``Toolbar``.
+``Labels`` (titles, x_k and class labels), ``Interaction`` (hover card, click) and the ``Toolbar``. Where each
+text goes, at one legible size, is ``label_plan``'s (no Qt); ``fitting`` gives the drawing the room left.
 
 Edge colour is w^l_jk on the one diverging scale (orange < 0 < blue), width |w^l_jk|; a neuron's fill is
 a^l_j while the example goes forwards and δ^l_j while it goes backwards (BP1–BP4); the small square beside
