@@ -5,9 +5,13 @@ at the labels' fixed size, by ``label_plan``), and its columns spread to the sha
 from __future__ import annotations
 
 import math
+import weakref
 
 from visualbp.gui.network.label_plan import PAD_PX, Frame, fit_frame, overflow, span
 from visualbp.gui.network.layout import MAX_ASPECT, MIN_ASPECT, content_rect
+
+#: per view, the size and the spread it last spread the columns from
+_spread_from: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def current_frame(vb) -> Frame:
@@ -43,8 +47,13 @@ def fit(view, spread: bool = True) -> None:
     frame, boxes, margins = _settle(view, first_margins(view), vw, vh)
     room = (vw - margins[0] - margins[2]) / max(vh - margins[1] - margins[3], 1.0)
     want = min(MAX_ASPECT, max(MIN_ASPECT, room))
-    if spread and abs(math.log(want / view.scene.aspect)) > math.log(1.2) and view.relayout(want):
-        return  # the columns spread to the room, and fitted again
+    if spread and abs(math.log(want / view.scene.aspect)) > math.log(1.1):
+        size, back = (round(vw), round(vh)), _spread_from.get(view)
+        # the text's room depends on the spread (wider: shorter titles): never straight back at the same size
+        if back is None or back[0] != size or abs(math.log(want / back[1])) > math.log(1.1):
+            _spread_from[view] = (size, view.scene.aspect)
+            if view.relayout(want):
+                return  # the columns spread to the room, and fitted again
     view.vb.setRange(xRange=(frame.x0, frame.x0 + vw / frame.scale), yRange=(frame.y0, frame.y0 + vh / frame.scale),
                      padding=0)
     view.ratios.paint(boxes, frame)

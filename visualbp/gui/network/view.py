@@ -337,6 +337,8 @@ class NetworkView(QWidget):
     def _on_network_changed(self) -> None:
         s = self.session
         self._jobs.cancel()
+        if not self._relayouts:  # a new network: the last step is its engine's (the old one's may not fit it)
+            self._record = s.engine.last_record
         self.scene.rebuild(s.net, s.dataset, s.engine.weights_version)
         self._style_chrome()
         self.scene.recolor()
