@@ -49,9 +49,11 @@ def fit(view, spread: bool = True) -> None:
     want = min(MAX_ASPECT, max(MIN_ASPECT, room))
     if spread and abs(math.log(want / view.scene.aspect)) > math.log(1.1):
         size, back = (round(vw), round(vh)), _spread_from.get(view)
-        # the text's room depends on the spread (wider: shorter titles): never straight back at the same size
-        if back is None or back[0] != size or abs(math.log(want / back[1])) > math.log(1.1):
-            _spread_from[view] = (size, view.scene.aspect)
+        # the text's room depends on the spread (wider: shorter titles, so a taller room): straight back to the
+        # spread it came from at the same size only if the drawing was larger there
+        if back is None or back[0] != size or abs(math.log(want / back[1])) > math.log(1.1) or \
+                frame.scale < 0.95 * back[2]:
+            _spread_from[view] = (size, view.scene.aspect, frame.scale)
             if view.relayout(want):
                 return  # the columns spread to the room, and fitted again
     view.vb.setRange(xRange=(frame.x0, frame.x0 + vw / frame.scale), yRange=(frame.y0, frame.y0 + vh / frame.scale),
