@@ -205,18 +205,15 @@ def test_labels_of_a_big_network_do_not_overlap_in_presentation_mode(qtbot):
         _present(w, qtbot)
         view = w.network_view
 
-        def glyphs(item):  # the text's box on screen, without the document's margin
-            m = item.textItem.document().documentMargin()
-            return item.mapRectToScene(item.boundingRect()).adjusted(m, m, -m, -m)
-
-        rects = [glyphs(item) for item, _c, _pt in view.labels.titles]
-        assert len(rects) == 3
-        for a, b in zip(rects, rects[1:]):
-            assert a.right() <= b.left()
-        classes = [glyphs(item) for item, c, _pt in view.labels.neuron_labels if c.l == 3 and item.isVisible()]
+        boxes = [b for b in view.labels.boxes if b.shown]
+        titles = [b.rect for b in boxes if b.kind == "title"]
+        assert len(titles) == 3
+        for a, b in zip(titles, titles[1:]):
+            assert a[0] + a[2] <= b[0]
+        classes = [b.rect for b in boxes if b.kind == "output"]
         assert 3 <= len(classes) <= 10
         for a, b in zip(classes, classes[1:]):
-            assert a.bottom() <= b.top() + 0.5
+            assert a[1] + a[3] <= b[1] + 0.5
     finally:
         w.set_presentation(False)
         w.session.shutdown()
@@ -329,15 +326,15 @@ def test_on_a_short_screen_the_status_line_shows_only_when_it_says_something_new
 
 def test_the_labels_of_one_neuron_columns_keep_their_size_when_the_labels_are_fitted(qtbot):
     """A regression network [1, 10, 1]: x₁ and "aᴸ … target y …" have no neighbour to overlap, so fitting the
-    labels to a small drawing (a projector, a crowded layer) leaves them at full size (they were halved)."""
+    labels to a small drawing (a projector, a crowded layer) leaves them shown at the labels' size."""
     w = _open(qtbot, SessionConfig(dataset="sine", sizes=(1, 10, 1), activation="tanh"))
     try:
-        labels = w.network_view.labels
-        labels.fit_sizes(1.0)  # one pixel per unit: far less than a label's height between neighbours
-        single = [(item, pt) for item, c, pt in labels.neuron_labels if c.n == 1]
+        view = w.network_view
+        view.resize(430, 300)
+        view.fit()
+        single = [b for b in view.labels.boxes if b.kind in ("input", "output")]
         assert len(single) == 2
-        for item, pt in single:
-            assert item.isVisible() and item.textItem.font().pointSizeF() == pytest.approx(pt, abs=0.05)
+        assert all(b.shown and b.px == view.labels.px for b in single)
     finally:
         w.session.shutdown()
 

@@ -49,7 +49,7 @@ def test_a_wide_layer_draws_a_bounded_number_of_neurons_and_says_how_many_are_no
     note = v.labels.more_text_of(2)
     assert f"{WIDE - DRAWN_TILES:,} more" in note and "not drawn" in note
     assert v.labels.more_text_of(1) == "" and v.labels.more_text_of(3) == ""
-    titles = " ".join(item.textItem.toPlainText() for item, _c, _pt in v.labels.titles)
+    titles = " ".join(v.labels.texts())
     assert f"{WIDE:,} neurons" in titles
     # hovering the note says which neurons are left out and where to see them
     c = v.scene.cols[1]

@@ -270,10 +270,10 @@ def test_hover_on_edge_3_0_1_reads_w3_12(view, session):
 
 
 def test_input_labels_are_x1_x2_and_output_labels_are_class_labels(view, session):
-    html = " ".join(item.textItem.toHtml() for item in view.labels.items)
-    assert "x<" in html
-    texts = [item.textItem.toPlainText() for item in view.labels.items]
-    assert "x1" in texts and "x2" in texts and "x0" not in texts
+    inputs = [b for b in view.labels.boxes if b.kind == "input"]
+    assert [b.text for b in inputs] == ["x1", "x2"]
+    assert all(b.lines[0][1][3] == "sub" for b in inputs)  # x with a subscript k
+    texts = view.labels.texts()
     assert "class 0" in texts and "class 1" in texts  # a class label is data, not a neuron number
 
 
@@ -365,6 +365,6 @@ def test_output_neurons_are_labelled_with_the_class_names_a_users_file_gives(qtb
 
     theme.apply()
     s, v = make_view(qtbot, SessionConfig(dataset="file", data_path=str(example_csv()), sizes=(2, 8, 3)))
-    names = [name for _, name in sorted(v.labels.outputs.values(), key=lambda item: item[1])]
+    names = [name for _, name in v.labels.outputs.values()]
     assert sorted(names) == sorted(s.dataset.class_names) == ["cloudy", "rainy", "sunny"]
     s.shutdown()

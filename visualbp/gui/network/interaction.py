@@ -50,12 +50,16 @@ class Interaction(QObject):
 
     # ------------------------------------------------------------- what is where
     def hit(self, pos: QPointF):
-        """What is at ``pos`` (view coordinates): ('ratio', l), ('more', l), ('neuron', l, j), ('pixel', 1, k),
-        ('rf', l, j, k), ('edge', l, j, k) or None. Edges are hit-tested vectorised over the drawn segments."""
+        """What is at ``pos`` (view coordinates): ('ratio', l), ('title', l), ('more', l), ('neuron', l, j),
+        ('pixel', 1, k), ('rf', l, j, k), ('edge', l, j, k) or None. Edges are hit-tested vectorised over the
+        drawn segments."""
         x, y = pos.x(), pos.y()
         ratio = self.ratios.at(x, y)
         if ratio is not None:
             return ("ratio", ratio)
+        text = self.labels.at(x, y)  # a title, or the note under a column drawn in part
+        if text is not None:
+            return text
         for l in self.labels.more:
             if rect_contains(more_rect(self.scene.cols[l - 1]), x, y):
                 return ("more", l)
@@ -76,6 +80,8 @@ class Interaction(QObject):
             return self.ratios.text(hit[1])
         if kind == "more":
             return self.labels.more_text(hit[1])
+        if kind == "title":
+            return self.labels.title_text(hit[1])
         if kind == "neuron":
             extra = self.saturation.hover_text(hit[1], hit[2])
             return neuron_text(s, hit[1], hit[2]) + (f"\n{extra}" if extra else "")

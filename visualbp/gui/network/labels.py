@@ -1,6 +1,7 @@
 """The graph's text: column titles, the x_k and class labels beside the neurons, the note under a column drawn
-in part. Titles say l (the book's layer, 1 = input) and how many neurons; labels shrink (never grow) when the
-view is too small for them, and a column too dense for its labels labels every 2nd (3rd, …) neuron."""
+in part. Titles say l (the book's layer, 1 = input) and how many neurons. What each says and where it goes is
+``label_plan``'s (no Qt); this paints its boxes, every one at ``label_px()`` pixels — in presentation mode at least
+1/50 of the screen's height, the application's small type otherwise — and measures them for it."""
 
 from __future__ import annotations
 
@@ -9,167 +10,196 @@ import math
 
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QFont, QFontMetricsF, QTextOption
+from PyQt6.QtGui import QFont, QGuiApplication, QTextDocument, QTextOption
 
 from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import alarm_color
-from visualbp.gui.network.layout import Column, neuron_label_anchor, title_y
+from visualbp.gui.network.label_plan import (
+    Box,
+    Forms,
+    Frame,
+    Lines,
+    Texts,
+    plain,
+    plan,
+    span,
+    title_forms,
+)
+from visualbp.gui.network.layout import Column
 from visualbp.gui.notation import number, shown
 
 SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"}
+LABEL_PT = 9.0  # the labels' type in light-theme points (scaled with the theme, never below its smallest)
+_ALIGN = {"center": Qt.AlignmentFlag.AlignHCenter, "left": Qt.AlignmentFlag.AlignLeft,
+          "right": Qt.AlignmentFlag.AlignRight}
 
 
 def sup(l: int) -> str:
     return SUPERSCRIPT.get(l, "^" + str(l))
 
 
-def class_name(dataset, j: int) -> str:
-    """A class label is data (digit 0, class 0, or the word a user's file names it by), not a neuron number."""
+def class_name(dataset, j: int) -> tuple:
+    """A class label is data (digit 0, class 0, or the word a user's file names it by), not a neuron number:
+    its spans."""
     if getattr(dataset, "is_regression", False):  # a real number to fit: the output is a^L, not a class
-        return "a<sup>L</sup>"
+        return (span("a", "muted"), span("L", "muted", False, "sup"))
     names = getattr(dataset, "class_names", None)
     if names and j < len(names):
-        return html.escape(str(names[j]))
-    return str(j) if dataset.n_classes > 2 or dataset.image_shape else f"class {j}"
+        return (span(str(names[j]), "muted"),)
+    return (span(str(j) if dataset.n_classes > 2 or dataset.image_shape else f"class {j}", "muted"),)
+
+
+def label_px() -> int:
+    """The pixel size of the graph's text: LABEL_PT in the theme's type, at least its smallest (presentation
+    mode fits that to 1/50 of the screen's height)."""
+    screen = QGuiApplication.primaryScreen()
+    dpi = screen.logicalDotsPerInchY() if screen is not None else 96.0
+    return math.ceil(max(T.pt(LABEL_PT), T.smallest_pt()) * dpi / 72.0 - 0.05)
+
+
+def html_of(lines: Lines) -> str:
+    """The lines as the painter's rich text: each span in its colour, weight and script."""
+    t = T.current()
+    colours = {"text": t.text, "muted": t.muted, "alarm": alarm_color()}
+    out = []
+    for line in lines:
+        parts = []
+        for text, colour, bold, script in line:
+            words = html.escape(text).replace("  ", "&nbsp;&nbsp;")
+            if script:
+                words = f"<{script}>{words}</{script}>"
+            parts.append(f"<span style='color:{colours.get(colour, colour)};font-weight:{600 if bold else 400}'>"
+                         f"{words}</span>")
+        out.append("".join(parts))
+    return "<br>".join(out)
+
+
+def paint_box(item: pg.TextItem, box: Box, frame: Frame) -> None:
+    """Put ``box`` on screen in ``item``: its words at its pixel size, its top-left corner at its rectangle's."""
+    text = item.textItem
+    if text.font().pixelSize() != box.px:
+        font = QFont(text.font())
+        font.setPixelSize(box.px)
+        item.setFont(font)
+    doc = text.document()
+    doc.setDocumentMargin(0)
+    markup = html_of(box.lines)
+    if item.property("markup") != markup:
+        item.setProperty("markup", markup)
+        item.setHtml(markup)
+    doc.setDefaultTextOption(QTextOption(_ALIGN[box.align]))
+    text.setTextWidth(box.rect[2])
+    item.updateTextPos()
+    item.setPos(*frame.view(box.rect[0], box.rect[1]))
+    item.setVisible(box.shown)
+
+
+def new_item(vb: pg.ViewBox) -> pg.TextItem:
+    item = pg.TextItem(anchor=(0.0, 0.0))
+    item.setZValue(20)
+    vb.addItem(item, ignoreBounds=True)
+    return item
 
 
 class Labels:
-    """The text items of the graph in ``vb``, rebuilt with the network or the theme."""
+    """The text items of the graph in ``vb``, rebuilt with the network or the theme, placed by ``place``."""
 
     def __init__(self, vb: pg.ViewBox) -> None:
         self.vb = vb
-        self.items: list[pg.TextItem] = []
-        self.titles: list[tuple[pg.TextItem, Column, float]] = []  # (item, column, its full point size)
-        self.neuron_labels: list[tuple[pg.TextItem, Column, float]] = []
-        self.more: dict[int, pg.TextItem] = {}  # l → the note under a column drawn in part
         self.cols: list[Column] = []
-        self.outputs: dict[int, tuple[pg.TextItem, str]] = {}  # j → (label, class name) of the output neurons
-        self._title_parts: list[tuple[str, str]] = []  # per column: (first line, second line)
-        self._notes: dict[int, str] = {}  # l → what the title's second line adds (the saturation count)
-        self._output_html: dict[int, str] = {}
-        self._scale = 0.0  # pixels per unit of the last fit
-        self.output_room_px = 0.0  # how wide the output labels may get, in pixels
+        self.boxes: list[Box] = []  # the plan last painted (titles, x_k and class labels, notes, ratios)
+        self.frame: Frame | None = None
+        self.px = label_px()
+        self.outputs: dict[int, tuple[Lines, str]] = {}  # j → (label, class name) of the output neurons
+        self._items: dict[tuple[str, int, int], pg.TextItem] = {}
+        self._names: list[tuple] = []
+        self._inputs: list[Lines] = []
+        self._notes: dict[int, str] = {}  # l → what the title adds (the saturation count)
+        self._units: list[tuple[str, str, str]] = []  # per column: head, role, size
+        self._sizes: dict[tuple[Lines, int], tuple[float, float]] = {}
+        self._painted: dict[tuple[str, int, int], tuple[Box, Frame]] = {}  # what each item shows, and where
 
+    # ------------------------------------------------------------- what the text says
     def build(self, cols: list[Column], dataset) -> None:
-        for item in self.items:
+        for item in self._items.values():
             self.vb.removeItem(item)
-        self.items, self.titles, self.neuron_labels, self.more = [], [], [], {}
-        self.outputs, self._title_parts, self._notes, self._output_html = {}, [], {}, {}
-        self.output_room_px = 0.0
-        self.cols = cols
-        t = T.current()
+        self._items, self.boxes, self._sizes, self._notes, self._painted = {}, [], {}, {}, {}
+        self.cols, self.px = cols, label_px()
         L = len(cols)
-        y = title_y(cols)
+        self._units = []
         for c in cols:
             role = " (input)" if c.l == 1 else (" (output)" if c.l == L else "")
             size = f"{c.n:,} = {c.image_shape[0]}×{c.image_shape[1]}" if c.kind == "image" else f"{c.total:,}"
             unit = "pixels" if c.kind == "image" else ("neuron" if c.total == 1 else "neurons")
-            self._title_parts.append((f"l = {c.l}{role}", f"{size} {unit}"))
-            item = self._centred(self._title_html(len(self._title_parts) - 1), (0.5, 1.0), c.x, y)
-            self.titles.append((item, c, item.textItem.font().pointSizeF()))
-            if c.hidden:
-                self._build_more(c)
-            if c.kind in ("compact", "image") or 1 < c.l < L:
-                continue
-            for j in range(c.n):
-                label = f"x<sub>{shown(j)}</sub>" if c.l == 1 else class_name(dataset, j)
-                x, yj, anchor = neuron_label_anchor(c, j, L)
-                item = pg.TextItem(html=f"<span style='color:{t.muted}'>{label}</span>", anchor=anchor)
-                _label_font(item)
-                item.setPos(x, yj)
-                item.setZValue(20)
-                self.vb.addItem(item, ignoreBounds=True)
-                self.items.append(item)
-                self.neuron_labels.append((item, c, item.textItem.font().pointSizeF()))
-                if c.l == L and c.l > 1:
-                    self.outputs[j] = (item, label)
-        if self.outputs:  # the widest an output label gets: class, a^L_j, "← target"
-            item, name = max(self.outputs.values(), key=lambda o: len(o[1]))
-            metrics = QFontMetricsF(item.textItem.font())
-            self.output_room_px = metrics.horizontalAdvance(f"{name}  0.000  ✗ predicted") + 8.0
+            self._units.append((f"l = {c.l}", role, f"{size} {unit}"))
+        first, last = cols[0], cols[-1]
+        self._inputs = [((span("x", "muted"), span(str(shown(j)), "muted", False, "sub")),)
+                        for j in range(first.n)] if first.kind not in ("compact", "image") else []
+        labelled = L > 1 and last.kind not in ("compact", "image")
+        self._names = [class_name(dataset, j) for j in range(last.n)] if labelled else []
+        self.outputs = {j: ((name,), plain((name,))) for j, name in enumerate(self._names)}
 
-    def _title_html(self, i: int) -> str:
-        t = T.current()
-        first, second = self._title_parts[i]
-        note = self._notes.get(i + 1, "")
-        extra = f"<span style='color:{alarm_color()}'> · {note}</span>" if note else ""
-        return (f"<span style='color:{t.text};font-weight:600'>{first}</span><br>"
-                f"<span style='color:{t.muted}'>{second}</span>{extra}")
-
-    def set_notes(self, notes: dict[int, str]) -> None:
-        """What the titles add after the neuron count, e.g. {2: '3 saturated'} (a changed one is rewritten)."""
+    def set_notes(self, notes: dict[int, str]) -> bool:
+        """What the titles add after the neuron count, e.g. {2: '3 saturated'}; True when one changed."""
         notes = {l: text for l, text in notes.items() if text}
-        changed = [i for i in range(len(self.titles)) if notes.get(i + 1, "") != self._notes.get(i + 1, "")]
+        changed = notes != self._notes
         self._notes = notes
-        for i in changed:
-            item = self.titles[i][0]
-            item.textItem.setTextWidth(-1)
-            item.setHtml(self._title_html(i))
-            item.textItem.setTextWidth(item.textItem.document().idealWidth())
-            item.updateTextPos()
-        if changed and self._scale:
-            self._fit_titles(self._scale)
+        return changed
 
-    def set_outputs(self, rows: list[tuple[float | None, str]]) -> None:
+    def set_outputs(self, rows: list[tuple[float | None, str]]) -> bool:
         """The output neurons' labels: class, a^L_j of the example the last step processed, and whether it is
         the target and the network got it right (✓) or predicted another class (✗); for regression (role
-        'y=<target>') a^L and the target y."""
-        t = T.current()
+        'y=<target>') a^L and the target y. True when one changed."""
+        changed = False
         for j, (value, role) in enumerate(rows):
-            if j not in self.outputs:
+            if j >= len(self._names):
                 continue
-            item, name = self.outputs[j]
-            parts = [(f"<span style='color:{t.text if role else t.muted};"
-                      f"font-weight:{600 if role in ('right', 'target') else 400}'>{name}</span>")]
+            name = tuple((text, "text" if role else "muted", role in ("right", "target"), script)
+                         for text, _c, _b, script in self._names[j])
+            parts = [*name]
             if value is not None:
-                parts.append(f"<span style='color:{t.muted}'>{number(value, 2)}</span>")
-            if role == "right":
-                parts.append(f"<span style='color:{t.text};font-weight:600'>✓</span>")
-            elif role == "target":
-                parts.append(f"<span style='color:{t.text}'>← target</span>")
-            elif role == "wrong":
-                parts.append(f"<span style='color:{alarm_color()};font-weight:600'>✗ predicted</span>")
-            elif role.startswith("y="):  # regression: the target y beside a^L
-                parts.append(f"<span style='color:{t.text}'>target y {number(float(role[2:]), 2)}</span>")
-            html = "&nbsp;&nbsp;".join(parts)
-            if self._output_html.get(j) != html:
-                self._output_html[j] = html
-                item.setHtml(html)
+                parts += [span("  "), span(number(value, 2), "muted")]
+            tail = {"right": span("✓", "text", True), "target": span("← target"),
+                    "wrong": span("✗ predicted", "alarm", True)}.get(role)
+            if role.startswith("y="):  # regression: the target y beside a^L
+                tail = span(f"target y {number(float(role[2:]), 2)}")
+            if tail is not None:
+                parts += [span("  "), tail]
+            lines = (tuple(parts),)
+            if self.outputs[j][0] != lines:
+                self.outputs[j] = (lines, self.outputs[j][1])
+                changed = True
+        return changed
+
+    def output_room(self) -> float:
+        """The widest an output label gets, in pixels: its class, a^L_j and '✗ predicted' (a target y)."""
+        regression = any(script == "sup" for name in self._names for _t, _c, _b, script in name)
+        tails = [span("target y −0.00")] if regression else [span("✗ predicted", "alarm", True), span("← target")]
+        return max((self.measure(((*name, span("  −0.000  "), tail),), self.px)[0]
+                    for name in self._names for tail in tails), default=0.0)
+
+    def texts(self) -> list[str]:
+        """Every label's plain text (titles, x_k and class labels, notes), as last placed."""
+        return [b.text for b in self.boxes if b.kind != "ratio"]
 
     def output_texts(self) -> list[str]:
         """The output neurons' labels in plain text, j = 0, 1, …"""
-        return [self.outputs[j][0].textItem.toPlainText().replace("\xa0", " ") for j in sorted(self.outputs)]
+        return [plain(self.outputs[j][0]) for j in sorted(self.outputs)]
 
-    def _build_more(self, c: Column) -> None:
-        """Under a column drawn in part: how many of its neurons are not drawn, and where to see them."""
-        t = T.current()
-        text = (f"<span style='color:{t.muted}'>⋮</span><br>"
-                f"<span style='color:{t.text};font-weight:600'>{c.hidden:,} more</span>"
-                f"<span style='color:{t.muted}'> not drawn</span>")
-        self.more[c.l] = self._centred(text, (0.5, 0.0), c.x, c.more_y)
-
-    def _centred(self, html: str, anchor: tuple[float, float], x: float, y: float) -> pg.TextItem:
-        """A label of centred lines at (x, y) in view coordinates, above the graph."""
-        item = pg.TextItem(html=html, anchor=anchor)
-        _label_font(item)
-        doc = item.textItem.document()
-        doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
-        item.textItem.setTextWidth(doc.idealWidth())
-        item.updateTextPos()
-        item.setPos(x, y)
-        item.setZValue(20)
-        self.vb.addItem(item, ignoreBounds=True)
-        self.items.append(item)
-        return item
-
-    def texts(self) -> list[str]:
-        """Every label's plain text (titles, x_k and class labels, notes)."""
-        return [item.textItem.toPlainText() for item in self.items]
+    def title_text(self, l: int) -> str:
+        """The hover text of column l's title: every word of it, those a short title leaves out too."""
+        head, role, size = self._units[l - 1]
+        note = self._notes.get(l, "")
+        return f"layer {head}{role}: {size}" + (f" · {note}" if note else "")
 
     def more_text_of(self, l: int) -> str:
         """The note under column l about its neurons not drawn ('' when every neuron is drawn)."""
-        item = self.more.get(l)
-        return item.textItem.toPlainText() if item is not None else ""
+        return next((b.text for b in self.boxes if b.kind == "more" and b.l == l), "")
+
+    @property
+    def more(self) -> list[int]:
+        """The columns drawn in part (a note under each)."""
+        return [c.l for c in self.cols if c.hidden]
 
     def more_text(self, l: int) -> str:
         """The hover text of the note under a column drawn in part."""
@@ -179,73 +209,74 @@ class Labels:
                 f"j = {c.n + 1:,} … {c.total:,} ({c.hidden:,} more) are not\n"
                 f"every weight is in the weight matrix w^{w} (the heatmap button w{sup(w)} below, or click here)")
 
-    def fit_sizes(self, scale: float) -> None:
-        """Shrink (never grow) the labels that would overlap at ``scale`` pixels per unit: column titles wider
-        than the gap to their neighbours', neuron labels (x_k, classes) taller than the neurons' spacing. A big
-        network in the large type of presentation mode stays legible."""
-        self._scale = scale
-        self._fit_titles(scale)
-        index: dict[int, int] = {}
-        for item, c, base in self.neuron_labels:
-            height = max(QFontMetricsF(_with_pt(item.textItem.font(), base)).height(), _line_height(item, base))
-            # a column of one neuron has no neighbour to overlap: its label keeps its size (regression's x and a^L)
-            room = max(c.s * scale, 1e-6) if c.n > 1 else math.inf
-            size = min(1.0, max(room / max(height, 1.0), 0.5))
-            _set_label_pt(item, base * size)
-            # still taller than the spacing at half size: label every 2nd (3rd, …) neuron only
-            every = max(1, math.ceil(height * size / room - 0.05))
-            j = index[c.l] = index.get(c.l, -1) + 1
-            item.setVisible(j % every == 0)
+    # ------------------------------------------------------------- where it goes
+    def texts_to_place(self, ratios: dict[int, Forms], ratios_shown: bool) -> Texts:
+        titles: list[Forms] = []
+        for c, (head, role, size) in zip(self.cols, self._units):
+            note = self._notes.get(c.l, "")
+            titles.append(title_forms(head, role, size, note, note.replace("saturated", "sat.")))
+        more: dict[int, Forms] = {}
+        for c in self.cols:
+            if c.hidden:
+                dots, count, rest = span("⋮", "muted"), span(f"{c.hidden:,} more", "text", True), \
+                    span(" not drawn", "muted")
+                more[c.l] = [(((dots,), (count, rest)), ""), (((dots,), (count,), (span("not drawn", "muted"),)), "")]
+        must = [any(s[0] in ("✓", "← target", "✗ predicted") or s[0].startswith("target y") for s in lines[0])
+                for lines, _n in (self.outputs[j] for j in sorted(self.outputs))]
+        outputs = [(self.outputs[j][0], m) for j, m in zip(sorted(self.outputs), must)]
+        return Texts(titles, self._inputs, outputs, more, ratios, ratios_shown)
 
-    def _fit_titles(self, scale: float) -> None:
-        titles = self.titles
-        factor = 1.0
-        for (a, ca, pa), (b, cb, pb) in zip(titles, titles[1:]):
-            need = (_label_width(a, pa) + _label_width(b, pb)) / 2 + 10.0
-            gap = (cb.x - ca.x) * scale
-            if need > gap:
-                factor = min(factor, gap / need)
-        for item, _c, base in titles:
-            _set_label_pt(item, base * max(factor, 0.6), centred=True)
+    def measure(self, lines: Lines, px: int) -> tuple[float, float]:
+        """(width, height) in pixels of ``lines`` at ``px`` pixels, laid out as ``paint_box`` paints them."""
+        key = (lines, px)
+        size = self._sizes.get(key)
+        if size is None:
+            doc = QTextDocument()
+            font = QFont()
+            font.setPixelSize(px)
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            doc.setHtml(html_of(lines))
+            size = self._sizes[key] = (math.ceil(doc.idealWidth()) + 1.0, math.ceil(doc.size().height()))
+        return size
 
+    def place(self, frame: Frame, ratios: dict[int, Forms], ratios_shown: bool) -> list[Box]:
+        """Plan every text in ``frame`` and paint the titles, neuron labels and notes (the ratios' boxes are
+        the caller's to paint): the plan."""
+        self.frame = frame
+        self.boxes = plan(self.cols, frame, self.px, self.measure, self.texts_to_place(ratios, ratios_shown))
+        painted = {}
+        for box in self.boxes:
+            if box.kind == "ratio":
+                continue
+            key = (box.kind, box.l, box.j)
+            item = self._items.get(key)
+            if item is None:
+                item = self._items[key] = new_item(self.vb)
+            if self._painted.get(key) != (box, frame):  # most of a step's plan is the last one's
+                paint_box(item, box, frame)
+            painted[key] = (box, frame)
+        self._painted = painted
+        return self.boxes
 
-def _with_pt(font: QFont, size: float) -> QFont:
-    out = QFont(font)
-    out.setPointSizeF(size)
-    return out
+    def item(self, box: Box) -> pg.TextItem | None:
+        """The item that paints ``box`` (a title, neuron label or note; the ratios' are ``RatioLabels``')."""
+        return self._items.get((box.kind, box.l, box.j))
 
-
-def _line_height(item: pg.TextItem, size: float) -> float:
-    """The label's laid-out line height in pixels at point size ``size`` (the text document's line, a little
-    taller than the font's metrics: measured on it, neighbouring labels overlapped by half a pixel)."""
-    current = item.textItem.font().pointSizeF()
-    margin = item.textItem.document().documentMargin()
-    return (item.textItem.boundingRect().height() - 2 * margin) * size / max(current, 1.0)
-
-
-def _label_width(item: pg.TextItem, size: float) -> float:
-    """The label's width in pixels at point size ``size`` (text width grows with the type)."""
-    current = item.textItem.font().pointSizeF()
-    return item.textItem.boundingRect().width() * size / max(current, 1.0)
-
-
-def _set_label_pt(item: pg.TextItem, size: float, centred: bool = False) -> None:
-    """Give a label point size ``size`` (a no-op when it has it): a centred label keeps its width fitted."""
-    size = round(size, 1)
-    if abs(item.textItem.font().pointSizeF() - size) < 0.05:
-        return
-    if centred:
-        item.textItem.setTextWidth(-1)
-    item.setFont(_with_pt(item.textItem.font(), size))
-    if centred:
-        item.textItem.setTextWidth(item.textItem.document().idealWidth())
-    item.updateTextPos()
+    def at(self, x: float, y: float) -> tuple[str, int] | None:
+        """('title', l) or ('more', l) of the text at view point (x, y), or None."""
+        if self.frame is None:
+            return None
+        px, py = self.frame.px(x, y)
+        for b in self.boxes:
+            left, top, w, h = b.rect
+            if b.shown and b.kind in ("title", "more") and left <= px <= left + w and top <= py <= top + h:
+                return (b.kind, b.l)
+        return None
 
 
 def _label_font(item: pg.TextItem) -> None:
-    """The column titles and neuron labels: the default type on the light theme, scaled with the theme's
-    font_pt otherwise (presentation mode reads from the back of the room)."""
-    if T.scale() != 1.0:
-        font = QFont(item.textItem.font())
-        font.setPointSizeF(T.pt(9))
-        item.setFont(font)
+    """A mark beside a neuron in the labels' type (presentation mode reads from the back of the room)."""
+    font = QFont(item.textItem.font())
+    font.setPixelSize(label_px())
+    item.setFont(font)

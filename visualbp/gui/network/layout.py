@@ -23,7 +23,13 @@ PICK_PX = 3.0  # a shape answers the mouse this many screen pixels outside its o
 #: The graph's width over its height (the gaps between columns fill the rest), by default; the view asks for
 #: the shape of the room it has, between these bounds (a projector's wide, short graph spreads its columns).
 ASPECT = 1.5
-MIN_ASPECT, MAX_ASPECT = 1.2, 3.5
+MIN_ASPECT, MAX_ASPECT = 1.2, 5.0
+#: The receptive-field grid takes at most 1 / (1 + MOSAIC_SHARE · the hidden columns after it) of the graph's
+#: width (more rows of smaller tiles): the columns after it keep room to spread, and their titles room to be read.
+MOSAIC_SHARE = 0.5
+MIN_GAP = 1.5  # between two columns at least (the room's shape spreads them further)
+LABELLED_SPREAD = 3.0  # a short input or output column's neurons at most this far apart (1 elsewhere)
+TILE_SPREAD = 2.5  # … of 2-D heatmaps
 GRID_ROWS = 0.9  # a receptive-field grid has about 0.9·√n rows (30 fields: 5 rows of 6)
 GRID_TILE = 0.88  # a receptive field's share of its cell's height
 GRID_CELL_W = 1.2  # a grid cell's width over its field's: room for the neuron's node and bias
@@ -166,12 +172,19 @@ class Column:
         return 0.5 if self.kind in ("image", "compact") else 0.0
 
 
+def _grid_width(n: int, rows: int, tall: float, h: int, w: int) -> float:
+    """The width of a receptive-field grid of n tiles (h × w pixels) in ``rows`` rows, ``tall`` units high."""
+    tile_w = h / round(h / GRID_TILE) * tall / rows * w / h
+    return -(-n // rows) * tile_w * round(w * GRID_CELL_W) / w
+
+
 def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: bool,
                  aspect: float = ASPECT) -> list[Column]:
     """Columns for the layers, about ``aspect`` times as wide as high. A layer of more than DRAWN_NEURONS
     neurons (DRAWN_TILES heatmaps for 2-D data) draws the first of them (``view_limits.neurons_drawn``); an
     input image is drawn whole, as a picture."""
     cols = []
+    aspect = min(MAX_ASPECT, max(MIN_ASPECT, float(aspect)))
     h, w = image_shape if image_shape is not None else (0, 0)  # only the "image" and "grid" columns use it
     for i, n in enumerate(sizes):
         if i == 0 and image_shape is not None:
@@ -191,12 +204,23 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
     for c in cols:
         if c.kind == "compact":
             c.s = min(0.3 * c.n, max(ref, 16.0)) / c.n
+    tallest = max([c.n * c.s for c in cols if c.kind not in ("image", "grid")] + [1.0])
+    for c in cols:
+        # the inputs' and the outputs' labels need their rows: a short first or last column spreads (2-D
+        # heatmaps grow with their spacing: only beside a column far taller, as a compact one)
+        if c.l in (1, len(sizes)) and (c.kind == "circle" and 2 * c.n <= tallest or
+                                       c.kind == "tile" and 4 * c.n < tallest):
+            c.s = min(tallest / c.n, LABELLED_SPREAD if c.kind == "circle" else TILE_SPREAD)
     others = [c.n * c.s for c in cols if c.kind not in ("image", "grid")]
     for c in cols:
         if c.kind == "grid":  # as tall as the tallest other column (at least 4 rows of neurons)
+            tall = max(others + [4.0])
             rows = max(1, round(math.sqrt(c.n) * GRID_ROWS))
+            share = 1.0 / (1.0 + MOSAIC_SHARE * (len(sizes) - 3))  # the more columns after it, the less
+            while rows < c.n and _grid_width(c.n, rows, tall, h, w) > share * aspect * tall:
+                rows += 1
             c.grid = (rows, -(-c.n // rows))
-            c.s = max(others + [4.0]) / rows
+            c.s = tall / rows
     height_all = max(c.n * c.s if c.grid is None else c.grid[0] * c.s for c in cols if c.kind != "image")
     for c in cols:
         if c.kind == "image":
@@ -236,7 +260,7 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
             c.tile_h = c.tile_w = res / c.block_rows * c.s
             c.r = c.tile_h / 2
         else:
-            c.r = (0.3 if c.kind == "circle" else 0.38) * c.s
+            c.r = 0.3 if c.kind == "circle" else 0.38 * c.s
     # column widths, then the gap so the whole graph is about ASPECT times as wide as it is high
     widths = []
     for c in cols:
@@ -249,8 +273,7 @@ def build_layout(sizes: list[int], image_shape: tuple[int, int] | None, two_d: b
         else:
             widths.append(2 * c.r)
     height = max(c.bottom - c.top for c in cols)
-    aspect = min(MAX_ASPECT, max(MIN_ASPECT, float(aspect)))
-    gap = max(2.0, (aspect * height - sum(widths)) / max(1, len(cols) - 1))
+    gap = max(MIN_GAP, (aspect * height - sum(widths)) / max(1, len(cols) - 1))
     x = 0.0
     for c, width in zip(cols, widths):
         c.left, c.right = x, x + width

@@ -148,7 +148,12 @@ class NeuronMenu(QObject):
             item.setHtml(f"<span style='color:{t.text};background:{t.panel};font-weight:600'>"
                          f"{html.escape(symbol)}</span>")
             item.setToolTip(f"neuron j={shown(j)} of layer {l} uses {symbol} (right-click it to change)")
-            item.setPos(x + 0.5 * c.node_radius, y - 0.6 * c.node_radius)  # above its circle, to the right
+            if l == len(cols) and l > 1:  # above its circle, to the left: the class label is on the right
+                item.setAnchor((1.0, 1.0))
+                item.setPos(x - 0.5 * c.node_radius, y - 0.6 * c.node_radius)
+            else:  # above its circle, to the right
+                item.setAnchor((0.0, 1.0))
+                item.setPos(x + 0.5 * c.node_radius, y - 0.6 * c.node_radius)
 
     def _rebuild_marks(self, *_args) -> None:
         for item in self.marks.values():

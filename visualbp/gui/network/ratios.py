@@ -8,8 +8,7 @@ import math
 import time
 
 import pyqtgraph as pg
-from PyQt6.QtCore import QObject, QRectF, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QTextOption
+from PyQt6.QtCore import QObject, QRectF, QTimer, pyqtSignal
 
 from visualbp.core.diagnostics import error_ratios
 from visualbp.core.steps import BatchStats
@@ -17,10 +16,11 @@ from visualbp.gui import theme as T
 from visualbp.gui.diagnostic_marks import (
     RATIO_WARN_HIGH,
     RATIO_WARN_LOW,
-    alarm_color,
     ratio_color,
 )
-from visualbp.gui.network.layout import Column, ratio_y
+from visualbp.gui.network.label_plan import Box, Forms, Frame, Line, span
+from visualbp.gui.network.labels import new_item, paint_box
+from visualbp.gui.network.layout import Column
 from visualbp.gui.notation import layer_sup, number
 
 RATIO_INTERVAL = 0.2  # seconds between two changes of the labels
@@ -39,6 +39,8 @@ class RatioLabels(QObject):
         self.plain: dict[int, str] = {}
         self.ratios: list[float] | None = None  # ‖δ^l‖/‖δ^L‖, l = 2..L, of the last minibatch
         self.norms: list[float] | None = None
+        self.boxes: dict[int, Box] = {}  # l → where its label was last planned
+        self.frame: Frame | None = None
         self._last = -1.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -50,18 +52,14 @@ class RatioLabels(QObject):
             self.vb.removeItem(item)
         self._timer.stop()
         self.cols = cols
-        self.items, self.plain = {}, {}
+        self.items, self.plain, self.boxes = {}, {}, {}
         if not keep:
             self.ratios = self.norms = None
         if len(cols) < 2:
             return
-        y = ratio_y(cols)
         for c in cols[1:]:
-            item = pg.TextItem(anchor=(0.5, 0.0))
-            item.setPos(c.x, y)
-            item.setZValue(20)
+            item = new_item(self.vb)
             item.setVisible(False)
-            self.vb.addItem(item, ignoreBounds=True)
             self.items[c.l] = item
         if keep:
             self.update_labels()
@@ -90,35 +88,56 @@ class RatioLabels(QObject):
             self.update_labels()
 
     def update_labels(self) -> None:
-        """'‖δ^l‖/‖δ^L‖ = 0.03' under column l: muted near 1, in the warning colour below 0.1 or above 10."""
+        """'‖δ^l‖/‖δ^L‖ = 0.03' under column l: muted near 1, in the warning colour below 0.1 or above 10. The
+        view places them (``forms``, ``paint``)."""
         self._timer.stop()
         ratios, norms = self.ratios, self.norms
         if ratios is None or norms is None or not self.items:
             return
         self._last = time.monotonic()
+        L = len(self.cols)
+        for l in self.items:
+            head, value = (f"‖δ{layer_sup(L)}‖", number(norms[l - 2], 2)) if l == L else \
+                (f"‖δ{layer_sup(l)}‖/‖δ{layer_sup(L)}‖", number(ratios[l - 2], 2))
+            self.plain[l] = f"{head} = {value}"
+        self.changed.emit()
+
+    def forms(self) -> dict[int, Forms]:
+        """l → the label's choices, richest first: on one line, on two, the number alone (its name in the hover
+        text). Before the first minibatch the room of '= 0.00' (not shown)."""
         t = T.current()
         L = len(self.cols)
-        sup_L = layer_sup(L)
-        for l, item in self.items.items():
-            r, norm = ratios[l - 2], norms[l - 2]
-            if l == L:  # what the others are measured against
-                head, value, colour = f"‖δ{sup_L}‖", number(norm, 2), t.muted
-                head_html = f"‖δ<sup>{L}</sup>‖"
+        out: dict[int, Forms] = {}
+        for l in self.items:
+            known = self.ratios is not None and self.norms is not None
+            head: Line
+            if l == L:
+                head = (span("‖δ", "muted"), span(str(L), "muted", False, "sup"), span("‖", "muted"))
+                colour = t.muted
             else:
-                head, value, colour = f"‖δ{layer_sup(l)}‖/‖δ{sup_L}‖", number(r, 2), ratio_color(r)
-                head_html = f"‖δ<sup>{l}</sup>‖/‖δ<sup>{L}</sup>‖"
-            weight = 700 if colour == alarm_color() else 600
-            self.plain[l] = f"{head} = {value}"
-            html_text = (f"<span style='color:{t.muted};font-size:{max(7, t.font_pt - 1)}pt'>{head_html}</span><br>"
-                         f"<span style='color:{colour};font-weight:{weight};font-size:{t.font_pt}pt'>= {value}</span>")
-            item.textItem.setTextWidth(-1)  # unconstrained, so the ideal width is the widest line of the new text
-            item.setHtml(html_text)
-            doc = item.textItem.document()
-            doc.setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
-            item.textItem.setTextWidth(doc.idealWidth())
-            item.updateTextPos()
-            item.setVisible(True)
-        self.changed.emit()
+                head = (span("‖δ", "muted"), span(str(l), "muted", False, "sup"), span("‖/‖δ", "muted"),
+                        span(str(L), "muted", False, "sup"), span("‖", "muted"))
+                colour = ratio_color(self.ratios[l - 2]) if known and self.ratios is not None else t.muted
+            value = self.plain[l].split(" = ", 1)[1] if l in self.plain else "0.00"
+            number_span = span(f"= {value}", colour, True)
+            name = self.plain.get(l, "").split(" = ", 1)[0]
+            out[l] = [((head + (span(" "),) + (number_span,),), ""), ((head, (number_span,)), ""),
+                      (((number_span,),), name)]
+        return out
+
+    def shown(self) -> bool:
+        """The numbers of a minibatch are known (the labels show)."""
+        return self.ratios is not None and self.norms is not None and bool(self.plain)
+
+    def paint(self, boxes: list[Box], frame: Frame) -> None:
+        """Put the planned boxes of the ratio labels on screen."""
+        self.frame = frame
+        for box in boxes:
+            item = self.items.get(box.l)
+            if box.kind != "ratio" or item is None:
+                continue
+            self.boxes[box.l] = box
+            paint_box(item, box, frame)
 
     def texts(self) -> dict[int, str]:
         """{l: the label under column l} in plain text, e.g. {2: '‖δ²‖/‖δ⁴‖ = 0.03', …}; {} while hidden."""
@@ -150,15 +169,13 @@ class RatioLabels(QObject):
         return "\n".join(lines)
 
     def rect(self, l: int) -> QRectF | None:
-        """Where the label under column l is, in view coordinates (None while hidden). Computed from its position
-        and size in pixels, so it is right before the label is first painted."""
-        item = self.items.get(l)
-        if item is None or not item.isVisible():
+        """Where the label under column l is, in view coordinates (None while hidden): its planned box."""
+        item, box, frame = self.items.get(l), self.boxes.get(l), self.frame
+        if item is None or not item.isVisible() or box is None or frame is None:
             return None
-        size = item.textItem.boundingRect()
-        sx, sy = self.vb.viewPixelSize()
-        w, h = size.width() * abs(sx), size.height() * abs(sy)
-        return QRectF(item.pos().x() - w / 2, item.pos().y(), w, h)
+        left, top, w, h = box.rect
+        x, y = frame.view(left, top)
+        return QRectF(x, y, w / frame.scale, h / frame.scale)
 
     def at(self, x: float, y: float) -> int | None:
         for l in self.items:

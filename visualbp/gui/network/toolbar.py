@@ -45,6 +45,7 @@ class Toolbar:
         self.heat_row = QHBoxLayout()
         self.heat_row.setSpacing(2)
         self.heat_buttons: list[QPushButton] = []
+        self._heat_key: tuple = ()  # the network and type the buttons were made for
 
         self.top_row = QWidget()  # the scales and the saturation toggle: a second line when the graph is narrow
         self.top = FlowLayout(self.top_row, spacing=20, line_spacing=2)
@@ -78,7 +79,12 @@ class Toolbar:
         self.saturation_box.setIconSize(QSize(side, side))
 
     def build_heat_buttons(self, sizes: list[int], clicked) -> None:
-        """A button w^l per weight matrix; ``clicked`` is a bound method (PyQt holds it weakly: no cycle)."""
+        """A button w^l per weight matrix; ``clicked`` is a bound method (PyQt holds it weakly: no cycle). The
+        same network in the same type keeps its buttons (the columns spread to a new room, say)."""
+        key = (tuple(sizes), T.scale())
+        if self.heat_buttons and self._heat_key == key:
+            return
+        self._heat_key = key
         for b in self.heat_buttons:
             self.heat_row.removeWidget(b)
             b.hide()  # until the event loop deletes it (a screenshot taken before would show it)

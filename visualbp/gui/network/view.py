@@ -4,7 +4,8 @@
 ``Scene`` (what is drawn, NumPy only), its ``layout`` (one geometry for painting and hit-testing), the
 painters in ``items``, and small controllers — ``Heatmaps`` (input picture, receptive fields, 2-D
 heatmaps), ``Saturation`` (the marks and their count), ``RatioLabels`` (‖δ^l‖/‖δ^L‖ under the columns),
-``Labels`` (titles, x_k and class labels), ``Interaction`` (hover card, click) and the ``Toolbar``.
+``Labels`` (titles, x_k and class labels), ``Interaction`` (hover card, click) and the ``Toolbar``. Where each
+text goes, at one legible size, is ``label_plan``'s (no Qt); ``fitting`` gives the drawing the room left.
 
 Edge colour is w^l_jk on the one diverging scale (orange < 0 < blue), width |w^l_jk|; a neuron's fill is
 a^l_j while the example goes forwards and δ^l_j while it goes backwards (BP1–BP4); the small square beside
@@ -24,8 +25,6 @@ from the step records and the engine).
 
 from __future__ import annotations
 
-import math
-
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QSize, Qt
 from PyQt6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence, QPen
@@ -33,13 +32,14 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from visualbp.core.steps import StepRecord
 from visualbp.gui import theme as T
+from visualbp.gui.network import fitting
 from visualbp.gui.network.animation import PulseItem, StepAnimation
 from visualbp.gui.network.flow import flow_for
 from visualbp.gui.network.heatmaps import Heatmaps
 from visualbp.gui.network.interaction import Interaction
 from visualbp.gui.network.items import EdgeItem, NeuronItem, qrect
 from visualbp.gui.network.labels import Labels
-from visualbp.gui.network.layout import MAX_ASPECT, MIN_ASPECT, band_rect, content_rect
+from visualbp.gui.network.layout import band_rect, content_rect
 from visualbp.gui.network.neuron_menu import NeuronMenu
 from visualbp.gui.network.path_overlay import PathItem, path_segments
 from visualbp.gui.network.ratios import RatioLabels
@@ -75,7 +75,7 @@ class NetworkView(QWidget):
         self.scene = Scene()
         self._record: StepRecord | None = None
         self._legend: tuple = ()  # what the saturation checkbox says
-        self._auto_fit = True
+        self.auto_fit = True
         self._relayouts = 0  # fit() → a new layout → fit(): at most this deep
         self._heatmap_windows: dict[int, WeightHeatmap] = {}
         self._jobs = SlicedJobs(self)  # heatmaps and saturation of a big network, between repaints
@@ -175,7 +175,7 @@ class NetworkView(QWidget):
         self.ratios.build(self.scene.cols, keep=True)
         self.toolbar.build_heat_buttons(self.session.net.sizes, self._on_heatmap_button)
         self._on_step_taken(self._record)  # fills, band, saturation marks, legend, hover card
-        if self._auto_fit:
+        if self.auto_fit:
             self.fit()
 
     def _style_chrome(self) -> None:
@@ -188,38 +188,27 @@ class NetworkView(QWidget):
         self.toolbar.restyle()
 
     def fit(self) -> None:
-        """Fit the whole network, its labels included, into the view."""
-        self._auto_fit = True
-        cols = self.scene.cols
-        if not cols:
-            return
-        left, top, width, height = content_rect(cols)
-        vw, vh = max(self.vb.width(), 100.0), max(self.vb.height(), 100.0)
-        # room under the columns for the two-line error-ratio labels (about 36 px at 10 pt)
-        ratio_px = 3.2 * T.current().font_pt + 4.0 if len(cols) > 1 else 0.0
-        k = T.scale()  # the column titles and the x_k / class labels grow with the type
-        top_px, bottom_px = 44.0 * k, 14.0 + ratio_px
-        left_px = 48.0 * k if cols[0].kind not in ("image", "compact") else 16.0
-        right_px = max(70.0 * k, self.labels.output_room_px) if cols[-1].kind != "compact" else 16.0
-        room = (vw - left_px - right_px) / max(vh - top_px - bottom_px, 1.0)
-        want = min(MAX_ASPECT, max(MIN_ASPECT, room))
-        if abs(math.log(want / self.scene.aspect)) > math.log(1.2) and self._relayouts < 2:
-            # the room's shape differs from the layout's: spread the columns to it (a projector's wide,
-            # short graph would otherwise leave its sides empty and crowd the column titles)
-            self.scene.aspect = want
-            self._relayouts += 1
-            try:
-                self._on_network_changed()  # builds the columns again and fits them
-                self._on_step_taken(self._record)  # the active layer's band, glow and marks on the new columns
-            finally:
-                self._relayouts -= 1
-            return
-        scale = max(min((vw - left_px - right_px) / width, (vh - top_px - bottom_px) / height), 1e-6)
-        cx = left + width / 2 + (right_px - left_px) / 2 / scale
-        extra = (vh / scale - (height + (top_px + bottom_px) / scale)) / 2
-        y0 = top - top_px / scale - extra
-        self.vb.setRange(xRange=(cx - vw / 2 / scale, cx + vw / 2 / scale), yRange=(y0, y0 + vh / scale), padding=0)
-        self.labels.fit_sizes(scale)
+        """Fit the whole network, its labels included, into the view (``fitting``)."""
+        self.auto_fit = True
+        fitting.fit(self)
+
+    def relayout(self, aspect: float) -> bool:
+        """Spread the columns to ``aspect`` (the room's width over its height: a projector's wide, short graph
+        would otherwise leave its sides empty and crowd the column titles) and fit again; False when already
+        doing so (at most two deep)."""
+        if self._relayouts >= 2:
+            return False
+        self.scene.aspect = aspect
+        self._relayouts += 1
+        kept = (self.ratios.ratios, self.ratios.norms)  # the same network: its last minibatch's error ratios stay
+        try:
+            self._on_network_changed()  # builds the columns again and fits them
+            self._on_step_taken(self._record)  # the active layer's band, glow and marks on the new columns
+            self.ratios.ratios, self.ratios.norms = kept
+            self.ratios.update_labels()
+        finally:
+            self._relayouts -= 1
+        return True
 
     def set_max_edges(self, n: int | None) -> None:
         """Draw at most ``n`` edges (the strongest by |w|) of each large layer pair; None draws all."""
@@ -348,6 +337,8 @@ class NetworkView(QWidget):
     def _on_network_changed(self) -> None:
         s = self.session
         self._jobs.cancel()
+        if not self._relayouts:  # a new network: the last step is its engine's (the old one's may not fit it)
+            self._record = s.engine.last_record
         self.scene.rebuild(s.net, s.dataset, s.engine.weights_version)
         self._style_chrome()
         self.scene.recolor()
@@ -391,7 +382,8 @@ class NetworkView(QWidget):
             self.edges.set_glow(self.scene.glow(), _glow_color())
         self._update_band()
         self.heatmaps.refresh_input()
-        self.labels.set_outputs(self.scene.outputs())
+        if self.labels.set_outputs(self.scene.outputs()):
+            fitting.place_text(self)
         self.saturation.update_marks()  # repaints the neurons
         self._update_legend()
         self.interaction.refresh()
@@ -438,10 +430,12 @@ class NetworkView(QWidget):
         if legend != self._legend:  # the checkbox relays itself out on every new text: only when it changed
             self._legend = legend
             self.toolbar.sync_saturation(*legend)
-        self.labels.set_notes({c.l: self.saturation.count_text(c.l) for c in self.scene.cols})
+        if self.labels.set_notes({c.l: self.saturation.count_text(c.l) for c in self.scene.cols}):
+            fitting.place_text(self)
         self._paint_neurons()
 
     def _on_ratios_changed(self) -> None:
+        fitting.place_text(self)
         self.interaction.refresh(only_ratio=True)
 
     def _on_mouse_clicked(self, event) -> None:
@@ -465,10 +459,10 @@ class NetworkView(QWidget):
         self.set_max_edges(self.edges_box.itemData(index))
 
     def _on_range_changed_manually(self, *args) -> None:
-        self._auto_fit = False
+        self.auto_fit = False
 
     def _on_view_resized(self) -> None:
-        if self._auto_fit:
+        if self.auto_fit:
             self.fit()
 
     # ================================================================= painting the scene
