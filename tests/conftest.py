@@ -55,7 +55,8 @@ def _widgets_live_until_qtbot_closes_them(monkeypatch):
 #: The modules with the longest single tests (subprocesses that train or start the app, fuzzing through the
 #: window, the boundary of a 20,000-neuron layer), run first: pytest-xdist hands out the rest as workers free up,
 #: so the two workers finish together instead of one waiting for the other's last long test.
-LONGEST_FIRST = ("tests/gui/test_screens.py", "tests/gui/test_recovery.py", "tests/gui/test_display_check.py",
+LONGEST_FIRST = ("tests/gui/test_screens.py", "tests/gui/test_recovery.py", "tests/gui/test_lecture_type.py",
+                 "tests/gui/network/test_graph_text.py", "tests/gui/test_display_check.py",
                  "tests/gui/test_session_headers.py", "tests/gui/test_soak_short.py", "tests/gui/test_wide_layers.py")
 
 

@@ -247,12 +247,24 @@ def test_sigint_and_sigterm_end_the_app_promptly_and_keep_the_autosave(live, tmp
     assert signal.Signals(sig).name in (files[0].parent / "reason").read_text()
 
 
+def _wait_for_cpu(proc: subprocess.Popen, seconds: float) -> None:
+    """Until ``proc`` has used ``seconds`` of CPU (all its threads), however loaded the machine; 60 s at most."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        with open(f"/proc/{proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:  # utime + stime
+            return
+        time.sleep(0.05)
+
+
 def test_ctrl_c_while_the_steps_run_ends_with_one_line(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "visualbp", "--dataset", "mnist", "--granularity", "epoch",
                              "--steps", "10000", "--screenshot", str(tmp_path / "never.png")], cwd=ROOT,
                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)  # loading MNIST, then the first epochs
+    _wait_for_cpu(proc, 2.5)  # Python, Qt and MNIST loaded (~1 s of CPU), then the first epochs: the steps run
     proc.send_signal(signal.SIGINT)
     try:
         out, err = proc.communicate(timeout=30)

@@ -34,11 +34,10 @@ def test_a_size_below_the_minimum_is_refused_in_one_line(tmp_path, capsys, size)
     assert not out.exists()
 
 
-@pytest.mark.parametrize("lesson", [["--lecture"], ["--demo", "why-fast"]])  # the second opens a Teach panel
-def test_the_real_command_prints_no_qt_warnings(tmp_path, lesson):
+def test_the_real_command_prints_no_qt_warnings(tmp_path):  # (with a Teach panel: tests/gui/test_lecture_type.py)
     out = tmp_path / "lecture.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VISUALBP_DATA_DIR=str(tmp_path / "data"))
-    done = subprocess.run([sys.executable, "-m", "visualbp", *lesson, "--steps", "3", "--screenshot", str(out),
+    done = subprocess.run([sys.executable, "-m", "visualbp", "--lecture", "--steps", "3", "--screenshot", str(out),
                            "--size", "1024x768"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
