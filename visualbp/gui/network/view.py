@@ -367,7 +367,8 @@ class NetworkView(QWidget):
         self.saturation.reset()
         self._update_legend()
         self.interaction.hide()
-        self.fit()
+        if self.isVisible():  # (a hidden view fits when it shows: showEvent)
+            self.fit()
 
     def _on_step_taken(self, record: StepRecord | None) -> None:
         self.animation.finish()  # the next step shows at once: a key during an animation ends it
@@ -462,6 +463,11 @@ class NetworkView(QWidget):
         self.auto_fit = False
 
     def _on_view_resized(self) -> None:
+        if self.auto_fit and self.isVisible():  # a hidden view is fitted when it shows (a window being built
+            self.fit()  # passes through sizes it is never seen at, and a fit can rebuild the columns)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
         if self.auto_fit:
             self.fit()
 
