@@ -9,7 +9,6 @@ lesson steps at every granularity).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -17,13 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from lecture_helpers import open_lesson, presenting, settle
 from PyQt6.QtCore import QRect, QRectF, Qt
 from PyQt6.QtGui import QColor, QFontInfo, QImage, QTextCharFormat, QTextDocument
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QDockWidget,
     QLabel,
@@ -35,12 +34,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from visualbp.app import prepare_demo, start_lesson
-from visualbp.core.demos import Demo, list_demos
+from visualbp.core.demos import list_demos
 from visualbp.gui import theme
 from visualbp.gui.main_window import MainWindow
 from visualbp.gui.notation import to_plain
-from visualbp.gui.session import Session
 
 #: (width, height) in logical pixels: the projectors of the lecture halls, and 1920×1080 at 200 % (960×540).
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080), (960, 540)]
@@ -195,42 +192,6 @@ def _status_cut(window: MainWindow, where: str) -> list[str]:
     return [f"{where}: the status line is cut: {shown!r}"]
 
 
-def _settle() -> None:
-    for _ in range(6):
-        QApplication.processEvents()
-
-
-def _open_lesson(window: MainWindow, demo: Demo) -> None:
-    """The lesson as ``visualbp --demo NAME`` opens it, in the window already open."""
-    session = window.session
-    for dock in window.teach.docks.values():
-        dock.hide()
-    session.apply_config(demo.config())
-    prepare_demo(session, demo)
-    session.set_granularity(demo.granularity)
-    start_lesson(window, session, demo, argparse.Namespace(steps=0))
-    _settle()
-
-
-def _presenting(qtbot, demo: Demo, size: tuple[int, int]) -> tuple[MainWindow, Session]:
-    """A main window on ``demo``'s settings in presentation mode, exactly ``size`` (as on that projector)."""
-    session = Session(demo.config())
-    window = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(window)
-    try:
-        window.set_presentation(True)
-        window.show()
-        qtbot.waitExposed(window)
-        window.setWindowState(Qt.WindowState.WindowNoState)
-        window.resize(*size)
-        qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2000)
-    except BaseException:  # the light theme back for the tests after, as the callers' finally does
-        window.set_presentation(False)
-        session.shutdown()
-        raise
-    return window, session
-
-
 #: the plain run walks the smallest projector (and the graph's text there: tests/gui/network/test_graph_text.py);
 #: 1280×720, the laptop, full HD and 200 % run with the soak (`pytest -m slow`, which .ci/run runs too): about
 #: 4 s a size, and the plain run's budget is 90 s
@@ -241,20 +202,20 @@ PLAIN_SIZES = [(1024, 768)]
                          ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_lesson_is_readable_from_the_back_of_the_hall(qtbot, size):
     index = SIZES.index(size)
-    window, session = _presenting(qtbot, LESSONS[0], size)
+    window, session = presenting(qtbot, LESSONS[0], size)
     try:
         problems: list[str] = []
         for i, demo in enumerate(LESSONS):
             dark = (i >= len(LESSONS) // 2) != (index % 2 == 1)  # half of them dark, the other half at the next size
             if window.is_dark() != dark:
                 window.set_presentation(True, dark=dark)
-            _open_lesson(window, demo)
+            open_lesson(window, demo)
             problems += _problems(window, f"{demo.name} ({'dark' if dark else 'light'}), where it opens")
             if i % len(SIZES) == index:
                 for granularity in GRANULARITIES:
                     session.set_granularity(granularity)
                     session.step()
-                    _settle()
+                    settle()
                     problems += _problems(window, f"{demo.name} after a step by {granularity}")
         assert problems == [], "\n".join(problems)
         assert theme.current().name in ("projector", "dark")
@@ -268,9 +229,9 @@ def test_the_lecturers_paragraph_gives_way_not_the_math(qtbot):
     size; the paragraph is cut after a whole word, at a line's end, with an ellipsis, and is whole in its tooltip
     and in what the presenter view reads (narration_text)."""
     demo = next(d for d in LESSONS if d.name == "mnist")
-    window, session = _presenting(qtbot, demo, (1024, 768))
+    window, session = presenting(qtbot, demo, (1024, 768))
     try:
-        _open_lesson(window, demo)
+        open_lesson(window, demo)
         panel = window.equations
         narration = panel.narration_label
         whole = to_plain(panel.narration_text())
@@ -313,9 +274,9 @@ def test_the_strip_panels_keep_whole_lines_as_they_change(qtbot):
     """1024×768: the race run to its end, an exercise answered, the code stepped on — every strip panel still
     shows whole lines, nothing to scroll, and what it gave up is in its "more" tooltip."""
     demo = next(d for d in LESSONS if d.name == "why-fast")
-    window, session = _presenting(qtbot, demo, (1024, 768))
+    window, session = presenting(qtbot, demo, (1024, 768))
     try:
-        _open_lesson(window, demo)
+        open_lesson(window, demo)
         race = window.teach.panels["race"]
         area = window.teach.docks["race"].widget()
         assert area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
@@ -327,7 +288,7 @@ def test_the_strip_panels_keep_whole_lines_as_they_change(qtbot):
         race.start()
         race.settle()
         qtbot.waitUntil(lambda: race.agreement.text() != "" and _whole(window, "race", "largest |∂C/∂p"))
-        _settle()
+        settle()
         assert _cut_in_the_strip(window, "race run") == []
         assert race.cells["fd", "time"].isVisible() and race.cells["ratio", "time"].text() != "—"
         window.teach.docks["race"].setFloating(True)  # a floating panel is a window of its own: it scrolls
@@ -337,29 +298,29 @@ def test_the_strip_panels_keep_whole_lines_as_they_change(qtbot):
         qtbot.waitUntil(lambda: area.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         exercise = next(d for d in LESSONS if d.name == "exercise")
-        _open_lesson(window, exercise)
+        open_lesson(window, exercise)
         panel = window.teach.panels["exercise"]
         panel.reveal()  # a¹ = x: nothing to predict; then z²₁
         assert panel.question is not None
         panel.entry.setText("0.5")
         panel.check()
         qtbot.waitUntil(lambda: panel.verdict.isVisible() and _whole(window, "exercise", "Working"))
-        _settle()
+        settle()
         assert _cut_in_the_strip(window, "exercise answered") == []
 
         code = next(d for d in LESSONS if d.name == "code")
-        _open_lesson(window, code)
+        open_lesson(window, code)
         listing = window.teach.panels["code"].listing
         for _ in range(16):
             session.step()
-            _settle()
+            settle()
             assert _cut_in_the_strip(window, f"code at step {session.engine.step_index}") == []
             assert listing.viewport().rect().intersects(_ran(window))  # the line that ran in view (whole, as all)
             assert _status_cut(window, "code") == []
         for size in ((1280, 720), (1024, 768)):  # another projector: the strip sized anew, the lines that ran in view
             window.resize(*size)
             qtbot.waitUntil(lambda: (window.width(), window.height()) == size)  # noqa: B023 (waited for here)
-            _settle()
+            settle()
             assert _cut_in_the_strip(window, f"code at {size}") == []
             assert listing.viewport().rect().intersects(_ran(window))
         window.set_presentation(False)  # on the laptop the panels scroll again, every part shown
@@ -375,19 +336,19 @@ def test_the_status_line_gives_way_from_its_end(qtbot):
     not fit. The aside in parentheses goes first, then the "Next" part is cut in its middle; the line ends
     inside the window and its tooltip has it whole."""
     demo = next(d for d in LESSONS if d.name == "mnist")
-    window, session = _presenting(qtbot, demo, (1024, 768))
+    window, session = presenting(qtbot, demo, (1024, 768))
     try:
-        _open_lesson(window, demo)
+        open_lesson(window, demo)
         session.set_granularity("epoch")
         session.step()
-        _settle()
+        settle()
         label = window.status_label
         whole = session.status()
         assert "Next:" in whole and label.toolTip() == whole and label.text() == whole
         assert _status_cut(window, "mnist") == [] and label.shown_text() != whole
         assert label.shown_text().startswith("minibatch · all layers")  # the most important part first, whole
         window.resize(600, 768)
-        _settle()
+        settle()
         assert _status_cut(window, "narrow") == [] and label.shown_text().startswith("minibatch")
     finally:
         window.set_presentation(False)

@@ -5,13 +5,10 @@ labels' plan (``view.labels.boxes``, Qt-free data), which is what is painted (ch
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
-from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtWidgets import QApplication
+from lecture_helpers import open_lesson, presenting, settle
+from PyQt6.QtCore import QPointF
 
-from visualbp.app import prepare_demo, start_lesson
 from visualbp.core.config import SessionConfig
 from visualbp.core.demos import list_demos
 from visualbp.gui import theme
@@ -23,11 +20,6 @@ from visualbp.gui.session import Session
 
 #: the lecture halls' projectors and 1920×1080 at 200 % (960×540 logical)
 SIZES = [(1024, 768), (1280, 720), (960, 540)]
-
-
-def _settle() -> None:
-    for _ in range(6):
-        QApplication.processEvents()
 
 
 def _meet(a: tuple, b: tuple) -> bool:
@@ -73,34 +65,20 @@ PLAIN_SIZES = [(1024, 768)]
                          ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_lessons_graph_text_is_readable_from_the_back_and_never_overlaps(qtbot, size):
     lessons = list_demos()
-    session = Session(lessons[0].config())
-    window = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(window)
+    window, session = presenting(qtbot, lessons[0], size)
     problems: list[str] = []
     try:
-        window.set_presentation(True)
-        window.show()
-        qtbot.waitExposed(window)
-        window.setWindowState(Qt.WindowState.WindowNoState)
-        window.resize(*size)
-        qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=2000)
         view = window.network_view
         floor = theme.floor_px(window.height())
         for demo in lessons:
-            for dock in window.teach.docks.values():
-                dock.hide()
-            session.apply_config(demo.config())
-            prepare_demo(session, demo)
-            session.set_granularity(demo.granularity)
-            start_lesson(window, session, demo, argparse.Namespace(steps=0))
-            _settle()
+            open_lesson(window, demo)
             view.fit()
             problems += _problems(view.labels.boxes, view.labels.frame, floor, f"{demo.name}, where it opens")
             problems += _painted_as_planned(view)
             session.set_granularity("minibatch")
             session.step()
             view.settle()
-            _settle()
+            settle()
             where = f"{demo.name} after a minibatch"
             problems += _problems(view.labels.boxes, view.labels.frame, floor, where)
             assert view.ratios.texts(), where  # the error ratios show, and were checked with the rest
@@ -122,11 +100,11 @@ def test_the_laptops_graph_text_is_at_least_the_applications_small_type(qtbot):
         qtbot.waitExposed(window)
         view = window.network_view
         view.resize(700, 380)
-        _settle()
+        settle()
         view.fit()
         session.finish_batch()
         view.settle()
-        _settle()
+        settle()
         smallest = theme.smallest_pt() * view.logicalDpiY() / 72.0
         assert view.labels.px >= smallest
         assert _problems(view.labels.boxes, view.labels.frame, int(smallest), "digits") == []
