@@ -1,6 +1,7 @@
 """Segments that lie on one another are painted once: the one the painter would leave on top."""
 
 import numpy as np
+import pytest
 from PyQt6.QtGui import QImage
 
 from visualbp.core.config import SessionConfig
@@ -27,7 +28,9 @@ def _pixels(view, qtbot) -> np.ndarray:
     return np.frombuffer(bits, np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4).copy()
 
 
-def test_all_edges_of_a_picture_input_paint_the_same_picture_with_one_segment_per_line(qtbot):
+@pytest.fixture
+def mnist_window(qtbot):
+    """The book's [784, 30, 10] on MNIST in a 1600×1000 main window (as the bench's)."""
     from visualbp.gui.main_window import MainWindow
     from visualbp.gui.session import Session
 
@@ -37,55 +40,45 @@ def test_all_edges_of_a_picture_input_paint_the_same_picture_with_one_segment_pe
     window.resize(1600, 1000)
     window.show()
     qtbot.waitExposed(window)
-    view = window.network_view
-    try:
-        view.set_max_edges(None)
-        session.finish_batch()
-        scene = view.scene
-        assert not scene.antialias and scene.drawn_edge_count(2) == 23_520
-        once = _pixels(view, qtbot)
-        painted = sum(view.edges.drawn_per_bin())
-        assert painted == len(np.unique(scene.coords, axis=0)) < 23_820 / 20  # one segment per distinct line
-        # every bin's strongest segment is still there: the painted bins are those of the lines' winners
-        order = C.paint_order()
-        rank = np.argsort(np.array(order))[scene.bins]
-        by_line, starts = scene.lines.groups
-        assert sorted(view.edges.drawn_per_bin()) == sorted(np.bincount(
-            scene.bins[painted_last(rank, by_line, starts)], minlength=C.NBINS).tolist())
-        scene.lines.groups = None  # paint every segment, as before
-        every = _pixels(view, qtbot)
-        assert sum(view.edges.drawn_per_bin()) == 23_520 + 300
-        differ = np.any(once != every, axis=2)
-        # the same picture: a few pixels at most differ where two rasterisers (a 1-pixel and a wider pen)
-        # disagree on a line's last pixel
-        assert differ.mean() < 0.005, differ.sum()
-    finally:
-        session.shutdown()
+    yield window
+    session.shutdown()
 
 
-def test_antialiased_edges_on_one_line_are_painted_once_and_look_the_same(qtbot):
-    from visualbp.gui.main_window import MainWindow
-    from visualbp.gui.session import Session
+def test_all_edges_of_a_picture_input_paint_the_same_picture_with_one_segment_per_line(mnist_window, qtbot):
+    session, view = mnist_window.session, mnist_window.network_view
+    view.set_max_edges(None)
+    session.finish_batch()
+    scene = view.scene
+    assert not scene.antialias and scene.drawn_edge_count(2) == 23_520
+    once = _pixels(view, qtbot)
+    painted = sum(view.edges.drawn_per_bin())
+    assert painted == len(np.unique(scene.coords, axis=0)) < 23_820 / 20  # one segment per distinct line
+    # every bin's strongest segment is still there: the painted bins are those of the lines' winners
+    order = C.paint_order()
+    rank = np.argsort(np.array(order))[scene.bins]
+    by_line, starts = scene.lines.groups
+    assert sorted(view.edges.drawn_per_bin()) == sorted(np.bincount(
+        scene.bins[painted_last(rank, by_line, starts)], minlength=C.NBINS).tolist())
+    scene.lines.groups = None  # paint every segment, as before
+    every = _pixels(view, qtbot)
+    assert sum(view.edges.drawn_per_bin()) == 23_520 + 300
+    differ = np.any(once != every, axis=2)
+    # the same picture: a few pixels at most differ where two rasterisers (a 1-pixel and a wider pen)
+    # disagree on a line's last pixel
+    assert differ.mean() < 0.005, differ.sum()
 
-    session = Session(SessionConfig(dataset="mnist", sizes=(784, 30, 10), seed=0))
-    window = MainWindow(session, remember_layout=False, recovery=False)
-    qtbot.addWidget(window)
-    window.resize(1600, 1000)
-    window.show()
-    qtbot.waitExposed(window)
-    view = window.network_view
-    try:
-        session.finish_batch()
-        scene = view.scene
-        assert scene.antialias and len(scene.coords) == 400  # default detail: 100 strongest of w², all of w³
-        once = _pixels(view, qtbot)
-        assert sum(view.edges.drawn_per_bin()) == len(np.unique(scene.coords, axis=0)) < 200
-        scene.lines.groups = None  # paint every segment, as before
-        every = _pixels(view, qtbot)
-        assert sum(view.edges.drawn_per_bin()) == 400
-        # the line on top is at least as wide as those under it: only its antialiased rim may show them
-        shift = np.abs(once.astype(int) - every.astype(int)).max(axis=2)
-        assert (shift > 0).any()  # the rims do differ a little
-        assert (shift > 48).mean() < 0.005, (shift > 48).sum()
-    finally:
-        session.shutdown()
+
+def test_antialiased_edges_on_one_line_are_painted_once_and_look_the_same(mnist_window, qtbot):
+    session, view = mnist_window.session, mnist_window.network_view
+    session.finish_batch()
+    scene = view.scene
+    assert scene.antialias and len(scene.coords) == 400  # default detail: 100 strongest of w², all of w³
+    once = _pixels(view, qtbot)
+    assert sum(view.edges.drawn_per_bin()) == len(np.unique(scene.coords, axis=0)) < 200
+    scene.lines.groups = None  # paint every segment, as before
+    every = _pixels(view, qtbot)
+    assert sum(view.edges.drawn_per_bin()) == 400
+    # the line on top is at least as wide as those under it: only its antialiased rim may show them
+    shift = np.abs(once.astype(int) - every.astype(int)).max(axis=2)
+    assert (shift > 0).any()  # the rims do differ a little
+    assert (shift > 48).mean() < 0.005, (shift > 48).sum()
