@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,7 +112,8 @@ def test_a_second_screen_gets_the_presenter_view_and_the_projector_the_graph(mea
     assert inside(presenter["rect"], [0, 0, 1366, 768])
     assert "BP1" in presenter["script"] or "output" in presenter["script"]  # the narration of the 5th step
     assert presenter["next"].startswith("BP") and "l=" in presenter["next"]
-    assert presenter["clock"] == "0:00"
+    # the clock counts from the start of the presentation, a moment ago (a second or more on a loaded machine)
+    assert re.fullmatch(r"0:0[0-4]", presenter["clock"]), presenter["clock"]
     gw, gh = shown["graph"]["rect"][2:]
     assert gw * gh >= 0.5 * 1280 * 720
     assert result["after"]["presenter_open"] is False and result["after"]["window"][0] == 0  # back on the laptop
