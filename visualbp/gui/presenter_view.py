@@ -1,5 +1,6 @@
 """The presenter's side of presentation mode: the blank screen (B, ., W) and the presenter view on the
-laptop's screen — the narration script, the next step, the key map and the elapsed time."""
+laptop's screen — the narration script, the next step, the key map, the elapsed time and a picture of what the
+projector shows."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import weakref
 
 from PyQt6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
 from PyQt6.QtGui import QColor, QPalette
-from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from visualbp.core.steps import EQUATION_OF
 from visualbp.gui.notation import notation_html
@@ -102,16 +103,29 @@ class PresenterView(QWidget):
         self.next_label = QLabel()
         self.keys_label = QLabel("<table>" + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>"
                                                      for k, v in CLICKER_KEYS) + "</table>")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
+        # what the class sees, kept small: the projector's window as a picture, taken after each change
+        self.projector_label = QLabel()
+        self.projector_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.projector_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setSpacing(24)
+        layout = QVBoxLayout()
         layout.setSpacing(12)
-        for heading, label in (("Elapsed", self.clock), ("Now", self.now_label), ("Script", self.script_label),
-                               ("Next →", self.next_label), ("Keys", self.keys_label)):
+        side = QVBoxLayout()
+        side.setSpacing(12)
+        outer.addLayout(layout, 3)
+        outer.addLayout(side, 2)
+        for column, heading, label in ((layout, "Elapsed", self.clock), (layout, "Now", self.now_label),
+                                       (layout, "Script", self.script_label), (layout, "Next →", self.next_label),
+                                       (side, "On the projector", self.projector_label),
+                                       (side, "Keys", self.keys_label)):
             title = QLabel(heading)
             title.setStyleSheet("color: #78909c; font-size: 11pt; font-weight: 600;")
             label.setWordWrap(True)
-            layout.addWidget(title)
-            layout.addWidget(label, 1 if label is self.script_label else 0)
+            column.addWidget(title)
+            column.addWidget(label, 1 if label is self.projector_label else 0)
+        layout.addStretch(1)  # the next step right under the script, where the eye goes after it
         self.clock.setStyleSheet("font-size: 28pt; font-weight: 600;")
         self.now_label.setStyleSheet("font-size: 13pt;")
         self.script_label.setStyleSheet("font-size: 18pt;")
@@ -126,6 +140,10 @@ class PresenterView(QWidget):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_time)
         self._tick.start()
+        self._shot = QTimer(self)  # the projector's picture: once the window has painted, at most ~8 a second
+        self._shot.setSingleShot(True)
+        self._shot.setInterval(120)
+        self._shot.timeout.connect(self.show_projector)
         self.session.stepTaken.connect(self.refresh)
         self.session.steppedBack.connect(self.refresh)
         self.session.statusChanged.connect(self.refresh)
@@ -138,6 +156,22 @@ class PresenterView(QWidget):
         self.script_label.setText(window.equations.narration_text() if window is not None else "")
         self.next_label.setText(next_step_text(self.session))
         self._show_time()
+        if not self._shot.isActive():
+            self._shot.start()
+
+    def show_projector(self) -> None:
+        """The projector's window, scaled into its place here (the blank screen too, while it is up)."""
+        window = self._window()
+        room = self.projector_label.size()
+        if window is None or not self.isVisible() or room.width() < 40 or room.height() < 30:
+            return
+        picture = window.grab()
+        self.projector_label.setPixmap(picture.scaled(room, Qt.AspectRatioMode.KeepAspectRatio,
+                                                      Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._shot.start()
 
     def elapsed_text(self) -> str:
         seconds = self._elapsed.elapsed() // 1000
@@ -148,6 +182,7 @@ class PresenterView(QWidget):
 
     def stop(self) -> None:
         self._tick.stop()
+        self._shot.stop()
         for signal in (self.session.stepTaken, self.session.steppedBack, self.session.statusChanged,
                        self.session.networkChanged):
             try:
