@@ -156,7 +156,8 @@ class PresenterView(QWidget):
         self.script_label.setText(window.equations.narration_text() if window is not None else "")
         self.next_label.setText(next_step_text(self.session))
         self._show_time()
-        if not self._shot.isActive():
+        if not self._shot.isActive():  # while training runs, one picture a second: each costs the GUI ~10 ms
+            self._shot.setInterval(1000 if self.session.running else 120)
             self._shot.start()
 
     def show_projector(self) -> None:
