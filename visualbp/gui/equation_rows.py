@@ -3,27 +3,14 @@ panel's way of writing markup (``to_html``) and of setting a style sheet only wh
 
 from __future__ import annotations
 
-import functools
-
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from visualbp.gui import notation, theme
+from visualbp.gui import theme
 from visualbp.gui.equation_fit import floored, side_scale
 from visualbp.gui.equation_fit import math_font as _math_font
-
-
-def to_html(markup: str) -> str:
-    """Markup as the panel shows it: italic variables, the result in the theme's colour of its sign."""
-    th = theme.current()
-    return _html(markup, th.positive, th.negative, th.muted)
-
-
-@functools.lru_cache(maxsize=256)
-def _html(markup: str, positive: tuple, negative: tuple, muted: str) -> str:
-    """Kept: a live tick shows the same equations again (a minibatch's update, ~0.4 ms to mark up)."""
-    return notation.to_html(markup, positive=positive, negative=negative, muted=muted)
+from visualbp.gui.notation import themed_html as to_html  # the panel's markup: the theme's colours
 
 
 def set_sheet(widget: QWidget, sheet: str) -> None:
