@@ -183,3 +183,22 @@ def test_a_wide_layer_leaves_room_for_every_input_and_output_label_on_a_projecto
     finally:
         theme.apply()
         session.shutdown()
+
+
+def test_a_network_changed_while_the_view_is_hidden_is_fitted_whole_when_it_shows(qtbot):
+    session = Session(SessionConfig())
+    view = NetworkView(session)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)  # a person zoomed into a corner
+    view.auto_fit = False
+    view.hide()
+    session.apply_config(SessionConfig(sizes=(2, 8, 8, 8, 2)))
+    view.show()
+    settle()
+    (x0, x1), (y0, y1) = view.vb.viewRange()
+    for col in view.scene.cols:  # every neuron of the new network inside the view
+        assert x0 <= col.x <= x1 and y0 <= float(col.ys.min()) and float(col.ys.max()) <= y1
+    session.shutdown()

@@ -146,7 +146,7 @@ class NetworkView(QWidget):
         gscene.sigMouseClicked.connect(self._on_mouse_clicked)
         self.graphics.viewport().installEventFilter(self.interaction)
         self.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
-        self.vb.sigResized.connect(self._on_view_resized)
+        self.vb.sigResized.connect(self._fit_if_shown)
         tb.range_box.currentTextChanged.connect(self.set_range_mode)
         tb.refit_button.clicked.connect(self.refit_range)
         tb.dw_box.toggled.connect(self.set_show_dw)
@@ -367,8 +367,8 @@ class NetworkView(QWidget):
         self.saturation.reset()
         self._update_legend()
         self.interaction.hide()
-        if self.isVisible():  # (a hidden view fits when it shows: showEvent)
-            self.fit()
+        self.auto_fit = True  # a new network is fitted whole: now, or when a hidden view shows (showEvent)
+        self._fit_if_shown()
 
     def _on_step_taken(self, record: StepRecord | None) -> None:
         self.animation.finish()  # the next step shows at once: a key during an animation ends it
@@ -462,7 +462,7 @@ class NetworkView(QWidget):
     def _on_range_changed_manually(self, *args) -> None:
         self.auto_fit = False
 
-    def _on_view_resized(self) -> None:
+    def _fit_if_shown(self) -> None:
         if self.auto_fit and self.isVisible():  # a hidden view is fitted when it shows (a window being built
             self.fit()  # passes through sizes it is never seen at, and a fit can rebuild the columns)
 
